@@ -1,0 +1,45 @@
+# Evident: the two commands a newcomer needs are `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test test-sqlite test-postgres test-browser setup demo migrate check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test,postgres,redis]"
+	touch $@
+
+setup: $(VENV)/.installed
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput
+
+demo: migrate
+	$(BIN)/python manage.py demo
+
+## Set everything up and serve the forum with demo data on SQLite at http://127.0.0.1:8000
+run: demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Set everything up and run the whole suite: SQLite, PostgreSQL and the Chromium browser tests
+test: setup
+	bash .ci/test-all
+
+test-sqlite: setup
+	$(BIN)/python -m pytest
+
+test-postgres: setup
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/evident} $(BIN)/python -m pytest
+
+check: setup
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var staticfiles

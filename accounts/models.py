@@ -1,0 +1,79 @@
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from forum.markup import cook
+
+# Usernames appear in @mentions and quote markup (`[quote="name, post:1, topic:2"]`), so they
+# are kept to characters that survive both without escaping.
+username_validator = RegexValidator(
+    r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\Z",
+    "Use letters, digits, underscores, dots and hyphens only, starting with a letter or digit.",
+)
+
+
+class Role(models.TextChoices):
+    MEMBER = "member", "Member"
+    EXPERT = "expert", "Expert"
+    MODERATOR = "moderator", "Moderator"
+    ADMIN = "admin", "Administrator"
+
+
+class User(AbstractUser):
+    username = models.CharField(
+        max_length=30,
+        unique=True,
+        validators=[username_validator],
+        help_text="3 to 30 characters: letters, digits, _ . - (shown in mentions and quotes).",
+        error_messages={"unique": "That username is taken."},
+    )
+    display_name = models.CharField(max_length=60, blank=True)
+    email = models.EmailField("email address", blank=True)
+    bio = models.TextField(blank=True, max_length=5000)
+    bio_cooked = models.TextField(blank=True, editable=False)
+    # A role is a single field rather than groups because every post shows it: reading a
+    # column on the already-joined author row costs no query on the topic page.
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
+    expert_credential = models.CharField(max_length=120, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.username
+
+    def save(self, *args, **kwargs):
+        self.bio_cooked = cook(self.bio).html if self.bio else ""
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", kwargs={"username": self.username})
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def initials(self) -> str:
+        words = [w for w in self.name.replace("_", " ").replace(".", " ").replace("-", " ").split() if w]
+        if len(words) >= 2:
+            return (words[0][0] + words[-1][0]).upper()
+        return self.name[:2].upper()
+
+    @property
+    def avatar_hue(self) -> int:
+        # A stable colour per username, from a fixed palette in CSS (no inline styles).
+        return sum(self.username.encode()) % 12
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_superuser or self.role in {Role.MODERATOR, Role.ADMIN}
+
+    @property
+    def role_badge(self) -> str:
+        if self.role == Role.MEMBER:
+            return ""
+        return self.get_role_display()

@@ -1,0 +1,34 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+
+from forum.models import Post
+
+from .forms import ProfileForm
+from .models import User
+
+
+def profile(request, username: str):
+    member = get_object_or_404(User, username__iexact=username, is_active=True)
+    posts = Post.objects.by_author_visible(member)
+    return render(request, "accounts/profile.html", {
+        "member": member,
+        "post_count": posts.count(),
+        "recent_posts": posts.select_related("topic").order_by("-created_at")[:10],
+    })
+
+
+@login_required
+def profile_edit(request):
+    status = 200
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=request.user)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Your profile has been saved.")
+            return redirect(request.user)
+        status = 400
+    else:
+        form = ProfileForm(instance=request.user)
+    return TemplateResponse(request, "accounts/profile_edit.html", {"form": form}, status=status)

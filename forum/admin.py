@@ -1,0 +1,36 @@
+from django.contrib import admin
+
+from .models import Category, Post, PostRevision, Tag, Topic
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ("name",)
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ("title", "category", "author", "state", "posts_count", "last_posted_at", "deleted_at")
+    list_filter = ("state", "category")
+    search_fields = ("title",)
+    raw_id_fields = ("author", "last_poster", "accepted_answer", "deleted_by")
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "author", "created_at", "edited_at", "deleted_at")
+    raw_id_fields = ("topic", "author", "reply_to", "deleted_by")
+    # Cooked HTML is derived from raw; editing it here would bypass the sanitiser.
+    readonly_fields = ("cooked", "cooked_version")
+
+
+@admin.register(PostRevision)
+class PostRevisionAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "edited_by", "edited_at", "reason")
+    raw_id_fields = ("post", "edited_by")

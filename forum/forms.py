@@ -1,0 +1,108 @@
+import re
+
+from django import forms
+
+from .models import Category
+
+TITLE_MIN_LENGTH = 8
+TITLE_MAX_LENGTH = 200
+BODY_MIN_LENGTH = 2
+BODY_MAX_LENGTH = 32_000
+MAX_TAGS = 5
+_TAG_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def _clean_body(value: str) -> str:
+    # Keep the text exactly as typed (markdown is whitespace-sensitive); only refuse blanks.
+    if len(value.strip()) < BODY_MIN_LENGTH:
+        raise forms.ValidationError(f"Write at least {BODY_MIN_LENGTH} characters.")
+    return value
+
+
+class BodyField(forms.CharField):
+    widget = forms.Textarea
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Your post")
+        kwargs.setdefault("strip", False)
+        kwargs.setdefault(
+            "error_messages",
+            {"required": "Write something before posting.",
+             "max_length": f"Posts are limited to {BODY_MAX_LENGTH:,} characters (this one has %(show_value)s)."},
+        )
+        super().__init__(max_length=BODY_MAX_LENGTH, **kwargs)
+        self.widget.attrs.update({"rows": 8, "maxlength": BODY_MAX_LENGTH})
+
+    def clean(self, value):
+        return _clean_body(super().clean(value))
+
+
+class TitleField(forms.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            max_length=TITLE_MAX_LENGTH,
+            min_length=TITLE_MIN_LENGTH,
+            error_messages={
+                "required": "Give your topic a title.",
+                "min_length": f"Titles need at least {TITLE_MIN_LENGTH} characters, so others know what it is about.",
+                "max_length": f"Titles are limited to {TITLE_MAX_LENGTH} characters (this one has %(show_value)s).",
+            },
+            **kwargs,
+        )
+
+
+class TopicForm(forms.Form):
+    title = TitleField()
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.all(),
+        empty_label="Choose a category",
+        error_messages={"invalid_choice": "Choose one of the listed categories.",
+                        "required": "Choose a category."},
+    )
+    tags = forms.CharField(
+        required=False,
+        max_length=300,
+        help_text=f"Up to {MAX_TAGS}, separated by commas, e.g. fibromyalgia, naltrexone.",
+    )
+    raw = BodyField()
+
+    def clean_tags(self) -> list[str]:
+        names = []
+        for part in self.cleaned_data["tags"].split(","):
+            name = re.sub(r"\s+", "-", part.strip().lower())
+            if not name:
+                continue
+            if not _TAG_NAME.match(name):
+                raise forms.ValidationError(
+                    f"“{name[:40]}” is not a valid tag: use lowercase letters, digits and hyphens."
+                )
+            if name not in names:
+                names.append(name)
+        if len(names) > MAX_TAGS:
+            raise forms.ValidationError(f"Use at most {MAX_TAGS} tags.")
+        return names
+
+
+class ReplyForm(forms.Form):
+    raw = BodyField()
+    reply_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class EditPostForm(forms.Form):
+    title = TitleField(required=False)
+    raw = BodyField()
+    reason = forms.CharField(
+        required=False, max_length=200, label="Reason for editing",
+        help_text="Optional. Shown in the revision history.",
+    )
+
+    def __init__(self, *args, is_first_post: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_first_post:
+            self.fields["title"].required = True
+        else:
+            del self.fields["title"]
+
+
+class PreviewForm(forms.Form):
+    raw = forms.CharField(required=False, strip=False, max_length=BODY_MAX_LENGTH)

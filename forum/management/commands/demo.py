@@ -1,0 +1,76 @@
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from forum.demo import content
+from forum.models import Category, Topic
+from forum.services.posting import reply_create, topic_create
+
+
+class Command(BaseCommand):
+    help = "Load the demo community (idempotent: running it again changes nothing but passwords)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            users = {spec["username"]: self._user(spec) for spec in content.USERS}
+            categories = {spec["slug"]: self._category(spec) for spec in content.CATEGORIES}
+            self._ldn_thread(users, categories)
+            for spec in content.OTHER_TOPICS:
+                self._topic(users, categories, spec)
+
+        self.stdout.write(self.style.SUCCESS("Demo community ready. Sign in with:"))
+        for spec in content.USERS:
+            self.stdout.write(f"  {spec['username']:<10} {spec['password']:<18} ({spec['role']})")
+        self.stdout.write(content.PASSWORDS_NOTE)
+
+    def _user(self, spec):
+        User = get_user_model()
+        user, _ = User.objects.get_or_create(username=spec["username"])
+        user.display_name = spec["display_name"]
+        user.email = spec["email"]
+        user.role = spec["role"]
+        user.expert_credential = spec["expert_credential"]
+        user.bio = spec["bio"]
+        user.is_staff = spec["role"] == "moderator"
+        user.set_password(spec["password"])
+        user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=spec["email"], defaults={"verified": True, "primary": True}
+        )
+        return user
+
+    def _category(self, spec):
+        category, _ = Category.objects.update_or_create(
+            slug=spec["slug"],
+            defaults={k: spec[k] for k in ("name", "color", "position", "description")},
+        )
+        return category
+
+    def _ldn_thread(self, users, categories):
+        title = "Does low-dose naltrexone help fibromyalgia pain?"
+        if Topic.objects.filter(title=title, author=users["lena"]).exists():
+            return
+        topic = topic_create(
+            author=users["lena"], category=categories["pain-medicine"], title=title,
+            raw=content.LDN_QUESTION, tag_names=["fibromyalgia", "naltrexone", "chronic-pain"],
+        )
+        first = topic.posts.get(post_number=1)
+        answer = reply_create(
+            author=users["dr_rivera"], topic=topic,
+            raw=content.LDN_EXPERT_REPLY.format(topic_id=topic.pk), reply_to=first,
+        )
+        reply_create(author=users["lena"], topic=topic, raw=content.LDN_THANKS, reply_to=answer)
+
+    def _topic(self, users, categories, spec):
+        author = users[spec["author"]]
+        if Topic.objects.filter(title=spec["title"], author=author).exists():
+            return
+        topic = topic_create(
+            author=author, category=categories[spec["category"]], title=spec["title"],
+            raw=spec["raw"], tag_names=spec.get("tags", []),
+        )
+        if spec.get("pinned"):
+            Topic.objects.filter(pk=topic.pk).update(pinned=True)
+        for username, raw in spec["replies"]:
+            reply_create(author=users[username], topic=topic, raw=raw)

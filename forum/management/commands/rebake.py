@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from forum.markup import COOKED_VERSION, cook
+from forum.models import Post
+
+
+class Command(BaseCommand):
+    help = "Re-render posts whose stored HTML was made by an older version of the markup pipeline."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="Re-render every post, whatever its version.")
+        parser.add_argument("--batch-size", type=int, default=500)
+
+    def handle(self, *args, all=False, batch_size=500, **options):
+        posts = Post.objects.all() if all else Post.objects.filter(cooked_version__lt=COOKED_VERSION)
+        total = posts.count()
+        if not total:
+            self.stdout.write("Every post is up to date.")
+            return
+        done = 0
+        last_pk = 0
+        with tqdm(total=total, unit="post", file=self.stderr, disable=options["verbosity"] == 0) as progress:
+            while True:
+                # Keyset batches: each batch is a fresh, small query, safe while people post.
+                batch = list(posts.filter(pk__gt=last_pk).order_by("pk").only("pk", "raw")[:batch_size])
+                if not batch:
+                    break
+                for post in batch:
+                    cooked = cook(post.raw)
+                    post.cooked, post.cooked_version = cooked.html, cooked.version
+                Post.objects.bulk_update(batch, ["cooked", "cooked_version"])
+                last_pk = batch[-1].pk
+                done += len(batch)
+                progress.update(len(batch))
+        self.stdout.write(self.style.SUCCESS(f"Re-rendered {done} post{'s' if done != 1 else ''}."))

@@ -1,0 +1,70 @@
+"""The one place user HTML is sanitised. Everything rendered from user text passes here.
+
+The allowlist covers what our markdown produces (paragraphs, emphasis, lists, code, tables,
+footnotes, quotes, links, images). Anything else - scripts, styles, event handlers, iframes,
+forms, unknown schemes such as `javascript:` or `data:` - is stripped or escaped. Links get
+`rel="nofollow ugc noopener"` because they are user content, and bare URLs are linked here
+(outside code) so markdown needs no extension for it.
+"""
+
+import re
+from functools import partial
+
+import bleach
+from bleach.linkifier import LinkifyFilter
+
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
+    "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "ol", "p",
+    "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+    "aside",
+})
+
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+
+# Class names we emit ourselves; user-written classes could restyle the page.
+_ALLOWED_CLASS = re.compile(r"^(language-[A-Za-z0-9_+-]{1,30}|footnote|footnote-ref|footnote-backref|quote)$")
+_FOOTNOTE_ID = re.compile(r"^(fn|fnref)-[0-9a-f]{8}-[A-Za-z0-9_-]{1,40}$")
+_FOOTNOTE_HREF = re.compile(r"^#(fn|fnref)-[0-9a-f]{8}-[A-Za-z0-9_-]{1,40}$")
+
+
+def _allow_attribute(tag: str, name: str, value: str) -> bool:
+    if name == "class":
+        return all(_ALLOWED_CLASS.match(part) for part in value.split())
+    if name == "id":
+        return tag in {"li", "sup"} and bool(_FOOTNOTE_ID.match(value))
+    if tag == "a":
+        if name == "href":
+            return True  # bleach checks the scheme against ALLOWED_PROTOCOLS afterwards
+        return name in {"title", "rel"}
+    if tag == "img":
+        return name in {"src", "alt", "title", "width", "height"}
+    if tag in {"td", "th"}:
+        return name == "align" and value in {"left", "right", "center"}
+    if tag == "ol":
+        return name == "start" and value.isdigit()
+    return False
+
+
+def _link_rel(attrs, new=False):
+    href_key = (None, "href")
+    href = attrs.get(href_key, "")
+    if href.startswith("#") and _FOOTNOTE_HREF.match(href):
+        attrs.pop((None, "rel"), None)
+        return attrs
+    attrs[(None, "rel")] = "nofollow ugc noopener"
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=_allow_attribute,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags={"pre", "code"}, parse_email=False)],
+)
+
+
+def sanitize(html: str) -> str:
+    return _cleaner.clean(html)

@@ -1,0 +1,64 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class PostQuerySet(models.QuerySet):
+    def for_topic_page(self, topic, first: int, last: int):
+        # Post numbers are contiguous (deleted posts keep their number as a placeholder), so a
+        # page is a number range on the (topic, post_number) index, never an OFFSET scan.
+        return (
+            self.filter(topic=topic, post_number__range=(first, last))
+            .select_related("author", "reply_to")
+            .order_by("post_number")
+        )
+
+    def by_author_visible(self, user):
+        return self.filter(author=user, deleted_at__isnull=True, topic__deleted_at__isnull=True)
+
+
+class Post(models.Model):
+    topic = models.ForeignKey("forum.Topic", on_delete=models.CASCADE, related_name="posts")
+    post_number = models.PositiveIntegerField()
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts")
+    reply_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    raw = models.TextField()
+    cooked = models.TextField()
+    cooked_version = models.PositiveSmallIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["topic", "post_number"], name="post_unique_number_per_topic"),
+        ]
+        indexes = [
+            models.Index(fields=["author", "-created_at"], name="post_author_recent_idx"),
+            models.Index(fields=["cooked_version"], name="post_cooked_version_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.post_number} in topic {self.topic_id}"
+
+    def get_absolute_url(self) -> str:
+        return self.topic.post_url(self.post_number)
+
+    def revisions_url(self) -> str:
+        return reverse("forum:post_revisions", kwargs={"post_id": self.pk})
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_first(self) -> bool:
+        return self.post_number == 1

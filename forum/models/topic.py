@@ -1,0 +1,80 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+
+class TopicState(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+    ARCHIVED = "archived", "Archived"
+
+
+class TopicQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if getattr(user, "is_moderator", False):
+            return self
+        return self.filter(deleted_at__isnull=True)
+
+    def for_list(self):
+        return (
+            self.select_related("category", "author", "last_poster")
+            .prefetch_related("tags")
+            .order_by("-pinned", "-last_posted_at", "-pk")
+        )
+
+
+class Topic(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=100, allow_unicode=False)
+    category = models.ForeignKey("forum.Category", on_delete=models.PROTECT, related_name="topics")
+    tags = models.ManyToManyField("forum.Tag", blank=True, related_name="topics")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="topics")
+    state = models.CharField(max_length=16, choices=TopicState.choices, default=TopicState.OPEN)
+    pinned = models.BooleanField(default=False)
+    posts_count = models.PositiveIntegerField(default=0)
+    last_posted_at = models.DateTimeField(null=True, blank=True)
+    last_poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_answer = models.ForeignKey(
+        "forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    State = TopicState
+
+    objects = TopicQuerySet.as_manager()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["-pinned", "-last_posted_at"], name="topic_latest_idx"),
+            models.Index(fields=["category", "-pinned", "-last_posted_at"], name="topic_category_latest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:topic", kwargs={"slug": self.slug, "topic_id": self.pk})
+
+    def post_url(self, post_number: int) -> str:
+        return reverse(
+            "forum:post_permalink",
+            kwargs={"slug": self.slug, "topic_id": self.pk, "post_number": post_number},
+        )
+
+    @property
+    def replies_count(self) -> int:
+        return max(self.posts_count - 1, 0)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def accepts_replies(self) -> bool:
+        return self.state == TopicState.OPEN and not self.is_deleted

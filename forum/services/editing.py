@@ -1,0 +1,42 @@
+"""Editing posts: every edit keeps the version it replaces."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from forum.markup import cook
+from forum.models import Post, PostRevision, Topic
+from forum.permissions import ensure_can_edit_post
+
+
+def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason: str = "") -> Post:
+    ensure_can_edit_post(editor, post)
+    title = title.strip() if title is not None and post.is_first else None
+    title_changed = title is not None and title != post.topic.title
+    if raw == post.raw and not title_changed:
+        return post  # nothing changed: no empty revision
+
+    cooked = cook(raw)
+    with transaction.atomic():
+        # Lock the post so two simultaneous edits each keep the version they replaced.
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        PostRevision.objects.create(
+            post=locked,
+            number=locked.version,
+            raw=locked.raw,
+            title=post.topic.title if post.is_first else "",
+            edited_by=editor,
+            reason=reason.strip()[:200],
+        )
+        now = timezone.now()
+        Post.objects.filter(pk=post.pk).update(
+            raw=raw,
+            cooked=cooked.html,
+            cooked_version=cooked.version,
+            version=F("version") + 1,
+            edited_at=now,
+        )
+        if title_changed:
+            Topic.objects.filter(pk=post.topic_id).update(title=title)
+    post.refresh_from_db()
+    return post

@@ -1,0 +1,82 @@
+"""Creating topics and replies."""
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.text import slugify
+
+from forum.markup import cook
+from forum.models import Category, Post, Tag, Topic
+from forum.permissions import ensure_can_post, ensure_can_reply
+
+
+def _slug_for(title: str) -> str:
+    return slugify(title)[:80].strip("-") or "topic"
+
+
+def _next_post_number(topic: Topic) -> int:
+    # Two replies can arrive in the same millisecond. Locking the topic row serialises them on
+    # PostgreSQL; on SQLite the IMMEDIATE transaction already holds the database write lock.
+    # The unique (topic, post_number) constraint is the last line of defence.
+    Topic.objects.select_for_update().filter(pk=topic.pk).values_list("pk", flat=True).get()
+    highest = Post.objects.filter(topic=topic).aggregate(n=Max("post_number"))["n"]
+    return (highest or 0) + 1
+
+
+def _tags_from_names(names: list[str]) -> list[Tag]:
+    tags = []
+    for name in names:
+        tag, _ = Tag.objects.get_or_create(name=name)
+        tags.append(tag)
+    return tags
+
+
+def topic_create(*, author, category: Category, title: str, raw: str, tag_names: list[str] = ()) -> Topic:
+    ensure_can_post(author)
+    cooked = cook(raw)
+    now = timezone.now()
+    with transaction.atomic():
+        topic = Topic.objects.create(
+            title=title.strip(),
+            slug=_slug_for(title),
+            category=category,
+            author=author,
+            posts_count=1,
+            last_posted_at=now,
+            last_poster=author,
+        )
+        if tag_names:
+            topic.tags.set(_tags_from_names(tag_names))
+        Post.objects.create(
+            topic=topic,
+            post_number=1,
+            author=author,
+            raw=raw,
+            cooked=cooked.html,
+            cooked_version=cooked.version,
+        )
+    return topic
+
+
+def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None) -> Post:
+    ensure_can_reply(author, topic)
+    if reply_to is not None and reply_to.topic_id != topic.pk:
+        reply_to = None  # a stale or forged reply target must not link across topics
+    cooked = cook(raw)  # rendered before the lock so the write transaction stays short
+    with transaction.atomic():
+        number = _next_post_number(topic)
+        post = Post.objects.create(
+            topic=topic,
+            post_number=number,
+            author=author,
+            reply_to=reply_to,
+            raw=raw,
+            cooked=cooked.html,
+            cooked_version=cooked.version,
+        )
+        Topic.objects.filter(pk=topic.pk).update(
+            posts_count=F("posts_count") + 1,
+            last_posted_at=post.created_at,
+            last_poster=author,
+        )
+    return post

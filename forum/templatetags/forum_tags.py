@@ -1,0 +1,27 @@
+from django import template
+from django.contrib.humanize.templatetags.humanize import naturaltime
+from django.utils import timezone
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag
+def avatar(user, size: str = "md"):
+    """Initials on a colour derived from the username: no image request, no upload needed."""
+    return format_html(
+        '<span class="avatar avatar--{} avatar--hue-{}" aria-hidden="true">{}</span>',
+        size, user.avatar_hue, user.initials,
+    )
+
+
+@register.simple_tag
+def reltime(value):
+    """A relative date ("3 hours ago") with the exact time on hover and for machines."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        local.isoformat(), local.strftime("%d %b %Y, %H:%M %Z"), naturaltime(value),
+    )

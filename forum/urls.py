@@ -1,0 +1,21 @@
+from django.urls import path
+
+from .views import composing, lists, posts, topic
+
+app_name = "forum"
+
+urlpatterns = [
+    path("", lists.latest, name="latest"),
+    path("categories/", lists.categories, name="categories"),
+    path("c/<slug:slug>/", lists.category, name="category"),
+    path("tag/<slug:name>/", lists.tag, name="tag"),
+    path("new-topic/", composing.new_topic, name="new_topic"),
+    path("preview/", composing.preview, name="preview"),
+    path("t/<int:topic_id>/", topic.topic_short, name="topic_short"),
+    path("t/<int:topic_id>/reply/", composing.reply, name="reply"),
+    path("t/<slug:slug>/<int:topic_id>/", topic.topic_detail, name="topic"),
+    path("t/<slug:slug>/<int:topic_id>/<int:post_number>/", topic.post_permalink, name="post_permalink"),
+    path("p/<int:post_id>/edit/", posts.edit, name="post_edit"),
+    path("p/<int:post_id>/delete/", posts.delete, name="post_delete"),
+    path("p/<int:post_id>/revisions/", posts.revisions, name="post_revisions"),
+]

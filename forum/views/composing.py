@@ -1,0 +1,121 @@
+"""Writing: new topics, replies and previews. Failed submits re-render with the text kept."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from forum.forms import PreviewForm, ReplyForm, TopicForm
+from forum.markup import cook
+from forum.models import Category, Post
+from forum.permissions import ensure_can_post, ensure_can_reply
+from forum.services.posting import reply_create, topic_create
+
+from .topic import get_visible_topic
+
+
+def _wants_preview(request) -> bool:
+    return "preview" in request.POST
+
+
+@login_required
+def new_topic(request):
+    status = 200
+    preview = None
+    error = None
+    if request.method == "POST":
+        form = TopicForm(request.POST)
+        if _wants_preview(request):
+            preview = cook(request.POST.get("raw", "")[:40_000]).html
+        elif form.is_valid():
+            try:
+                topic = topic_create(
+                    author=request.user,
+                    category=form.cleaned_data["category"],
+                    title=form.cleaned_data["title"],
+                    raw=form.cleaned_data["raw"],
+                    tag_names=form.cleaned_data["tags"],
+                )
+            except PermissionDenied as exc:
+                error, status = str(exc), 403
+            else:
+                return redirect(topic)
+        else:
+            status = 400
+    else:
+        initial = {}
+        slug = request.GET.get("category")
+        if slug:
+            initial["category"] = Category.objects.filter(slug=slug).first()
+        form = TopicForm(initial=initial)
+        try:
+            ensure_can_post(request.user)
+        except PermissionDenied as exc:
+            error = str(exc)
+    return TemplateResponse(
+        request, "forum/new_topic.html",
+        {"form": form, "preview": preview, "error": error}, status=status,
+    )
+
+
+@login_required
+def reply(request, topic_id: int):
+    """The full-page composer: used without JavaScript, for "reply to #N", and after errors."""
+    topic = get_visible_topic(request.user, topic_id)
+    status = 200
+    preview = None
+    error = None
+    reply_to = None
+    if request.method == "POST":
+        form = ReplyForm(request.POST)
+        if form.is_valid():
+            reply_to = _reply_target(topic, form.cleaned_data.get("reply_to"))
+        if _wants_preview(request):
+            preview = cook(request.POST.get("raw", "")[:40_000]).html
+        elif form.is_valid():
+            try:
+                post = reply_create(author=request.user, topic=topic, raw=form.cleaned_data["raw"],
+                                    reply_to=reply_to)
+            except PermissionDenied as exc:
+                error, status = str(exc), 403
+            else:
+                return redirect(topic.post_url(post.post_number))
+        else:
+            status = 400
+    else:
+        reply_to = _reply_target(topic, _int_or_none(request.GET.get("to")))
+        form = ReplyForm(initial={"reply_to": reply_to.post_number if reply_to else None})
+        try:
+            ensure_can_reply(request.user, topic)
+        except PermissionDenied as exc:
+            error = str(exc)
+    return TemplateResponse(
+        request, "forum/reply.html",
+        {"topic": topic, "form": form, "preview": preview, "error": error, "reply_to": reply_to},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def preview(request):
+    """Renders markdown exactly as a saved post would be, for the composer's Preview button."""
+    form = PreviewForm(request.POST)
+    if not form.is_valid():
+        return render(request, "forum/_preview.html", {"html": "", "error": "This text is too long to preview."},
+                      status=400)
+    return render(request, "forum/_preview.html", {"html": cook(form.cleaned_data["raw"]).html})
+
+
+def _reply_target(topic, post_number: int | None) -> Post | None:
+    if not post_number:
+        return None
+    return Post.objects.filter(topic=topic, post_number=post_number, deleted_at__isnull=True).first()
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

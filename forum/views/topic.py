@@ -1,0 +1,61 @@
+"""Reading a topic: pages of posts addressed by post number."""
+
+import math
+
+from django.conf import settings
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+
+from forum.forms import ReplyForm
+from forum.models import Post, Topic
+
+
+def get_visible_topic(user, topic_id: int) -> Topic:
+    return get_object_or_404(
+        Topic.objects.visible_to(user).select_related("category", "author"), pk=topic_id
+    )
+
+
+def page_for(post_number: int) -> int:
+    return max(1, math.ceil(post_number / settings.FORUM_POSTS_PER_PAGE))
+
+
+def topic_detail(request, slug: str, topic_id: int):
+    topic = get_visible_topic(request.user, topic_id)
+    per_page = settings.FORUM_POSTS_PER_PAGE
+    last_page = max(1, math.ceil(topic.posts_count / per_page))
+    try:
+        page = int(request.GET.get("page", 1))
+    except ValueError:
+        page = 1
+    if page < 1 or page > last_page:
+        raise Http404("There is no such page in this topic.")
+    if slug != topic.slug:
+        url = topic.get_absolute_url()
+        return redirect(f"{url}?page={page}" if page > 1 else url, permanent=True)
+
+    first = (page - 1) * per_page + 1
+    posts = list(Post.objects.for_topic_page(topic, first, first + per_page - 1))
+    return render(request, "forum/topic_detail.html", {
+        "topic": topic,
+        "posts": posts,
+        "tags": list(topic.tags.all()),
+        "page": page,
+        "last_page": last_page,
+        "page_range": range(1, last_page + 1),
+        "reply_form": ReplyForm(),
+    })
+
+
+def post_permalink(request, slug: str, topic_id: int, post_number: int):
+    topic = get_visible_topic(request.user, topic_id)
+    if post_number < 1 or post_number > topic.posts_count:
+        raise Http404("There is no such post in this topic.")
+    page = page_for(post_number)
+    query = f"?page={page}" if page > 1 else ""
+    return redirect(f"{topic.get_absolute_url()}{query}#post-{post_number}")
+
+
+def topic_short(request, topic_id: int):
+    topic = get_visible_topic(request.user, topic_id)
+    return redirect(topic, permanent=True)
