@@ -1,0 +1,23 @@
+"""Helpers for the accounts tests: reading links out of mail, checking the site layout."""
+
+import re
+
+# The confirmation and reset links allauth puts in its mails, as the test client sees them.
+CONFIRM_LINK = re.compile(r"https?://testserver(/accounts/confirm-email/[^/\s]+/)")
+RESET_LINK = re.compile(r"https?://testserver(/accounts/password/reset/key/[^/\s]+/)")
+
+
+def link_in_mail(message, pattern: re.Pattern) -> str:
+    match = pattern.search(message.body)
+    assert match, f"no link matching {pattern.pattern} in:\n{message.body}"
+    return match.group(1)
+
+
+def assert_in_site_layout(response) -> None:
+    """The page carries the site's header, not allauth's bare fallback layout."""
+    html = response.content.decode()
+    assert 'class="skip-link" href="#main">Skip to content</a>' in html
+    assert 'class="site-header"' in html
+    assert 'class="brand"' in html
+    assert 'aria-label="Main"' in html
+    assert "<strong>Menu:</strong>" not in html  # allauth's own layout

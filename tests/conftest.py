@@ -1,0 +1,38 @@
+import pytest
+from django.core.cache import cache
+
+from tests.factories import PASSWORD, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # allauth's rate limits live in the cache; one test's sign-ups must not throttle the next.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(username="maria", display_name="Maria Lopez")
+
+
+@pytest.fixture
+def other_member(db):
+    return UserFactory(username="omar", display_name="Omar Haddad")
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(username="mod", display_name="Moderator Mo", role="moderator")
+
+
+@pytest.fixture
+def member_client(client, member):
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
