@@ -1,6 +1,10 @@
+import re
+import unicodedata
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from forum.markup import cook
@@ -9,8 +13,11 @@ from forum.markup import cook
 # are kept to characters that survive both without escaping.
 username_validator = RegexValidator(
     r"^[A-Za-z0-9_][A-Za-z0-9_.-]*\Z",
-    "Use letters, digits, underscores, dots and hyphens only, starting with a letter or digit.",
+    "Use letters, digits, underscores, dots and hyphens only, not starting with a dot or hyphen.",
 )
+
+# A run of letters or digits in any script (\w without the underscore).
+_INITIALS_WORD = re.compile(r"[^\W_]+")
 
 
 class Role(models.TextChoices):
@@ -41,6 +48,10 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["username"]
+        constraints = [
+            # "Maria" and "maria" would be one person in a mention or a quote.
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
+        ]
 
     def __str__(self) -> str:
         return self.username
@@ -58,10 +69,15 @@ class User(AbstractUser):
 
     @property
     def initials(self) -> str:
-        words = [w for w in self.name.replace("_", " ").replace(".", " ").replace("-", " ").split() if w]
-        if len(words) >= 2:
-            return (words[0][0] + words[-1][0]).upper()
-        return self.name[:2].upper()
+        # Only letters and digits count: "(Ann) Lee" is "AL" and "Dr. J. Smith" is "DS", not
+        # brackets or dots. A name with none falls back to the username, then to "?".
+        for source in (self.display_name, self.username):
+            words = _INITIALS_WORD.findall(unicodedata.normalize("NFC", source or ""))
+            if len(words) >= 2:
+                return (words[0][0] + words[-1][0]).upper()[:2]
+            if words:
+                return words[0][:2].upper()[:2]  # "ß".upper() is "SS"
+        return "?"
 
     @property
     def avatar_hue(self) -> int:

@@ -154,7 +154,8 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Evident] "
-ACCOUNT_RATE_LIMITS_ENABLED = True  # allauth's defaults: login failures, signups, mail sends
+# Rate limits: allauth's defaults apply (ACCOUNT_RATE_LIMITS unset): failed logins, sign-ups,
+# password resets and verification mails are throttled; over the limit allauth renders 429.html.
 
 # --- Email ---------------------------------------------------------------------------------
 # Development: every message is printed to the console and written to var/mail/ as a file,

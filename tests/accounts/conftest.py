@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 # The confirmation and reset links allauth puts in its mails, as the test client sees them.
 CONFIRM_LINK = re.compile(r"https?://testserver(/accounts/confirm-email/[^/\s]+/)")
 RESET_LINK = re.compile(r"https?://testserver(/accounts/password/reset/key/[^/\s]+/)")
@@ -21,3 +23,9 @@ def assert_in_site_layout(response) -> None:
     assert 'class="brand"' in html
     assert 'aria-label="Main"' in html
     assert "<strong>Menu:</strong>" not in html  # allauth's own layout
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # These tests log in and sign up dozens of times; the production hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

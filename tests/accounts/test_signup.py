@@ -90,6 +90,21 @@ def test_sign_up_to_first_post(client, mailoutbox):
     assert b"<em>mixed</em>" in response.content
 
 
+def test_confirming_in_another_browser_verifies_but_does_not_log_in(client, mailoutbox):
+    _sign_up(client)
+    confirm_path = link_in_mail(mailoutbox[0], CONFIRM_LINK)
+
+    other_browser = type(client)()
+    response = other_browser.post(confirm_path)
+
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(email="newcomer@example.org").verified
+    assert "_auth_user_id" not in other_browser.session
+    response = other_browser.post(reverse("account_login"), {"login": "newcomer", "password": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert other_browser.session["_auth_user_id"] == str(User.objects.get(username="newcomer").pk)
+
+
 def test_a_logged_in_member_with_an_unconfirmed_email_cannot_post(client):
     category = CategoryFactory()
     member = UserFactory(verified=False)
@@ -149,14 +164,21 @@ def test_usernames_are_stored_lowercase_and_unique_regardless_of_case(client):
     assert User.objects.filter(username="newcomer").exists()
 
 
-def test_an_email_address_already_in_use_is_refused(client):
+def test_an_email_address_already_in_use_gets_no_second_account(client, mailoutbox):
+    # allauth prevents account enumeration: the sign-up looks like it worked, but no account is
+    # made and the address's owner is told by mail that they already have one.
     UserFactory(username="maria", email="maria@example.org")
 
     response = _sign_up(client, email="Maria@Example.org")
 
-    assert response.status_code == 200
-    assert _field_errors(response, "email")
-    assert not User.objects.filter(username="newcomer").exists()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    assert list(User.objects.values_list("username", flat=True)) == ["maria"]
+    assert EmailAddress.objects.filter(email__iexact="maria@example.org").count() == 1
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["maria@example.org"]
+    assert "already" in mailoutbox[0].body.lower()
+    assert "/accounts/confirm-email/" not in mailoutbox[0].body
 
 
 def test_mismatched_or_weak_passwords_are_refused(client):
