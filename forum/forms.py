@@ -28,7 +28,7 @@ class BodyField(forms.CharField):
         kwargs.setdefault(
             "error_messages",
             {"required": "Write something before posting.",
-             "max_length": f"Posts are limited to {BODY_MAX_LENGTH:,} characters (this one has %(show_value)s)."},
+             "max_length": f"Posts are limited to {BODY_MAX_LENGTH} characters (this one has %(show_value)s)."},
         )
         super().__init__(max_length=BODY_MAX_LENGTH, **kwargs)
         self.widget.attrs.update({"rows": 8, "maxlength": BODY_MAX_LENGTH})
@@ -85,7 +85,13 @@ class TopicForm(forms.Form):
 
 class ReplyForm(forms.Form):
     raw = BodyField()
-    reply_to = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    reply_to = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_reply_to(self) -> int | None:
+        # A hidden field the user never sees: a mangled value means "no particular post", not
+        # an error they could not find or fix.
+        value = self.cleaned_data["reply_to"].strip()
+        return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
 
 
 class EditPostForm(forms.Form):

@@ -2,13 +2,13 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from forum.forms import PreviewForm, ReplyForm, TopicForm
 from forum.markup import cook
-from forum.models import Category, Post
+from forum.models import Category, Post, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
 from forum.services.posting import reply_create, topic_create
 
@@ -62,7 +62,12 @@ def new_topic(request):
 @login_required
 def reply(request, topic_id: int):
     """The full-page composer: used without JavaScript, for "reply to #N", and after errors."""
-    topic = get_visible_topic(request.user, topic_id)
+    if request.method == "POST":
+        # A topic deleted while someone was typing still answers the POST, so they are told why
+        # the reply was refused and get their text back instead of a bare "not found".
+        topic = get_object_or_404(Topic.objects.select_related("category", "author"), pk=topic_id)
+    else:
+        topic = get_visible_topic(request.user, topic_id)
     status = 200
     preview = None
     error = None

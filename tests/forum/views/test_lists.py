@@ -1,0 +1,130 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from forum.models import Topic
+from forum.services.deleting import post_delete
+from tests.factories import CategoryFactory, make_reply, make_topic
+from tests.parsed_html import parse
+
+pytestmark = pytest.mark.django_db
+
+
+def listed_titles(response) -> list[str]:
+    assert response.status_code == 200
+    return [link.text.replace("Pinned ", "") for link in parse(response.content).find_all("a", class_="topic-row__title")]
+
+
+def test_latest_lists_the_most_recently_active_topics_first(client, member, other_member):
+    older = make_topic(author=member, title="An older question")
+    newer = make_topic(author=member, title="A newer question")
+    make_reply(topic=older, author=other_member)  # activity brings it back to the top
+
+    assert listed_titles(client.get(reverse("forum:latest"))) == [older.title, newer.title]
+
+
+def test_pinned_topics_stay_on_top(client, member):
+    pinned = make_topic(author=member, title="Read this before posting")
+    make_topic(author=member, title="Something happened today")
+    Topic.objects.filter(pk=pinned.pk).update(pinned=True)
+
+    assert listed_titles(client.get(reverse("forum:latest")))[0] == pinned.title
+
+
+def test_a_row_shows_category_tags_author_and_replies(client, member, other_member):
+    category = CategoryFactory(name="Nutrition", slug="nutrition")
+    topic = make_topic(author=member, category=category, title="Creatine and sleep", tag_names=["creatine"])
+    make_reply(topic=topic, author=other_member)
+    make_reply(topic=topic, author=other_member)
+
+    row = parse(client.get(reverse("forum:latest")).content).find("tr", class_="topic-row")
+
+    assert "Nutrition" in row.text
+    assert "creatine" in row.text
+    assert "by Maria Lopez" in " ".join(row.text.split())
+    assert row.children[1].text == "2"  # replies, not posts
+    assert "Omar Haddad" in row.children[2].text  # last poster
+
+
+def test_deleted_topics_are_hidden_from_members_and_marked_for_moderators(client, member, moderator):
+    make_topic(author=member, title="Still here and visible")
+    gone = make_topic(author=member, title="Withdrawn by its author")
+    post_delete(actor=member, post=gone.posts.get(post_number=1))
+
+    assert listed_titles(client.get(reverse("forum:latest"))) == ["Still here and visible"]
+    client.force_login(moderator)
+    response = client.get(reverse("forum:latest"))
+    assert "Withdrawn by its author" in listed_titles(response)
+    assert "Deleted" in parse(response.content).find("tr", class_="topic-row--deleted").text
+
+
+def test_category_page_lists_only_that_categorys_topics(client, member):
+    training = CategoryFactory(name="Training", slug="training", description="Strength and endurance.")
+    make_topic(author=member, category=training, title="Deload weeks: worth it?")
+    make_topic(author=member, category=CategoryFactory(slug="nutrition"), title="Protein timing myths")
+
+    response = client.get(reverse("forum:category", args=["training"]))
+
+    assert listed_titles(response) == ["Deload weeks: worth it?"]
+    page = parse(response.content)
+    assert page.find("h1").text == "Training"
+    assert "Strength and endurance." in page.text
+
+
+def test_new_topic_button_on_a_category_page_preselects_it(member_client):
+    CategoryFactory(name="Training", slug="training")
+
+    page = parse(member_client.get(reverse("forum:category", args=["training"])).content)
+
+    button = [a for a in page.find_all("a", class_="button--primary") if a.text == "New topic"][-1]
+    assert button.get("href") == f"{reverse('forum:new_topic')}?category=training"
+
+
+def test_unknown_category_or_tag_is_not_found(client, db):
+    assert client.get(reverse("forum:category", args=["no-such-category"])).status_code == 404
+    assert client.get(reverse("forum:tag", args=["no-such-tag"])).status_code == 404
+
+
+def test_tag_page_lists_only_tagged_topics(client, member):
+    make_topic(author=member, title="LDN dosing questions", tag_names=["naltrexone", "dosing"])
+    make_topic(author=member, title="Magnesium for cramps", tag_names=["magnesium"])
+
+    response = client.get(reverse("forum:tag", args=["naltrexone"]))
+
+    assert listed_titles(response) == ["LDN dosing questions"]
+    assert parse(response.content).find("h1").text == "Tagged “naltrexone”"
+
+
+def test_topic_lists_are_paginated(client, member, settings):
+    settings.FORUM_TOPICS_PER_PAGE = 2
+    now = timezone.now()
+    for age in range(5):
+        topic = make_topic(author=member, title=f"Topic aged {age} days")
+        Topic.objects.filter(pk=topic.pk).update(last_posted_at=now - timedelta(days=age))
+    url = reverse("forum:latest")
+
+    assert listed_titles(client.get(url)) == ["Topic aged 0 days", "Topic aged 1 days"]
+    assert listed_titles(client.get(url, {"page": 2})) == ["Topic aged 2 days", "Topic aged 3 days"]
+    last = client.get(url, {"page": 3})
+    assert listed_titles(last) == ["Topic aged 4 days"]
+    assert "Page 3 of 3" in parse(last.content).find("nav", class_="pagination").text
+    # a stale or mangled page number shows a real page rather than an error
+    assert listed_titles(client.get(url, {"page": "99"})) == ["Topic aged 4 days"]
+    assert listed_titles(client.get(url, {"page": "abc"})) == ["Topic aged 0 days", "Topic aged 1 days"]
+
+
+def test_an_empty_forum_says_so(client, db):
+    page = parse(client.get(reverse("forum:latest")).content)
+
+    assert "No topics yet." in page.text
+
+
+def test_categories_page_lists_every_category(client, db):
+    CategoryFactory(name="Training", slug="training", position=2)
+    CategoryFactory(name="Pain & Medicine", slug="pain-medicine", position=1)
+
+    page = parse(client.get(reverse("forum:categories")).content)
+
+    assert [h2.text for h2 in page.find_all("h2")] == ["Pain & Medicine", "Training"]
