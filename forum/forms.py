@@ -99,7 +99,7 @@ class EditPostForm(forms.Form):
     raw = BodyField()
     reason = forms.CharField(
         required=False, max_length=200, label="Reason for editing",
-        help_text="Optional. Shown in the revision history.",
+        help_text="Shown in the revision history.",
     )
 
     def __init__(self, *args, is_first_post: bool = False, **kwargs):
