@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import composing, lists, posts, topic
+from .views import composing, lists, notifications, posts, topic
 
 app_name = "forum"
 
@@ -13,6 +13,10 @@ urlpatterns = [
     path("preview/", composing.preview, name="preview"),
     path("t/<int:topic_id>/", topic.topic_short, name="topic_short"),
     path("t/<int:topic_id>/reply/", composing.reply, name="reply"),
+    path("t/<int:topic_id>/posts/<int:post_number>/cooked/", topic.post_cooked, name="post_cooked"),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/read/", notifications.mark_all_read, name="notifications_read_all"),
+    path("notifications/<int:notification_id>/open/", notifications.open_one, name="notification_open"),
     path("t/<slug:slug>/<int:topic_id>/", topic.topic_detail, name="topic"),
     path("t/<slug:slug>/<int:topic_id>/<int:post_number>/", topic.post_permalink, name="post_permalink"),
     path("p/<int:post_id>/edit/", posts.edit, name="post_edit"),

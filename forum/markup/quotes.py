@@ -1,56 +1,208 @@
-"""Discourse-style `[quote="name, post:N, topic:M"]...[/quote]` blocks.
+"""Discourse-compatible quote blocks: `[quote="name, post:N, topic:M"] ... [/quote]`.
 
-For now a quote becomes a markdown blockquote headed by "name wrote:"; the full quote-reply
-feature (linked titles, source checks) replaces this module.
+Parsing is line-based, like Discourse's: an opening tag starts a line, a closing tag ends one.
+Each outermost quote's body is rendered and sanitised by a fresh pipeline (so nested quotes
+nest), wrapped in our own `<aside class="quote">`, and swapped in for a placeholder only after
+the surrounding post has been sanitised. The sanitiser does not allow `aside` or its data
+attributes, so hand-typed HTML can never pass itself off as a checked quote. Anything that does
+not parse - an unclosed tag, attributes we do not recognise - stays as the literal text typed.
 """
 
+from __future__ import annotations
+
 import re
+from dataclasses import dataclass
+from html import escape
+from typing import Callable
 
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
-_OPEN = re.compile(r'^\s*\[quote(?:=\s*"?(?P<attrs>[^\]"]*)"?)?\s*\]\s*(?P<rest>.*)$', re.IGNORECASE)
-_CLOSE = re.compile(r"^(?P<body>.*?)\[/quote\]\s*$", re.IGNORECASE)
-_SAFE_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,30}$")
+# Up to three leading spaces, as for any markdown block; four would make it an indented code block.
+_OPEN = re.compile(r"^ {0,3}\[quote(?:=(?P<attrs>\"[^\"\n]*\"|'[^'\n]*'|[^\]\n]*))?\](?P<rest>.*)$", re.IGNORECASE)
+_USERNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,29}$")
+_PARAM = re.compile(r"^(?P<key>post|topic|full|username)\s*:\s*(?P<value>\S+)$", re.IGNORECASE)
 
 
-def _author(attrs: str | None) -> str | None:
-    if not attrs:
+@dataclass(frozen=True)
+class QuoteRef:
+    """What the markup says: who is quoted, which post, and the quoted text as typed."""
+
+    username: str | None
+    post_number: int | None
+    topic_id: int | None
+    full: bool
+    text: str
+
+    @property
+    def is_attributed(self) -> bool:
+        return self.username is not None and self.post_number is not None
+
+
+@dataclass(frozen=True)
+class QuoteSource:
+    """What the site knows about the quoted post, looked up when the quoting post is saved."""
+
+    author_name: str
+    role_badge: str
+    url: str
+    status: str  # one of forum.models.QuoteStatus
+    topic_title: str = ""  # set only when the source is in another topic
+    history_url: str = ""
+
+
+QuoteResolver = Callable[[QuoteRef], "QuoteSource | None"]
+
+
+def parse_attributes(attrs: str | None) -> tuple[str | None, int | None, int | None, bool] | None:
+    """`"name, post:1, topic:2, full:true"` -> (username, post, topic, full); None if malformed."""
+    if attrs is None:
+        return None, None, None, False
+    attrs = attrs.strip()
+    if len(attrs) >= 2 and attrs[0] == attrs[-1] and attrs[0] in "\"'":
+        attrs = attrs[1:-1]
+    parts = [p.strip() for p in attrs.split(",")]
+    name, params = parts[0], parts[1:]
+    username, post, topic, full = (name or None), None, None, False
+    for param in params:
+        match = _PARAM.match(param)
+        if not match:
+            return None
+        key, value = match.group("key").lower(), match.group("value")
+        if key in {"post", "topic"}:
+            if not value.isdigit() or len(value) > 12:
+                return None
+            if key == "post":
+                post = int(value)
+            else:
+                topic = int(value)
+        elif key == "full":
+            full = value.lower() == "true"
+        elif key == "username":
+            username = value
+    if username is not None and not _USERNAME.match(username):
+        # Discourse puts a display name first when `username:` is given; anything else that is
+        # not a username is kept as plain text rather than trusted.
         return None
-    name = attrs.split(",")[0].strip()
-    return name if _SAFE_NAME.match(name) else None
+    return username, post, topic, full
+
+
+_TRAILING_CLOSES = re.compile(r"(?:\[/quote\]\s*)+$", re.IGNORECASE)
+_LAST_CLOSE = re.compile(r"\[/quote\]\s*$", re.IGNORECASE)
+
+
+def _trailing_closes(text: str) -> int:
+    match = _TRAILING_CLOSES.search(text)
+    return match.group(0).lower().count("[/quote]") if match else 0
+
+
+def _find_blocks(lines: list[str]):
+    """Yield (start, end, attrs, first_rest) for each outermost well-formed quote."""
+    index = 0
+    while index < len(lines):
+        opened = _OPEN.match(lines[index])
+        if not opened:
+            index += 1
+            continue
+        depth = 0
+        for cursor in range(index, len(lines)):
+            nested = _OPEN.match(lines[cursor])
+            text = nested.group("rest") if nested else lines[cursor]
+            depth += 1 if nested else 0
+            depth -= _trailing_closes(text)
+            if depth <= 0:
+                yield index, cursor, opened.group("attrs"), opened.group("rest")
+                index = cursor + 1
+                break
+        else:
+            index += 1  # unclosed: the line stays as typed
 
 
 class QuotePreprocessor(Preprocessor):
+    def __init__(self, md, render_fragment, stash, resolver: QuoteResolver | None, refs: list[QuoteRef]):
+        super().__init__(md)
+        self.render_fragment = render_fragment
+        self.stash = stash
+        self.resolver = resolver
+        self.refs = refs
+
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
-        depth = 0
-        for line in lines:
-            opened = _OPEN.match(line)
-            if opened:
-                author = _author(opened.group("attrs"))
-                prefix = "> " * depth
-                out.append(prefix)
-                depth += 1
-                prefix = "> " * depth
-                if author:
-                    out.append(f"{prefix}**{author}** wrote:")
-                    out.append(prefix)
-                line = opened.group("rest")
-                if not line.strip():
-                    continue
-            closed = _CLOSE.match(line) if depth else None
-            if closed:
-                body = closed.group("body")
-                if body.strip():
-                    out.append("> " * depth + body)
-                depth -= 1
-                out.append("> " * depth)
-                continue
-            out.append(("> " * depth + line) if depth else line)
+        last = 0
+        for start, end, attrs, first_rest in _find_blocks(lines):
+            parsed = parse_attributes(attrs)
+            if parsed is None:
+                continue  # malformed attributes: the whole block stays literal text
+            out.extend(lines[last:start])
+            body_lines = [first_rest] + lines[start + 1:end + 1]
+            body_lines[-1] = _LAST_CLOSE.sub("", body_lines[-1], count=1)
+            body = "\n".join(body_lines).strip("\n")
+            username, post, topic, full = parsed
+            ref = QuoteRef(username=username, post_number=post, topic_id=topic, full=full, text=body)
+            self.refs.append(ref)
+            source = self.resolver(ref) if (self.resolver and ref.is_attributed) else None
+            html = render_quote(ref, source, self.render_fragment(body))
+            out.extend(["", self.stash(html), ""])
+            last = end + 1
+        out.extend(lines[last:])
         return out
 
 
+STATUS_LABELS = {
+    "verified": "Matches the source",
+    "modified": "The source has changed since",
+    "unmatched": "Not found in the source",
+    "missing": "The source was removed or is not visible",
+}
+
+
+def render_quote(ref: QuoteRef, source: QuoteSource | None, inner_html: str) -> str:
+    attrs = ['class="quote"']
+    if ref.username:
+        attrs.append(f'data-username="{escape(ref.username)}"')
+    if ref.post_number:
+        attrs.append(f'data-post="{ref.post_number}"')
+    if ref.topic_id:
+        attrs.append(f'data-topic="{ref.topic_id}"')
+    if ref.full:
+        attrs.append('data-full="true"')
+    title = _title(ref, source)
+    if source is not None:
+        attrs.append(f'data-status="{escape(source.status)}"')
+    title_html = f'<div class="quote__title">{title}</div>' if title else ""
+    return f'<aside {" ".join(attrs)}>{title_html}<blockquote>{inner_html}</blockquote></aside>'
+
+
+def _title(ref: QuoteRef, source: QuoteSource | None) -> str:
+    if not ref.username:
+        return ""
+    if source is None or source.status == "missing":
+        name = f'<span class="quote__author">{escape(ref.username)}</span>'
+        status = '<span class="quote__status quote__status--missing">The source was removed or is not visible</span>' if source else ""
+        return f"{name}{status}"
+    badge = f' <span class="badge badge--role">{escape(source.role_badge)}</span>' if source.role_badge else ""
+    where = escape(source.topic_title) if source.topic_title else f"#{ref.post_number}"
+    link = f'<a class="quote__source" href="{escape(source.url)}">{where}</a>'
+    status_text = escape(STATUS_LABELS.get(source.status, ""))
+    if source.status == "modified" and source.history_url:
+        status_html = (f'<a class="quote__status quote__status--modified" href="{escape(source.history_url)}">'
+                       f"{status_text}</a>")
+    else:
+        status_html = f'<span class="quote__status quote__status--{escape(source.status)}">{status_text}</span>'
+    return f'<span class="quote__author">{escape(source.author_name)}</span>{badge}: {link} {status_html}'
+
+
 class QuoteExtension(Extension):
+    def __init__(self, *, render_fragment, stash, resolver: QuoteResolver | None = None, refs: list | None = None):
+        super().__init__()
+        self.render_fragment = render_fragment
+        self.stash = stash
+        self.resolver = resolver
+        self.refs = refs if refs is not None else []
+
     def extendMarkdown(self, md):
-        md.preprocessors.register(QuotePreprocessor(md), "evident_quote", 28)
+        # After fenced code is set aside (25), so `[quote]` inside code stays code, and before raw
+        # HTML blocks are collected (20).
+        md.preprocessors.register(
+            QuotePreprocessor(md, self.render_fragment, self.stash, self.resolver, self.refs), "evident_quote", 22
+        )

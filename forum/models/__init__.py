@@ -1,7 +1,12 @@
 from .category import Category
+from .notification import Notification, NotificationKind
 from .post import Post
+from .quote import Quote, QuoteStatus
 from .revision import PostRevision
 from .tag import Tag
 from .topic import Topic, TopicState
 
-__all__ = ["Category", "Post", "PostRevision", "Tag", "Topic", "TopicState"]
+__all__ = [
+    "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
+    "Tag", "Topic", "TopicState",
+]

@@ -13,6 +13,18 @@ class PostQuerySet(models.QuerySet):
             .order_by("post_number")
         )
 
+    def with_quoted_in(self):
+        """Attach `quoted_in`: the visible posts quoting each post (one query for the page)."""
+        from .quote import Quote
+
+        return self.prefetch_related(models.Prefetch(
+            "quoted_by",
+            queryset=Quote.objects.filter(
+                quoting_post__deleted_at__isnull=True, quoting_post__topic__deleted_at__isnull=True
+            ).select_related("quoting_post__topic").order_by("quoting_post__topic_id", "quoting_post__post_number"),
+            to_attr="quoted_in",
+        ))
+
     def by_author_visible(self, user):
         return self.filter(author=user, deleted_at__isnull=True, topic__deleted_at__isnull=True)
 
@@ -58,6 +70,14 @@ class Post(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+    @property
+    def quoting_posts(self) -> list["Post"]:
+        """Distinct posts quoting this one, from `with_quoted_in()` (no query of its own)."""
+        posts = {}
+        for quote in getattr(self, "quoted_in", ()):
+            posts.setdefault(quote.quoting_post_id, quote.quoting_post)
+        return list(posts.values())
 
     @property
     def is_first(self) -> bool:

@@ -6,6 +6,8 @@ from django.utils import timezone
 from forum.models import Post, Topic
 from forum.permissions import ensure_can_delete_post
 
+from .quoting import schedule_quote_recheck
+
 
 def post_delete(*, actor, post: Post) -> Post:
     ensure_can_delete_post(actor, post)
@@ -17,5 +19,7 @@ def post_delete(*, actor, post: Post) -> Post:
             Topic.objects.filter(pk=post.topic_id, deleted_at__isnull=True).update(
                 deleted_at=now, deleted_by=actor
             )
+        # Quotes of this post must stop showing its author, link and match status to readers.
+        schedule_quote_recheck(post)
     post.refresh_from_db()
     return post

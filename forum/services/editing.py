@@ -4,9 +4,10 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from forum.markup import cook
 from forum.models import Post, PostRevision, Topic
 from forum.permissions import ensure_can_edit_post
+
+from .quoting import cook_post, quotes_record, schedule_quote_recheck
 
 
 def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason: str = "") -> Post:
@@ -16,7 +17,7 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
     if raw == post.raw and not title_changed:
         return post  # nothing changed: no empty revision
 
-    cooked = cook(raw)
+    cooked, quotes = cook_post(raw=raw, topic=post.topic)
     with transaction.atomic():
         # Lock the post so two simultaneous edits each keep the version they replaced.
         locked = Post.objects.select_for_update().get(pk=post.pk)
@@ -38,5 +39,8 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
         )
         if title_changed:
             Topic.objects.filter(pk=post.topic_id).update(title=title)
+        quotes_record(post=post, resolutions=quotes)
+        # Posts quoting this one may no longer match it (or may match again).
+        schedule_quote_recheck(post)
     post.refresh_from_db()
     return post

@@ -5,9 +5,10 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from forum.markup import cook
 from forum.models import Category, Post, Tag, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
+
+from .quoting import cook_post, quotes_record
 
 
 def _slug_for(title: str) -> str:
@@ -33,7 +34,6 @@ def _tags_from_names(names: list[str]) -> list[Tag]:
 
 def topic_create(*, author, category: Category, title: str, raw: str, tag_names: list[str] = ()) -> Topic:
     ensure_can_post(author)
-    cooked = cook(raw)
     now = timezone.now()
     with transaction.atomic():
         topic = Topic.objects.create(
@@ -47,7 +47,9 @@ def topic_create(*, author, category: Category, title: str, raw: str, tag_names:
         )
         if tag_names:
             topic.tags.set(_tags_from_names(tag_names))
-        Post.objects.create(
+        # Cooked inside the transaction because quotes resolve against this new topic's id.
+        cooked, quotes = cook_post(raw=raw, topic=topic)
+        post = Post.objects.create(
             topic=topic,
             post_number=1,
             author=author,
@@ -55,6 +57,7 @@ def topic_create(*, author, category: Category, title: str, raw: str, tag_names:
             cooked=cooked.html,
             cooked_version=cooked.version,
         )
+        quotes_record(post=post, resolutions=quotes)
     return topic
 
 
@@ -62,7 +65,7 @@ def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None
     ensure_can_reply(author, topic)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         reply_to = None  # a stale or forged reply target must not link across topics
-    cooked = cook(raw)  # rendered before the lock so the write transaction stays short
+    cooked, quotes = cook_post(raw=raw, topic=topic)  # before the lock: the write transaction stays short
     with transaction.atomic():
         number = _next_post_number(topic)
         post = Post.objects.create(
@@ -79,4 +82,5 @@ def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None
             last_posted_at=post.created_at,
             last_poster=author,
         )
+        quotes_record(post=post, resolutions=quotes)
     return post

@@ -11,6 +11,7 @@ from forum.markup import cook
 from forum.models import Category, Post, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
 from forum.services.posting import reply_create, topic_create
+from forum.services.quoting import full_quote
 
 from .topic import get_visible_topic
 
@@ -90,7 +91,10 @@ def reply(request, topic_id: int):
             status = 400
     else:
         reply_to = _reply_target(topic, _int_or_none(request.GET.get("to")))
-        form = ReplyForm(initial={"reply_to": reply_to.post_number if reply_to else None})
+        initial = {"reply_to": reply_to.post_number if reply_to else None}
+        if reply_to is not None and request.GET.get("quote"):
+            initial["raw"] = full_quote(reply_to)  # the no-JavaScript Quote link
+        form = ReplyForm(initial=initial)
         try:
             ensure_can_reply(request.user, topic)
         except PermissionDenied as exc:
@@ -116,7 +120,8 @@ def preview(request):
 def _reply_target(topic, post_number: int | None) -> Post | None:
     if not post_number:
         return None
-    return Post.objects.filter(topic=topic, post_number=post_number, deleted_at__isnull=True).first()
+    return (Post.objects.select_related("author")
+            .filter(topic=topic, post_number=post_number, deleted_at__isnull=True).first())
 
 
 def _int_or_none(value):

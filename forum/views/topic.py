@@ -35,7 +35,7 @@ def topic_detail(request, slug: str, topic_id: int):
         return redirect(f"{url}?page={page}" if page > 1 else url, permanent=True)
 
     first = (page - 1) * per_page + 1
-    posts = list(Post.objects.for_topic_page(topic, first, first + per_page - 1))
+    posts = list(Post.objects.for_topic_page(topic, first, first + per_page - 1).with_quoted_in())
     return render(request, "forum/topic_detail.html", {
         "topic": topic,
         "posts": posts,
@@ -54,6 +54,17 @@ def post_permalink(request, slug: str, topic_id: int, post_number: int):
     page = page_for(post_number)
     query = f"?page={page}" if page > 1 else ""
     return redirect(f"{topic.get_absolute_url()}{query}#post-{post_number}")
+
+
+def post_cooked(request, topic_id: int, post_number: int):
+    """A post's stored HTML, for expanding a quote in place; only what this reader may see."""
+    post = get_object_or_404(
+        Post.objects.filter(topic__in=Topic.objects.visible_to(request.user)),
+        topic_id=topic_id, post_number=post_number,
+    )
+    if post.is_deleted and not getattr(request.user, "is_moderator", False):
+        raise Http404("This post has been deleted.")
+    return render(request, "forum/_post_cooked.html", {"post": post})
 
 
 def topic_short(request, topic_id: int):

@@ -98,8 +98,8 @@ def test_edit_and_delete_controls_appear_only_on_posts_you_may_change(client, me
     def actions(number):
         return [a.text for a in page.find("article", id=f"post-{number}").children[-1].children]
 
-    assert actions(1) == ["Reply"]
-    assert actions(2) == ["Reply", "Edit", "Delete"]
+    assert actions(1) == ["Reply", "Quote"]
+    assert actions(2) == ["Reply", "Quote", "Edit", "Delete"]
 
 
 def test_the_reply_page_never_writes_on_get(member_client, topic):

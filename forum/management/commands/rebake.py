@@ -1,8 +1,9 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from forum.markup import COOKED_VERSION, cook
+from forum.markup import COOKED_VERSION
 from forum.models import Post
+from forum.services.quoting import post_recook
 
 
 class Command(BaseCommand):
@@ -23,13 +24,11 @@ class Command(BaseCommand):
         with tqdm(total=total, unit="post", file=self.stderr, disable=options["verbosity"] == 0) as progress:
             while True:
                 # Keyset batches: each batch is a fresh, small query, safe while people post.
-                batch = list(posts.filter(pk__gt=last_pk).order_by("pk").only("pk", "raw")[:batch_size])
+                batch = list(posts.filter(pk__gt=last_pk).select_related("topic").order_by("pk")[:batch_size])
                 if not batch:
                     break
                 for post in batch:
-                    cooked = cook(post.raw)
-                    post.cooked, post.cooked_version = cooked.html, cooked.version
-                Post.objects.bulk_update(batch, ["cooked", "cooked_version"])
+                    post_recook(post=post)
                 last_pk = batch[-1].pk
                 done += len(batch)
                 progress.update(len(batch))

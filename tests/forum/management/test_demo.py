@@ -35,9 +35,12 @@ def test_demo_builds_the_ldn_thread_with_a_quoting_expert_reply():
     assert answer.reply_to == posts[0]
     assert posts[2].reply_to == answer
     assert f'[quote="lena, post:1, topic:{topic.pk}"]' in answer.raw
-    quote = parse(answer.cooked).find_all("blockquote")[0]
-    assert "lena wrote:" in quote.text
-    assert "no randomised controlled trials with long-term follow-ups" in quote.text
+    cooked = parse(answer.cooked)
+    assert cooked.find("aside", class_="quote").get("data-status") == "verified"
+    assert cooked.find("a", class_="quote__source").get("href") == topic.post_url(1)
+    assert "Lena Park" in cooked.find("div", class_="quote__title").text
+    assert "no randomised controlled trials with long-term follow-ups" in cooked.find("blockquote").text
+    assert answer.quotes.get().quoted_post == posts[0]
 
 
 def test_demo_users_can_sign_in_and_post():

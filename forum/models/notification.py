@@ -1,0 +1,50 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class NotificationKind(models.TextChoices):
+    QUOTED = "quoted", "quoted you"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+    def for_list(self, user):
+        return (
+            self.filter(recipient=user)
+            .select_related("actor", "topic", "post")
+            .order_by("-created_at", "-pk")
+        )
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=24, choices=NotificationKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    topic = models.ForeignKey("forum.Topic", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # One "quoted" notification per quoting post, however often that post is edited.
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "post"], condition=Q(kind="quoted"),
+                name="notification_quoted_once_per_post",
+            ),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} {self.kind} by {self.actor}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

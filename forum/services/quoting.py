@@ -1,0 +1,167 @@
+"""Quotes: looking up what a post quotes, checking the words against the source, and keeping the
+Quote rows, notifications and stored HTML in step when either side changes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from html import unescape
+
+import markdown
+from django.db import transaction
+from django.utils.html import strip_tags
+
+from forum.markup import Cooked, cook
+from forum.markup.quotes import QuoteRef, QuoteSource
+from forum.models import Notification, NotificationKind, Post, Quote, QuoteStatus, Topic
+
+_QUOTE_TAG = re.compile(r"\[/?quote(?:=[^\]\n]*)?\]", re.IGNORECASE)
+_plain_md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"])
+
+
+def plain_text(raw: str) -> str:
+    """The words of some markdown, for comparing: no markup, no quote tags, one space between words,
+    case and Unicode compatibility forms folded."""
+    html = _plain_md.reset().convert(_QUOTE_TAG.sub("\n", raw or ""))
+    text = unescape(strip_tags(html))
+    text = unicodedata.normalize("NFKC", text).casefold()
+    # Curly and straight quotes and dashes differ between what was typed and what a browser copies.
+    text = text.translate(str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-"}))
+    return " ".join(text.split())
+
+
+@dataclass
+class Resolution:
+    ref: QuoteRef
+    post: Post | None
+    status: str
+
+
+def _is_public(post: Post) -> bool:
+    return post.deleted_at is None and post.topic.deleted_at is None
+
+
+def _status(ref: QuoteRef, source: Post) -> str:
+    if ref.username and ref.username.lower() != source.author.username.lower():
+        return QuoteStatus.UNMATCHED
+    quoted = plain_text(ref.text)
+    if quoted in plain_text(source.raw):
+        return QuoteStatus.VERIFIED
+    if any(quoted in plain_text(old) for old in source.revisions.values_list("raw", flat=True)):
+        return QuoteStatus.MODIFIED
+    return QuoteStatus.UNMATCHED
+
+
+class QuoteResolver:
+    """Looks up each attributed quote once per rendering and remembers what it found."""
+
+    def __init__(self, *, topic: Topic):
+        self.topic = topic
+        self.resolutions: list[Resolution] = []
+        self._posts: dict[tuple[int, int], Post | None] = {}
+
+    def _find(self, topic_id: int, post_number: int) -> Post | None:
+        key = (topic_id, post_number)
+        if key not in self._posts:
+            self._posts[key] = (
+                Post.objects.select_related("author", "topic")
+                .filter(topic_id=topic_id, post_number=post_number)
+                .first()
+            )
+        return self._posts[key]
+
+    def __call__(self, ref: QuoteRef) -> QuoteSource | None:
+        topic_id = ref.topic_id or self.topic.pk
+        source = self._find(topic_id, ref.post_number)
+        if source is None or not _is_public(source):
+            # Say nothing about a post the public cannot read: not its author, not its topic,
+            # not even whether the words match.
+            self.resolutions.append(Resolution(ref, source, QuoteStatus.MISSING))
+            return QuoteSource(author_name=ref.username or "", role_badge="", url="", status=QuoteStatus.MISSING)
+        status = _status(ref, source)
+        self.resolutions.append(Resolution(ref, source, status))
+        return QuoteSource(
+            author_name=source.author.name,
+            role_badge=source.author.role_badge,
+            url=source.topic.post_url(source.post_number),
+            status=status,
+            topic_title=source.topic.title if source.topic_id != self.topic.pk else "",
+            history_url=source.revisions_url() if status == QuoteStatus.MODIFIED else "",
+        )
+
+    def outermost(self, cooked: Cooked) -> list[Resolution]:
+        """Resolutions for this post's own quotes (nested quotes were resolved for display only)."""
+        own = {id(ref) for ref in cooked.quotes}
+        seen, result = set(), []
+        for resolution in self.resolutions:
+            if id(resolution.ref) in own and id(resolution.ref) not in seen:
+                seen.add(id(resolution.ref))
+                result.append(resolution)
+        return result
+
+
+def cook_post(*, raw: str, topic: Topic) -> tuple[Cooked, list[Resolution]]:
+    resolver = QuoteResolver(topic=topic)
+    cooked = cook(raw, quote_resolver=resolver)
+    return cooked, resolver.outermost(cooked)
+
+
+def quotes_record(*, post: Post, resolutions: list[Resolution], notify: bool = True) -> None:
+    """Replace the post's Quote rows; tell quoted authors once per quoting post."""
+    Quote.objects.filter(quoting_post=post).delete()
+    Quote.objects.bulk_create([
+        Quote(
+            quoting_post=post,
+            quoted_post=r.post,
+            quoted_username=r.ref.username or "",
+            quoted_topic_id=r.ref.topic_id or post.topic_id,
+            quoted_post_number=r.ref.post_number,
+            text=r.ref.text,
+            full=r.ref.full,
+            status=r.status,
+        )
+        for r in resolutions
+    ])
+    if not notify:
+        return
+    recipients = {
+        r.post.author_id for r in resolutions
+        if r.post is not None and r.status != QuoteStatus.MISSING and r.post.author_id != post.author_id
+    }
+    # The unique constraint makes this idempotent: an edit that keeps a quote notifies nobody again.
+    Notification.objects.bulk_create(
+        [Notification(recipient_id=user_id, kind=NotificationKind.QUOTED, actor_id=post.author_id,
+                      topic_id=post.topic_id, post=post) for user_id in recipients],
+        ignore_conflicts=True,
+    )
+
+
+def post_recook(*, post: Post) -> Post:
+    """Re-render one post against the current state of everything it quotes (no notifications)."""
+    cooked, resolutions = cook_post(raw=post.raw, topic=post.topic)
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(cooked=cooked.html, cooked_version=cooked.version)
+        quotes_record(post=post, resolutions=resolutions, notify=False)
+    post.cooked, post.cooked_version = cooked.html, cooked.version
+    return post
+
+
+def quoting_posts_recheck(*, source_post_id: int) -> int:
+    """Re-check every post that quotes `source_post_id`; returns how many were re-rendered."""
+    quoting_ids = set(Quote.objects.filter(quoted_post_id=source_post_id).values_list("quoting_post_id", flat=True))
+    for post in Post.objects.filter(pk__in=quoting_ids).select_related("topic"):
+        post_recook(post=post)
+    return len(quoting_ids)
+
+
+def schedule_quote_recheck(source: Post) -> None:
+    from forum.tasks import recheck_quotes
+
+    transaction.on_commit(lambda: recheck_quotes.enqueue(source_post_id=source.pk))
+
+
+def full_quote(post: Post) -> str:
+    """The markup that quotes a whole post, as the no-JavaScript Quote link inserts it."""
+    return (f'[quote="{post.author.username}, post:{post.post_number}, topic:{post.topic_id}, full:true"]\n'
+            f"{post.raw.strip()}\n[/quote]\n\n")

@@ -1,0 +1,11 @@
+"""Background work for the forum (run by the django-tasks backend configured in settings)."""
+
+from django_tasks import task
+
+
+@task()
+def recheck_quotes(*, source_post_id: int) -> int:
+    # Imported here so the task module stays importable before the app registry is ready.
+    from forum.services.quoting import quoting_posts_recheck
+
+    return quoting_posts_recheck(source_post_id=source_post_id)
