@@ -1,3 +1,4 @@
+from allauth.account import forms as allauth_forms
 from django import forms
 
 from .models import User
@@ -23,3 +24,14 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "bio"]
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
         help_texts = {"bio": "Markdown. A few lines about you and your background."}
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's login form, labelled for what it accepts: a username or an email address."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["login"]
+        field.label = "Username or email"
+        field.widget.attrs.update({"autocomplete": "username", "placeholder": ""})
+        self.fields["password"].widget.attrs["placeholder"] = ""
