@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test,postgres,redis]"
+	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[test,postgres,redis]"
 	touch $@
 
 setup: $(VENV)/.installed
