@@ -18,9 +18,13 @@ from bibtexparser.middlewares.names import (
     parse_single_name_into_parts,
     split_multiple_persons_names,
 )
-from bibtexparser.model import DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
+from bibtexparser.model import DuplicateFieldKeyBlock, Entry
 from pylatexenc.latex2text import LatexNodes2Text
-from pylatexenc.latexencode import UnicodeToLatexEncoder
+from pylatexenc.latexencode import (
+    RULE_CALLABLE,
+    UnicodeToLatexConversionRule,
+    UnicodeToLatexEncoder,
+)
 
 from .identifiers import (
     InvalidIdentifier,
@@ -35,8 +39,25 @@ from .metadata import ImportProblem, ImportResult, StudyMetadata, normalize_page
 logger = logging.getLogger(__name__)
 
 _DECODER = LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
-_ENCODER = UnicodeToLatexEncoder(
+_PLAIN_ENCODER = UnicodeToLatexEncoder(
     non_ascii_only=False, replacement_latex_protection="braces-all", unknown_char_policy="keep"
+)
+
+
+def _keep_math_symbols(text: str, pos: int):
+    # Symbols LaTeX only has in math mode (−, ≤, ×) come back from decoding as something else
+    # (U+2212 as "-"); keep them as UTF-8, which biber and modern BibTeX read.
+    char = text[pos]
+    if ord(char) > 127 and "ensuremath" in _PLAIN_ENCODER.unicode_to_latex(char):
+        return (1, char)
+    return None
+
+
+_ENCODER = UnicodeToLatexEncoder(
+    non_ascii_only=False,
+    replacement_latex_protection="braces-all",
+    unknown_char_policy="keep",
+    conversion_rules=[UnicodeToLatexConversionRule(RULE_CALLABLE, _keep_math_symbols), "defaults"],
 )
 _ENTRY_START_RE = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
 
@@ -99,7 +120,9 @@ def _parse_names(raw: str, key: str, problems: list[ImportProblem]) -> list[dict
         try:
             parts = parse_single_name_into_parts(stripped, strict=True)
         except InvalidNameError as exc:
-            problems.append(ImportProblem(f"author name {stripped!r} could not be read ({exc})", entry=key))
+            problems.append(
+                ImportProblem(f"author name {stripped!r} could not be read ({exc})", entry=key)
+            )
             continue
         family = _decode_line(" ".join(parts.von + parts.last))
         given = _decode_line(" ".join(parts.first))
@@ -150,7 +173,12 @@ def _entry_to_metadata(entry: Entry, problems: list[ImportProblem]) -> StudyMeta
 
     identifiers = (
         ("doi", normalize_doi, _field(entry, "doi")),
-        ("pmid", normalize_pmid, _field(entry, "pmid") or (_field(entry, "eprint") if _field(entry, "eprinttype").lower() == "pubmed" else "")),
+        (
+            "pmid",
+            normalize_pmid,
+            _field(entry, "pmid")
+            or (_field(entry, "eprint") if _field(entry, "eprinttype").lower() == "pubmed" else ""),
+        ),
         ("pmcid", normalize_pmcid, _field(entry, "pmcid")),
     )
     for name, normalizer, raw in identifiers:
@@ -159,7 +187,9 @@ def _entry_to_metadata(entry: Entry, problems: list[ImportProblem]) -> StudyMeta
         try:
             normalizer(raw)
         except InvalidIdentifier:
-            problems.append(ImportProblem(f"{name} {raw.strip()!r} is not valid; left out", entry=key))
+            problems.append(
+                ImportProblem(f"{name} {raw.strip()!r} is not valid; left out", entry=key)
+            )
             continue
         if name == "doi":
             metadata.doi = clean_doi(raw)
@@ -187,12 +217,18 @@ def parse_bibtex(text: str) -> ImportResult:
         library = bibtexparser.parse_string(text)
     except Exception as exc:  # the parser's own failure modes are not all documented
         logger.info("references: BibTeX parse failed", exc_info=True)
-        return ImportResult(studies, [ImportProblem(f"could not read BibTeX ({exc.__class__.__name__})")])
+        return ImportResult(
+            studies, [ImportProblem(f"could not read BibTeX ({exc.__class__.__name__})")]
+        )
 
     for block in library.failed_blocks:
         key = _failed_block_key(block)
         if isinstance(block, DuplicateFieldKeyBlock):
-            message = f"has a field more than once ({block.error})" if getattr(block, "error", None) else "has a field more than once"
+            message = (
+                f"has a field more than once ({block.error})"
+                if getattr(block, "error", None)
+                else "has a field more than once"
+            )
         else:
             message = "is not valid BibTeX (unbalanced braces or a missing comma?)"
         problems.append(ImportProblem(message, entry=key, line=(block.start_line or 0) + 1))
@@ -202,14 +238,22 @@ def parse_bibtex(text: str) -> ImportResult:
         if entry.entry_type.lower() in ("comment", "preamble", "string"):
             continue
         if entry.key in seen_keys:
-            problems.append(ImportProblem("key used twice; second entry skipped", entry=entry.key, line=entry.start_line + 1))
+            problems.append(
+                ImportProblem(
+                    "key used twice; second entry skipped",
+                    entry=entry.key,
+                    line=entry.start_line + 1,
+                )
+            )
             continue
         seen_keys.add(entry.key)
         try:
             metadata = _entry_to_metadata(entry, problems)
         except Exception as exc:  # one odd entry must not lose the others
             logger.info("references: BibTeX entry %s failed", entry.key, exc_info=True)
-            problems.append(ImportProblem(f"could not be read ({exc.__class__.__name__})", entry=entry.key))
+            problems.append(
+                ImportProblem(f"could not be read ({exc.__class__.__name__})", entry=entry.key)
+            )
             continue
         if metadata is not None:
             studies.append(metadata)
@@ -233,7 +277,11 @@ _KEY_STOPWORDS = {"a", "an", "the", "of", "on", "in", "for", "and", "to", "with"
 def make_bibtex_key(metadata: StudyMetadata) -> str:
     """`bested2023low`-style key: first author's family name, year, first significant title word."""
     family = re.sub(r"[^a-z0-9]", "", _ascii(metadata.first_author_family).lower()) or "anon"
-    words = [w for w in re.findall(r"[a-z0-9]+", _ascii(metadata.title).lower()) if w not in _KEY_STOPWORDS]
+    words = [
+        w
+        for w in re.findall(r"[a-z0-9]+", _ascii(metadata.title).lower())
+        if w not in _KEY_STOPWORDS
+    ]
     return f"{family}{metadata.year or ''}{words[0] if words else ''}"
 
 
@@ -253,8 +301,13 @@ def _format_name(author: dict[str, str]) -> str:
 
 def to_bibtex(metadata: StudyMetadata, *, key: str | None = None) -> str:
     """One BibTeX entry for `metadata` (UTF-8 safe: non-ASCII letters become LaTeX commands)."""
-    entry_type = CROSSREF_TO_ENTRY_TYPE.get(metadata.crossref_type, "article" if metadata.container_title else "misc")
-    cite_key = re.sub(r"[\s,{}()\"#%'=\\]", "", key or metadata.bibtex_key or make_bibtex_key(metadata)) or "study"
+    entry_type = CROSSREF_TO_ENTRY_TYPE.get(
+        metadata.crossref_type, "article" if metadata.container_title else "misc"
+    )
+    cite_key = (
+        re.sub(r"[\s,{}()\"#%'=\\]", "", key or metadata.bibtex_key or make_bibtex_key(metadata))
+        or "study"
+    )
     fields: list[tuple[str, str]] = []
     if metadata.authors:
         fields.append(("author", " and ".join(_format_name(a) for a in metadata.authors)))
@@ -280,7 +333,9 @@ def to_bibtex(metadata: StudyMetadata, *, key: str | None = None) -> str:
         # URLs are verbatim in biblatex; only braces would break the value.
         fields.append(("url", metadata.url.replace("{", "%7B").replace("}", "%7D")))
     if metadata.registrations:
-        fields.append(("note", "Trial registration: " + encode_latex("; ".join(metadata.registrations))))
+        fields.append(
+            ("note", "Trial registration: " + encode_latex("; ".join(metadata.registrations)))
+        )
     if metadata.abstract:
         paragraphs = metadata.abstract.split("\n\n")
         fields.append(("abstract", "\n\n".join(encode_latex(p) for p in paragraphs)))

@@ -10,7 +10,12 @@ from typing import Any
 from urllib.parse import quote
 
 from .http import LookupFailed, ReferencesClient, contact_email
-from .identifiers import InvalidIdentifier, find_registrations, normalize_doi, normalize_registration
+from .identifiers import (
+    InvalidIdentifier,
+    find_registrations,
+    normalize_doi,
+    normalize_registration,
+)
 from .metadata import StudyMetadata, normalize_pages
 from .plain_text import jats_to_text, markup_to_text
 
@@ -20,7 +25,9 @@ def work_url(doi: str, *, client: ReferencesClient) -> str:
     return f"{client.crossref_url}/works/{quote(normalize_doi(doi), safe='/()')}"
 
 
-def fetch_work(doi: str, *, client: ReferencesClient | None = None, use_cache: bool = True) -> StudyMetadata:
+def fetch_work(
+    doi: str, *, client: ReferencesClient | None = None, use_cache: bool = True
+) -> StudyMetadata:
     """Crossref's record for `doi`.
 
     Raises `InvalidIdentifier` for a malformed DOI, `NotFound` when Crossref has no such work,
@@ -110,7 +117,9 @@ def parse_work(message: dict[str, Any]) -> StudyMetadata:
             year = parts[0]
             break
 
-    abstract = jats_to_text(message.get("abstract")) if isinstance(message.get("abstract"), str) else ""
+    abstract = (
+        jats_to_text(message.get("abstract")) if isinstance(message.get("abstract"), str) else ""
+    )
     registrations: list[str] = []
     for raw in message.get("clinical-trial-number") or []:
         number = raw.get("clinical-trial-number") if isinstance(raw, dict) else raw
@@ -136,7 +145,9 @@ def parse_work(message: dict[str, Any]) -> StudyMetadata:
         year=year,
         volume=markup_to_text(str(message.get("volume") or "")),
         issue=markup_to_text(str(message.get("issue") or "")),
-        pages=normalize_pages(markup_to_text(str(message.get("page") or message.get("article-number") or ""))),
+        pages=normalize_pages(
+            markup_to_text(str(message.get("page") or message.get("article-number") or ""))
+        ),
         abstract=abstract,
         url=str(message.get("URL") or (f"https://doi.org/{doi}" if doi else "")),
         doi=doi,

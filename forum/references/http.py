@@ -115,7 +115,9 @@ def parse_rate_limit(headers: httpx.Headers) -> float | None:
         return None
     if not match or requests <= 0:
         return None
-    seconds = float(match.group(1)) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[match.group(2) or "s"]
+    seconds = (
+        float(match.group(1)) * {"ms": 0.001, "s": 1, "m": 60, "h": 3600}[match.group(2) or "s"]
+    )
     return seconds / requests
 
 
@@ -154,11 +156,19 @@ class ReferencesClient:
 
     @property
     def timeout(self) -> float:
-        return float(self._timeout if self._timeout is not None else _setting("REFERENCES_HTTP_TIMEOUT", 10.0))
+        return float(
+            self._timeout
+            if self._timeout is not None
+            else _setting("REFERENCES_HTTP_TIMEOUT", 10.0)
+        )
 
     @property
     def max_retries(self) -> int:
-        return int(self._max_retries if self._max_retries is not None else _setting("REFERENCES_MAX_RETRIES", 3))
+        return int(
+            self._max_retries
+            if self._max_retries is not None
+            else _setting("REFERENCES_MAX_RETRIES", 3)
+        )
 
     @property
     def max_retry_wait(self) -> float:
@@ -197,14 +207,18 @@ class ReferencesClient:
 
     # -- requests --------------------------------------------------------------------------
 
-    def get_json(self, url: str, *, params: dict[str, Any] | None = None, use_cache: bool = True) -> Any:
+    def get_json(
+        self, url: str, *, params: dict[str, Any] | None = None, use_cache: bool = True
+    ) -> Any:
         def parse(text: str) -> Any:
             try:
                 return json.loads(text)
             except ValueError as exc:
                 raise LookupFailed(f"{url} answered with malformed JSON") from exc
 
-        return self._get(url, params=params, accept="application/json", parse=parse, use_cache=use_cache)
+        return self._get(
+            url, params=params, accept="application/json", parse=parse, use_cache=use_cache
+        )
 
     def get_text(
         self,
@@ -216,9 +230,17 @@ class ReferencesClient:
         use_cache: bool = True,
     ) -> Any:
         """The body as text, or `parse(text)`; a parse error should raise LookupFailed."""
-        return self._get(url, params=params, accept=accept, parse=parse or (lambda text: text), use_cache=use_cache)
+        return self._get(
+            url,
+            params=params,
+            accept=accept,
+            parse=parse or (lambda text: text),
+            use_cache=use_cache,
+        )
 
-    def _get(self, url: str, *, params, accept: str, parse: Callable[[str], Any], use_cache: bool) -> Any:
+    def _get(
+        self, url: str, *, params, accept: str, parse: Callable[[str], Any], use_cache: bool
+    ) -> Any:
         full_url = f"{url}?{urlencode(params, doseq=True)}" if params else url
         cache_key = "references:http:" + hashlib.sha256(f"{accept} {full_url}".encode()).hexdigest()
         if use_cache:

@@ -170,8 +170,7 @@ def detect_identifier(raw: str) -> Identifier | None:
             IdentifierKind.DOI,
             IdentifierKind.NCT,
             IdentifierKind.EUDRACT,
-            IdentifierKind.PMCID,
-            IdentifierKind.PMID,
+            IdentifierKind.PMID,  # a bare number; PMCIDs need their "PMC" (handled above)
         ]
     for kind in order:
         try:

@@ -15,8 +15,24 @@ from lxml import etree
 
 _DROP_CONTENT = {"script", "style", "object", "iframe", "noscript", "template", "head"}
 _BLOCKS = {
-    "p", "sec", "div", "list", "list-item", "li", "ul", "ol", "disp-quote", "blockquote",
-    "def-list", "def-item", "table-wrap", "fig", "boxed-text", "br", "abstract", "trans-abstract",
+    "p",
+    "sec",
+    "div",
+    "list",
+    "list-item",
+    "li",
+    "ul",
+    "ol",
+    "disp-quote",
+    "blockquote",
+    "def-list",
+    "def-item",
+    "table-wrap",
+    "fig",
+    "boxed-text",
+    "br",
+    "abstract",
+    "trans-abstract",
 }
 _HEADINGS = {"title", "h1", "h2", "h3", "h4", "h5", "h6", "label"}
 _XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
@@ -139,7 +155,9 @@ def _paragraphs(pieces: list[str]) -> list[str]:
 
 
 def _still_has_markup(text: str) -> bool:
-    return bool(_TAG_LIKE_RE.search(text) or re.search(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", text, re.I))
+    return bool(
+        _TAG_LIKE_RE.search(text) or re.search(r"&(?:#\d+|#x[0-9a-f]+|[a-z]+\d*);", text, re.I)
+    )
 
 
 _SCRIPT_RE = re.compile(

