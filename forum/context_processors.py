@@ -6,5 +6,5 @@ def site(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         # Lazy: pages that never show the header (fragments) never run the query.
-        context["unread_notifications"] = lambda: user.notifications.unread().count()
+        context["unread_notifications"] = lambda: user.notifications.unread().about_visible_posts().count()
     return context

@@ -5,11 +5,12 @@ from dataclasses import dataclass, field
 
 import markdown
 
+from .citations import CitationExtension, CitationResolver, CitedStudy, render_reference_list
 from .quotes import QuoteExtension, QuoteRef, QuoteResolver
 from .sanitize import sanitize
 
 # Bump when the same raw text would now render differently; `manage.py rebake` catches up.
-COOKED_VERSION = 2
+COOKED_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -18,46 +19,59 @@ class Cooked:
     version: int = COOKED_VERSION
     # The outermost attributed and anonymous quotes, in order (nested ones belong to their source).
     quotes: tuple[QuoteRef, ...] = field(default_factory=tuple)
+    # Every cited study by its number in the post's reference list.
+    citations: tuple[CitedStudy, ...] = field(default_factory=tuple)
 
 
-def _render(raw: str, *, resolver: QuoteResolver | None, refs: list[QuoteRef]) -> str:
-    """Markdown -> sanitised HTML, with quote blocks rendered separately and put back afterwards."""
-    # Quote asides are our own markup, which the sanitiser would (rightly) refuse from a user.
-    # They wait under random placeholders a user cannot guess or type, and go in after sanitising.
-    nonce = secrets.token_hex(8)
-    fragments: dict[str, str] = {}
+class _Render:
+    """One rendering: the resolvers, and what the post cites, shared by nested quote bodies."""
 
-    def stash(html: str) -> str:
-        key = f"evidentquote{nonce}n{len(fragments)}"
-        fragments[key] = html
-        return key
+    def __init__(self, raw: str, quote_resolver: QuoteResolver | None, citation_resolver: CitationResolver | None):
+        self.quote_resolver = quote_resolver
+        self.citation_resolver = citation_resolver
+        self.scope = hashlib.sha1(raw.encode()).hexdigest()[:8]
+        self.cited: dict[int, CitedStudy] = {}
 
-    md = markdown.Markdown(
-        extensions=[
-            "fenced_code",
-            "tables",
-            "footnotes",
-            "sane_lists",
-            "nl2br",
-            QuoteExtension(
-                # A quote's body goes through this same function, so quotes nest; the quotes it
-                # contains are the source's business, not this post's, so they are not collected.
-                render_fragment=lambda body: _render(body, resolver=resolver, refs=[]),
-                stash=stash,
-                resolver=resolver,
-                refs=refs,
-            ),
-        ],
-        extension_configs={
-            "tables": {"use_align_attribute": True},
-            "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
-        },
-        output_format="html",
-    )
-    html = sanitize(_scope_footnotes(md.convert(raw), raw))
-    for key, fragment in fragments.items():
-        html = html.replace(f"<p>{key}</p>", fragment).replace(key, fragment)
-    return html
+    def html(self, raw: str, *, quotes: list[QuoteRef]) -> str:
+        """Markdown -> sanitised HTML, with our own markup (quote asides, citation chips) put back
+        afterwards."""
+        # Our markup is exactly what the sanitiser (rightly) refuses from a user, so it waits under
+        # random placeholders nobody can guess or type, and goes in after sanitising.
+        nonce = secrets.token_hex(8)
+        fragments: dict[str, str] = {}
+
+        def stash(html: str) -> str:
+            key = f"evidentmarkup{nonce}n{len(fragments)}"
+            fragments[key] = html
+            return key
+
+        md = markdown.Markdown(
+            extensions=[
+                "fenced_code",
+                "tables",
+                "footnotes",
+                "sane_lists",
+                "nl2br",
+                QuoteExtension(
+                    # A quote's body goes through this same rendering, so quotes nest; the quotes it
+                    # contains are the source's business, not this post's, so they are not collected.
+                    render_fragment=lambda body: self.html(body, quotes=[]),
+                    stash=stash,
+                    resolver=self.quote_resolver,
+                    refs=quotes,
+                ),
+                CitationExtension(resolver=self.citation_resolver, stash=stash, scope=self.scope, cited=self.cited),
+            ],
+            extension_configs={
+                "tables": {"use_align_attribute": True},
+                "footnotes": {"BACKLINK_TITLE": "Back to reference %d"},
+            },
+            output_format="html",
+        )
+        html = sanitize(_scope_footnotes(md.convert(raw), self.scope))
+        for key, fragment in fragments.items():
+            html = html.replace(f"<p>{key}</p>", fragment).replace(key, fragment)
+        return html
 
 
 # Several posts share one page, so footnote anchors get a prefix derived from the text to
@@ -65,16 +79,24 @@ def _render(raw: str, *, resolver: QuoteResolver | None, refs: list[QuoteRef]) -
 _FOOTNOTE_ANCHOR = re.compile(r'(id="|href="#)(fn|fnref):')
 
 
-def _scope_footnotes(html: str, raw: str) -> str:
+def _scope_footnotes(html: str, scope: str) -> str:
     if "fn:" not in html:
         return html
-    scope = hashlib.sha1(raw.encode()).hexdigest()[:8]
     return _FOOTNOTE_ANCHOR.sub(lambda m: f"{m.group(1)}{m.group(2)}-{scope}-", html)
 
 
-def cook(raw: str, *, quote_resolver: QuoteResolver | None = None) -> Cooked:
-    """Render raw markdown to sanitised HTML. `quote_resolver` looks up quoted posts (title bar
-    and source check); without one, quotes render with the name as typed and no status."""
-    refs: list[QuoteRef] = []
-    html = _render(raw or "", resolver=quote_resolver, refs=refs)
-    return Cooked(html=html, quotes=tuple(refs))
+def cook(raw: str, *, quote_resolver: QuoteResolver | None = None,
+         citation_resolver: CitationResolver | None = None) -> Cooked:
+    """Render raw markdown to sanitised HTML.
+
+    `quote_resolver` looks up quoted posts (title bar and source check); `citation_resolver`
+    looks up cited studies (chips and reference list). Without them, quotes show the name as
+    typed and citations show as unresolved.
+    """
+    raw = raw or ""
+    render = _Render(raw, quote_resolver, citation_resolver)
+    quotes: list[QuoteRef] = []
+    html = render.html(raw, quotes=quotes)
+    html += render_reference_list(render.cited, render.scope)
+    return Cooked(html=html, quotes=tuple(quotes),
+                  citations=tuple(render.cited[n] for n in sorted(render.cited)))

@@ -22,6 +22,9 @@ from markdown.preprocessors import Preprocessor
 _OPEN = re.compile(r"^ {0,3}\[quote(?:=(?P<attrs>\"[^\"\n]*\"|'[^'\n]*'|[^\]\n]*))?\](?P<rest>.*)$", re.IGNORECASE)
 _USERNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,29}$")
 _PARAM = re.compile(r"^(?P<key>post|topic|full|username)\s*:\s*(?P<value>\S+)$", re.IGNORECASE)
+# Post numbers are stored in 32-bit columns (Post.post_number, Quote.quoted_post_number): a larger
+# number cannot name a post, and PostgreSQL would refuse to record it.
+_MAX_POST_NUMBER = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ def parse_attributes(attrs: str | None) -> tuple[str | None, int | None, int | N
                 return None
             if key == "post":
                 post = int(value)
+                if post > _MAX_POST_NUMBER:
+                    return None
             else:
                 topic = int(value)
         elif key == "full":

@@ -3,10 +3,11 @@ from .notification import Notification, NotificationKind
 from .post import Post
 from .quote import Quote, QuoteStatus
 from .revision import PostRevision
+from .study import Citation, LookupState, Study, StudyRevision
 from .tag import Tag
 from .topic import Topic, TopicState
 
 __all__ = [
     "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
-    "Tag", "Topic", "TopicState",
+    "Tag", "Topic", "TopicState", "Citation", "LookupState", "Study", "StudyRevision",
 ]

@@ -11,9 +11,15 @@ class NotificationQuerySet(models.QuerySet):
     def unread(self):
         return self.filter(read_at__isnull=True)
 
+    def about_visible_posts(self):
+        # A notification about a post that has since been deleted would lead nowhere (and name
+        # a deleted topic), so it quietly drops out of the list and the count.
+        return self.filter(Q(post__isnull=True) | Q(post__deleted_at__isnull=True, post__topic__deleted_at__isnull=True))
+
     def for_list(self, user):
         return (
             self.filter(recipient=user)
+            .about_visible_posts()
             .select_related("actor", "topic", "post")
             .order_by("-created_at", "-pk")
         )

@@ -42,13 +42,21 @@ def _is_public(post: Post) -> bool:
     return post.deleted_at is None and post.topic.deleted_at is None
 
 
+def _contains_words(text: str, quoted: str) -> bool:
+    """Whether `quoted` occurs in `text` without cutting a word in two: "effective treatment" is
+    not in "an ineffective treatment", though it is a substring of it."""
+    before = r"(?<!\w)" if quoted[:1].isalnum() else ""
+    after = r"(?!\w)" if quoted[-1:].isalnum() else ""
+    return re.search(f"{before}{re.escape(quoted)}{after}", text) is not None
+
+
 def _status(ref: QuoteRef, source: Post) -> str:
     if ref.username and ref.username.lower() != source.author.username.lower():
         return QuoteStatus.UNMATCHED
     quoted = plain_text(ref.text)
-    if quoted in plain_text(source.raw):
+    if _contains_words(plain_text(source.raw), quoted):
         return QuoteStatus.VERIFIED
-    if any(quoted in plain_text(old) for old in source.revisions.values_list("raw", flat=True)):
+    if any(_contains_words(plain_text(old), quoted) for old in source.revisions.values_list("raw", flat=True)):
         return QuoteStatus.MODIFIED
     return QuoteStatus.UNMATCHED
 
@@ -149,7 +157,13 @@ def post_recook(*, post: Post) -> Post:
 
 def quoting_posts_recheck(*, source_post_id: int) -> int:
     """Re-check every post that quotes `source_post_id`; returns how many were re-rendered."""
-    quoting_ids = set(Quote.objects.filter(quoted_post_id=source_post_id).values_list("quoting_post_id", flat=True))
+    quotes = Quote.objects.filter(quoted_post_id=source_post_id)
+    source = Post.objects.filter(pk=source_post_id).values("topic_id", "post_number").first()
+    if source and source["post_number"] == 1:
+        # The first post stands for its topic: deleting it deletes the topic and editing it can
+        # retitle it, and quotes of any post in the topic show both.
+        quotes = Quote.objects.filter(quoted_post__topic_id=source["topic_id"])
+    quoting_ids = set(quotes.values_list("quoting_post_id", flat=True))
     for post in Post.objects.filter(pk__in=quoting_ids).select_related("topic"):
         post_recook(post=post)
     return len(quoting_ids)

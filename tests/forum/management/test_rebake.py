@@ -6,6 +6,7 @@ from django.core.management import call_command
 from forum.markup import COOKED_VERSION
 from forum.models import Post
 from tests.factories import make_reply, make_topic
+from tests.parsed_html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -73,3 +74,18 @@ def test_rebake_all_rerenders_even_current_posts(topic):
 
 def test_rebake_says_when_there_is_nothing_to_do(topic):
     assert "Every post is up to date." in rebake()
+
+
+def test_rebake_keeps_quote_titles_and_checks(topic, member, other_member):
+    question = topic.posts.get(post_number=1)
+    reply = make_reply(topic=topic, author=other_member,
+                       raw=f'[quote="maria, post:1, topic:{topic.pk}"]\nCurrent post\n[/quote]\n\nAgreed.')
+    make_stale(reply)
+
+    rebake()
+
+    cooked = parse(Post.objects.get(pk=reply.pk).cooked)
+    assert cooked.find("aside", class_="quote").get("data-status") == "verified"
+    assert "Maria Lopez" in cooked.find("div", class_="quote__title").text
+    assert cooked.find("a", class_="quote__source").get("href") == question.get_absolute_url()
+    assert reply.quotes.get().quoted_post == question

@@ -178,10 +178,10 @@ def test_ordinary_link_schemes_are_kept(href):
 
 
 def test_bare_urls_become_nofollow_links():
-    html = cook("The protocol is at https://doi.org/10.1136/bmjopen-2021-055351 for anyone curious.").html
+    html = cook("The trial is registered at https://clinicaltrials.gov/study/NCT04739995 for anyone curious.").html
 
     link = parse(html).find("a")
-    assert link.get("href") == "https://doi.org/10.1136/bmjopen-2021-055351"
+    assert link.get("href") == "https://clinicaltrials.gov/study/NCT04739995"
     assert link.get("rel") == "nofollow ugc noopener"
 
 

@@ -1,0 +1,156 @@
+"""Study citations in posts: `[@doi:10.…]`, `[@pmid:38226027]`, `[@bibtexkey]` and bare doi.org links.
+
+Each becomes a numbered chip linking to the study page, with a card (title, journal, year,
+design and status) shown on hover and focus, and the post ends with a formatted reference list.
+What a citation says about its study comes from a resolver supplied by the caller (the service
+layer, which knows the database); this module only parses and renders. The chips are our own
+markup, so like quote asides they are put in after sanitising (see pipeline.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+from typing import Callable
+
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+
+# `[@doi:…]`, `[@pmid:…]` or `[@key]`; a key is what BibTeX allows in practice.
+CITE_PATTERN = r"\[@(?:(?P<kind>doi|pmid)\s*:\s*)?(?P<value>[^\]\s]{1,250})\]"
+# A bare link to doi.org, as people paste them into prose.
+DOI_LINK_PATTERN = r"\bhttps?://(?:dx\.|www\.)?doi\.org/(?P<doi>10\.\d{4,9}/[^\s<>\"\]]+)"
+_KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]{0,119}$")
+
+
+@dataclass(frozen=True)
+class CitationRef:
+    kind: str  # "doi", "pmid" or "key"
+    value: str  # as typed (the resolver normalises)
+
+
+@dataclass(frozen=True)
+class CitedStudy:
+    """What the site knows about a cited study, at the moment the post is rendered."""
+
+    number: int
+    state: str  # "resolved", "pending" or "unresolved"
+    label: str  # the identifier, shown while pending or unresolved
+    url: str = ""
+    title: str = ""
+    journal: str = ""
+    year: int | None = None
+    design: str = ""
+    design_label: str = ""
+    status: str = ""
+    status_label: str = ""
+    reference_html: str = ""  # formatted entry; escaped by the formatter
+
+
+CitationResolver = Callable[[CitationRef], CitedStudy]
+
+
+def _trim_doi(doi: str) -> str:
+    """Drop sentence punctuation glued to a pasted link, keeping balanced brackets that are part
+    of the DOI, as in 10.1016/S2665-9913(23)00278-3."""
+    while doi and doi[-1] in ".,;:!?'":
+        doi = doi[:-1]
+    while doi.endswith(")") and doi.count(")") > doi.count("("):
+        doi = doi[:-1]
+    return doi
+
+
+class _CiteProcessor(InlineProcessor):
+    def __init__(self, pattern, md, extension):
+        super().__init__(pattern, md)
+        self.extension = extension
+
+    def handleMatch(self, m, data):
+        kind = (m.group("kind") or "").lower()
+        value = m.group("value")
+        if not kind:
+            kind = "doi" if value.startswith("10.") else "key"
+            if kind == "key" and not _KEY.match(value):
+                return None, None, None
+        return self.extension.chip(CitationRef(kind, value)), m.start(0), m.end(0)
+
+
+class _DoiLinkProcessor(InlineProcessor):
+    def __init__(self, pattern, md, extension):
+        super().__init__(pattern, md)
+        self.extension = extension
+
+    def handleMatch(self, m, data):
+        doi = _trim_doi(m.group("doi"))
+        end = m.start("doi") + len(doi)
+        return self.extension.chip(CitationRef("doi", doi)), m.start(0), end
+
+
+class CitationExtension(Extension):
+    def __init__(self, *, resolver: CitationResolver | None, stash, scope: str, cited: dict):
+        super().__init__()
+        self.resolver = resolver
+        self.stash = stash
+        self.scope = scope
+        self.cited = cited  # number -> CitedStudy, shared with nested quote bodies
+
+    def chip(self, ref: CitationRef) -> str:
+        if self.resolver is None:
+            study = CitedStudy(number=0, state="unresolved", label=ref.value)
+        else:
+            study = self.resolver(ref)
+            self.cited.setdefault(study.number, study)
+        return self.stash(render_chip(study, self.scope))
+
+    def extendMarkdown(self, md):
+        # Above links (160) so `[@key]` is never read as a reference link; below code spans
+        # (190) so citations inside backticks stay code.
+        md.inlinePatterns.register(_CiteProcessor(CITE_PATTERN, md, self), "evident_cite", 175)
+        md.inlinePatterns.register(_DoiLinkProcessor(DOI_LINK_PATTERN, md, self), "evident_doi_link", 174)
+
+
+def _chips(study: CitedStudy) -> str:
+    parts = []
+    if study.design_label:
+        parts.append(f'<span class="chip chip--design chip--{escape(study.design)}">{escape(study.design_label)}</span>')
+    if study.status and study.status != "published":
+        parts.append(f'<span class="chip chip--status chip--{escape(study.status)}">{escape(study.status_label)}</span>')
+    return " ".join(parts)
+
+
+def render_chip(study: CitedStudy, scope: str) -> str:
+    if study.state != "resolved":
+        text = f"looking up {study.label}" if study.state == "pending" else f"unresolved reference: {study.label}"
+        number = f"{study.number} " if study.number else ""
+        return f'<span class="cite cite--{study.state}">[{number}{escape(text)}]</span>'
+    card_id = f"cite-{scope}-{study.number}"
+    source = ", ".join(p for p in (escape(study.journal), str(study.year or "")) if p)
+    source_html = f'<span class="cite-card__source">{source}</span>' if source else ""
+    card = (
+        f'<span class="cite-card" role="tooltip" id="{card_id}">'
+        f'<span class="cite-card__title">{escape(study.title)}</span>{source_html}'
+        f'<span class="cite-card__chips">{_chips(study)}</span></span>'
+    )
+    flag = f" cite--{escape(study.status)}" if study.status in {"protocol", "retracted", "preprint", "corrected"} else ""
+    label = f"{study.design_label}" if study.design_label else "study"
+    return (
+        f'<span class="cite{flag}"><a class="cite__link" href="{escape(study.url)}" aria-describedby="{card_id}">'
+        f'[{study.number}]<span class="cite__design"> {escape(label)}</span></a>{card}</span>'
+    )
+
+
+def render_reference_list(cited: dict[int, CitedStudy], scope: str) -> str:
+    if not cited:
+        return ""
+    items = []
+    for number in sorted(cited):
+        study = cited[number]
+        if study.state == "resolved":
+            body = f'{study.reference_html} <a class="references__study" href="{escape(study.url)}">Study page</a> {_chips(study)}'
+        elif study.state == "pending":
+            body = f'<span class="muted">Looking up {escape(study.label)}…</span>'
+        else:
+            body = f'<span class="muted">Unresolved reference: {escape(study.label)}</span>'
+        items.append(f'<li id="ref-{scope}-{number}" value="{number}">{body}</li>')
+    return f'<section class="references" aria-label="References"><h2 class="references__heading">References</h2><ol>{"".join(items)}</ol></section>'

@@ -1,0 +1,143 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from forum.references.classification import DESIGN_LABELS, DESIGN_RANK, STATUS_LABELS, Design, Status
+from forum.references.metadata import StudyMetadata
+
+DesignChoices = models.TextChoices("DesignChoices", [(d.name, (d.value, DESIGN_LABELS[d])) for d in Design])
+StatusChoices = models.TextChoices("StatusChoices", [(s.name, (s.value, STATUS_LABELS[s])) for s in Status])
+
+
+class LookupState(models.TextChoices):
+    PENDING = "pending", "Looking up"
+    RESOLVED = "resolved", "Resolved"
+    FAILED = "failed", "Unresolved"
+
+
+class StudyQuerySet(models.QuerySet):
+    def strongest_first(self):
+        ranking = models.Case(
+            *[models.When(design=d.value, then=models.Value(i)) for i, d in enumerate(DESIGN_RANK)],
+            default=models.Value(len(DESIGN_RANK)),
+            output_field=models.IntegerField(),
+        )
+        override_ranking = models.Case(
+            *[models.When(design_override=d.value, then=models.Value(i)) for i, d in enumerate(DESIGN_RANK)],
+            default=ranking,
+            output_field=models.IntegerField(),
+        )
+        return self.annotate(design_rank=override_ranking).order_by("design_rank", "-year", "title")
+
+    def cited_in_topic(self, topic):
+        visible = Q(citations__post__topic=topic, citations__post__deleted_at__isnull=True)
+        return (
+            self.filter(visible)
+            .annotate(citing_posts=models.Count("citations__post", filter=visible, distinct=True))
+            .strongest_first()
+        )
+
+
+class Study(models.Model):
+    """A cited piece of evidence. Identifiers are stored in canonical form for de-duplication;
+    the full bibliographic record lives in `metadata` (a StudyMetadata dict)."""
+
+    doi = models.CharField(max_length=255, unique=True, null=True, blank=True, help_text="Lowercase, no prefix.")
+    pmid = models.CharField(max_length=12, unique=True, null=True, blank=True)
+    pmcid = models.CharField(max_length=16, blank=True)
+    bibtex_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
+    registrations = models.JSONField(default=list, blank=True)
+    title = models.CharField(max_length=1000, blank=True)
+    container_title = models.CharField(max_length=500, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    metadata = models.JSONField(default=dict, blank=True)
+
+    design = models.CharField(max_length=24, choices=DesignChoices.choices, default=Design.OTHER)
+    status = models.CharField(max_length=16, choices=StatusChoices.choices, default=Status.PUBLISHED)
+    classification_reasons = models.JSONField(default=list, blank=True)
+    # A moderator's judgement beats the automatic one, and survives metadata refreshes.
+    design_override = models.CharField(max_length=24, choices=DesignChoices.choices, blank=True)
+    status_override = models.CharField(max_length=16, choices=StatusChoices.choices, blank=True)
+
+    lookup_state = models.CharField(max_length=12, choices=LookupState.choices, default=LookupState.RESOLVED)
+    lookup_error = models.CharField(max_length=300, blank=True)
+    metadata_source = models.CharField(max_length=16, blank=True)
+    fetched_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StudyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "studies"
+        indexes = [
+            models.Index(fields=["design"], name="study_design_idx"),
+            models.Index(fields=["status"], name="study_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title or self.identifier_label
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:study", kwargs={"study_id": self.pk})
+
+    @property
+    def identifier_label(self) -> str:
+        if self.doi:
+            return self.as_metadata().doi or self.doi
+        if self.pmid:
+            return f"PMID {self.pmid}"
+        return self.bibtex_key or f"study {self.pk}"
+
+    @property
+    def effective_design(self) -> str:
+        return self.design_override or self.design
+
+    @property
+    def effective_status(self) -> str:
+        return self.status_override or self.status
+
+    @property
+    def design_label(self) -> str:
+        return DESIGN_LABELS.get(Design(self.effective_design), "Other")
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS.get(Status(self.effective_status), "")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.lookup_state == LookupState.PENDING
+
+    @property
+    def is_unresolved(self) -> bool:
+        return self.lookup_state == LookupState.FAILED
+
+    def as_metadata(self) -> StudyMetadata:
+        return StudyMetadata.from_dict(self.metadata)
+
+
+class StudyRevision(models.Model):
+    """The study as it was before a moderator's edit (metadata and overrides): kept, never lost."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="revisions")
+    snapshot = models.JSONField()
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField(auto_now_add=True)
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-edited_at", "-pk"]
+
+
+class Citation(models.Model):
+    """A post cites a study; extracted from the post's markup each time it is rendered."""
+
+    post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, related_name="citations")
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="citations")
+    number = models.PositiveSmallIntegerField(help_text="Its number in the post's reference list.")
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["post", "study"], name="citation_unique_per_post")]
