@@ -25,7 +25,7 @@ demo: migrate
 
 ## Set everything up and serve the forum with demo data on SQLite at http://127.0.0.1:8000
 run: demo
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	REFERENCES_MAX_RETRIES=$${REFERENCES_MAX_RETRIES:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Set everything up and run the whole suite: SQLite, PostgreSQL and the Chromium browser tests
 test: setup

@@ -214,6 +214,13 @@ FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", "20"))
 FORUM_TOPICS_PER_PAGE = int(os.environ.get("FORUM_TOPICS_PER_PAGE", "30"))
 SITE_NAME = os.environ.get("SITE_NAME", "Evident")
 
+# --- Study references (Crossref, PubMed) ----------------------------------------------------
+CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org")
+PUBMED_API_URL = os.environ.get("PUBMED_API_URL", "https://eutils.ncbi.nlm.nih.gov/entrez/eutils")
+REFERENCES_CONTACT_EMAIL = os.environ.get("REFERENCES_CONTACT_EMAIL", "admin@evident.example")
+REFERENCES_HTTP_TIMEOUT = float(os.environ.get("REFERENCES_HTTP_TIMEOUT", "10"))
+REFERENCES_MAX_RETRIES = int(os.environ.get("REFERENCES_MAX_RETRIES", "3"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -56,3 +56,8 @@ def ensure_can_delete_post(user, post: Post) -> None:
 
 def can_see_deleted(user) -> bool:
     return _is_moderator(user)
+
+
+def ensure_can_moderate(user) -> None:
+    if not _is_moderator(user):
+        raise PermissionDenied("Only moderators can do that.")

@@ -9,3 +9,10 @@ def recheck_quotes(*, source_post_id: int) -> int:
     from forum.services.quoting import quoting_posts_recheck
 
     return quoting_posts_recheck(source_post_id=source_post_id)
+
+
+@task()
+def look_up_study(*, study_id: int) -> None:
+    from forum.services.referencing import study_look_up
+
+    study_look_up(study_id=study_id)

@@ -5,6 +5,15 @@ from tests.factories import PASSWORD, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def _no_real_lookups(settings):
+    # There is no internet here, and tests must not depend on it anyway: any look-up a test did
+    # not stub meets a closed local port at once and fails like an outage would.
+    settings.CROSSREF_API_URL = "http://127.0.0.1:9/crossref"
+    settings.PUBMED_API_URL = "http://127.0.0.1:9/eutils"
+    settings.REFERENCES_MAX_RETRIES = 0
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     # allauth's rate limits live in the cache; one test's sign-ups must not throttle the next.
     cache.clear()

@@ -7,7 +7,8 @@ from django.utils import timezone
 from forum.models import Post, PostRevision, Topic
 from forum.permissions import ensure_can_edit_post
 
-from .quoting import cook_post, quotes_record, schedule_quote_recheck
+from .quoting import schedule_quote_recheck
+from .rendering import post_references_record, post_render
 
 
 def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason: str = "") -> Post:
@@ -17,7 +18,7 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
     if raw == post.raw and not title_changed:
         return post  # nothing changed: no empty revision
 
-    cooked, quotes = cook_post(raw=raw, topic=post.topic)
+    rendered = post_render(raw=raw, topic=post.topic)
     with transaction.atomic():
         # Lock the post so two simultaneous edits each keep the version they replaced.
         locked = Post.objects.select_for_update().get(pk=post.pk)
@@ -32,14 +33,14 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
         now = timezone.now()
         Post.objects.filter(pk=post.pk).update(
             raw=raw,
-            cooked=cooked.html,
-            cooked_version=cooked.version,
+            cooked=rendered.cooked.html,
+            cooked_version=rendered.cooked.version,
             version=F("version") + 1,
             edited_at=now,
         )
         if title_changed:
             Topic.objects.filter(pk=post.topic_id).update(title=title)
-        quotes_record(post=post, resolutions=quotes)
+        post_references_record(post=post, rendered=rendered)
         # Posts quoting this one may no longer match it (or may match again).
         schedule_quote_recheck(post)
     post.refresh_from_db()

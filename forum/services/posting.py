@@ -8,7 +8,7 @@ from django.utils.text import slugify
 from forum.models import Category, Post, Tag, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
 
-from .quoting import cook_post, quotes_record
+from .rendering import post_references_record, post_render
 
 
 def _slug_for(title: str) -> str:
@@ -48,16 +48,16 @@ def topic_create(*, author, category: Category, title: str, raw: str, tag_names:
         if tag_names:
             topic.tags.set(_tags_from_names(tag_names))
         # Cooked inside the transaction because quotes resolve against this new topic's id.
-        cooked, quotes = cook_post(raw=raw, topic=topic)
+        rendered = post_render(raw=raw, topic=topic)
         post = Post.objects.create(
             topic=topic,
             post_number=1,
             author=author,
             raw=raw,
-            cooked=cooked.html,
-            cooked_version=cooked.version,
+            cooked=rendered.cooked.html,
+            cooked_version=rendered.cooked.version,
         )
-        quotes_record(post=post, resolutions=quotes)
+        post_references_record(post=post, rendered=rendered)
     return topic
 
 
@@ -65,7 +65,7 @@ def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None
     ensure_can_reply(author, topic)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         reply_to = None  # a stale or forged reply target must not link across topics
-    cooked, quotes = cook_post(raw=raw, topic=topic)  # before the lock: the write transaction stays short
+    rendered = post_render(raw=raw, topic=topic)  # before the lock: the write transaction stays short
     with transaction.atomic():
         number = _next_post_number(topic)
         post = Post.objects.create(
@@ -74,13 +74,13 @@ def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None
             author=author,
             reply_to=reply_to,
             raw=raw,
-            cooked=cooked.html,
-            cooked_version=cooked.version,
+            cooked=rendered.cooked.html,
+            cooked_version=rendered.cooked.version,
         )
         Topic.objects.filter(pk=topic.pk).update(
             posts_count=F("posts_count") + 1,
             last_posted_at=post.created_at,
             last_poster=author,
         )
-        quotes_record(post=post, resolutions=quotes)
+        post_references_record(post=post, rendered=rendered)
     return post

@@ -12,7 +12,7 @@ import markdown
 from django.db import transaction
 from django.utils.html import strip_tags
 
-from forum.markup import Cooked, cook
+from forum.markup import Cooked
 from forum.markup.quotes import QuoteRef, QuoteSource
 from forum.models import Notification, NotificationKind, Post, Quote, QuoteStatus, Topic
 
@@ -64,7 +64,7 @@ def _status(ref: QuoteRef, source: Post) -> str:
 class QuoteResolver:
     """Looks up each attributed quote once per rendering and remembers what it found."""
 
-    def __init__(self, *, topic: Topic):
+    def __init__(self, *, topic: Topic | None):
         self.topic = topic
         self.resolutions: list[Resolution] = []
         self._posts: dict[tuple[int, int], Post | None] = {}
@@ -80,7 +80,7 @@ class QuoteResolver:
         return self._posts[key]
 
     def __call__(self, ref: QuoteRef) -> QuoteSource | None:
-        topic_id = ref.topic_id or self.topic.pk
+        topic_id = ref.topic_id or (self.topic.pk if self.topic else None)
         source = self._find(topic_id, ref.post_number)
         if source is None or not _is_public(source):
             # Say nothing about a post the public cannot read: not its author, not its topic,
@@ -94,7 +94,7 @@ class QuoteResolver:
             role_badge=source.author.role_badge,
             url=source.topic.post_url(source.post_number),
             status=status,
-            topic_title=source.topic.title if source.topic_id != self.topic.pk else "",
+            topic_title=source.topic.title if self.topic is None or source.topic_id != self.topic.pk else "",
             history_url=source.revisions_url() if status == QuoteStatus.MODIFIED else "",
         )
 
@@ -107,12 +107,6 @@ class QuoteResolver:
                 seen.add(id(resolution.ref))
                 result.append(resolution)
         return result
-
-
-def cook_post(*, raw: str, topic: Topic) -> tuple[Cooked, list[Resolution]]:
-    resolver = QuoteResolver(topic=topic)
-    cooked = cook(raw, quote_resolver=resolver)
-    return cooked, resolver.outermost(cooked)
 
 
 def quotes_record(*, post: Post, resolutions: list[Resolution], notify: bool = True) -> None:
@@ -145,17 +139,9 @@ def quotes_record(*, post: Post, resolutions: list[Resolution], notify: bool = T
     )
 
 
-def post_recook(*, post: Post) -> Post:
-    """Re-render one post against the current state of everything it quotes (no notifications)."""
-    cooked, resolutions = cook_post(raw=post.raw, topic=post.topic)
-    with transaction.atomic():
-        Post.objects.filter(pk=post.pk).update(cooked=cooked.html, cooked_version=cooked.version)
-        quotes_record(post=post, resolutions=resolutions, notify=False)
-    post.cooked, post.cooked_version = cooked.html, cooked.version
-    return post
-
-
 def quoting_posts_recheck(*, source_post_id: int) -> int:
+    from .rendering import post_recook
+
     """Re-check every post that quotes `source_post_id`; returns how many were re-rendered."""
     quotes = Quote.objects.filter(quoted_post_id=source_post_id)
     source = Post.objects.filter(pk=source_post_id).values("topic_id", "post_number").first()

@@ -7,11 +7,11 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from forum.forms import PreviewForm, ReplyForm, TopicForm
-from forum.markup import cook
 from forum.models import Category, Post, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
 from forum.services.posting import reply_create, topic_create
 from forum.services.quoting import full_quote
+from forum.services.rendering import post_render
 
 from .topic import get_visible_topic
 
@@ -28,7 +28,7 @@ def new_topic(request):
     if request.method == "POST":
         form = TopicForm(request.POST)
         if _wants_preview(request):
-            preview = cook(request.POST.get("raw", "")[:40_000]).html
+            preview = _preview_html(request.POST.get("raw", ""), topic=None)
         elif form.is_valid():
             try:
                 topic = topic_create(
@@ -78,7 +78,7 @@ def reply(request, topic_id: int):
         if form.is_valid():
             reply_to = _reply_target(topic, form.cleaned_data.get("reply_to"))
         if _wants_preview(request):
-            preview = cook(request.POST.get("raw", "")[:40_000]).html
+            preview = _preview_html(request.POST.get("raw", ""), topic=topic)
         elif form.is_valid():
             try:
                 post = reply_create(author=request.user, topic=topic, raw=form.cleaned_data["raw"],
@@ -114,7 +114,13 @@ def preview(request):
     if not form.is_valid():
         return render(request, "forum/_preview.html", {"html": "", "error": "This text is too long to preview."},
                       status=400)
-    return render(request, "forum/_preview.html", {"html": cook(form.cleaned_data["raw"]).html})
+    topic = Topic.objects.visible_to(request.user).filter(pk=_int_or_none(request.POST.get("topic"))).first()
+    return render(request, "forum/_preview.html", {"html": _preview_html(form.cleaned_data["raw"], topic=topic)})
+
+
+def _preview_html(raw: str, *, topic) -> str:
+    # Same rendering as saving (quotes checked, citations resolved) but nothing is created.
+    return post_render(raw=raw[:40_000], topic=topic, preview=True).cooked.html
 
 
 def _reply_target(topic, post_number: int | None) -> Post | None:

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from forum.forms import ReplyForm
-from forum.models import Post, Topic
+from forum.models import Post, Study, Topic
 
 
 def get_visible_topic(user, topic_id: int) -> Topic:
@@ -40,6 +40,7 @@ def topic_detail(request, slug: str, topic_id: int):
         "topic": topic,
         "posts": posts,
         "tags": list(topic.tags.all()),
+        "evidence": list(Study.objects.cited_in_topic(topic)),
         "page": page,
         "last_page": last_page,
         "page_range": range(1, last_page + 1),

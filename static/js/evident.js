@@ -23,6 +23,7 @@
       event.preventDefault();
       const body = new FormData();
       body.append("raw", input.value);
+      if (button.dataset.topicId) body.append("topic", button.dataset.topicId);
       output.hidden = false;
       output.setAttribute("aria-busy", "true");
       button.disabled = true;

@@ -4,8 +4,10 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from forum.demo import content
+from forum.demo.studies import DEMO_STUDIES
 from forum.models import Category, Topic
 from forum.services.posting import reply_create, topic_create
+from forum.services.referencing import studies_import
 
 
 class Command(BaseCommand):
@@ -15,6 +17,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             users = {spec["username"]: self._user(spec) for spec in content.USERS}
             categories = {spec["slug"]: self._category(spec) for spec in content.CATEGORIES}
+            # Before the posts that cite them, so the citations resolve offline at once.
+            studies_import(records=DEMO_STUDIES)
             self._ldn_thread(users, categories)
             for spec in content.OTHER_TOPICS:
                 self._topic(users, categories, spec)

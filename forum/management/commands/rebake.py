@@ -3,7 +3,7 @@ from tqdm import tqdm
 
 from forum.markup import COOKED_VERSION
 from forum.models import Post
-from forum.services.quoting import post_recook
+from forum.services.rendering import post_recook
 
 
 class Command(BaseCommand):

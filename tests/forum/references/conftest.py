@@ -48,6 +48,7 @@ def _reference_settings(settings):
     settings.CROSSREF_API_URL = CROSSREF
     settings.PUBMED_API_URL = PUBMED
     settings.REFERENCES_CONTACT_EMAIL = "team@evident.test"
+    settings.REFERENCES_MAX_RETRIES = 3  # the suite-wide default is 0 (no real look-ups); these tests exercise retries
 
 
 @pytest.fixture

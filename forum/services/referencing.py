@@ -1,0 +1,293 @@
+"""Studies and citations: finding or creating the study a post cites, filling in its metadata in
+the background, importing references, moderator edits, and keeping citing posts in step."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from forum.markup.citations import CitationRef, CitedStudy
+from forum.models import Citation, LookupState, Post, Study, StudyRevision
+from forum.references.classification import classify
+from forum.references.csl import format_reference
+from forum.references.http import ReferenceLookupError
+from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
+from forum.references.lookup import lookup_study
+from forum.references.metadata import StudyMetadata
+
+logger = logging.getLogger(__name__)
+
+
+# --- finding studies ----------------------------------------------------------------------------
+
+def _canonical(ref: CitationRef) -> tuple[str, str] | None:
+    try:
+        if ref.kind == "doi":
+            return "doi", normalize_doi(ref.value)
+        if ref.kind == "pmid":
+            return "pmid", normalize_pmid(ref.value)
+    except InvalidIdentifier:
+        return None
+    return "bibtex_key", ref.value
+
+
+def study_find(ref: CitationRef) -> Study | None:
+    canonical = _canonical(ref)
+    if canonical is None:
+        return None
+    field, value = canonical
+    return Study.objects.filter(**{field: value}).first()
+
+
+def study_get_or_create_pending(ref: CitationRef) -> tuple[Study | None, bool]:
+    """The study for a DOI or PMID, created as "looking up" when unknown. BibTeX keys cannot be
+    looked up anywhere, so an unknown key gives None."""
+    canonical = _canonical(ref)
+    if canonical is None:
+        return None, False
+    field, value = canonical
+    existing = Study.objects.filter(**{field: value}).first()
+    if existing or field == "bibtex_key":
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Study.objects.create(**{field: value}, lookup_state=LookupState.PENDING), True
+    except IntegrityError:  # someone else cited it in the same instant
+        return Study.objects.get(**{field: value}), False
+
+
+# --- rendering citations ----------------------------------------------------------------------
+
+def cited_study(study: Study, number: int) -> CitedStudy:
+    if study.lookup_state != LookupState.RESOLVED:
+        state = "pending" if study.is_pending else "unresolved"
+        return CitedStudy(number=number, state=state, label=study.identifier_label, url=study.get_absolute_url())
+    metadata = study.as_metadata()
+    return CitedStudy(
+        number=number,
+        state="resolved",
+        label=study.identifier_label,
+        url=study.get_absolute_url(),
+        title=study.title,
+        journal=metadata.container_title_short or study.container_title,
+        year=study.year,
+        design=study.effective_design,
+        design_label=study.design_label,
+        status=study.effective_status,
+        status_label=study.status_label,
+        reference_html=format_reference(metadata),
+    )
+
+
+class CitationResolver:
+    """Numbers a post's citations in order of first appearance and remembers the studies.
+
+    With `create_missing`, unknown DOIs and PMIDs become pending studies whose look-up starts once
+    the post is saved; previews pass False so that typing never creates anything.
+    """
+
+    def __init__(self, *, create_missing: bool = True):
+        self.create_missing = create_missing
+        self.studies: dict[int, Study] = {}  # number -> study
+        self.created: list[Study] = []
+        self._numbers: dict[tuple, int] = {}
+
+    def __call__(self, ref: CitationRef) -> CitedStudy:
+        if self.create_missing:
+            study, created = study_get_or_create_pending(ref)
+            if created:
+                self.created.append(study)
+        else:
+            study = study_find(ref)
+        key = ("study", study.pk) if study else ("typed", ref.kind, ref.value.lower())
+        number = self._numbers.setdefault(key, len(self._numbers) + 1)
+        if study is None:
+            state = "pending" if (ref.kind in {"doi", "pmid"} and _canonical(ref)) else "unresolved"
+            return CitedStudy(number=number, state=state, label=ref.value)
+        self.studies[number] = study
+        return cited_study(study, number)
+
+
+def citations_record(*, post: Post, resolver: CitationResolver) -> None:
+    Citation.objects.filter(post=post).delete()
+    Citation.objects.bulk_create(
+        [Citation(post=post, study=study, number=number) for number, study in resolver.studies.items()],
+        ignore_conflicts=True,
+    )
+    for study in resolver.created:
+        schedule_study_lookup(study)
+
+
+def schedule_study_lookup(study: Study) -> None:
+    from forum.tasks import look_up_study
+
+    transaction.on_commit(lambda: look_up_study.enqueue(study_id=study.pk))
+
+
+# --- metadata ---------------------------------------------------------------------------------
+
+def _identifier_fields(metadata: StudyMetadata) -> dict:
+    fields = {}
+    if metadata.doi:
+        try:
+            fields["doi"] = normalize_doi(metadata.doi)
+        except InvalidIdentifier:
+            pass
+    if metadata.pmid:
+        try:
+            fields["pmid"] = normalize_pmid(metadata.pmid)
+        except InvalidIdentifier:
+            pass
+    if metadata.bibtex_key:
+        fields["bibtex_key"] = metadata.bibtex_key[:120]
+    return fields
+
+
+def study_apply_metadata(*, study: Study, metadata: StudyMetadata, source: str | None = None) -> Study:
+    """Store a bibliographic record on the study and re-derive its design and status."""
+    verdict = classify(metadata)
+    for field, value in _identifier_fields(metadata).items():
+        # Never steal an identifier another stored study already holds.
+        if not getattr(study, field) and not Study.objects.filter(**{field: value}).exclude(pk=study.pk).exists():
+            setattr(study, field, value)
+    study.pmcid = metadata.pmcid or study.pmcid
+    study.registrations = metadata.registrations
+    study.title = metadata.title[:1000]
+    study.container_title = metadata.container_title[:500]
+    study.year = metadata.year
+    study.metadata = metadata.to_dict()
+    study.design, study.status = verdict.design.value, verdict.status.value
+    study.classification_reasons = list(verdict.reasons)
+    study.lookup_state = LookupState.RESOLVED
+    study.lookup_error = ""
+    study.metadata_source = source or metadata.source
+    study.fetched_at = timezone.now()
+    study.save()
+    return study
+
+
+def study_look_up(*, study_id: int, use_cache: bool = True) -> Study | None:
+    """Fetch a study's metadata (Crossref, then PubMed); on failure mark it unresolved. Either
+    way, posts citing it are re-rendered so readers stop seeing "looking up"."""
+    study = Study.objects.filter(pk=study_id).first()
+    if study is None:
+        return None
+    identifier = f"doi:{study.doi}" if study.doi else (f"pmid:{study.pmid}" if study.pmid else "")
+    if not identifier:
+        return study
+    try:
+        metadata = lookup_study(identifier, use_cache=use_cache)
+    except (ReferenceLookupError, InvalidIdentifier) as exc:
+        logger.info("references: look-up of %s failed: %s", identifier, exc)
+        if study.lookup_state != LookupState.RESOLVED:  # a failed refresh keeps what we had
+            study.lookup_state = LookupState.FAILED
+            study.lookup_error = str(exc)[:300]
+            study.save(update_fields=["lookup_state", "lookup_error", "updated_at"])
+    else:
+        study_apply_metadata(study=study, metadata=metadata)
+    citing_posts_recook(study=study)
+    return study
+
+
+def citing_posts_recook(*, study: Study) -> int:
+    from .rendering import post_recook
+
+    posts = Post.objects.filter(citations__study=study).select_related("topic").distinct()
+    count = 0
+    for post in posts:
+        post_recook(post=post)
+        count += 1
+    return count
+
+
+# --- adding and editing studies ----------------------------------------------------------------
+
+def studies_import(*, records: list[StudyMetadata]) -> list[Study]:
+    """Store imported references (BibTeX, RIS, manual entry): match existing studies by DOI, PMID
+    or key, fill them in, and re-render the posts already citing them."""
+    stored = []
+    for metadata in records:
+        fields = _identifier_fields(metadata)
+        study = None
+        for field, value in fields.items():
+            study = Study.objects.filter(**{field: value}).first()
+            if study:
+                break
+        if study is None:
+            study = Study()
+        study_apply_metadata(study=study, metadata=metadata)
+        citing_posts_recook(study=study)
+        stored.append(study)
+    return stored
+
+
+def _snapshot(study: Study) -> dict:
+    return {"metadata": study.metadata, "design_override": study.design_override,
+            "status_override": study.status_override}
+
+
+def study_edit(*, editor, study: Study, metadata: StudyMetadata, design_override: str = "",
+               status_override: str = "", reason: str = "") -> Study:
+    """A moderator corrects a study. The previous state is kept as a revision."""
+    from forum.permissions import ensure_can_moderate
+
+    ensure_can_moderate(editor)
+    with transaction.atomic():
+        StudyRevision.objects.create(study=study, snapshot=_snapshot(study), edited_by=editor, reason=reason[:200])
+        study.design_override = design_override
+        study.status_override = status_override
+        study_apply_metadata(study=study, metadata=metadata, source="manual")
+    citing_posts_recook(study=study)
+    return study
+
+
+@dataclass
+class AddedReferences:
+    studies: list[Study]
+    problems: list[str]
+
+
+def references_add(*, text: str) -> AddedReferences:
+    """What a member pastes into "Add reference": a DOI or PMID (looked up in the background), or
+    BibTeX or RIS entries (stored at once). Problems are reported per entry; nothing raises."""
+    from forum.references.bibtex import parse_bibtex
+    from forum.references.identifiers import IdentifierKind, detect_identifier
+    from forum.references.ris import parse_ris
+
+    text = (text or "").strip()
+    identifier = detect_identifier(text) if "\n" not in text and len(text) < 300 else None
+    if identifier is not None:
+        if identifier.kind not in (IdentifierKind.DOI, IdentifierKind.PMID):
+            return AddedReferences([], [f"{identifier.kind.upper()} numbers cannot be looked up yet: "
+                                        "paste the study's DOI, PMID or BibTeX instead."])
+        ref = CitationRef(identifier.kind.value, identifier.value)
+        study, created = study_get_or_create_pending(ref)
+        if not created and study.lookup_state == LookupState.FAILED:
+            Study.objects.filter(pk=study.pk).update(lookup_state=LookupState.PENDING, lookup_error="")
+            study.lookup_state = LookupState.PENDING
+            created = True
+        if created:
+            schedule_study_lookup(study)
+        return AddedReferences([study], [])
+    if text.startswith("@") or "\n@" in text:
+        result = parse_bibtex(text)
+    elif "TY  -" in text:
+        result = parse_ris(text)
+    else:
+        return AddedReferences([], ["That is not a DOI, a PubMed ID, BibTeX or RIS."])
+    studies = studies_import(records=list(result.studies))
+    return AddedReferences(studies, [str(problem) for problem in result.problems])
+
+
+def cite_markup(study: Study) -> str:
+    """How a post cites this study: by DOI if it has one, else PMID, else its BibTeX key."""
+    if study.doi:
+        return f"[@doi:{study.as_metadata().doi or study.doi}]"
+    if study.pmid:
+        return f"[@pmid:{study.pmid}]"
+    if study.bibtex_key:
+        return f"[@{study.bibtex_key}]"
+    return ""

@@ -1,0 +1,49 @@
+"""Rendering a post with everything it refers to: the posts it quotes and the studies it cites.
+
+Every place that turns a post's raw text into stored HTML goes through here (posting, editing,
+re-checks after a source changes, rebake), so quotes and citations are always resolved the
+same way and the Quote and Citation rows always match the stored HTML.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from forum.markup import Cooked, cook
+from forum.models import Post, Topic
+
+from .quoting import QuoteResolver, Resolution, quotes_record
+from .referencing import CitationResolver, citations_record
+
+
+@dataclass
+class RenderedPost:
+    cooked: Cooked
+    quotes: list[Resolution]
+    citations: CitationResolver
+
+
+def post_render(*, raw: str, topic: Topic | None, preview: bool = False) -> RenderedPost:
+    """`topic` is None for a new topic's preview; `preview` renders without creating anything."""
+    quote_resolver = QuoteResolver(topic=topic)
+    citation_resolver = CitationResolver(create_missing=not preview)
+    cooked = cook(raw, quote_resolver=quote_resolver, citation_resolver=citation_resolver)
+    return RenderedPost(cooked=cooked, quotes=quote_resolver.outermost(cooked), citations=citation_resolver)
+
+
+def post_references_record(*, post: Post, rendered: RenderedPost, notify: bool = True) -> None:
+    """Store what the post quotes and cites (call inside the write's transaction)."""
+    quotes_record(post=post, resolutions=rendered.quotes, notify=notify)
+    citations_record(post=post, resolver=rendered.citations)
+
+
+def post_recook(*, post: Post) -> Post:
+    """Re-render one post against the current state of what it quotes and cites (no notifications)."""
+    rendered = post_render(raw=post.raw, topic=post.topic)
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(cooked=rendered.cooked.html, cooked_version=rendered.cooked.version)
+        post_references_record(post=post, rendered=rendered, notify=False)
+    post.cooked, post.cooked_version = rendered.cooked.html, rendered.cooked.version
+    return post
