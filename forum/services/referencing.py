@@ -184,8 +184,8 @@ def study_look_up(*, study_id: int, use_cache: bool = True) -> Study | None:
         logger.info("references: look-up of %s failed: %s", identifier, exc)
         if study.lookup_state != LookupState.RESOLVED:  # a failed refresh keeps what we had
             study.lookup_state = LookupState.FAILED
-            study.lookup_error = str(exc)[:300]
-            study.save(update_fields=["lookup_state", "lookup_error", "updated_at"])
+        study.lookup_error = str(exc)[:300]
+        study.save(update_fields=["lookup_state", "lookup_error", "updated_at"])
     else:
         study_apply_metadata(study=study, metadata=metadata)
     citing_posts_recook(study=study)

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         failed = 0
         for study_id in tqdm(ids, unit="study", file=self.stderr, disable=options["verbosity"] == 0):
             study = study_look_up(study_id=study_id, use_cache=False)
-            if study is not None and study.lookup_state == LookupState.FAILED:
+            if study is not None and study.lookup_error:
                 failed += 1
             if pause:
                 time.sleep(pause)
