@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Category, Post, PostRevision, Tag, Topic
+from .models import Category, Notification, Post, PostRevision, Quote, Study, Tag, Topic
 
 
 @admin.register(Category)
@@ -34,3 +34,24 @@ class PostAdmin(admin.ModelAdmin):
 class PostRevisionAdmin(admin.ModelAdmin):
     list_display = ("__str__", "edited_by", "edited_at", "reason")
     raw_id_fields = ("post", "edited_by")
+
+
+@admin.register(Study)
+class StudyAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "doi", "pmid", "design", "status", "lookup_state", "year")
+    list_filter = ("design", "status", "lookup_state")
+    search_fields = ("title", "doi", "pmid", "bibtex_key")
+
+
+@admin.register(Quote)
+class QuoteAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "status", "checked_at")
+    list_filter = ("status",)
+    raw_id_fields = ("quoting_post", "quoted_post")
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ("recipient", "kind", "actor", "created_at", "read_at")
+    list_filter = ("kind",)
+    raw_id_fields = ("recipient", "actor", "topic", "post")
