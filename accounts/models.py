@@ -43,6 +43,13 @@ class User(AbstractUser):
     # column on the already-joined author row costs no query on the topic page.
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.MEMBER)
     expert_credential = models.CharField(max_length=120, blank=True)
+    credential_verified_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    credential_verified_at = models.DateTimeField(null=True, blank=True)
+    # Suspended members can read but not write until this moment; the reason is shown to them.
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    suspension_reason = models.CharField(max_length=300, blank=True)
 
     objects = UserManager()
 
@@ -89,7 +96,41 @@ class User(AbstractUser):
         return self.is_superuser or self.role in {Role.MODERATOR, Role.ADMIN}
 
     @property
+    def is_suspended(self) -> bool:
+        from django.utils import timezone
+
+        return self.suspended_until is not None and self.suspended_until > timezone.now()
+
+    @property
     def role_badge(self) -> str:
         if self.role == Role.MEMBER:
             return ""
         return self.get_role_display()
+
+
+class CredentialRequest(models.Model):
+    """A member asks moderators to verify an expert credential ("MD, sports medicine physician")."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for a moderator"
+        APPROVED = "approved", "Approved"
+        DECLINED = "declined", "Declined"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="credential_requests")
+    credential = models.CharField(max_length=120)
+    note = models.TextField(max_length=2000, blank=True, help_text="How a moderator can check it.")
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(state="pending"),
+                                    name="one_pending_credential_request_per_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.credential} ({self.state})"

@@ -213,6 +213,16 @@ USE_TZ = True
 FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", "20"))
 FORUM_TOPICS_PER_PAGE = int(os.environ.get("FORUM_TOPICS_PER_PAGE", "30"))
 SITE_NAME = os.environ.get("SITE_NAME", "Evident")
+# New members (until both thresholds pass) get limits that make spam unprofitable.
+FORUM_NEW_USER_DAYS = int(os.environ.get("FORUM_NEW_USER_DAYS", "2"))
+FORUM_NEW_USER_MIN_POSTS = int(os.environ.get("FORUM_NEW_USER_MIN_POSTS", "3"))
+FORUM_NEW_USER_POSTS_PER_DAY = int(os.environ.get("FORUM_NEW_USER_POSTS_PER_DAY", "10"))
+FORUM_NEW_USER_MAX_LINKS = int(os.environ.get("FORUM_NEW_USER_MAX_LINKS", "2"))
+# Everyone: posts per user and per IP address in a sliding minute (counted in the cache).
+FORUM_POSTS_PER_MINUTE_PER_USER = int(os.environ.get("FORUM_POSTS_PER_MINUTE_PER_USER", "6"))
+FORUM_POSTS_PER_MINUTE_PER_IP = int(os.environ.get("FORUM_POSTS_PER_MINUTE_PER_IP", "30"))
+# Distinct trusted members whose spam flags hide a post until a moderator reviews it.
+FORUM_SPAM_FLAGS_TO_HIDE = int(os.environ.get("FORUM_SPAM_FLAGS_TO_HIDE", "3"))
 
 # --- Study references (Crossref, PubMed) ----------------------------------------------------
 CROSSREF_API_URL = os.environ.get("CROSSREF_API_URL", "https://api.crossref.org")

@@ -1,8 +1,12 @@
 """Who may do what. Each `ensure_*` raises PermissionDenied with a reason a user can read;
 each `can_*` answers the same question for templates."""
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from .models import Post, Topic
 
@@ -11,13 +15,41 @@ def _is_moderator(user) -> bool:
     return bool(getattr(user, "is_moderator", False))
 
 
+def ensure_can_act(user) -> None:
+    """Any write by a member: signed in, active, email confirmed, not suspended."""
+    if not user.is_authenticated:
+        raise PermissionDenied("Sign in first.")
+    if not user.is_active:
+        raise PermissionDenied("This account is not active.")
+    if user.is_suspended:
+        reason = f" Reason: {user.suspension_reason}" if user.suspension_reason else ""
+        raise PermissionDenied(
+            f"Your account is suspended until {user.suspended_until:%d %b %Y, %H:%M} UTC: you can read but not "
+            f"write.{reason}"
+        )
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise PermissionDenied("Confirm your email address before posting: check your inbox for the link.")
+
+
 def ensure_can_post(user) -> None:
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to post.")
-    if not user.is_active:
-        raise PermissionDenied("This account is not active.")
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
-        raise PermissionDenied("Confirm your email address before posting: check your inbox for the link.")
+    ensure_can_act(user)
+
+
+def is_new_member(user) -> bool:
+    """New until both thresholds pass (FORUM_NEW_USER_DAYS and FORUM_NEW_USER_MIN_POSTS); experts
+    and moderators never count as new."""
+    if getattr(user, "role", "member") != "member" or user.is_superuser:
+        return False
+    young = user.date_joined > timezone.now() - timedelta(days=settings.FORUM_NEW_USER_DAYS)
+    if young:
+        return True
+    return Post.objects.filter(author=user, deleted_at__isnull=True).count() < settings.FORUM_NEW_USER_MIN_POSTS
+
+
+def is_trusted(user) -> bool:
+    return user.is_active and not user.is_suspended and not is_new_member(user)
 
 
 def ensure_can_reply(user, topic: Topic) -> None:
@@ -37,6 +69,7 @@ def can_edit_post(user, post: Post) -> bool:
 def ensure_can_edit_post(user, post: Post) -> None:
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to edit posts.")
+    ensure_can_act(user)
     if post.is_deleted:
         raise PermissionDenied("This post has been deleted.")
     if not can_edit_post(user, post):
@@ -48,6 +81,7 @@ def ensure_can_edit_post(user, post: Post) -> None:
 def ensure_can_delete_post(user, post: Post) -> None:
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to delete posts.")
+    ensure_can_act(user)
     if post.is_deleted:
         raise PermissionDenied("This post is already deleted.")
     if post.author_id != user.pk and not _is_moderator(user):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import composing, lists, notifications, posts, studies, topic
+from .views import answers, composing, lists, moderation, notifications, posts, studies, topic
 
 app_name = "forum"
 
@@ -27,6 +27,19 @@ urlpatterns = [
     path("studies/<int:study_id>/edit/", studies.edit, name="study_edit"),
     path("studies/<int:study_id>/summary.json", studies.study_json, name="study_json"),
     path("studies/<int:study_id>/export.<str:fmt>", studies.export, name="study_export"),
+    path("t/<int:topic_id>/moderate/", moderation.topic_action, name="topic_moderate"),
+    path("p/<int:post_id>/moderate/", moderation.post_action, name="post_moderate"),
+    path("p/<int:post_id>/accept/", answers.accept, name="post_accept"),
+    path("p/<int:post_id>/vote/", answers.vote, name="post_vote"),
+    path("p/<int:post_id>/flag/", answers.flag, name="post_flag"),
+    path("review/", moderation.review_queue, name="review_queue"),
+    path("review/posts/<int:post_id>/", moderation.review_post, name="review_post"),
+    path("review/log/", moderation.audit_log, name="audit_log"),
+    path("review/credentials/", moderation.credential_queue, name="credential_queue"),
+    path("review/credentials/<int:request_id>/", moderation.credential_decide, name="credential_decide"),
+    path("members/<str:username>/suspend/", moderation.suspend, name="suspend"),
+    path("members/<str:username>/unsuspend/", moderation.unsuspend, name="unsuspend"),
+    path("credential/", moderation.credential_request, name="credential_request"),
     path("p/<int:post_id>/edit/", posts.edit, name="post_edit"),
     path("p/<int:post_id>/delete/", posts.delete, name="post_delete"),
     path("p/<int:post_id>/revisions/", posts.revisions, name="post_revisions"),

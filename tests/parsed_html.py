@@ -21,6 +21,13 @@ class Element:
     def get(self, name: str) -> str | None:
         return self.attrs.get(name)
 
+    def descendants(self) -> list["Element"]:
+        found = []
+        for child in self.children:
+            found.append(child)
+            found.extend(child.descendants())
+        return found
+
 
 class ParsedHTML(HTMLParser):
     def __init__(self, html: str):

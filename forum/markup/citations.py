@@ -18,7 +18,7 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
 # `[@doi:…]`, `[@pmid:…]` or `[@key]`; a key is what BibTeX allows in practice.
-CITE_PATTERN = r"\[@(?:(?P<kind>doi|pmid)\s*:\s*)?(?P<value>[^\]\s]{1,250})\]"
+CITE_PATTERN = r"\[@(?:(?P<kind>(?i:doi|pmid))\s*:\s*)?(?P<value>[^\]\s]{1,250})\]"
 # A bare link to doi.org, as people paste them into prose.
 DOI_LINK_PATTERN = r"\bhttps?://(?:dx\.|www\.)?doi\.org/(?P<doi>10\.\d{4,9}/[^\s<>\"\]]+)"
 _KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]{0,119}$")
@@ -61,12 +61,19 @@ def _trim_doi(doi: str) -> str:
     return doi
 
 
-class _CiteProcessor(InlineProcessor):
+# One pattern for both forms: Markdown runs each inline pattern over the whole paragraph before
+# the next, so two patterns would number every `[@…]` before any bare link, not by appearance.
+CITATION_PATTERN = f"(?:{CITE_PATTERN})|(?:{DOI_LINK_PATTERN})"
+
+
+class _CitationProcessor(InlineProcessor):
     def __init__(self, pattern, md, extension):
         super().__init__(pattern, md)
         self.extension = extension
 
     def handleMatch(self, m, data):
+        if m.group("doi"):
+            return self._doi_link(m, data)
         kind = (m.group("kind") or "").lower()
         value = m.group("value")
         if not kind:
@@ -75,16 +82,21 @@ class _CiteProcessor(InlineProcessor):
                 return None, None, None
         return self.extension.chip(CitationRef(kind, value)), m.start(0), m.end(0)
 
-
-class _DoiLinkProcessor(InlineProcessor):
-    def __init__(self, pattern, md, extension):
-        super().__init__(pattern, md)
-        self.extension = extension
-
-    def handleMatch(self, m, data):
+    def _doi_link(self, m, data):
+        start = m.start(0)
+        # This runs before links and raw HTML are parsed, so a doi.org address that is the target
+        # of `[text](…)`, `![alt](…)` or `<a href="…">` must stay a link: a chip there would be
+        # pasted into the attribute after sanitising and break the markup.
+        if data[:start].endswith(("](", '"', "'", "=")):
+            return None, None, None
         doi = _trim_doi(m.group("doi"))
         end = m.start("doi") + len(doi)
-        return self.extension.chip(CitationRef("doi", doi)), m.start(0), end
+        # `<https://doi.org/…>` is a bare link in angle brackets: the chip replaces the brackets too.
+        if data[start - 1:start] == "<":
+            if data[end:end + 1] != ">":
+                return None, None, None
+            start, end = start - 1, end + 1
+        return self.extension.chip(CitationRef("doi", doi)), start, end
 
 
 class CitationExtension(Extension):
@@ -106,8 +118,7 @@ class CitationExtension(Extension):
     def extendMarkdown(self, md):
         # Above links (160) so `[@key]` is never read as a reference link; below code spans
         # (190) so citations inside backticks stay code.
-        md.inlinePatterns.register(_CiteProcessor(CITE_PATTERN, md, self), "evident_cite", 175)
-        md.inlinePatterns.register(_DoiLinkProcessor(DOI_LINK_PATTERN, md, self), "evident_doi_link", 174)
+        md.inlinePatterns.register(_CitationProcessor(CITATION_PATTERN, md, self), "evident_cite", 175)
 
 
 def _chips(study: CitedStudy) -> str:

@@ -10,7 +10,7 @@ from .quotes import QuoteExtension, QuoteRef, QuoteResolver
 from .sanitize import sanitize
 
 # Bump when the same raw text would now render differently; `manage.py rebake` catches up.
-COOKED_VERSION = 3
+COOKED_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -39,10 +39,13 @@ class _Render:
         # random placeholders nobody can guess or type, and goes in after sanitising.
         nonce = secrets.token_hex(8)
         fragments: dict[str, str] = {}
+        blocks: set[str] = set()
 
-        def stash(html: str) -> str:
+        def stash(html: str, *, block: bool = False) -> str:
             key = f"evidentmarkup{nonce}n{len(fragments)}"
             fragments[key] = html
+            if block:
+                blocks.add(key)
             return key
 
         md = markdown.Markdown(
@@ -70,7 +73,11 @@ class _Render:
         )
         html = sanitize(_scope_footnotes(md.convert(raw), self.scope))
         for key, fragment in fragments.items():
-            html = html.replace(f"<p>{key}</p>", fragment).replace(key, fragment)
+            # A quote aside replaces the paragraph markdown wrapped its placeholder in; a citation
+            # chip is inline, so a line holding only a chip keeps its paragraph.
+            if key in blocks:
+                html = html.replace(f"<p>{key}</p>", fragment)
+            html = html.replace(key, fragment)
         return html
 
 

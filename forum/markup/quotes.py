@@ -147,7 +147,7 @@ class QuotePreprocessor(Preprocessor):
             self.refs.append(ref)
             source = self.resolver(ref) if (self.resolver and ref.is_attributed) else None
             html = render_quote(ref, source, self.render_fragment(body))
-            out.extend(["", self.stash(html), ""])
+            out.extend(["", self.stash(html, block=True), ""])
             last = end + 1
         out.extend(lines[last:])
         return out

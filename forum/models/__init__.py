@@ -1,4 +1,5 @@
 from .category import Category
+from .moderation import Flag, FlagReason, FlagState, ModerationAction, Vote
 from .notification import Notification, NotificationKind
 from .post import Post
 from .quote import Quote, QuoteStatus
@@ -10,4 +11,5 @@ from .topic import Topic, TopicState
 __all__ = [
     "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
     "Tag", "Topic", "TopicState", "Citation", "LookupState", "Study", "StudyRevision",
+    "Flag", "FlagReason", "FlagState", "ModerationAction", "Vote",
 ]

@@ -5,6 +5,16 @@ from django.db.models import Q
 
 class NotificationKind(models.TextChoices):
     QUOTED = "quoted", "quoted you"
+    ACCEPTED = "accepted", "marked your reply as the answer"
+    POST_HIDDEN = "post_hidden", "hid your post"
+    POST_UNHIDDEN = "post_unhidden", "made your post visible again"
+    POST_DELETED = "post_deleted", "deleted your post"
+    POST_RESTORED = "post_restored", "restored your post"
+    POST_EDITED = "post_edited", "edited your post"
+    NEEDS_SOURCE = "needs_source", "asked you to add a source"
+    FLAG_OUTCOME = "flag_outcome", "reviewed your flag"
+    CREDENTIAL = "credential", "reviewed your expert credential"
+    SUSPENDED = "suspended", "suspended your account"
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -33,6 +43,8 @@ class Notification(models.Model):
     )
     topic = models.ForeignKey("forum.Topic", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # A short explanation shown with the notification (a moderator's reason, a flag outcome).
+    message = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 

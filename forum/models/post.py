@@ -20,7 +20,8 @@ class PostQuerySet(models.QuerySet):
         return self.prefetch_related(models.Prefetch(
             "quoted_by",
             queryset=Quote.objects.filter(
-                quoting_post__deleted_at__isnull=True, quoting_post__topic__deleted_at__isnull=True
+                quoting_post__deleted_at__isnull=True, quoting_post__hidden_at__isnull=True,
+                quoting_post__topic__deleted_at__isnull=True,
             ).select_related("quoting_post__topic").order_by("quoting_post__topic_id", "quoting_post__post_number"),
             to_attr="quoted_in",
         ))
@@ -46,6 +47,11 @@ class Post(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Hidden by a moderator (or by spam flags): readers see a placeholder, the author sees why.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    needs_source_at = models.DateTimeField(null=True, blank=True)
+    helpful_count = models.PositiveIntegerField(default=0)
 
     objects = PostQuerySet.as_manager()
 
@@ -78,6 +84,14 @@ class Post(models.Model):
         for quote in getattr(self, "quoted_in", ()):
             posts.setdefault(quote.quoting_post_id, quote.quoting_post)
         return list(posts.values())
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+    @property
+    def needs_source(self) -> bool:
+        return self.needs_source_at is not None
 
     @property
     def is_first(self) -> bool:

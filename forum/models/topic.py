@@ -15,11 +15,16 @@ class TopicQuerySet(models.QuerySet):
             return self
         return self.filter(deleted_at__isnull=True)
 
-    def for_list(self):
+    def listed(self):
+        return self.filter(unlisted=False)
+
+    def for_list(self, *, in_category: bool = False):
+        # Site-wide pins lead every list; a category page then shows its own pins.
+        pins = ["-pinned_globally", "-pinned"] if in_category else ["-pinned_globally"]
         return (
             self.select_related("category", "author", "last_poster")
             .prefetch_related("tags")
-            .order_by("-pinned", "-last_posted_at", "-pk")
+            .order_by(*pins, "-last_posted_at", "-pk")
         )
 
 
@@ -30,7 +35,10 @@ class Topic(models.Model):
     tags = models.ManyToManyField("forum.Tag", blank=True, related_name="topics")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="topics")
     state = models.CharField(max_length=16, choices=TopicState.choices, default=TopicState.OPEN)
-    pinned = models.BooleanField(default=False)
+    pinned = models.BooleanField(default=False, help_text="Pinned at the top of its category.")
+    pinned_globally = models.BooleanField(default=False, help_text="Pinned at the top of the latest list.")
+    unlisted = models.BooleanField(default=False, help_text="Reachable by link, absent from lists.")
+    expert_answered = models.BooleanField(default=False)
     posts_count = models.PositiveIntegerField(default=0)
     last_posted_at = models.DateTimeField(null=True, blank=True)
     last_poster = models.ForeignKey(
@@ -51,7 +59,7 @@ class Topic(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["-pinned", "-last_posted_at"], name="topic_latest_idx"),
+            models.Index(fields=["-pinned_globally", "-last_posted_at"], name="topic_latest_idx"),
             models.Index(fields=["category", "-pinned", "-last_posted_at"], name="topic_category_latest_idx"),
         ]
 

@@ -6,6 +6,7 @@ from django.utils import timezone
 from forum.models import Post, Topic
 from forum.permissions import ensure_can_delete_post
 
+from .posting import topic_refresh_expert_answered
 from .quoting import schedule_quote_recheck
 
 
@@ -21,5 +22,6 @@ def post_delete(*, actor, post: Post) -> Post:
             )
         # Quotes of this post must stop showing its author, link and match status to readers.
         schedule_quote_recheck(post)
+        topic_refresh_expert_answered(post.topic_id)
     post.refresh_from_db()
     return post

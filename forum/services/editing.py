@@ -41,6 +41,9 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
         if title_changed:
             Topic.objects.filter(pk=post.topic_id).update(title=title)
         post_references_record(post=post, rendered=rendered)
+        if locked.needs_source_at and rendered.citations.studies:
+            # The author answered the request for evidence by citing a study.
+            Post.objects.filter(pk=post.pk).update(needs_source_at=None)
         # Posts quoting this one may no longer match it (or may match again).
         schedule_quote_recheck(post)
     post.refresh_from_db()

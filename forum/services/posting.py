@@ -77,10 +77,20 @@ def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None
             cooked=rendered.cooked.html,
             cooked_version=rendered.cooked.version,
         )
+        answered_by_expert = {"expert_answered": True} if author.role == "expert" else {}
         Topic.objects.filter(pk=topic.pk).update(
             posts_count=F("posts_count") + 1,
             last_posted_at=post.created_at,
             last_poster=author,
+            **answered_by_expert,
         )
         post_references_record(post=post, rendered=rendered)
     return post
+
+
+def topic_refresh_expert_answered(topic_id: int) -> None:
+    """Recount after a post disappears or comes back: does a visible expert reply remain?"""
+    answered = Post.objects.filter(
+        topic_id=topic_id, post_number__gt=1, author__role="expert", deleted_at__isnull=True, hidden_at__isnull=True,
+    ).exists()
+    Topic.objects.filter(pk=topic_id).update(expert_answered=answered)

@@ -39,7 +39,7 @@ class Resolution:
 
 
 def _is_public(post: Post) -> bool:
-    return post.deleted_at is None and post.topic.deleted_at is None
+    return post.deleted_at is None and post.hidden_at is None and post.topic.deleted_at is None
 
 
 def _contains_words(text: str, quoted: str) -> bool:

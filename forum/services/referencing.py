@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from forum.markup.citations import CitationRef, CitedStudy
@@ -195,7 +196,12 @@ def study_look_up(*, study_id: int, use_cache: bool = True) -> Study | None:
 def citing_posts_recook(*, study: Study) -> int:
     from .rendering import post_recook
 
-    posts = Post.objects.filter(citations__study=study).select_related("topic").distinct()
+    citing = Q(citations__study=study)
+    if study.bibtex_key:
+        # A post that cited this key before the study was imported has no Citation row to be
+        # found by (an unknown key resolves to nothing), so look for the key in the raw text.
+        citing |= Q(raw__contains=f"[@{study.bibtex_key}]")
+    posts = Post.objects.filter(citing).select_related("topic").distinct()
     count = 0
     for post in posts:
         post_recook(post=post)

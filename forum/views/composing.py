@@ -7,6 +7,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from forum.forms import PreviewForm, ReplyForm, TopicForm
+from forum.limits import LimitExceeded, ensure_within_posting_limits
 from forum.models import Category, Post, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
 from forum.services.posting import reply_create, topic_create
@@ -31,6 +32,8 @@ def new_topic(request):
             preview = _preview_html(request.POST.get("raw", ""), topic=None)
         elif form.is_valid():
             try:
+                ensure_can_post(request.user)
+                ensure_within_posting_limits(user=request.user, raw=form.cleaned_data["raw"], ip=_client_ip(request))
                 topic = topic_create(
                     author=request.user,
                     category=form.cleaned_data["category"],
@@ -39,7 +42,7 @@ def new_topic(request):
                     tag_names=form.cleaned_data["tags"],
                 )
             except PermissionDenied as exc:
-                error, status = str(exc), 403
+                error, status = str(exc), 429 if isinstance(exc, LimitExceeded) else 403
             else:
                 return redirect(topic)
         else:
@@ -81,10 +84,12 @@ def reply(request, topic_id: int):
             preview = _preview_html(request.POST.get("raw", ""), topic=topic)
         elif form.is_valid():
             try:
+                ensure_can_reply(request.user, topic)
+                ensure_within_posting_limits(user=request.user, raw=form.cleaned_data["raw"], ip=_client_ip(request))
                 post = reply_create(author=request.user, topic=topic, raw=form.cleaned_data["raw"],
                                     reply_to=reply_to)
             except PermissionDenied as exc:
-                error, status = str(exc), 403
+                error, status = str(exc), 429 if isinstance(exc, LimitExceeded) else 403
             else:
                 return redirect(topic.post_url(post.post_number))
         else:
@@ -128,6 +133,11 @@ def _reply_target(topic, post_number: int | None) -> Post | None:
         return None
     return (Post.objects.select_related("author")
             .filter(topic=topic, post_number=post_number, deleted_at__isnull=True).first())
+
+
+def _client_ip(request) -> str:
+    # Behind the proxy described in the README, REMOTE_ADDR is set from X-Forwarded-For by it.
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def _int_or_none(value):

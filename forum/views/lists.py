@@ -1,4 +1,4 @@
-"""Topic lists: latest, per category, per tag."""
+"""Topic lists: latest, per category, per tag; optionally only topics no expert has answered."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -7,40 +7,36 @@ from django.shortcuts import get_object_or_404, render
 from forum.models import Category, Tag, Topic
 
 
-def _topic_page(request, queryset):
-    paginator = Paginator(queryset.for_list(), settings.FORUM_TOPICS_PER_PAGE)
-    return paginator.get_page(request.GET.get("page"))
+def _render_list(request, topics, *, heading: str, in_category: bool = False, **context):
+    awaiting_expert = request.GET.get("filter") == "awaiting-expert"
+    topics = topics.listed()
+    if awaiting_expert:
+        topics = topics.filter(expert_answered=False)
+    paginator = Paginator(topics.for_list(in_category=in_category), settings.FORUM_TOPICS_PER_PAGE)
+    return render(request, "forum/topic_list.html", {
+        "page_obj": paginator.get_page(request.GET.get("page")),
+        "heading": heading,
+        "categories": Category.objects.all(),
+        "awaiting_expert": awaiting_expert,
+        "in_category": in_category,
+        **context,
+    })
 
 
 def latest(request):
-    topics = Topic.objects.visible_to(request.user)
-    return render(request, "forum/topic_list.html", {
-        "page_obj": _topic_page(request, topics),
-        "heading": "Latest topics",
-        "categories": Category.objects.all(),
-    })
+    return _render_list(request, Topic.objects.visible_to(request.user), heading="Latest topics")
 
 
 def category(request, slug: str):
     cat = get_object_or_404(Category, slug=slug)
     topics = Topic.objects.visible_to(request.user).filter(category=cat)
-    return render(request, "forum/topic_list.html", {
-        "page_obj": _topic_page(request, topics),
-        "heading": cat.name,
-        "category": cat,
-        "categories": Category.objects.all(),
-    })
+    return _render_list(request, topics, heading=cat.name, in_category=True, category=cat)
 
 
 def tag(request, name: str):
     tag_obj = get_object_or_404(Tag, name=name)
     topics = Topic.objects.visible_to(request.user).filter(tags=tag_obj)
-    return render(request, "forum/topic_list.html", {
-        "page_obj": _topic_page(request, topics),
-        "heading": f"Tagged “{tag_obj.name}”",
-        "tag": tag_obj,
-        "categories": Category.objects.all(),
-    })
+    return _render_list(request, topics, heading=f"Tagged “{tag_obj.name}”", tag=tag_obj)
 
 
 def categories(request):

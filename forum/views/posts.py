@@ -12,6 +12,7 @@ from forum.models import Post, Topic
 from forum.permissions import ensure_can_delete_post, ensure_can_edit_post
 from forum.services.deleting import post_delete
 from forum.services.editing import post_edit
+from forum.services.moderation import post_moderator_edit
 
 
 def _get_post(user, post_id: int) -> Post:
@@ -29,8 +30,16 @@ def edit(request, post_id: int):
     if request.method == "POST":
         form = EditPostForm(request.POST, is_first_post=post.is_first)
         if form.is_valid():
-            post_edit(editor=request.user, post=post, raw=form.cleaned_data["raw"],
-                      title=form.cleaned_data.get("title"), reason=form.cleaned_data["reason"])
+            if post.author_id != request.user.pk:
+                # A moderator editing someone else's words: logged, and the author is told why.
+                if not form.cleaned_data["reason"]:
+                    form.add_error("reason", "Give a reason: the author sees it, and it goes in the history.")
+                    return TemplateResponse(request, "forum/edit_post.html", {"post": post, "form": form}, status=400)
+                post_moderator_edit(moderator=request.user, post=post, raw=form.cleaned_data["raw"],
+                                    title=form.cleaned_data.get("title"), reason=form.cleaned_data["reason"])
+            else:
+                post_edit(editor=request.user, post=post, raw=form.cleaned_data["raw"],
+                          title=form.cleaned_data.get("title"), reason=form.cleaned_data["reason"])
             return redirect(post)
         status = 400
     else:

@@ -7,12 +7,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from forum.forms import ReplyForm
-from forum.models import Post, Study, Topic
+from forum.models import Category, Post, Study, Topic, Vote
 
 
 def get_visible_topic(user, topic_id: int) -> Topic:
     return get_object_or_404(
-        Topic.objects.visible_to(user).select_related("category", "author"), pk=topic_id
+        Topic.objects.visible_to(user).select_related("category", "author", "accepted_answer__author"), pk=topic_id
     )
 
 
@@ -41,11 +41,19 @@ def topic_detail(request, slug: str, topic_id: int):
         "posts": posts,
         "tags": list(topic.tags.all()),
         "evidence": list(Study.objects.cited_in_topic(topic)),
+        "voted_post_ids": _voted_post_ids(request.user, posts),
+        "categories": Category.objects.all() if getattr(request.user, "is_moderator", False) else (),
         "page": page,
         "last_page": last_page,
         "page_range": range(1, last_page + 1),
         "reply_form": ReplyForm(),
     })
+
+
+def _voted_post_ids(user, posts) -> set[int]:
+    if not user.is_authenticated or not posts:
+        return set()
+    return set(Vote.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list("post_id", flat=True))
 
 
 def post_permalink(request, slug: str, topic_id: int, post_number: int):
@@ -63,8 +71,11 @@ def post_cooked(request, topic_id: int, post_number: int):
         Post.objects.filter(topic__in=Topic.objects.visible_to(request.user)),
         topic_id=topic_id, post_number=post_number,
     )
-    if post.is_deleted and not getattr(request.user, "is_moderator", False):
+    is_moderator = getattr(request.user, "is_moderator", False)
+    if post.is_deleted and not is_moderator:
         raise Http404("This post has been deleted.")
+    if post.is_hidden and not (is_moderator or post.author_id == request.user.pk):
+        raise Http404("This post has been hidden by a moderator.")
     return render(request, "forum/_post_cooked.html", {"post": post})
 
 

@@ -21,8 +21,9 @@
     if (node.nodeType !== Node.ELEMENT_NODE && node.nodeType !== Node.DOCUMENT_FRAGMENT_NODE) return "";
     if (node.nodeType === Node.DOCUMENT_FRAGMENT_NODE) return inline(node);
     const tag = node.tagName.toLowerCase();
-    // A quote's title bar and our own controls are chrome, not words of the post.
-    if (node.matches(".quote__title, .quote__toggle, .footnote-backref, sup.footnote-ref")) return "";
+    // A quote's title bar and our own controls are chrome, not words of the post; so are a
+    // citation's hover card and the post's generated reference list.
+    if (node.matches(".quote__title, .quote__toggle, .footnote-backref, sup.footnote-ref, .cite-card, section.references")) return "";
     const text = () => inline(node).trim();
     switch (tag) {
       case "br": return "\n";

@@ -6,3 +6,29 @@ def _fast_password_hashing(settings):
     # Forum tests create many users and never test password strength; the real hasher is
     # deliberately slow and would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def reference_server(settings, monkeypatch):
+    """A fake Crossref and PubMed for look-ups made by services, tasks and commands.
+
+    The references library's own tests hand a client to each call; the service layer builds its
+    own, so here every client it builds talks to the same recorded-response server instead of the
+    network. Queue answers with `reference_server.add(path, response)`; unknown paths answer 404.
+    """
+    from functools import partial
+
+    import httpx
+
+    from forum.references import lookup
+    from forum.references.http import ReferencesClient
+    from tests.forum.references.conftest import CROSSREF, PUBMED, FakeServer
+
+    settings.CROSSREF_API_URL = CROSSREF
+    settings.PUBMED_API_URL = PUBMED
+    server = FakeServer()
+    monkeypatch.setattr(lookup, "ReferencesClient", partial(
+        ReferencesClient, transport=httpx.MockTransport(server.handler), sleep=lambda seconds: None,
+        jitter=lambda: 0.0,
+    ))
+    return server

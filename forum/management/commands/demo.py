@@ -75,6 +75,6 @@ class Command(BaseCommand):
             raw=spec["raw"], tag_names=spec.get("tags", []),
         )
         if spec.get("pinned"):
-            Topic.objects.filter(pk=topic.pk).update(pinned=True)
+            Topic.objects.filter(pk=topic.pk).update(pinned=True, pinned_globally=True)
         for username, raw in spec["replies"]:
             reply_create(author=users[username], topic=topic, raw=raw)

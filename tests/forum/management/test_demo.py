@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from forum.models import Category, Post, PostRevision, Tag, Topic
+from forum.models import Category, Citation, Post, PostRevision, Study, Tag, Topic
 from tests.parsed_html import parse
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,7 @@ def load_demo() -> str:
 
 def counts() -> dict[str, int]:
     return {model.__name__: model.objects.count()
-            for model in (get_user_model(), Category, Topic, Post, Tag, PostRevision)}
+            for model in (get_user_model(), Category, Topic, Post, Tag, PostRevision, Study, Citation)}
 
 
 def test_demo_builds_the_ldn_thread_with_a_quoting_expert_reply():
@@ -62,4 +62,51 @@ def test_running_demo_twice_changes_nothing():
 
     assert counts() == first
     assert first["Topic"] == 5 and first["Category"] == 4
-    assert Topic.objects.filter(pinned=True).count() == 1
+    assert first["Study"] == 5
+    assert Topic.objects.filter(pinned_globally=True).count() == 1
+
+
+def test_demo_ldn_thread_cites_the_verified_studies_offline():
+    from forum.models import LookupState
+
+    load_demo()  # the suite's look-ups meet a closed port: everything here must be seeded
+
+    topic = Topic.objects.get(title=LDN_TITLE)
+    question, answer, _thanks = topic.posts.order_by("post_number")
+    assert not Study.objects.exclude(lookup_state=LookupState.RESOLVED).exists()
+
+    [innova_chip] = parse(question.cooked).find_all("span", class_="cite")
+    innova = Study.objects.get(doi="10.1136/bmjopen-2021-055351")
+    assert "cite--protocol" in innova_chip.classes
+    assert innova_chip.children[0].get("href") == innova.get_absolute_url()
+    assert "Protocol: no results yet" in innova_chip.text
+    assert innova.pmid == "34992118" and innova.registrations == ["NCT04739995", "2021-002534-16"]
+
+    cooked = parse(answer.cooked)
+    links = {a.get("href"): a.text for a in cooked.find_all("a", class_="cite__link")}
+    by_doi = {doi: Study.objects.get(doi=doi) for doi in (
+        "10.1111/j.1526-4637.2009.00613.x", "10.1002/art.37734", "10.1097/pr9.0000000000001080",
+        "10.1016/s2665-9913(23)00278-3",
+    )}
+    younger2009, younger2013, bested, bruun = by_doi.values()
+    assert links == {
+        younger2009.get_absolute_url(): "[1] Non-randomised trial",
+        younger2013.get_absolute_url(): "[2] Crossover RCT",
+        bested.get_absolute_url(): "[3] Crossover RCT",
+        bruun.get_absolute_url(): "[4] RCT",
+    }
+    assert bested.bibtex_key == "bested2023naltrexone"  # cited by key in the reply
+    assert (bested.year, bested.pmid) == (2023, "38226027")
+    references = cooked.find("section", class_="references").text
+    assert "PAIN Reports" in references and "Lancet Rheumatology" in references
+    assert list(answer.citations.values_list("study__doi", flat=True)) == list(by_doi)
+
+    panel = [a.get("href") for a in parse_topic_page_evidence(topic)]
+    assert panel == [s.get_absolute_url() for s in (bruun, bested, younger2013, younger2009, innova)]
+
+
+def parse_topic_page_evidence(topic):
+    from django.test import Client
+
+    html = parse(Client().get(topic.get_absolute_url()).content.decode())
+    return [item.children[0] for item in html.find_all("li", class_="evidence__item")]

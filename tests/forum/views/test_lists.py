@@ -25,12 +25,27 @@ def test_latest_lists_the_most_recently_active_topics_first(client, member, othe
     assert listed_titles(client.get(reverse("forum:latest"))) == [older.title, newer.title]
 
 
-def test_pinned_topics_stay_on_top(client, member):
-    pinned = make_topic(author=member, title="Read this before posting")
-    make_topic(author=member, title="Something happened today")
-    Topic.objects.filter(pk=pinned.pk).update(pinned=True)
+def test_site_wide_pins_lead_every_list_and_category_pins_their_category(client, member):
+    category = CategoryFactory(name="Training", slug="training")
+    site_pin = make_topic(author=member, category=category, title="Read this before posting")
+    category_pin = make_topic(author=member, category=category, title="Training FAQ for everyone")
+    make_topic(author=member, category=category, title="Something happened today")
+    Topic.objects.filter(pk=site_pin.pk).update(pinned_globally=True)
+    Topic.objects.filter(pk=category_pin.pk).update(pinned=True)
 
-    assert listed_titles(client.get(reverse("forum:latest")))[0] == pinned.title
+    latest = listed_titles(client.get(reverse("forum:latest")))
+    in_category = listed_titles(client.get(reverse("forum:category", args=["training"])))
+
+    assert latest[0] == site_pin.title and latest[1] != category_pin.title
+    assert in_category[:2] == [site_pin.title, category_pin.title]
+
+
+def test_unlisted_topics_stay_out_of_lists_but_open_by_link(client, member):
+    hidden = make_topic(author=member, title="Only for people with the link")
+    Topic.objects.filter(pk=hidden.pk).update(unlisted=True)
+
+    assert hidden.title not in listed_titles(client.get(reverse("forum:latest")))
+    assert client.get(hidden.get_absolute_url()).status_code == 200
 
 
 def test_a_row_shows_category_tags_author_and_replies(client, member, other_member):

@@ -1,0 +1,72 @@
+"""Posting limits: what new members may post, and how fast anyone may post.
+
+Counters live in the cache (Redis when REDIS_URL is set, so every web process shares them).
+Each refusal says which limit was hit and when it lifts, and is raised as LimitExceeded so views
+answer 429 and give the text back.
+"""
+
+import math
+import re
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from forum.models import Post
+from forum.permissions import is_new_member
+
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+_IMAGE = re.compile(r"!\[[^\]]*\]\(|<img\b", re.IGNORECASE)
+
+
+class LimitExceeded(PermissionDenied):
+    pass
+
+
+def _rate(key: str, limit: int, window: int = 60) -> int | None:
+    """Count one event in the current window; return seconds to wait if over the limit."""
+    now = time.time()
+    bucket = int(now // window)
+    cache_key = f"ratelimit:{key}:{bucket}"
+    cache.add(cache_key, 0, timeout=window * 2)
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # evicted between add and incr
+        cache.set(cache_key, 1, timeout=window * 2)
+        count = 1
+    if count > limit:
+        return max(1, math.ceil((bucket + 1) * window - now))
+    return None
+
+
+def ensure_within_posting_limits(*, user, raw: str, ip: str | None = None) -> None:
+    if is_new_member(user):
+        since = timezone.now() - timedelta(days=1)
+        recent = Post.objects.filter(author=user, created_at__gte=since).order_by("created_at")
+        limit = settings.FORUM_NEW_USER_POSTS_PER_DAY
+        if recent.count() >= limit:
+            lifts = recent.values_list("created_at", flat=True)[0] + timedelta(days=1)
+            raise LimitExceeded(
+                f"New members can post {limit} times a day. You can post again at "
+                f"{lifts:%H:%M} UTC on {lifts:%d %b}. Your text is kept below."
+            )
+        links = len(_LINK.findall(raw))
+        if links > settings.FORUM_NEW_USER_MAX_LINKS:
+            raise LimitExceeded(
+                f"New members can include at most {settings.FORUM_NEW_USER_MAX_LINKS} links in a post; this one "
+                f"has {links}. Cite studies with [@doi:…] instead, or remove some links. The limit lifts after "
+                f"{settings.FORUM_NEW_USER_DAYS} days and {settings.FORUM_NEW_USER_MIN_POSTS} posts."
+            )
+        if _IMAGE.search(raw):
+            raise LimitExceeded(
+                "New members cannot post images yet. The limit lifts after "
+                f"{settings.FORUM_NEW_USER_DAYS} days and {settings.FORUM_NEW_USER_MIN_POSTS} posts."
+            )
+    wait = _rate(f"post:user:{user.pk}", settings.FORUM_POSTS_PER_MINUTE_PER_USER)
+    if wait is None and ip:
+        wait = _rate(f"post:ip:{ip}", settings.FORUM_POSTS_PER_MINUTE_PER_IP)
+    if wait is not None:
+        raise LimitExceeded(f"You are posting very quickly. Please wait {wait} seconds and try again; your text is kept.")

@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.db import models
+
+
+class Vote(models.Model):
+    """One member found one post helpful."""
+
+    post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="vote_once_per_post")]
+
+
+class FlagReason(models.TextChoices):
+    SPAM = "spam", "Spam"
+    INAPPROPRIATE = "inappropriate", "Inappropriate"
+    OFF_TOPIC = "off_topic", "Off-topic"
+    NEEDS_SOURCE = "needs_source", "Needs a source"
+    OTHER = "other", "Something else"
+
+
+class FlagState(models.TextChoices):
+    OPEN = "open", "Waiting for review"
+    AGREED = "agreed", "Agreed: the post was hidden"
+    DISAGREED = "disagreed", "Reviewed: no action needed"
+    DELETED = "deleted", "Agreed: the post was deleted"
+    SOURCE_REQUESTED = "source_requested", "Agreed: the author was asked for a source"
+
+
+class FlagQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state=FlagState.OPEN)
+
+
+class Flag(models.Model):
+    post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, related_name="flags")
+    flagger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=16, choices=FlagReason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    state = models.CharField(max_length=20, choices=FlagState.choices, default=FlagState.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FlagQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # One open flag per member and post: flagging again is a no-op, not a louder flag.
+            models.UniqueConstraint(fields=["post", "flagger"], condition=models.Q(state="open"),
+                                    name="flag_one_open_per_member_and_post"),
+        ]
+        indexes = [models.Index(fields=["state", "post"], name="flag_queue_idx")]
+
+
+class ModerationAction(models.Model):
+    """The audit log: every moderator action, who, what, on what, why and when."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=40, db_index=True)
+    topic = models.ForeignKey("forum.Topic", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    post = models.ForeignKey("forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    target_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.action}"

@@ -1,0 +1,67 @@
+"""Accepted answers and helpful votes."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from forum.models import ModerationAction, NotificationKind, Post, Topic, Vote
+from forum.permissions import ensure_can_act
+
+from .notifying import notify
+
+
+def ensure_can_accept(user, topic: Topic) -> None:
+    ensure_can_act(user)
+    if topic.author_id != user.pk and not user.is_moderator:
+        raise PermissionDenied("Only the person who asked, or a moderator, can choose the answer.")
+
+
+def answer_accept(*, user, post: Post) -> Topic:
+    topic = post.topic
+    ensure_can_accept(user, topic)
+    if post.is_first:
+        raise PermissionDenied("The question cannot be its own answer.")
+    if post.is_deleted or post.is_hidden:
+        raise PermissionDenied("A deleted or hidden post cannot be the answer.")
+    with transaction.atomic():
+        Topic.objects.filter(pk=topic.pk).update(accepted_answer=post)
+        if user.pk != topic.author_id:
+            ModerationAction.objects.create(actor=user, action="accept_answer", topic=topic, post=post)
+        notify(recipient=post.author, kind=NotificationKind.ACCEPTED, actor=user, post=post)
+    topic.refresh_from_db()
+    return topic
+
+
+def answer_unaccept(*, user, topic: Topic) -> Topic:
+    ensure_can_accept(user, topic)
+    with transaction.atomic():
+        Topic.objects.filter(pk=topic.pk).update(accepted_answer=None)
+        if user.pk != topic.author_id:
+            ModerationAction.objects.create(actor=user, action="unaccept_answer", topic=topic)
+    topic.refresh_from_db()
+    return topic
+
+
+def vote_toggle(*, user, post: Post) -> tuple[bool, int]:
+    """Found helpful, or not any more. Returns (voted, new count)."""
+    ensure_can_act(user)
+    if post.author_id == user.pk:
+        raise PermissionDenied("You cannot vote for your own post.")
+    if post.is_deleted or post.is_hidden:
+        raise PermissionDenied("This post cannot be voted on.")
+    with transaction.atomic():
+        removed, _ = Vote.objects.filter(post=post, user=user).delete()
+        if removed:
+            Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
+            voted = False
+        else:
+            try:
+                with transaction.atomic():
+                    Vote.objects.create(post=post, user=user)
+            except IntegrityError:  # a double click raced itself: the first vote stands
+                voted = True
+            else:
+                Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
+                voted = True
+    count = Post.objects.values_list("helpful_count", flat=True).get(pk=post.pk)
+    return voted, count

@@ -1,0 +1,86 @@
+"""Flags from members and the moderators' review of them."""
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from forum.models import Flag, FlagReason, FlagState, ModerationAction, NotificationKind, Post
+from forum.permissions import ensure_can_act, ensure_can_moderate, is_trusted
+
+from .moderation import post_hide, post_mark_needs_source, post_moderator_delete
+from .notifying import notify
+
+
+def flag_create(*, flagger, post: Post, reason: str, note: str = "") -> Flag:
+    ensure_can_act(flagger)
+    if reason not in FlagReason.values:
+        raise PermissionDenied("Choose one of the listed reasons.")
+    if post.author_id == flagger.pk:
+        raise PermissionDenied("You cannot flag your own post.")
+    if post.is_deleted:
+        raise PermissionDenied("This post has been deleted.")
+    if reason == FlagReason.OTHER and not note.strip():
+        raise PermissionDenied("Say what is wrong in a short note.")
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                flag = Flag.objects.create(post=post, flagger=flagger, reason=reason, note=note.strip()[:500])
+        except IntegrityError:
+            return Flag.objects.get(post=post, flagger=flagger, state=FlagState.OPEN)
+        if reason == FlagReason.SPAM and not post.is_hidden:
+            _hide_if_spam_consensus(post)
+    return flag
+
+
+def _hide_if_spam_consensus(post: Post) -> None:
+    # Several distinct trusted members calling it spam hide the post until a moderator looks.
+    flaggers = {f.flagger for f in Flag.objects.open().filter(post=post, reason=FlagReason.SPAM).select_related("flagger")}
+    trusted = [user for user in flaggers if is_trusted(user)]
+    if len(trusted) >= settings.FORUM_SPAM_FLAGS_TO_HIDE:
+        Post.objects.filter(pk=post.pk).update(
+            hidden_at=timezone.now(), hidden_reason="Hidden after several members flagged it as spam; a moderator will review it.",
+        )
+        notify(recipient=post.author, kind=NotificationKind.POST_HIDDEN, post=post,
+               message="Several members flagged this post as spam. A moderator will review it.")
+
+
+OUTCOMES = {
+    "agree": FlagState.AGREED,
+    "disagree": FlagState.DISAGREED,
+    "delete": FlagState.DELETED,
+    "ask_source": FlagState.SOURCE_REQUESTED,
+}
+
+
+def flags_resolve(*, moderator, post: Post, outcome: str, reason: str = "") -> int:
+    """Settle every open flag on the post at once; returns how many were settled."""
+    ensure_can_moderate(moderator)
+    if outcome not in OUTCOMES:
+        raise PermissionDenied("Unknown review outcome.")
+    flags = list(Flag.objects.open().filter(post=post).select_related("flagger"))
+    if not flags:
+        return 0
+    reasons = sorted({flag.get_reason_display() for flag in flags})
+    with transaction.atomic():
+        if outcome == "agree" and not post.is_hidden:
+            post_hide(moderator=moderator, post=post, reason=reason or f"Flagged: {', '.join(reasons)}")
+        elif outcome == "delete" and not post.is_deleted:
+            post_moderator_delete(moderator=moderator, post=post, reason=reason or f"Flagged: {', '.join(reasons)}")
+        elif outcome == "ask_source":
+            post_mark_needs_source(moderator=moderator, post=post, reason=reason)
+        elif outcome == "disagree" and post.is_hidden and post.hidden_reason.startswith("Hidden after several members"):
+            # The spam consensus was wrong: the post comes back.
+            Post.objects.filter(pk=post.pk).update(hidden_at=None, hidden_reason="")
+        state = OUTCOMES[outcome]
+        Flag.objects.filter(pk__in=[f.pk for f in flags]).update(
+            state=state, resolved_by=moderator, resolved_at=timezone.now()
+        )
+        ModerationAction.objects.create(
+            actor=moderator, action=f"flags_{outcome}", topic=post.topic, post=post, target_user=post.author,
+            reason=reason[:300], details={"flags": len(flags), "reasons": reasons},
+        )
+        for flag in flags:
+            notify(recipient=flag.flagger, kind=NotificationKind.FLAG_OUTCOME, actor=moderator, post=post,
+                   message=state.label)
+    return len(flags)

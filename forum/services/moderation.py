@@ -1,0 +1,215 @@
+"""What moderators do to topics, posts and members. Every action is checked, done in a
+transaction, written to the audit log (ModerationAction) and, where it touches someone's post or
+account, told to them with the reason."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from forum.models import Category, ModerationAction, NotificationKind, Post, Topic, TopicState
+from forum.permissions import ensure_can_moderate
+
+from .notifying import notify
+from .posting import topic_refresh_expert_answered
+from .quoting import schedule_quote_recheck
+
+
+def _log(*, actor, action: str, topic=None, post=None, target_user=None, reason: str = "", **details):
+    return ModerationAction.objects.create(
+        actor=actor, action=action, topic=topic or (post.topic if post else None), post=post,
+        target_user=target_user, reason=(reason or "")[:300], details=details,
+    )
+
+
+# --- topics -------------------------------------------------------------------------------------
+
+def topic_set_pinned(*, moderator, topic: Topic, pinned: bool, site_wide: bool = False, reason: str = "") -> Topic:
+    ensure_can_moderate(moderator)
+    field = "pinned_globally" if site_wide else "pinned"
+    with transaction.atomic():
+        Topic.objects.filter(pk=topic.pk).update(**{field: pinned})
+        _log(actor=moderator, action=f"{'pin' if pinned else 'unpin'}{'_site_wide' if site_wide else ''}",
+             topic=topic, reason=reason)
+    topic.refresh_from_db()
+    return topic
+
+
+def topic_set_state(*, moderator, topic: Topic, state: str, reason: str = "") -> Topic:
+    ensure_can_moderate(moderator)
+    if state not in TopicState.values:
+        raise ValueError(f"unknown topic state {state!r}")
+    with transaction.atomic():
+        previous = Topic.objects.select_for_update().values_list("state", flat=True).get(pk=topic.pk)
+        Topic.objects.filter(pk=topic.pk).update(state=state)
+        action = {"open": "reopen", "closed": "close", "archived": "archive"}[state]
+        _log(actor=moderator, action=action, topic=topic, reason=reason, previous=previous)
+    topic.refresh_from_db()
+    return topic
+
+
+def topic_set_listed(*, moderator, topic: Topic, listed: bool, reason: str = "") -> Topic:
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        Topic.objects.filter(pk=topic.pk).update(unlisted=not listed)
+        _log(actor=moderator, action="list" if listed else "unlist", topic=topic, reason=reason)
+    topic.refresh_from_db()
+    return topic
+
+
+def topic_move(*, moderator, topic: Topic, category: Category, reason: str = "") -> Topic:
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        previous = topic.category.name
+        Topic.objects.filter(pk=topic.pk).update(category=category, pinned=False)
+        _log(actor=moderator, action="move", topic=topic, reason=reason, previous=previous, to=category.name)
+    topic.refresh_from_db()
+    return topic
+
+
+def topic_retitle(*, moderator, topic: Topic, title: str, reason: str = "") -> Topic:
+    """A new title, kept in the first post's history like any other edit."""
+    from .editing import post_edit
+
+    ensure_can_moderate(moderator)
+    first = topic.posts.get(post_number=1)
+    previous = topic.title
+    with transaction.atomic():
+        post_edit(editor=moderator, post=first, raw=first.raw, title=title, reason=reason or "Retitled")
+        _log(actor=moderator, action="retitle", topic=topic, reason=reason, previous=previous, to=title)
+    topic.refresh_from_db()
+    return topic
+
+
+def topic_delete(*, moderator, topic: Topic, reason: str = "") -> Topic:
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        Topic.objects.filter(pk=topic.pk, deleted_at__isnull=True).update(deleted_at=timezone.now(), deleted_by=moderator)
+        _log(actor=moderator, action="delete_topic", topic=topic, reason=reason)
+        schedule_quote_recheck(topic.posts.get(post_number=1))
+    topic.refresh_from_db()
+    return topic
+
+
+def topic_restore(*, moderator, topic: Topic, reason: str = "") -> Topic:
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        Topic.objects.filter(pk=topic.pk).update(deleted_at=None, deleted_by=None)
+        # Deleting a topic through its first post deletes that post too; restoring brings both back.
+        Post.objects.filter(topic=topic, post_number=1).update(deleted_at=None, deleted_by=None)
+        _log(actor=moderator, action="restore_topic", topic=topic, reason=reason)
+        schedule_quote_recheck(topic.posts.get(post_number=1))
+    topic.refresh_from_db()
+    return topic
+
+
+# --- posts --------------------------------------------------------------------------------------
+
+def post_hide(*, moderator, post: Post, reason: str, notify_author: bool = True) -> Post:
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now(), hidden_reason=reason[:300])
+        _log(actor=moderator, action="hide_post", post=post, target_user=post.author, reason=reason)
+        if notify_author:
+            notify(recipient=post.author, kind=NotificationKind.POST_HIDDEN, actor=moderator, post=post, message=reason)
+        schedule_quote_recheck(post)
+        topic_refresh_expert_answered(post.topic_id)
+    post.refresh_from_db()
+    return post
+
+
+def post_unhide(*, moderator, post: Post, reason: str = "") -> Post:
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(hidden_at=None, hidden_reason="")
+        _log(actor=moderator, action="unhide_post", post=post, target_user=post.author, reason=reason)
+        notify(recipient=post.author, kind=NotificationKind.POST_UNHIDDEN, actor=moderator, post=post, message=reason)
+        schedule_quote_recheck(post)
+        topic_refresh_expert_answered(post.topic_id)
+    post.refresh_from_db()
+    return post
+
+
+def post_moderator_delete(*, moderator, post: Post, reason: str = "") -> Post:
+    from .deleting import post_delete
+
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        post_delete(actor=moderator, post=post)
+        _log(actor=moderator, action="delete_post", post=post, target_user=post.author, reason=reason)
+        notify(recipient=post.author, kind=NotificationKind.POST_DELETED, actor=moderator, post=post, message=reason)
+    post.refresh_from_db()
+    return post
+
+
+def post_restore(*, moderator, post: Post, reason: str = "") -> Post:
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(deleted_at=None, deleted_by=None)
+        if post.is_first:
+            Topic.objects.filter(pk=post.topic_id).update(deleted_at=None, deleted_by=None)
+        _log(actor=moderator, action="restore_post", post=post, target_user=post.author, reason=reason)
+        notify(recipient=post.author, kind=NotificationKind.POST_RESTORED, actor=moderator, post=post, message=reason)
+        schedule_quote_recheck(post)
+        topic_refresh_expert_answered(post.topic_id)
+    post.refresh_from_db()
+    return post
+
+
+def post_moderator_edit(*, moderator, post: Post, raw: str, reason: str, title: str | None = None) -> Post:
+    from .editing import post_edit
+
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        post = post_edit(editor=moderator, post=post, raw=raw, title=title, reason=reason)
+        if post.author_id != moderator.pk:
+            _log(actor=moderator, action="edit_post", post=post, target_user=post.author, reason=reason)
+            notify(recipient=post.author, kind=NotificationKind.POST_EDITED, actor=moderator, post=post,
+                   message=reason)
+    return post
+
+
+def post_mark_needs_source(*, moderator, post: Post, reason: str = "") -> Post:
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(needs_source_at=timezone.now())
+        _log(actor=moderator, action="needs_source", post=post, target_user=post.author, reason=reason)
+        notify(recipient=post.author, kind=NotificationKind.NEEDS_SOURCE, actor=moderator, post=post,
+               message=reason or "Please back this up with a study: edit the post and cite it.")
+    post.refresh_from_db()
+    return post
+
+
+def post_clear_needs_source(*, moderator, post: Post, reason: str = "") -> Post:
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        Post.objects.filter(pk=post.pk).update(needs_source_at=None)
+        _log(actor=moderator, action="clear_needs_source", post=post, target_user=post.author, reason=reason)
+    post.refresh_from_db()
+    return post
+
+
+# --- members ------------------------------------------------------------------------------------
+
+def user_suspend(*, moderator, user, until: datetime, reason: str) -> None:
+    ensure_can_moderate(moderator)
+    if user.is_moderator:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied("Moderators and administrators cannot be suspended here; ask an administrator.")
+    with transaction.atomic():
+        type(user).objects.filter(pk=user.pk).update(suspended_until=until, suspension_reason=reason[:300])
+        _log(actor=moderator, action="suspend", target_user=user, reason=reason, until=until.isoformat())
+        notify(recipient=user, kind=NotificationKind.SUSPENDED, actor=moderator,
+               message=f"Until {until:%d %b %Y}: {reason}")
+    user.refresh_from_db()
+
+
+def user_unsuspend(*, moderator, user, reason: str = "") -> None:
+    ensure_can_moderate(moderator)
+    with transaction.atomic():
+        type(user).objects.filter(pk=user.pk).update(suspended_until=None, suspension_reason="")
+        _log(actor=moderator, action="unsuspend", target_user=user, reason=reason)
+    user.refresh_from_db()

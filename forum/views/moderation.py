@@ -1,0 +1,229 @@
+"""Moderators at work in the browser: topic and post actions, the flag queue, the audit log,
+expert credentials and suspensions. Every write is a POST through a service that checks the role."""
+
+from datetime import datetime, time, timedelta
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Max, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.models import CredentialRequest
+from forum.models import Category, Flag, FlagState, ModerationAction, Post, Topic
+from forum.permissions import ensure_can_moderate
+from forum.services import experts, flagging, moderation
+
+User = get_user_model()
+
+
+def _reason(request) -> str:
+    return request.POST.get("reason", "").strip()[:300]
+
+
+@login_required
+@require_POST
+def topic_action(request, topic_id: int):
+    ensure_can_moderate(request.user)
+    topic = get_object_or_404(Topic.objects.select_related("category"), pk=topic_id)
+    action, reason, mod = request.POST.get("action", ""), _reason(request), request.user
+    simple = {
+        "pin": lambda: moderation.topic_set_pinned(moderator=mod, topic=topic, pinned=True, reason=reason),
+        "unpin": lambda: moderation.topic_set_pinned(moderator=mod, topic=topic, pinned=False, reason=reason),
+        "pin_site_wide": lambda: moderation.topic_set_pinned(moderator=mod, topic=topic, pinned=True, site_wide=True,
+                                                             reason=reason),
+        "unpin_site_wide": lambda: moderation.topic_set_pinned(moderator=mod, topic=topic, pinned=False,
+                                                               site_wide=True, reason=reason),
+        "close": lambda: moderation.topic_set_state(moderator=mod, topic=topic, state="closed", reason=reason),
+        "reopen": lambda: moderation.topic_set_state(moderator=mod, topic=topic, state="open", reason=reason),
+        "archive": lambda: moderation.topic_set_state(moderator=mod, topic=topic, state="archived", reason=reason),
+        "unlist": lambda: moderation.topic_set_listed(moderator=mod, topic=topic, listed=False, reason=reason),
+        "list": lambda: moderation.topic_set_listed(moderator=mod, topic=topic, listed=True, reason=reason),
+        "delete": lambda: moderation.topic_delete(moderator=mod, topic=topic, reason=reason),
+        "restore": lambda: moderation.topic_restore(moderator=mod, topic=topic, reason=reason),
+    }
+    if action in simple:
+        simple[action]()
+    elif action == "move":
+        category = Category.objects.filter(pk=request.POST.get("category") or 0).first()
+        if category is None:
+            messages.error(request, "Choose a category to move the topic to.")
+            return redirect(topic)
+        moderation.topic_move(moderator=mod, topic=topic, category=category, reason=reason)
+    elif action == "retitle":
+        title = request.POST.get("title", "").strip()
+        if not 8 <= len(title) <= 200:
+            messages.error(request, "Titles need 8 to 200 characters; the title was not changed.")
+            return redirect(topic)
+        moderation.topic_retitle(moderator=mod, topic=topic, title=title, reason=reason)
+    else:
+        messages.error(request, "Unknown moderation action.")
+        return redirect(topic)
+    messages.success(request, "Done: the topic was updated and the action logged.")
+    return redirect(topic)
+
+
+POST_ACTIONS = {
+    "hide": "Hide post",
+    "unhide": "Unhide post",
+    "delete": "Delete post",
+    "restore": "Restore post",
+    "needs_source": "Mark as needing a source",
+    "clear_needs_source": "Clear “needs a source”",
+}
+
+
+@login_required
+def post_action(request, post_id: int):
+    ensure_can_moderate(request.user)
+    post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=post_id)
+    if request.method != "POST":
+        return render(request, "forum/moderation/post_actions.html", {"post": post, "actions": POST_ACTIONS})
+    action, reason, mod = request.POST.get("action", ""), _reason(request), request.user
+    if action == "hide" and not reason:
+        return TemplateResponse(request, "forum/moderation/post_actions.html", {
+            "post": post, "actions": POST_ACTIONS, "error": "Give a reason: the author sees it.",
+        }, status=400)
+    handlers = {
+        "hide": lambda: moderation.post_hide(moderator=mod, post=post, reason=reason),
+        "unhide": lambda: moderation.post_unhide(moderator=mod, post=post, reason=reason),
+        "delete": lambda: moderation.post_moderator_delete(moderator=mod, post=post, reason=reason),
+        "restore": lambda: moderation.post_restore(moderator=mod, post=post, reason=reason),
+        "needs_source": lambda: moderation.post_mark_needs_source(moderator=mod, post=post, reason=reason),
+        "clear_needs_source": lambda: moderation.post_clear_needs_source(moderator=mod, post=post, reason=reason),
+    }
+    if action not in handlers:
+        return TemplateResponse(request, "forum/moderation/post_actions.html", {
+            "post": post, "actions": POST_ACTIONS, "error": "Unknown moderation action.",
+        }, status=400)
+    handlers[action]()
+    messages.success(request, f"Done: {POST_ACTIONS[action].lower()} (logged).")
+    return redirect(post.topic.post_url(post.post_number))
+
+
+@login_required
+def review_queue(request):
+    """Flagged posts, one row per post with all its open flags, oldest first."""
+    ensure_can_moderate(request.user)
+    posts = (
+        Post.objects.filter(flags__state=FlagState.OPEN).distinct()
+        .annotate(open_flags=Count("flags", distinct=True), last_flagged=Max("flags__created_at"))
+        .select_related("topic", "author")
+        .prefetch_related(Prefetch("flags", queryset=Flag.objects.open().select_related("flagger"), to_attr="open_flag_list"))
+        .order_by("last_flagged")
+    )
+    page_obj = Paginator(posts, 20).get_page(request.GET.get("page"))
+    return render(request, "forum/moderation/queue.html", {
+        "page_obj": page_obj, "outcomes": flagging.OUTCOMES,
+        "pending_credentials": CredentialRequest.objects.filter(state=CredentialRequest.State.PENDING).count(),
+    })
+
+
+@login_required
+@require_POST
+def review_post(request, post_id: int):
+    post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=post_id)
+    settled = flagging.flags_resolve(moderator=request.user, post=post, outcome=request.POST.get("outcome", ""),
+                                     reason=_reason(request))
+    messages.success(request, f"Settled {settled} flag{'s' if settled != 1 else ''} on #{post.post_number} in “{post.topic.title}”.")
+    return redirect("forum:review_queue")
+
+
+@login_required
+def audit_log(request):
+    ensure_can_moderate(request.user)
+    entries = ModerationAction.objects.select_related("actor", "topic", "post", "target_user")
+    action = request.GET.get("action", "")
+    if action:
+        entries = entries.filter(action=action)
+    actor = request.GET.get("actor", "").strip()
+    if actor:
+        entries = entries.filter(actor__username__iexact=actor)
+    target = request.GET.get("member", "").strip()
+    if target:
+        entries = entries.filter(target_user__username__iexact=target)
+    since = request.GET.get("since", "")
+    try:
+        if since:
+            entries = entries.filter(created_at__gte=timezone.make_aware(datetime.combine(datetime.fromisoformat(since).date(), time.min)))
+    except ValueError:
+        messages.error(request, "Use a date like 2026-11-23.")
+    actions = ModerationAction.objects.order_by("action").values_list("action", flat=True).distinct()
+    return render(request, "forum/moderation/log.html", {
+        "page_obj": Paginator(entries, 50).get_page(request.GET.get("page")),
+        "actions": actions, "filters": {"action": action, "actor": actor, "member": target, "since": since},
+    })
+
+
+@login_required
+def credential_queue(request):
+    ensure_can_moderate(request.user)
+    pending = CredentialRequest.objects.filter(state=CredentialRequest.State.PENDING).select_related("user")
+    return render(request, "forum/moderation/credentials.html", {"pending": pending})
+
+
+@login_required
+@require_POST
+def credential_decide(request, request_id: int):
+    credential_request = get_object_or_404(CredentialRequest.objects.select_related("user"), pk=request_id)
+    approve = request.POST.get("decision") == "approve"
+    experts.credential_decide(moderator=request.user, request=credential_request, approve=approve,
+                              note=_reason(request))
+    messages.success(request, f"{'Approved' if approve else 'Declined'}: {credential_request.user.name}, “{credential_request.credential}”.")
+    return redirect("forum:credential_queue")
+
+
+@login_required
+def suspend(request, username: str):
+    ensure_can_moderate(request.user)
+    member = get_object_or_404(User, username__iexact=username)
+    error, status = None, 200
+    if request.method == "POST":
+        reason = _reason(request)
+        try:
+            days = int(request.POST.get("days", ""))
+        except ValueError:
+            days = 0
+        if not reason or not 1 <= days <= 3650:
+            error, status = "Give a reason and a number of days between 1 and 3650.", 400
+        else:
+            until = timezone.now() + timedelta(days=days)
+            moderation.user_suspend(moderator=request.user, user=member, until=until, reason=reason)
+            messages.success(request, f"{member.name} is suspended until {until:%d %b %Y}.")
+            return redirect(member)
+    return TemplateResponse(request, "forum/moderation/suspend.html", {
+        "member": member, "error": error, "values": request.POST,
+    }, status=status)
+
+
+@login_required
+@require_POST
+def unsuspend(request, username: str):
+    member = get_object_or_404(User, username__iexact=username)
+    moderation.user_unsuspend(moderator=request.user, user=member, reason=_reason(request))
+    messages.success(request, f"{member.name} can post again.")
+    return redirect(member)
+
+
+@login_required
+def credential_request(request):
+    """A member asks for their expert credential to be verified."""
+    error, status = None, 200
+    if request.method == "POST":
+        try:
+            experts.credential_request(user=request.user, credential=request.POST.get("credential", ""),
+                                       note=request.POST.get("note", ""))
+        except PermissionDenied as exc:
+            error, status = str(exc), 400
+        else:
+            messages.success(request, "Thanks: a moderator will review your credential and you will be notified.")
+            return redirect(request.user)
+    mine = CredentialRequest.objects.filter(user=request.user).order_by("-created_at")[:5]
+    return TemplateResponse(request, "forum/moderation/credential_request.html", {
+        "error": error, "values": request.POST, "mine": mine,
+    }, status=status)

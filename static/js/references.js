@@ -1,0 +1,386 @@
+/*
+ * The composer's "Add reference" dialog: paste a DOI, PMID or BibTeX entry, see what the site
+ * makes of it (title, journal, year, design and status), and insert the citation markup at the
+ * cursor. Without JavaScript the "Add reference" link opens /studies/add/ in a new tab and the
+ * `[@doi:…]` syntax works on its own; this file only saves the trip.
+ *
+ * Everything shown here comes from JSON, so it is built with textContent, never innerHTML.
+ */
+(() => {
+  "use strict";
+
+  const POLL_EVERY_MS = 1000;
+  const POLL_FOR_MS = 15000;
+
+  const csrfToken = (form) => form.querySelector('input[name="csrfmiddlewaretoken"]')?.value ?? "";
+
+  // Server values end up in class names; keep them to the shape the server uses.
+  const token = (value) => String(value ?? "").replace(/[^a-z0-9_-]/gi, "");
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  /* ---------- the dialog, built once per page ---------- */
+
+  let ui = null;
+
+  function buildDialog() {
+    const dialog = element("dialog", "reference-dialog");
+    dialog.setAttribute("aria-labelledby", "reference-dialog-title");
+
+    const form = element("form", "reference-dialog__form");
+    form.method = "dialog";
+    form.noValidate = true;
+
+    const body = element("div", "reference-dialog__body");
+    const title = element("h2", "", "Add reference");
+    title.id = "reference-dialog-title";
+
+    const field = element("div", "field");
+    const label = element("label", "", "DOI, PMID or BibTeX");
+    label.htmlFor = "reference-dialog-text";
+    const text = element("textarea");
+    text.id = "reference-dialog-text";
+    text.rows = 5;
+    text.spellcheck = false;
+    text.setAttribute("autocapitalize", "off");
+    text.setAttribute("aria-describedby", "reference-dialog-help");
+    const help = element("p", "field__help",
+      "Paste a DOI (10.…), a PubMed ID, or one or more BibTeX or RIS entries, then press Look up.");
+    help.id = "reference-dialog-help";
+    field.append(label, text, help);
+
+    const status = element("p", "reference-dialog__status");
+    status.setAttribute("role", "status");
+    const problems = element("div", "reference-dialog__problems");
+    problems.setAttribute("role", "alert");
+    problems.hidden = true;
+    const results = element("ul", "reference-dialog__results");
+    results.setAttribute("aria-label", "Studies found");
+    results.hidden = true;
+    body.append(title, field, status, problems, results);
+
+    const actions = element("div", "reference-dialog__actions");
+    const lookUp = element("button", "button reference-dialog__lookup", "Look up");
+    lookUp.type = "submit";
+    const cancel = element("button", "button", "Cancel");
+    cancel.type = "button";
+    const insert = element("button", "button button--primary", "Insert citation");
+    insert.type = "button";
+    insert.disabled = true;
+    actions.append(lookUp, cancel, insert);
+
+    form.append(body, actions);
+    dialog.append(form);
+    document.body.append(dialog);
+
+    const state = {
+      dialog, text, status, problems, results, lookUp, insert,
+      link: null, input: null, composer: null,
+      found: [],        // {study, checkbox, item} in the order the server sent them
+      generation: 0,    // bumped on every look-up and on close, so late answers are dropped
+      busy: false,
+      timers: [],
+      returnFocusTo: null,
+    };
+
+    // "Look up" is the form's submit button, so Enter on it (and Ctrl+Enter in the textarea)
+    // looks up instead of closing the dialog.
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      lookUpText(state);
+    });
+    text.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+        event.preventDefault();
+        lookUpText(state);
+      }
+    });
+    cancel.addEventListener("click", () => dialog.close());
+    insert.addEventListener("click", () => insertCitations(state));
+    results.addEventListener("change", () => updateInsertButton(state));
+
+    // Escape, Cancel and Insert all end here.
+    dialog.addEventListener("close", () => {
+      stopPolling(state);
+      state.generation += 1;
+      const target = state.returnFocusTo || state.link;
+      state.returnFocusTo = null;
+      target?.focus();
+    });
+
+    return state;
+  }
+
+  function open(link, composer, input) {
+    ui ||= buildDialog();
+    ui.link = link;
+    ui.composer = composer;
+    ui.input = input;
+    reset(ui);
+    ui.dialog.showModal();
+    ui.text.focus();
+  }
+
+  function reset(state) {
+    stopPolling(state);
+    state.generation += 1;
+    state.busy = false;
+    state.lookUp.removeAttribute("aria-disabled");
+    state.text.value = "";
+    state.text.removeAttribute("aria-invalid");
+    state.status.textContent = "";
+    showProblems(state, []);
+    state.found = [];
+    state.results.replaceChildren();
+    state.results.hidden = true;
+    updateInsertButton(state);
+  }
+
+  /* ---------- looking up ---------- */
+
+  async function lookUpText(state) {
+    if (state.busy) return;
+    const text = state.text.value.trim();
+    if (!text) {
+      showProblems(state, ["Paste a DOI, PMID or BibTeX entry first."]);
+      state.text.setAttribute("aria-invalid", "true");
+      state.text.focus();
+      return;
+    }
+    stopPolling(state);
+    const generation = ++state.generation;
+    // aria-disabled rather than disabled: disabling the focused button would drop focus
+    // out of the dialog.
+    state.busy = true;
+    state.lookUp.setAttribute("aria-disabled", "true");
+    state.text.removeAttribute("aria-invalid");
+    state.status.textContent = "Looking up…";
+    showProblems(state, []);
+
+    const body = new FormData();
+    body.append("text", text);
+    let data = null;
+    let failure = "";
+    try {
+      const response = await fetch(state.link.dataset.resolveUrl, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(state.composer), "X-Requested-With": "fetch", Accept: "application/json" },
+      });
+      // A 400 still carries the reasons ("That is not a DOI, …"). Anything else that is not
+      // JSON (a login page after the session ended, a server error) gets a general message.
+      const isJson = (response.headers.get("Content-Type") || "").includes("application/json");
+      if (isJson && (response.ok || response.status === 400)) data = await response.json();
+      else failure = `The look-up failed (error ${response.status}). Try again, or reload the page if you were logged out.`;
+    } catch {
+      failure = "Couldn’t reach the server. Check your connection and try again.";
+    }
+    if (generation !== state.generation) return;  // closed, or looked up again meanwhile
+    state.busy = false;
+    state.lookUp.removeAttribute("aria-disabled");
+
+    if (!data) {
+      state.status.textContent = "";
+      showProblems(state, [failure]);
+      return;
+    }
+    const studies = Array.isArray(data.studies) ? data.studies : [];
+    const problems = Array.isArray(data.problems) ? data.problems.map(String) : [];
+    showResults(state, studies);
+    showProblems(state, problems);
+    if (!studies.length && !problems.length) showProblems(state, ["Nothing to cite was found in that text."]);
+    if (!studies.length) state.text.setAttribute("aria-invalid", "true");
+    announce(state);
+    studies.forEach((study, index) => {
+      if (study.state === "pending") poll(state, index, generation);
+    });
+  }
+
+  function announce(state) {
+    const count = state.found.length;
+    if (!count) {
+      state.status.textContent = "";
+      return;
+    }
+    const pending = state.found.filter(({ study }) => study.state === "pending").length;
+    let message = count === 1 ? "Found 1 study." : `Found ${count} studies.`;
+    if (pending) message += count === 1 ? " Looking up its details…" : ` Looking up the details of ${pending} of them…`;
+    if (state.found.some(({ checkbox }) => checkbox.checked)) {
+      message += count === 1 ? " Press Insert citation to cite it." : " Press Insert citation to cite the ticked ones.";
+    }
+    state.status.textContent = message;
+  }
+
+  function showProblems(state, problems) {
+    if (!problems.length) {
+      state.problems.replaceChildren();
+      state.problems.hidden = true;
+      return;
+    }
+    const list = element("ul");
+    problems.forEach((problem) => list.append(element("li", "", problem)));
+    state.problems.replaceChildren(list);
+    state.problems.hidden = false;
+  }
+
+  function showResults(state, studies) {
+    state.found = studies.map((study, index) => {
+      const checkbox = element("input");
+      checkbox.type = "checkbox";
+      checkbox.id = `reference-result-${index}`;
+      // A study that could not be found is still citable (it shows as an unresolved
+      // reference), but the reader should choose that knowingly.
+      checkbox.checked = study.state !== "failed" && Boolean(study.cite);
+      checkbox.disabled = !study.cite;
+      const item = element("li", "reference-result");
+      item.append(checkbox, element("label"));
+      return { study, checkbox, item };
+    });
+    state.found.forEach((entry) => renderStudy(entry));
+    state.results.replaceChildren(...state.found.map(({ item }) => item));
+    state.results.hidden = !state.found.length;
+    updateInsertButton(state);
+  }
+
+  function renderStudy({ study, checkbox, item }) {
+    const label = item.querySelector("label");
+    label.htmlFor = checkbox.id;
+    item.classList.toggle("reference-result--pending", study.state === "pending");
+    item.classList.toggle("reference-result--failed", study.state === "failed");
+
+    const title = element("span", "reference-result__title", study.title || study.identifier || "Untitled study");
+    const where = [study.journal, study.year].filter(Boolean).join(" · ");
+    let metaText = where;
+    if (study.state === "pending") metaText = `Looking up the details of ${study.identifier}…`;
+    else if (study.state === "failed") {
+      metaText = `No details found for ${study.identifier}. If you cite it, it shows as an unresolved reference.`;
+    }
+    const meta = element("span", "reference-result__meta", metaText);
+
+    const chips = element("span", "reference-result__chips");
+    if (study.state === "resolved" && study.design_label) {
+      chips.append(element("span", `chip chip--design chip--${token(study.design)}`, study.design_label));
+    }
+    if (study.state === "resolved" && study.status && study.status !== "published" && study.status_label) {
+      chips.append(element("span", `chip chip--status chip--${token(study.status)}`, study.status_label));
+    }
+    if (study.state === "pending") chips.append(element("span", "chip chip--pending", "Looking up…"));
+    if (study.state === "failed") chips.append(element("span", "chip chip--unresolved", "Unresolved"));
+
+    const parts = [title];
+    if (metaText) parts.push(meta);
+    if (chips.childElementCount) parts.push(chips);
+    if (study.cite) parts.push(element("code", "reference-result__cite", study.cite));
+    label.replaceChildren(...parts);
+  }
+
+  /* ---------- a DOI or PMID looked up in the background ---------- */
+
+  function poll(state, index, generation) {
+    const entry = state.found[index];
+    const deadline = Date.now() + POLL_FOR_MS;
+    // The summary lives under the study's own page: /studies/<id>/summary.json.
+    const url = `${entry.study.url.replace(/\/?$/, "/")}summary.json`;
+
+    const tick = async () => {
+      let fresh = null;
+      try {
+        const response = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+        if (response.ok) fresh = await response.json();
+      } catch {
+        fresh = null;  // a dropped request is retried on the next tick
+      }
+      if (generation !== state.generation) return;
+      if (fresh && fresh.state !== "pending") {
+        const wasChecked = entry.checkbox.checked;
+        entry.study = fresh;
+        entry.checkbox.checked = fresh.state === "failed" ? false : wasChecked;
+        renderStudy(entry);
+        updateInsertButton(state);
+        state.status.textContent = fresh.state === "resolved"
+          ? `Found the details of ${fresh.identifier}: ${fresh.title || "untitled"}.`
+          : `No details found for ${fresh.identifier}.`;
+        return;
+      }
+      if (Date.now() >= deadline) {
+        state.status.textContent = `Still looking up ${entry.study.identifier}. You can cite it now: `
+          + "the post fills in the details when they arrive.";
+        return;
+      }
+      state.timers.push(setTimeout(tick, POLL_EVERY_MS));
+    };
+    state.timers.push(setTimeout(tick, POLL_EVERY_MS));
+  }
+
+  function stopPolling(state) {
+    state.timers.forEach(clearTimeout);
+    state.timers = [];
+  }
+
+  /* ---------- inserting ---------- */
+
+  function selectedCites(state) {
+    return state.found.filter(({ checkbox }) => checkbox.checked && !checkbox.disabled)
+      .map(({ study }) => study.cite).filter(Boolean);
+  }
+
+  function updateInsertButton(state) {
+    state.insert.disabled = selectedCites(state).length === 0;
+  }
+
+  function insertCitations(state) {
+    const cites = selectedCites(state);
+    const { input } = state;
+    if (!cites.length || !input) return;
+    // A textarea keeps its selection while the dialog has focus, so this is where the
+    // writer's cursor was.
+    const start = input.selectionStart ?? input.value.length;
+    const end = input.selectionEnd ?? start;
+    const before = input.value.slice(0, start);
+    const after = input.value.slice(end);
+    let text = cites.join(" ");
+    if (before && !/\s$/.test(before)) text = ` ${text}`;
+    if (after && !/^[\s.,;:!?)]/.test(after)) text = `${text} `;
+    input.setRangeText(text, start, end, "end");
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    state.returnFocusTo = input;
+    state.dialog.close();
+  }
+
+  /* ---------- citation cards stay on screen ---------- */
+
+  // A card hangs from its chip's left edge (CSS); near the right edge of the window it would
+  // run off screen, so it hangs from the chip's right edge instead. Phones get a full-width
+  // card from CSS alone.
+  function keepCardOnScreen(event) {
+    const cite = event.target.closest?.(".cite");
+    const card = cite?.querySelector(":scope > .cite-card");
+    if (!card) return;
+    cite.classList.remove("cite--card-end");
+    const box = card.getBoundingClientRect();
+    if (box.width && box.right > document.documentElement.clientWidth - 8) cite.classList.add("cite--card-end");
+  }
+
+  document.addEventListener("mouseover", keepCardOnScreen);
+  document.addEventListener("focusin", keepCardOnScreen);
+
+  /* ---------- start ---------- */
+
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest?.("a[data-add-reference][data-resolve-url]");
+    if (!link || event.defaultPrevented || event.button !== 0) return;
+    if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const composer = link.closest("form");
+    const input = composer?.querySelector("[data-composer-input]");
+    // No composer to insert into, or a browser without <dialog>: let the link open the page.
+    if (!input || typeof HTMLDialogElement !== "function") return;
+    event.preventDefault();
+    open(link, composer, input);
+  });
+})();
