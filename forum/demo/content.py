@@ -118,3 +118,6 @@ OTHER_TOPICS = [
         "replies": [],
     },
 ]
+
+FLAGGED_TOPIC_TITLE = "Magnesium for sleep: anything better than anecdotes?"
+PRIYA_CREDENTIAL = "Physiotherapist, MSc sports physiotherapy"

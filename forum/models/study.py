@@ -31,7 +31,8 @@ class StudyQuerySet(models.QuerySet):
         return self.annotate(design_rank=override_ranking).order_by("design_rank", "-year", "title")
 
     def cited_in_topic(self, topic):
-        visible = Q(citations__post__topic=topic, citations__post__deleted_at__isnull=True)
+        visible = Q(citations__post__topic=topic, citations__post__deleted_at__isnull=True,
+                    citations__post__hidden_at__isnull=True)
         return (
             self.filter(visible)
             .annotate(citing_posts=models.Count("citations__post", filter=visible, distinct=True))

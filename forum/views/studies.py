@@ -51,11 +51,13 @@ def detail(request, study_id: int):
     study = get_object_or_404(Study, pk=study_id)
     topics = (
         Topic.objects.visible_to(request.user)
-        .filter(posts__citations__study=study, posts__deleted_at__isnull=True)
+        .filter(posts__citations__study=study, posts__deleted_at__isnull=True, posts__hidden_at__isnull=True)
         .select_related("category").distinct().order_by("-last_posted_at")[:50]
     )
     metadata = study.as_metadata()
+    first_page, _, last_page = metadata.pages.partition("-")
     return render(request, "forum/studies/detail.html", {
+        "first_page": first_page.strip(), "last_page": last_page.strip(),
         "study": study,
         "metadata": metadata,
         "abstract_paragraphs": [p for p in metadata.abstract.split("\n\n") if p.strip()],

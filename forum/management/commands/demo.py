@@ -5,8 +5,12 @@ from django.db import transaction
 
 from forum.demo import content
 from forum.demo.studies import DEMO_STUDIES
-from forum.models import Category, Topic
+from accounts.models import CredentialRequest
+from forum.models import Category, Flag, FlagReason, Topic
 from forum.services.posting import reply_create, topic_create
+from forum.services.answers import answer_accept
+from forum.services.experts import credential_request
+from forum.services.flagging import flag_create
 from forum.services.referencing import studies_import
 
 
@@ -22,6 +26,7 @@ class Command(BaseCommand):
             self._ldn_thread(users, categories)
             for spec in content.OTHER_TOPICS:
                 self._topic(users, categories, spec)
+            self._moderation_work(users)
 
         self.stdout.write(self.style.SUCCESS("Demo community ready. Sign in with:"))
         for spec in content.USERS:
@@ -65,6 +70,18 @@ class Command(BaseCommand):
             raw=content.LDN_EXPERT_REPLY.format(topic_id=topic.pk), reply_to=first,
         )
         reply_create(author=users["lena"], topic=topic, raw=content.LDN_THANKS, reply_to=answer)
+        answer_accept(user=users["lena"], post=answer)
+
+    def _moderation_work(self, users):
+        """Something for the demo moderator to do: a flag to review and a credential to verify."""
+        magnesium = Topic.objects.filter(title=content.FLAGGED_TOPIC_TITLE).first()
+        flagged = magnesium and magnesium.posts.filter(post_number=2).first()
+        if flagged and not Flag.objects.filter(post=flagged).exists():
+            flag_create(flagger=users["lena"], post=flagged, reason=FlagReason.NEEDS_SOURCE,
+                        note="Which studies? It would help to link them.")
+        if not CredentialRequest.objects.filter(user=users["priya"]).exists():
+            credential_request(user=users["priya"], credential=content.PRIYA_CREDENTIAL,
+                               note="Registered with the national physiotherapy board; happy to share the number.")
 
     def _topic(self, users, categories, spec):
         author = users[spec["author"]]
