@@ -1,17 +1,40 @@
-"""Mail leaves through a background task so a slow or failing mail server never holds up a page."""
+"""Mail leaves through a background task so a slow or failing mail server never holds up a page,
+and a failed send is retried later instead of undoing what the user did."""
+
+import logging
+from datetime import timedelta
 
 from django.core.mail import EmailMultiAlternatives
-from django_tasks import task
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
 
 
 @task()
 def deliver_email(*, subject: str, body: str, from_email: str, to: list[str],
-                  alternatives: list[list[str]] = (), headers: dict | None = None) -> None:
+                  alternatives: list[list[str]] = (), headers: dict | None = None, attempt: int = 1) -> bool:
     message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to,
                                      headers=headers or {})
     for content, mimetype in alternatives:
         message.attach_alternative(content, mimetype)
-    message.send()
+    try:
+        message.send()
+        return True
+    except Exception as exc:  # any transport failure: SMTP, DNS, TLS, a full mailbox
+        logger.warning("mail to %s failed (attempt %d): %s", to, attempt, exc)
+        if attempt >= MAX_ATTEMPTS:
+            logger.error("mail to %s given up after %d attempts", to, attempt)
+            return False
+        retry = deliver_email
+        if default_task_backend.supports_defer:
+            # Back off: 1, 4, 9, 16 minutes.
+            retry = deliver_email.using(run_after=timezone.now() + timedelta(minutes=attempt ** 2))
+        retry.enqueue(subject=subject, body=body, from_email=from_email, to=to,
+                      alternatives=alternatives, headers=headers, attempt=attempt + 1)
+        return False
 
 
 def enqueue_email(message) -> None:

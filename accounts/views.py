@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 
 from forum.models import Post
+from forum.permissions import ensure_not_suspended
 
 from .forms import ProfileForm
 from .models import User
@@ -23,6 +24,7 @@ def profile(request, username: str):
 def profile_edit(request):
     status = 200
     if request.method == "POST":
+        ensure_not_suspended(request.user)  # a bio is public: suspended members can read, not write
         form = ProfileForm(request.POST, instance=request.user)
         if form.is_valid():
             form.save()

@@ -213,6 +213,8 @@ USE_TZ = True
 FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", "20"))
 FORUM_TOPICS_PER_PAGE = int(os.environ.get("FORUM_TOPICS_PER_PAGE", "30"))
 SITE_NAME = os.environ.get("SITE_NAME", "Evident")
+# Absolute links in emails and feeds.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 # New members (until both thresholds pass) get limits that make spam unprofitable.
 FORUM_NEW_USER_DAYS = int(os.environ.get("FORUM_NEW_USER_DAYS", "2"))
 FORUM_NEW_USER_MIN_POSTS = int(os.environ.get("FORUM_NEW_USER_MIN_POSTS", "3"))
@@ -221,6 +223,9 @@ FORUM_NEW_USER_MAX_LINKS = int(os.environ.get("FORUM_NEW_USER_MAX_LINKS", "2"))
 # Everyone: posts per user and per IP address in a sliding minute (counted in the cache).
 FORUM_POSTS_PER_MINUTE_PER_USER = int(os.environ.get("FORUM_POSTS_PER_MINUTE_PER_USER", "6"))
 FORUM_POSTS_PER_MINUTE_PER_IP = int(os.environ.get("FORUM_POSTS_PER_MINUTE_PER_IP", "30"))
+# How many @mentions in one post notify anyone.
+FORUM_NEW_USER_MAX_MENTIONS = int(os.environ.get("FORUM_NEW_USER_MAX_MENTIONS", "3"))
+FORUM_MAX_MENTIONS = int(os.environ.get("FORUM_MAX_MENTIONS", "20"))
 # Distinct trusted members whose spam flags hide a post until a moderator reviews it.
 FORUM_SPAM_FLAGS_TO_HIDE = int(os.environ.get("FORUM_SPAM_FLAGS_TO_HIDE", "3"))
 

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("u/", include("accounts.urls")),
+    path("api/", include("forum.api.urls")),
     path("", include("forum.urls")),
 ]

@@ -42,6 +42,25 @@ def _rate(key: str, limit: int, window: int = 60) -> int | None:
     return None
 
 
+def ensure_content_within_new_member_limits(*, user, raw: str) -> None:
+    """Links and images: checked on every write, edits included, or a new member could post plain
+    text and edit the spam in afterwards."""
+    if not is_new_member(user):
+        return
+    links = len(_LINK.findall(raw))
+    if links > settings.FORUM_NEW_USER_MAX_LINKS:
+        raise LimitExceeded(
+            f"New members can include at most {settings.FORUM_NEW_USER_MAX_LINKS} links in a post; this one "
+            f"has {links}. Cite studies with [@doi:…] instead, or remove some links. The limit lifts after "
+            f"{settings.FORUM_NEW_USER_DAYS} days and {settings.FORUM_NEW_USER_MIN_POSTS} posts."
+        )
+    if _IMAGE.search(raw):
+        raise LimitExceeded(
+            "New members cannot post images yet. The limit lifts after "
+            f"{settings.FORUM_NEW_USER_DAYS} days and {settings.FORUM_NEW_USER_MIN_POSTS} posts."
+        )
+
+
 def ensure_within_posting_limits(*, user, raw: str, ip: str | None = None) -> None:
     if is_new_member(user):
         since = timezone.now() - timedelta(days=1)
@@ -53,20 +72,16 @@ def ensure_within_posting_limits(*, user, raw: str, ip: str | None = None) -> No
                 f"New members can post {limit} times a day. You can post again at "
                 f"{lifts:%H:%M} UTC on {lifts:%d %b}. Your text is kept below."
             )
-        links = len(_LINK.findall(raw))
-        if links > settings.FORUM_NEW_USER_MAX_LINKS:
-            raise LimitExceeded(
-                f"New members can include at most {settings.FORUM_NEW_USER_MAX_LINKS} links in a post; this one "
-                f"has {links}. Cite studies with [@doi:…] instead, or remove some links. The limit lifts after "
-                f"{settings.FORUM_NEW_USER_DAYS} days and {settings.FORUM_NEW_USER_MIN_POSTS} posts."
-            )
-        if _IMAGE.search(raw):
-            raise LimitExceeded(
-                "New members cannot post images yet. The limit lifts after "
-                f"{settings.FORUM_NEW_USER_DAYS} days and {settings.FORUM_NEW_USER_MIN_POSTS} posts."
-            )
-    wait = _rate(f"post:user:{user.pk}", settings.FORUM_POSTS_PER_MINUTE_PER_USER)
-    if wait is None and ip:
-        wait = _rate(f"post:ip:{ip}", settings.FORUM_POSTS_PER_MINUTE_PER_IP)
+        ensure_content_within_new_member_limits(user=user, raw=raw)
+    per_user = settings.FORUM_POSTS_PER_MINUTE_PER_USER
+    wait = _rate(f"post:user:{user.pk}", per_user)
     if wait is not None:
-        raise LimitExceeded(f"You are posting very quickly. Please wait {wait} seconds and try again; your text is kept.")
+        raise LimitExceeded(
+            f"You can post {per_user} times a minute. Please wait {wait} seconds and try again; your text is kept."
+        )
+    per_ip = settings.FORUM_POSTS_PER_MINUTE_PER_IP
+    if ip and (wait := _rate(f"post:ip:{ip}", per_ip)) is not None:
+        raise LimitExceeded(
+            f"Your network address can post {per_ip} times a minute. Please wait {wait} seconds and try again; "
+            "your text is kept."
+        )

@@ -21,14 +21,19 @@ def ensure_can_act(user) -> None:
         raise PermissionDenied("Sign in first.")
     if not user.is_active:
         raise PermissionDenied("This account is not active.")
+    ensure_not_suspended(user)
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise PermissionDenied("Confirm your email address before posting: check your inbox for the link.")
+
+
+def ensure_not_suspended(user) -> None:
+    """Suspended members can read but not write anything others see (posts, flags, studies, bio)."""
     if user.is_suspended:
         reason = f" Reason: {user.suspension_reason}" if user.suspension_reason else ""
         raise PermissionDenied(
             f"Your account is suspended until {user.suspended_until:%d %b %Y, %H:%M} UTC: you can read but not "
             f"write.{reason}"
         )
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
-        raise PermissionDenied("Confirm your email address before posting: check your inbox for the link.")
 
 
 def ensure_can_post(user) -> None:

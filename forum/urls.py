@@ -1,20 +1,35 @@
 from django.urls import path
+from django.views.decorators.cache import cache_control
 
-from .views import answers, composing, lists, moderation, notifications, posts, studies, topic
+from .feeds import CategoryTopicsFeed, LatestTopicsFeed, LatestTopicsRssFeed, TopicPostsFeed
+from .views import answers, composing, following, lists, moderation, notifications, posts, search, studies, topic
 
 app_name = "forum"
+
+# Feeds show only what anyone may read, so shared caches may keep them for a while.
+public_feed = cache_control(public=True, max_age=300)
 
 urlpatterns = [
     path("", lists.latest, name="latest"),
     path("categories/", lists.categories, name="categories"),
+    path("search/", search.search, name="search"),
     path("c/<slug:slug>/", lists.category, name="category"),
     path("tag/<slug:name>/", lists.tag, name="tag"),
+    path("latest.atom", public_feed(LatestTopicsFeed()), name="latest_feed"),
+    path("latest.rss", public_feed(LatestTopicsRssFeed()), name="latest_rss"),
+    path("c/<slug:slug>/feed.atom", public_feed(CategoryTopicsFeed()), name="category_feed"),
+    path("t/<slug:slug>/<int:topic_id>/feed.atom", public_feed(TopicPostsFeed()), name="topic_feed"),
     path("new-topic/", composing.new_topic, name="new_topic"),
     path("preview/", composing.preview, name="preview"),
     path("t/<int:topic_id>/", topic.topic_short, name="topic_short"),
     path("t/<int:topic_id>/reply/", composing.reply, name="reply"),
     path("t/<int:topic_id>/posts/<int:post_number>/cooked/", topic.post_cooked, name="post_cooked"),
     path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/settings/", following.preferences, name="notification_preferences"),
+    path("notifications/unsubscribe/<str:token>/", following.unsubscribe_view, name="unsubscribe"),
+    path("t/<int:topic_id>/watch/", following.topic_level, name="topic_level"),
+    path("c/<slug:slug>/watch/", following.category_level, name="category_level"),
+    path("drafts/<str:key>/", following.draft, name="draft"),
     path("notifications/read/", notifications.mark_all_read, name="notifications_read_all"),
     path("notifications/<int:notification_id>/open/", notifications.open_one, name="notification_open"),
     path("t/<slug:slug>/<int:topic_id>/", topic.topic_detail, name="topic"),

@@ -10,7 +10,7 @@ markup, so like quote asides they are put in after sanitising (see pipeline.py).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from typing import Callable
 
@@ -28,6 +28,8 @@ _KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]{0,119}$")
 class CitationRef:
     kind: str  # "doi", "pmid" or "key"
     value: str  # as typed (the resolver normalises)
+    # The whole citation as written, so quoting the post can write it back; not part of identity.
+    typed: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ class _CitationProcessor(InlineProcessor):
             kind = "doi" if value.startswith("10.") else "key"
             if kind == "key" and not _KEY.match(value):
                 return None, None, None
-        return self.extension.chip(CitationRef(kind, value)), m.start(0), m.end(0)
+        return self.extension.chip(CitationRef(kind, value, m.group(0))), m.start(0), m.end(0)
 
     def _doi_link(self, m, data):
         start = m.start(0)
@@ -96,7 +98,7 @@ class _CitationProcessor(InlineProcessor):
             if data[end:end + 1] != ">":
                 return None, None, None
             start, end = start - 1, end + 1
-        return self.extension.chip(CitationRef("doi", doi)), start, end
+        return self.extension.chip(CitationRef("doi", doi, data[start:end].strip("<>"))), start, end
 
 
 class CitationExtension(Extension):
@@ -113,7 +115,7 @@ class CitationExtension(Extension):
         else:
             study = self.resolver(ref)
             self.cited.setdefault(study.number, study)
-        return self.stash(render_chip(study, self.scope))
+        return self.stash(render_chip(study, self.scope, typed=ref.typed))
 
     def extendMarkdown(self, md):
         # Above links (160) so `[@key]` is never read as a reference link; below code spans
@@ -130,11 +132,13 @@ def _chips(study: CitedStudy) -> str:
     return " ".join(parts)
 
 
-def render_chip(study: CitedStudy, scope: str) -> str:
+def render_chip(study: CitedStudy, scope: str, *, typed: str = "") -> str:
+    # data-cite keeps the markup as written, so selecting the chip to quote it gives it back.
+    cite = f' data-cite="{escape(typed)}"' if typed else ""
     if study.state != "resolved":
         text = f"looking up {study.label}" if study.state == "pending" else f"unresolved reference: {study.label}"
         number = f"{study.number} " if study.number else ""
-        return f'<span class="cite cite--{study.state}">[{number}{escape(text)}]</span>'
+        return f'<span class="cite cite--{study.state}"{cite}>[{number}{escape(text)}]</span>'
     card_id = f"cite-{scope}-{study.number}"
     source = ", ".join(p for p in (escape(study.journal), str(study.year or "")) if p)
     source_html = f'<span class="cite-card__source">{source}</span>' if source else ""
@@ -146,7 +150,7 @@ def render_chip(study: CitedStudy, scope: str) -> str:
     flag = f" cite--{escape(study.status)}" if study.status in {"protocol", "retracted", "preprint", "corrected"} else ""
     label = f"{study.design_label}" if study.design_label else "study"
     return (
-        f'<span class="cite{flag}"><a class="cite__link" href="{escape(study.url)}" aria-describedby="{card_id}">'
+        f'<span class="cite{flag}"{cite}><a class="cite__link" href="{escape(study.url)}" aria-describedby="{card_id}">'
         f'[{study.number}]<span class="cite__design"> {escape(label)}</span></a>{card}</span>'
     )
 

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 import markdown
 
 from .citations import CitationExtension, CitationResolver, CitedStudy, render_reference_list
+from .mentions import MentionExtension, MentionResolver
 from .quotes import QuoteExtension, QuoteRef, QuoteResolver
 from .sanitize import sanitize
 
 # Bump when the same raw text would now render differently; `manage.py rebake` catches up.
-COOKED_VERSION = 4
+COOKED_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -21,18 +22,23 @@ class Cooked:
     quotes: tuple[QuoteRef, ...] = field(default_factory=tuple)
     # Every cited study by its number in the post's reference list.
     citations: tuple[CitedStudy, ...] = field(default_factory=tuple)
+    # Usernames of existing members mentioned with @name, in order of first mention.
+    mentions: tuple[str, ...] = field(default_factory=tuple)
 
 
 class _Render:
     """One rendering: the resolvers, and what the post cites, shared by nested quote bodies."""
 
-    def __init__(self, raw: str, quote_resolver: QuoteResolver | None, citation_resolver: CitationResolver | None):
+    def __init__(self, raw: str, quote_resolver: QuoteResolver | None, citation_resolver: CitationResolver | None,
+                 mention_resolver: MentionResolver | None = None):
         self.quote_resolver = quote_resolver
         self.citation_resolver = citation_resolver
+        self.mention_resolver = mention_resolver
+        self.mentioned: list[str] = []
         self.scope = hashlib.sha1(raw.encode()).hexdigest()[:8]
         self.cited: dict[int, CitedStudy] = {}
 
-    def html(self, raw: str, *, quotes: list[QuoteRef]) -> str:
+    def html(self, raw: str, *, quotes: list[QuoteRef], collect_mentions: bool = True) -> str:
         """Markdown -> sanitised HTML, with our own markup (quote asides, citation chips) put back
         afterwards."""
         # Our markup is exactly what the sanitiser (rightly) refuses from a user, so it waits under
@@ -58,12 +64,16 @@ class _Render:
                 QuoteExtension(
                     # A quote's body goes through this same rendering, so quotes nest; the quotes it
                     # contains are the source's business, not this post's, so they are not collected.
-                    render_fragment=lambda body: self.html(body, quotes=[]),
+                    render_fragment=lambda body: self.html(body, quotes=[], collect_mentions=False),
                     stash=stash,
                     resolver=self.quote_resolver,
                     refs=quotes,
                 ),
                 CitationExtension(resolver=self.citation_resolver, stash=stash, scope=self.scope, cited=self.cited),
+                # Mentions inside a quoted body are rendered but not collected: the quote is not
+                # this post's author speaking to them.
+                MentionExtension(resolver=self.mention_resolver, stash=stash,
+                                 mentioned=self.mentioned if collect_mentions else []),
             ],
             extension_configs={
                 "tables": {"use_align_attribute": True},
@@ -93,17 +103,19 @@ def _scope_footnotes(html: str, scope: str) -> str:
 
 
 def cook(raw: str, *, quote_resolver: QuoteResolver | None = None,
-         citation_resolver: CitationResolver | None = None) -> Cooked:
+         citation_resolver: CitationResolver | None = None, mention_resolver: MentionResolver | None = None) -> Cooked:
     """Render raw markdown to sanitised HTML.
 
     `quote_resolver` looks up quoted posts (title bar and source check); `citation_resolver`
-    looks up cited studies (chips and reference list). Without them, quotes show the name as
-    typed and citations show as unresolved.
+    looks up cited studies (chips and reference list); `mention_resolver` says which @names are
+    members. Without them, quotes show the name as typed, citations show as unresolved and
+    mentions stay plain text.
     """
     raw = raw or ""
-    render = _Render(raw, quote_resolver, citation_resolver)
+    render = _Render(raw, quote_resolver, citation_resolver, mention_resolver)
     quotes: list[QuoteRef] = []
     html = render.html(raw, quotes=quotes)
     html += render_reference_list(render.cited, render.scope)
     return Cooked(html=html, quotes=tuple(quotes),
-                  citations=tuple(render.cited[n] for n in sorted(render.cited)))
+                  citations=tuple(render.cited[n] for n in sorted(render.cited)),
+                  mentions=tuple(render.mentioned))

@@ -1,4 +1,5 @@
 from .category import Category
+from .following import CategorySubscription, Draft, NotificationPreference, TopicSubscription, WatchLevel
 from .moderation import Flag, FlagReason, FlagState, ModerationAction, Vote
 from .notification import Notification, NotificationKind
 from .post import Post
@@ -12,4 +13,5 @@ __all__ = [
     "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
     "Tag", "Topic", "TopicState", "Citation", "LookupState", "Study", "StudyRevision",
     "Flag", "FlagReason", "FlagState", "ModerationAction", "Vote",
+    "CategorySubscription", "Draft", "NotificationPreference", "TopicSubscription", "WatchLevel",
 ]

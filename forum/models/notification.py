@@ -4,6 +4,10 @@ from django.db.models import Q
 
 
 class NotificationKind(models.TextChoices):
+    MENTIONED = "mentioned", "mentioned you"
+    REPLIED = "replied", "replied to your post"
+    POSTED = "posted", "posted in a topic you watch"
+    HELPFUL = "helpful", "found your post helpful"
     QUOTED = "quoted", "quoted you"
     ACCEPTED = "accepted", "marked your reply as the answer"
     POST_HIDDEN = "post_hidden", "hid your post"
@@ -45,6 +49,8 @@ class Notification(models.Model):
     post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     # A short explanation shown with the notification (a moderator's reason, a flag outcome).
     message = models.CharField(max_length=300, blank=True)
+    # For batched kinds ("3 people found this helpful").
+    count = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -56,6 +62,10 @@ class Notification(models.Model):
             models.UniqueConstraint(
                 fields=["recipient", "kind", "post"], condition=Q(kind="quoted"),
                 name="notification_quoted_once_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "post"], condition=Q(kind="mentioned"),
+                name="notification_mentioned_once_per_post",
             ),
         ]
         indexes = [models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox_idx")]

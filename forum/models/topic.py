@@ -18,6 +18,23 @@ class TopicQuerySet(models.QuerySet):
     def listed(self):
         return self.filter(unlisted=False)
 
+    def with_reading_state(self, user):
+        """Annotate how far `user` has read (`last_read`, None if never opened) and their watch
+        level, in the same query as the list."""
+        from .following import TopicSubscription
+
+        mine = TopicSubscription.objects.filter(user=user, topic=models.OuterRef("pk"))
+        return self.annotate(
+            last_read=models.Subquery(mine.values("last_read_post_number")[:1]),
+            watch_level=models.Subquery(mine.values("level")[:1]),
+        )
+
+    def unread_for_member(self):
+        """After with_reading_state: topics with posts the member has not seen, muted ones aside."""
+        return self.filter(
+            models.Q(last_read__isnull=True) | models.Q(last_read__lt=models.F("posts_count"))
+        ).exclude(watch_level="muted")
+
     def for_list(self, *, in_category: bool = False):
         # Site-wide pins lead every list; a category page then shows its own pins.
         pins = ["-pinned_globally", "-pinned"] if in_category else ["-pinned_globally"]
@@ -74,6 +91,14 @@ class Topic(models.Model):
             "forum:post_permalink",
             kwargs={"slug": self.slug, "topic_id": self.pk, "post_number": post_number},
         )
+
+    @property
+    def unread_count(self) -> int | None:
+        """Posts after the member's last read one (None: never opened), from with_reading_state."""
+        last_read = getattr(self, "last_read", None)
+        if last_read is None:
+            return None
+        return max(self.posts_count - last_read, 0)
 
     @property
     def replies_count(self) -> int:

@@ -7,7 +7,7 @@ from django.db.models import F
 from forum.models import ModerationAction, NotificationKind, Post, Topic, Vote
 from forum.permissions import ensure_can_act
 
-from .notifying import notify
+from .notifying import notify, notify_helpful
 
 
 def ensure_can_accept(user, topic: Topic) -> None:
@@ -62,6 +62,7 @@ def vote_toggle(*, user, post: Post) -> tuple[bool, int]:
                 voted = True
             else:
                 Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
+                notify_helpful(voter=user, post=post)
                 voted = True
     count = Post.objects.values_list("helpful_count", flat=True).get(pk=post.pk)
     return voted, count

@@ -8,6 +8,7 @@ from forum.models import Post, PostRevision, Topic
 from forum.permissions import ensure_can_edit_post
 
 from .quoting import schedule_quote_recheck
+from .notifying import notify_post_written
 from .rendering import post_references_record, post_render
 
 
@@ -41,6 +42,7 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
         if title_changed:
             Topic.objects.filter(pk=post.topic_id).update(title=title)
         post_references_record(post=post, rendered=rendered)
+        notify_post_written(post=locked, rendered=rendered, edited=True)
         if locked.needs_source_at and rendered.citations.studies:
             # The author answered the request for evidence by citing a study.
             Post.objects.filter(pk=post.pk).update(needs_source_at=None)

@@ -10,6 +10,10 @@ from forum.permissions import ensure_can_act, ensure_can_moderate, is_trusted
 
 from .moderation import post_hide, post_mark_needs_source, post_moderator_delete
 from .notifying import notify
+from .posting import topic_refresh_expert_answered
+from .quoting import schedule_quote_recheck
+
+SPAM_CONSENSUS_REASON = "Hidden after several members flagged it as spam; a moderator will review it."
 
 
 def flag_create(*, flagger, post: Post, reason: str, note: str = "") -> Flag:
@@ -38,11 +42,12 @@ def _hide_if_spam_consensus(post: Post) -> None:
     flaggers = {f.flagger for f in Flag.objects.open().filter(post=post, reason=FlagReason.SPAM).select_related("flagger")}
     trusted = [user for user in flaggers if is_trusted(user)]
     if len(trusted) >= settings.FORUM_SPAM_FLAGS_TO_HIDE:
-        Post.objects.filter(pk=post.pk).update(
-            hidden_at=timezone.now(), hidden_reason="Hidden after several members flagged it as spam; a moderator will review it.",
-        )
+        Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now(), hidden_reason=SPAM_CONSENSUS_REASON)
         notify(recipient=post.author, kind=NotificationKind.POST_HIDDEN, post=post,
                message="Several members flagged this post as spam. A moderator will review it.")
+        # A hidden post stops counting, as when a moderator hides it.
+        schedule_quote_recheck(post)
+        topic_refresh_expert_answered(post.topic_id)
 
 
 OUTCOMES = {
@@ -62,16 +67,25 @@ def flags_resolve(*, moderator, post: Post, outcome: str, reason: str = "") -> i
     if not flags:
         return 0
     reasons = sorted({flag.get_reason_display() for flag in flags})
+    hidden_by_consensus = post.is_hidden and post.hidden_reason == SPAM_CONSENSUS_REASON
+    # One review is one audit entry (flags_<outcome>), so the actions below do not log their own.
     with transaction.atomic():
-        if outcome == "agree" and not post.is_hidden:
-            post_hide(moderator=moderator, post=post, reason=reason or f"Flagged: {', '.join(reasons)}")
+        if outcome == "agree" and (not post.is_hidden or hidden_by_consensus):
+            # Agreeing with a spam consensus turns its provisional hide into the moderator's, so a
+            # later "disagree" on a new flag cannot bring the post back.
+            post_hide(moderator=moderator, post=post, reason=reason or f"Flagged: {', '.join(reasons)}", log=False)
         elif outcome == "delete" and not post.is_deleted:
-            post_moderator_delete(moderator=moderator, post=post, reason=reason or f"Flagged: {', '.join(reasons)}")
+            post_moderator_delete(moderator=moderator, post=post, reason=reason or f"Flagged: {', '.join(reasons)}",
+                                  log=False)
         elif outcome == "ask_source":
-            post_mark_needs_source(moderator=moderator, post=post, reason=reason)
-        elif outcome == "disagree" and post.is_hidden and post.hidden_reason.startswith("Hidden after several members"):
-            # The spam consensus was wrong: the post comes back.
+            post_mark_needs_source(moderator=moderator, post=post, reason=reason, log=False)
+        elif outcome == "disagree" and hidden_by_consensus:
+            # The spam consensus was wrong: the post comes back, and counts again.
             Post.objects.filter(pk=post.pk).update(hidden_at=None, hidden_reason="")
+            notify(recipient=post.author, kind=NotificationKind.POST_UNHIDDEN, actor=moderator, post=post,
+                   message="A moderator reviewed the spam flags and disagreed.")
+            schedule_quote_recheck(post)
+            topic_refresh_expert_answered(post.topic_id)
         state = OUTCOMES[outcome]
         Flag.objects.filter(pk__in=[f.pk for f in flags]).update(
             state=state, resolved_by=moderator, resolved_at=timezone.now()

@@ -107,11 +107,12 @@ def topic_restore(*, moderator, topic: Topic, reason: str = "") -> Topic:
 
 # --- posts --------------------------------------------------------------------------------------
 
-def post_hide(*, moderator, post: Post, reason: str, notify_author: bool = True) -> Post:
+def post_hide(*, moderator, post: Post, reason: str, notify_author: bool = True, log: bool = True) -> Post:
     ensure_can_moderate(moderator)
     with transaction.atomic():
         Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now(), hidden_reason=reason[:300])
-        _log(actor=moderator, action="hide_post", post=post, target_user=post.author, reason=reason)
+        if log:
+            _log(actor=moderator, action="hide_post", post=post, target_user=post.author, reason=reason)
         if notify_author:
             notify(recipient=post.author, kind=NotificationKind.POST_HIDDEN, actor=moderator, post=post, message=reason)
         schedule_quote_recheck(post)
@@ -132,13 +133,14 @@ def post_unhide(*, moderator, post: Post, reason: str = "") -> Post:
     return post
 
 
-def post_moderator_delete(*, moderator, post: Post, reason: str = "") -> Post:
+def post_moderator_delete(*, moderator, post: Post, reason: str = "", log: bool = True) -> Post:
     from .deleting import post_delete
 
     ensure_can_moderate(moderator)
     with transaction.atomic():
         post_delete(actor=moderator, post=post)
-        _log(actor=moderator, action="delete_post", post=post, target_user=post.author, reason=reason)
+        if log:
+            _log(actor=moderator, action="delete_post", post=post, target_user=post.author, reason=reason)
         notify(recipient=post.author, kind=NotificationKind.POST_DELETED, actor=moderator, post=post, message=reason)
     post.refresh_from_db()
     return post
@@ -171,11 +173,12 @@ def post_moderator_edit(*, moderator, post: Post, raw: str, reason: str, title: 
     return post
 
 
-def post_mark_needs_source(*, moderator, post: Post, reason: str = "") -> Post:
+def post_mark_needs_source(*, moderator, post: Post, reason: str = "", log: bool = True) -> Post:
     ensure_can_moderate(moderator)
     with transaction.atomic():
         Post.objects.filter(pk=post.pk).update(needs_source_at=timezone.now())
-        _log(actor=moderator, action="needs_source", post=post, target_user=post.author, reason=reason)
+        if log:
+            _log(actor=moderator, action="needs_source", post=post, target_user=post.author, reason=reason)
         notify(recipient=post.author, kind=NotificationKind.NEEDS_SOURCE, actor=moderator, post=post,
                message=reason or "Please back this up with a study: edit the post and cite it.")
     post.refresh_from_db()

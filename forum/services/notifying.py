@@ -1,12 +1,201 @@
-"""Telling members what happened to them. One small function so every kind is created alike."""
+"""Telling members what happened: who is told about a new or edited post (each person once, by
+the most specific reason), preferences per kind, batched votes, and email after commit."""
 
-from forum.models import Notification
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from forum.models import (
+    CategorySubscription, Notification, NotificationKind, NotificationPreference, Post, QuoteStatus,
+    TopicSubscription, WatchLevel,
+)
+
+# Which kinds reach the inbox and the mailbox unless a member says otherwise.
+DEFAULT_WEB = {kind: True for kind in NotificationKind.values}
+DEFAULT_EMAIL = {
+    NotificationKind.MENTIONED: True, NotificationKind.REPLIED: True, NotificationKind.QUOTED: True,
+    NotificationKind.ACCEPTED: True, NotificationKind.POSTED: False, NotificationKind.HELPFUL: False,
+    NotificationKind.POST_HIDDEN: True, NotificationKind.POST_UNHIDDEN: False, NotificationKind.POST_DELETED: True,
+    NotificationKind.POST_RESTORED: False, NotificationKind.POST_EDITED: True, NotificationKind.NEEDS_SOURCE: True,
+    NotificationKind.FLAG_OUTCOME: False, NotificationKind.CREDENTIAL: True, NotificationKind.SUSPENDED: True,
+}
+# When one post concerns a member in several ways, the most specific reason wins.
+PRIORITY = [NotificationKind.MENTIONED, NotificationKind.QUOTED, NotificationKind.REPLIED, NotificationKind.POSTED]
+UNSUBSCRIBE_SALT = "evident.notifications.unsubscribe"
+
+
+def preferences_for(user) -> dict[str, tuple[bool, bool]]:
+    chosen = {p.kind: (p.web, p.email) for p in NotificationPreference.objects.filter(user=user)}
+    return {kind: chosen.get(kind, (DEFAULT_WEB[kind], DEFAULT_EMAIL.get(kind, False)))
+            for kind in NotificationKind.values}
+
+
+def preference_set(*, user, kind: str, web: bool, email: bool) -> None:
+    NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"web": web, "email": email})
+
+
+def _wants(user_id: int, kind: str) -> tuple[bool, bool]:
+    row = NotificationPreference.objects.filter(user_id=user_id, kind=kind).values_list("web", "email").first()
+    return row or (DEFAULT_WEB.get(kind, True), DEFAULT_EMAIL.get(kind, False))
 
 
 def notify(*, recipient, kind: str, actor=None, post=None, topic=None, message: str = "") -> Notification | None:
+    """One notification to one member (not about their own action), by their preferences."""
     if recipient is None or (actor is not None and recipient.pk == actor.pk):
-        return None  # nobody is told about their own action
-    return Notification.objects.create(
+        return None
+    web, email = _wants(recipient.pk, kind)
+    if not web and not email:
+        return None
+    notification = Notification.objects.create(
         recipient=recipient, kind=kind, actor=actor, post=post,
         topic=topic or (post.topic if post is not None else None), message=message[:300],
+        # Email-only: keep the record for the mail but out of the inbox.
+        read_at=None if web else post.created_at if post is not None else None,
     )
+    if email:
+        _email_after_commit(notification)
+    return notification
+
+
+def _recipients_for_new_post(post: Post, rendered) -> dict[int, str]:
+    topic = post.topic
+    muted = set(TopicSubscription.objects.filter(topic=topic, level=WatchLevel.MUTED).values_list("user_id", flat=True))
+    chosen: dict[int, str] = {}
+
+    def offer(user_id: int | None, kind: str):
+        if user_id is None or user_id == post.author_id or user_id in muted:
+            return
+        if user_id not in chosen or PRIORITY.index(kind) < PRIORITY.index(chosen[user_id]):
+            chosen[user_id] = kind
+
+    # A cap on mentions keeps one post from pinging a crowd; new members get a smaller one.
+    from forum.permissions import is_new_member
+
+    cap = settings.FORUM_NEW_USER_MAX_MENTIONS if is_new_member(post.author) else settings.FORUM_MAX_MENTIONS
+    for user_id in rendered.mentioned_user_ids[:cap]:
+        offer(user_id, NotificationKind.MENTIONED)
+    for resolution in rendered.quotes:
+        if resolution.post is not None and resolution.status != QuoteStatus.MISSING:
+            offer(resolution.post.author_id, NotificationKind.QUOTED)
+    if post.reply_to_id:
+        offer(Post.objects.filter(pk=post.reply_to_id).values_list("author_id", flat=True).first(),
+              NotificationKind.REPLIED)
+    if post.post_number > 1:
+        watching = set(TopicSubscription.objects.filter(topic=topic, level=WatchLevel.WATCHING)
+                       .values_list("user_id", flat=True))
+        # Watching a category means watching its topics, unless the topic itself says otherwise.
+        decided = set(TopicSubscription.objects.filter(topic=topic).values_list("user_id", flat=True))
+        watching |= set(CategorySubscription.objects.filter(category_id=topic.category_id, level=WatchLevel.WATCHING)
+                        .exclude(user_id__in=decided).values_list("user_id", flat=True))
+        for user_id in watching:
+            offer(user_id, NotificationKind.POSTED)
+    else:
+        for user_id in CategorySubscription.objects.filter(
+            category_id=topic.category_id, level=WatchLevel.WATCHING
+        ).values_list("user_id", flat=True):
+            offer(user_id, NotificationKind.POSTED)
+    return chosen
+
+
+def notify_post_written(*, post: Post, rendered, edited: bool = False) -> list[Notification]:
+    """Everyone a new post concerns, once each. After an edit, only people newly mentioned or
+    quoted, and nobody who already heard about this post."""
+    chosen = _recipients_for_new_post(post, rendered)
+    if edited:
+        already = set(Notification.objects.filter(
+            post=post, kind__in=[NotificationKind.MENTIONED, NotificationKind.QUOTED]
+        ).values_list("recipient_id", flat=True))
+        chosen = {uid: kind for uid, kind in chosen.items()
+                  if kind in (NotificationKind.MENTIONED, NotificationKind.QUOTED) and uid not in already}
+    User = get_user_model()
+    active = set(User.objects.filter(pk__in=chosen, is_active=True).values_list("pk", flat=True))
+    created = []
+    for user_id, kind in chosen.items():
+        if user_id not in active:
+            continue
+        web, email = _wants(user_id, kind)
+        if not web and not email:
+            continue
+        notification = Notification(recipient_id=user_id, kind=kind, actor_id=post.author_id, topic_id=post.topic_id,
+                                    post=post, read_at=None if web else post.created_at)
+        created.append(notification)
+    # The conditional unique constraints make a repeated quote or mention a no-op.
+    Notification.objects.bulk_create(created, ignore_conflicts=True)
+    for notification in created:
+        if _wants(notification.recipient_id, notification.kind)[1]:
+            _email_after_commit(notification)
+    return created
+
+
+def notify_helpful(*, voter, post: Post) -> None:
+    """Votes are batched: one unread "found your post helpful" per post, counting up."""
+    web, email = _wants(post.author_id, NotificationKind.HELPFUL)
+    if not web or voter.pk == post.author_id:
+        return
+    existing = Notification.objects.filter(recipient_id=post.author_id, kind=NotificationKind.HELPFUL, post=post,
+                                           read_at__isnull=True)
+    if existing.update(count=F("count") + 1, actor=voter):
+        return
+    Notification.objects.create(recipient_id=post.author_id, kind=NotificationKind.HELPFUL, actor=voter,
+                                post=post, topic_id=post.topic_id)
+
+
+# --- email ----------------------------------------------------------------------------------------
+
+def unsubscribe_token(user_id: int, kind: str) -> str:
+    return signing.dumps({"u": user_id, "k": kind}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_read(token: str) -> tuple[int, str] | None:
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    if data.get("k") not in NotificationKind.values:
+        return None
+    return int(data["u"]), data["k"]
+
+
+def unsubscribe(*, user_id: int, kind: str) -> None:
+    row, _ = NotificationPreference.objects.get_or_create(
+        user_id=user_id, kind=kind, defaults={"web": DEFAULT_WEB.get(kind, True), "email": False}
+    )
+    if row.email:
+        NotificationPreference.objects.filter(pk=row.pk).update(email=False)
+
+
+def _email_after_commit(notification: Notification) -> None:
+    transaction.on_commit(lambda: _send_notification_email(notification.pk, notification.recipient_id,
+                                                           notification.kind))
+
+
+def _send_notification_email(notification_id: int | None, recipient_id: int, kind: str) -> None:
+    from accounts.tasks import enqueue_email
+
+    query = Notification.objects.select_related("recipient", "actor", "topic", "post")
+    notification = (query.filter(pk=notification_id).first() if notification_id else None) or query.filter(
+        recipient_id=recipient_id, kind=kind).order_by("-pk").first()
+    if notification is None or not notification.recipient.email:
+        return
+    site = settings.SITE_URL.rstrip("/")
+    unsubscribe_url = site + reverse("forum:unsubscribe", args=[unsubscribe_token(recipient_id, kind)])
+    context = {
+        "notification": notification, "site": site, "unsubscribe_url": unsubscribe_url,
+        "link": site + (notification.post.get_absolute_url() if notification.post else reverse("forum:notifications")),
+        "excerpt": (notification.post.raw[:500] if notification.post and not notification.post.is_hidden else ""),
+    }
+    subject = render_to_string("forum/email/notification_subject.txt", context).strip()
+    body = render_to_string("forum/email/notification.txt", context)
+    message = EmailMultiAlternatives(
+        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient.email],
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
+    enqueue_email(message)

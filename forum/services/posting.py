@@ -8,6 +8,9 @@ from django.utils.text import slugify
 from forum.models import Category, Post, Tag, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
 
+from .drafts import draft_discard, draft_key
+from .following import topic_mark_read, topic_watch_automatically
+from .notifying import notify_post_written
 from .rendering import post_references_record, post_render
 
 
@@ -58,6 +61,10 @@ def topic_create(*, author, category: Category, title: str, raw: str, tag_names:
             cooked_version=rendered.cooked.version,
         )
         post_references_record(post=post, rendered=rendered)
+        topic_watch_automatically(user=author, topic=topic)
+        topic_mark_read(user=author, topic=topic, post_number=1)
+        notify_post_written(post=post, rendered=rendered)
+        draft_discard(user=author, key=draft_key(None))
     return topic
 
 
@@ -85,6 +92,11 @@ def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None
             **answered_by_expert,
         )
         post_references_record(post=post, rendered=rendered)
+        topic.posts_count = number  # for marking read: the author has seen what they wrote
+        topic_watch_automatically(user=author, topic=topic)
+        topic_mark_read(user=author, topic=topic, post_number=number)
+        notify_post_written(post=post, rendered=rendered)
+        draft_discard(user=author, key=draft_key(topic))
     return post
 
 

@@ -109,8 +109,8 @@ class QuoteResolver:
         return result
 
 
-def quotes_record(*, post: Post, resolutions: list[Resolution], notify: bool = True) -> None:
-    """Replace the post's Quote rows; tell quoted authors once per quoting post."""
+def quotes_record(*, post: Post, resolutions: list[Resolution]) -> None:
+    """Replace the post's Quote rows (telling quoted authors is notifying.notify_post_written's job)."""
     Quote.objects.filter(quoting_post=post).delete()
     Quote.objects.bulk_create([
         Quote(
@@ -125,24 +125,12 @@ def quotes_record(*, post: Post, resolutions: list[Resolution], notify: bool = T
         )
         for r in resolutions
     ])
-    if not notify:
-        return
-    recipients = {
-        r.post.author_id for r in resolutions
-        if r.post is not None and r.status != QuoteStatus.MISSING and r.post.author_id != post.author_id
-    }
-    # The unique constraint makes this idempotent: an edit that keeps a quote notifies nobody again.
-    Notification.objects.bulk_create(
-        [Notification(recipient_id=user_id, kind=NotificationKind.QUOTED, actor_id=post.author_id,
-                      topic_id=post.topic_id, post=post) for user_id in recipients],
-        ignore_conflicts=True,
-    )
 
 
 def quoting_posts_recheck(*, source_post_id: int) -> int:
+    """Re-check every post that quotes `source_post_id`; returns how many were re-rendered."""
     from .rendering import post_recook
 
-    """Re-check every post that quotes `source_post_id`; returns how many were re-rendered."""
     quotes = Quote.objects.filter(quoted_post_id=source_post_id)
     source = Post.objects.filter(pk=source_post_id).values("topic_id", "post_number").first()
     if source and source["post_number"] == 1:

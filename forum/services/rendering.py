@@ -1,4 +1,5 @@
-"""Rendering a post with everything it refers to: the posts it quotes and the studies it cites.
+"""Rendering a post with everything it refers to: the posts it quotes, the studies it cites and
+the members it mentions.
 
 Every place that turns a post's raw text into stored HTML goes through here (posting, editing,
 re-checks after a source changes, rebake), so quotes and citations are always resolved the
@@ -7,8 +8,9 @@ same way and the Quote and Citation rows always match the stored HTML.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from forum.markup import Cooked, cook
@@ -23,19 +25,38 @@ class RenderedPost:
     cooked: Cooked
     quotes: list[Resolution]
     citations: CitationResolver
+    mentioned_user_ids: list[int] = field(default_factory=list)
+
+
+class MentionResolver:
+    """Which @names are members (case-insensitive), looked up once each per rendering."""
+
+    def __init__(self):
+        self.users: dict[str, object] = {}
+
+    def __call__(self, name: str):
+        key = name.lower()
+        if key not in self.users:
+            self.users[key] = get_user_model().objects.filter(username__iexact=name, is_active=True).first()
+        user = self.users[key]
+        return (user.username, user.get_absolute_url()) if user else None
 
 
 def post_render(*, raw: str, topic: Topic | None, preview: bool = False) -> RenderedPost:
     """`topic` is None for a new topic's preview; `preview` renders without creating anything."""
     quote_resolver = QuoteResolver(topic=topic)
     citation_resolver = CitationResolver(create_missing=not preview)
-    cooked = cook(raw, quote_resolver=quote_resolver, citation_resolver=citation_resolver)
-    return RenderedPost(cooked=cooked, quotes=quote_resolver.outermost(cooked), citations=citation_resolver)
+    mention_resolver = MentionResolver()
+    cooked = cook(raw, quote_resolver=quote_resolver, citation_resolver=citation_resolver,
+                  mention_resolver=mention_resolver)
+    mentioned = [mention_resolver.users[name.lower()].pk for name in cooked.mentions]
+    return RenderedPost(cooked=cooked, quotes=quote_resolver.outermost(cooked), citations=citation_resolver,
+                        mentioned_user_ids=mentioned)
 
 
-def post_references_record(*, post: Post, rendered: RenderedPost, notify: bool = True) -> None:
+def post_references_record(*, post: Post, rendered: RenderedPost) -> None:
     """Store what the post quotes and cites (call inside the write's transaction)."""
-    quotes_record(post=post, resolutions=rendered.quotes, notify=notify)
+    quotes_record(post=post, resolutions=rendered.quotes)
     citations_record(post=post, resolver=rendered.citations)
 
 
@@ -44,6 +65,6 @@ def post_recook(*, post: Post) -> Post:
     rendered = post_render(raw=post.raw, topic=post.topic)
     with transaction.atomic():
         Post.objects.filter(pk=post.pk).update(cooked=rendered.cooked.html, cooked_version=rendered.cooked.version)
-        post_references_record(post=post, rendered=rendered, notify=False)
+        post_references_record(post=post, rendered=rendered)
     post.cooked, post.cooked_version = rendered.cooked.html, rendered.cooked.version
     return post

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from forum.models import FlagReason, Post, Topic
+from forum.permissions import ensure_can_act
 from forum.services.answers import answer_accept, answer_unaccept, vote_toggle
 from forum.services.flagging import flag_create
 
@@ -56,6 +57,7 @@ def flag(request, post_id: int):
     post = _visible_post(request.user, post_id)
     error, status = None, 200
     if request.method == "POST":
+        ensure_can_act(request.user)  # 403 for who may not act; the form answers 400 for what was sent
         try:
             flag_create(flagger=request.user, post=post, reason=request.POST.get("reason", ""),
                         note=request.POST.get("note", ""))

@@ -4,12 +4,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from forum.forms import PreviewForm, ReplyForm, TopicForm
 from forum.limits import LimitExceeded, ensure_within_posting_limits
 from forum.models import Category, Post, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
+from forum.services.drafts import draft_for, draft_key
 from forum.services.posting import reply_create, topic_create
 from forum.services.quoting import full_quote
 from forum.services.rendering import post_render
@@ -26,6 +28,7 @@ def new_topic(request):
     status = 200
     preview = None
     error = None
+    draft = None
     if request.method == "POST":
         form = TopicForm(request.POST)
         if _wants_preview(request):
@@ -48,7 +51,8 @@ def new_topic(request):
         else:
             status = 400
     else:
-        initial = {}
+        draft = draft_for(request.user, draft_key(None))
+        initial = {"title": draft.title, "raw": draft.raw} if draft else {}
         slug = request.GET.get("category")
         if slug:
             initial["category"] = Category.objects.filter(slug=slug).first()
@@ -59,7 +63,8 @@ def new_topic(request):
             error = str(exc)
     return TemplateResponse(
         request, "forum/new_topic.html",
-        {"form": form, "preview": preview, "error": error}, status=status,
+        {"form": form, "preview": preview, "error": error, "draft": draft,
+         "draft_url": reverse("forum:draft", args=[draft_key(None)])}, status=status,
     )
 
 
@@ -106,7 +111,8 @@ def reply(request, topic_id: int):
             error = str(exc)
     return TemplateResponse(
         request, "forum/reply.html",
-        {"topic": topic, "form": form, "preview": preview, "error": error, "reply_to": reply_to},
+        {"topic": topic, "form": form, "preview": preview, "error": error, "reply_to": reply_to,
+         "draft_url": reverse("forum:draft", args=[draft_key(topic)])},
         status=status,
     )
 

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from forum.models import Category, Tag, Topic
+from forum.models import Category, CategorySubscription, Tag, Topic, WatchLevel
 
 
 def _render_list(request, topics, *, heading: str, in_category: bool = False, **context):
@@ -12,12 +12,17 @@ def _render_list(request, topics, *, heading: str, in_category: bool = False, **
     topics = topics.listed()
     if awaiting_expert:
         topics = topics.filter(expert_answered=False)
+    if request.user.is_authenticated:
+        topics = topics.with_reading_state(request.user)
+        if request.GET.get("filter") == "unread":
+            topics = topics.unread_for_member()
     paginator = Paginator(topics.for_list(in_category=in_category), settings.FORUM_TOPICS_PER_PAGE)
     return render(request, "forum/topic_list.html", {
         "page_obj": paginator.get_page(request.GET.get("page")),
         "heading": heading,
         "categories": Category.objects.all(),
         "awaiting_expert": awaiting_expert,
+        "unread_only": request.GET.get("filter") == "unread",
         "in_category": in_category,
         **context,
     })
@@ -30,7 +35,12 @@ def latest(request):
 def category(request, slug: str):
     cat = get_object_or_404(Category, slug=slug)
     topics = Topic.objects.visible_to(request.user).filter(category=cat)
-    return _render_list(request, topics, heading=cat.name, in_category=True, category=cat)
+    level = ""
+    if request.user.is_authenticated:
+        level = (CategorySubscription.objects.filter(user=request.user, category=cat)
+                 .values_list("level", flat=True).first() or "tracking")
+    return _render_list(request, topics, heading=cat.name, in_category=True, category=cat,
+                        category_level=level, watch_levels=WatchLevel.choices)
 
 
 def tag(request, name: str):

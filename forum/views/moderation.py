@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import CredentialRequest
 from forum.models import Category, Flag, FlagState, ModerationAction, Post, Topic
-from forum.permissions import ensure_can_moderate
+from forum.permissions import ensure_can_act, ensure_can_moderate
 from forum.services import experts, flagging, moderation
 
 User = get_user_model()
@@ -137,7 +137,7 @@ def review_post(request, post_id: int):
 @login_required
 def audit_log(request):
     ensure_can_moderate(request.user)
-    entries = ModerationAction.objects.select_related("actor", "topic", "post", "target_user")
+    entries = ModerationAction.objects.select_related("actor", "topic", "post__topic", "target_user")
     action = request.GET.get("action", "")
     if action:
         entries = entries.filter(action=action)
@@ -215,6 +215,7 @@ def credential_request(request):
     """A member asks for their expert credential to be verified."""
     error, status = None, 200
     if request.method == "POST":
+        ensure_can_act(request.user)  # 403 for who may not act; the form answers 400 for what was sent
         try:
             experts.credential_request(user=request.user, credential=request.POST.get("credential", ""),
                                        note=request.POST.get("note", ""))

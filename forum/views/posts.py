@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 
 from forum.forms import EditPostForm
+from forum.limits import LimitExceeded, ensure_content_within_new_member_limits
 from forum.models import Post, Topic
 from forum.permissions import ensure_can_delete_post, ensure_can_edit_post
 from forum.services.deleting import post_delete
@@ -30,6 +31,11 @@ def edit(request, post_id: int):
     if request.method == "POST":
         form = EditPostForm(request.POST, is_first_post=post.is_first)
         if form.is_valid():
+            try:
+                ensure_content_within_new_member_limits(user=request.user, raw=form.cleaned_data["raw"])
+            except LimitExceeded as exc:
+                form.add_error("raw", str(exc))
+                return TemplateResponse(request, "forum/edit_post.html", {"post": post, "form": form}, status=429)
             if post.author_id != request.user.pk:
                 # A moderator editing someone else's words: logged, and the author is told why.
                 if not form.cleaned_data["reason"]:

@@ -12,7 +12,9 @@ from django.views.decorators.http import require_POST
 
 from forum.models import Study, Topic
 from forum.models.study import DesignChoices, StatusChoices
-from forum.permissions import ensure_can_moderate
+from django.core.exceptions import PermissionDenied
+
+from forum.permissions import ensure_can_act, ensure_can_moderate
 from forum.references.bibtex import to_bibtex
 from forum.references.csl import to_csl_json
 from forum.references.ris import to_ris
@@ -126,6 +128,10 @@ def _study_summary(study: Study) -> dict:
 @require_POST
 def resolve(request):
     """The composer's "Add reference" dialog: paste something, get studies to cite (JSON)."""
+    try:
+        ensure_can_act(request.user)  # adding to the shared library is writing
+    except PermissionDenied as exc:
+        return JsonResponse({"studies": [], "problems": [str(exc)]}, status=403)
     form = ReferencePasteForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"studies": [], "problems": [e for errors in form.errors.values() for e in errors]},
@@ -141,6 +147,7 @@ def add(request):
     """Add references without JavaScript: paste identifiers or BibTeX/RIS, or enter one by hand."""
     paste_form, manual_form, added, status = ReferencePasteForm(), StudyForm(prefix="manual"), None, 200
     if request.method == "POST":
+        ensure_can_act(request.user)  # adding to the shared library is writing
         if "manual-title" in request.POST:
             manual_form = StudyForm(request.POST, prefix="manual")
             if manual_form.is_valid():

@@ -5,9 +5,12 @@ import math
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from forum.forms import ReplyForm
-from forum.models import Category, Post, Study, Topic, Vote
+from forum.models import Category, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
+from forum.services.drafts import draft_for, draft_key
+from forum.services.following import topic_mark_read
 
 
 def get_visible_topic(user, topic_id: int) -> Topic:
@@ -34,11 +37,30 @@ def topic_detail(request, slug: str, topic_id: int):
         url = topic.get_absolute_url()
         return redirect(f"{url}?page={page}" if page > 1 else url, permanent=True)
 
+    subscription = None
+    if request.user.is_authenticated:
+        subscription = TopicSubscription.objects.filter(user=request.user, topic=topic).first()
+        first_unread = subscription.last_read_post_number + 1 if subscription else 0
+        # Opening a topic you have read part of takes you to where you stopped.
+        if "page" not in request.GET and 1 < first_unread <= topic.posts_count and page_for(first_unread) > 1:
+            return redirect(topic.post_url(first_unread))
+
     first = (page - 1) * per_page + 1
     posts = list(Post.objects.for_topic_page(topic, first, first + per_page - 1).with_quoted_in())
+    if request.user.is_authenticated and posts and (
+        subscription is None or subscription.last_read_post_number < posts[-1].post_number
+    ):
+        topic_mark_read(user=request.user, topic=topic, post_number=posts[-1].post_number,
+                        subscribed=subscription is not None)
+    draft = draft_for(request.user, draft_key(topic)) if request.user.is_authenticated else None
     return render(request, "forum/topic_detail.html", {
         "topic": topic,
         "posts": posts,
+        "subscription": subscription,
+        "watch_levels": WatchLevel.choices,
+        "reply_form": ReplyForm(initial={"raw": draft.raw, "reply_to": draft.reply_to} if draft else None),
+        "draft": draft,
+        "draft_url": reverse("forum:draft", args=[draft_key(topic)]) if request.user.is_authenticated else "",
         "tags": list(topic.tags.all()),
         "evidence": list(Study.objects.cited_in_topic(topic)),
         "voted_post_ids": _voted_post_ids(request.user, posts),
@@ -46,7 +68,6 @@ def topic_detail(request, slug: str, topic_id: int):
         "page": page,
         "last_page": last_page,
         "page_range": range(1, last_page + 1),
-        "reply_form": ReplyForm(),
     })
 
 

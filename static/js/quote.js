@@ -24,6 +24,8 @@
     // A quote's title bar and our own controls are chrome, not words of the post; so are a
     // citation's hover card and the post's generated reference list.
     if (node.matches(".quote__title, .quote__toggle, .footnote-backref, sup.footnote-ref, .cite-card, section.references")) return "";
+    // A citation chip goes back to the markup its author typed ([@doi:…]), not its label.
+    if (node.matches(".cite[data-cite]")) return node.dataset.cite;
     const text = () => inline(node).trim();
     switch (tag) {
       case "br": return "\n";

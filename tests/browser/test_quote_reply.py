@@ -163,3 +163,31 @@ def test_quote_link_without_javascript_opens_the_reply_page_with_the_whole_post(
     expect(page.locator("#post-4 aside.quote")).to_contain_text("Matches the source")
     assert Quote.objects.get(quoting_post__post_number=4).full
     context.close()
+
+
+def test_a_quoted_citation_chip_goes_back_to_the_markup_its_author_typed(page, live_server, demo):
+    log_in(page, live_server, "priya", "demo-priya-2026")
+    page.goto(f"{live_server.url}{demo.get_absolute_url()}")
+    chip = page.locator("#post-2 .post__body li .cite[data-cite]").last
+    cite_markup = chip.get_attribute("data-cite")
+    assert cite_markup.startswith("[@")
+
+    # The whole list item: "... a parallel RCT of 6 mg daily in 99 women [4] RCT."
+    page.evaluate("""() => {
+        const item = [...document.querySelectorAll("#post-2 .post__body li")]
+            .find((li) => li.textContent.includes("The two larger randomised trials"));
+        const range = document.createRange();
+        range.selectNodeContents(item);
+        getSelection().removeAllRanges();
+        getSelection().addRange(range);
+    }""")
+    page.get_by_role("button", name="Quote", exact=True).click()
+
+    composer = page.get_by_label("Your reply")
+    expect(composer).to_have_value(
+        f'[quote="dr_rivera, post:2, topic:{demo.pk}"]\n'
+        "The two larger randomised trials since then found no clinically relevant benefit: a crossover RCT "
+        f"in 58 patients [@bested2023naltrexone] and a parallel RCT of 6 mg daily in 99 women {cite_markup}.\n"
+        "[/quote]\n\n"
+    )
+    assert "RCT]" not in composer.input_value() and "[4]" not in composer.input_value()

@@ -449,7 +449,7 @@ class TestNotifications:
     def test_quoting_a_post_that_does_not_exist_notifies_nobody(self, topic, member, other_member):
         make_reply(topic=topic, author=other_member, raw=f'[quote="maria, post:9, topic:{topic.pk}"]\nx\n[/quote]')
 
-        assert not Notification.objects.exists()
+        assert not Notification.objects.filter(kind=NotificationKind.QUOTED).exists()
 
     def test_two_quoting_posts_make_two_notifications(self, topic, question, member, other_member):
         first = make_reply(topic=topic, author=other_member, raw=quote_of(question, "Is low-dose"))
@@ -466,7 +466,8 @@ class TestNotifications:
         make_reply(topic=topic, author=lena,
                    raw=quote_of(answer, quote_of(question, "Is low-dose naltrexone safe?") + "Probably."))
 
-        assert list(Notification.objects.values_list("recipient__username", flat=True)) == ["omar"]
+        quoted = Notification.objects.filter(kind=NotificationKind.QUOTED)
+        assert list(quoted.values_list("recipient__username", flat=True)) == ["omar"]
 
     def test_the_first_post_of_a_new_topic_can_quote_and_notify(self, topic, question, member, other_member):
         new_topic = make_topic(author=other_member, title="Follow-up", raw=quote_of(question, "Is low-dose"))

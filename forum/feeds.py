@@ -1,0 +1,210 @@
+"""Atom and RSS feeds: the newest topics (site-wide and per category) and the posts of one topic.
+
+Feeds are fetched by readers that never sign in and are cached by proxies, so they show what an
+anonymous visitor may see whoever asks: no deleted or unlisted topics, and no deleted or hidden
+posts (their text never leaves the site through a feed, not even as a placeholder).
+"""
+
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from forum.models import Category, Post, Topic
+
+FEED_ITEMS = 30
+
+# XML 1.0 cannot carry these at all; the feed writer refuses them rather than emit a broken
+# document, and one pasted control character must not take a whole feed down.
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _XML_FORBIDDEN.sub("", text or "")
+
+
+class HtmlContentAtomFeed(Atom1Feed):
+    """Atom whose entries carry the post's HTML as <content type="html"> (readers show it in
+    full; <summary> is meant for an excerpt) and an xml:base, because stored HTML links within the
+    site by root-relative paths."""
+
+    def root_attributes(self):
+        attrs = super().root_attributes()
+        attrs["xml:base"] = self.feed["link"]
+        return attrs
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        if item.get("content") is not None:
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+@dataclass
+class FeedScope:
+    """What a feed is about, plus the request: item methods get only the item, and a Feed
+    instance is shared between requests, so absolute URLs are worked out in items()."""
+
+    request: object
+    category: Category | None = None
+    topic: Topic | None = None
+
+
+def _public_topics():
+    return Topic.objects.filter(deleted_at__isnull=True, unlisted=False)
+
+
+class _TopicListFeed(Feed):
+    """Newest topics first; each entry is the opening post."""
+
+    feed_type = HtmlContentAtomFeed
+
+    def get_object(self, request, *args, **kwargs):
+        return FeedScope(request=request)
+
+    def title(self, scope):
+        return f"Latest topics · {settings.SITE_NAME}"
+
+    def subtitle(self, scope):
+        return f"New topics on {settings.SITE_NAME}, newest first."
+
+    description = subtitle  # RSS calls it a description
+
+    def link(self, scope):
+        return reverse("forum:latest")
+
+    def topics(self, scope):
+        return _public_topics()
+
+    def items(self, scope):
+        topics = list(
+            self.topics(scope)
+            .select_related("category", "author")
+            .prefetch_related("tags", Prefetch(
+                "posts", queryset=Post.objects.filter(post_number=1), to_attr="opening_posts",
+            ))
+            .order_by("-created_at", "-pk")[:FEED_ITEMS]
+        )
+        for topic in topics:
+            topic.feed_author_url = scope.request.build_absolute_uri(topic.author.get_absolute_url())
+        return topics
+
+    def item_title(self, topic):
+        return xml_safe(topic.title)
+
+    def item_link(self, topic):
+        return topic.get_absolute_url()
+
+    def item_author_name(self, topic):
+        return xml_safe(topic.author.name)
+
+    def item_author_link(self, topic):
+        return topic.feed_author_url
+
+    def item_pubdate(self, topic):
+        return topic.created_at
+
+    def item_updateddate(self, topic):
+        return topic.last_posted_at or topic.created_at
+
+    def item_categories(self, topic):
+        return [topic.category.name, *(tag.name for tag in topic.tags.all())]
+
+    def _opening_html(self, topic) -> str:
+        opening = topic.opening_posts[0] if topic.opening_posts else None
+        if opening is None or opening.is_deleted or opening.is_hidden:
+            return ""
+        return xml_safe(opening.cooked)
+
+    def item_description(self, topic):
+        # Atom carries the HTML as <content>; RSS readers expect it in <description>.
+        return None if issubclass(self.feed_type, Atom1Feed) else self._opening_html(topic)
+
+    def item_extra_kwargs(self, topic):
+        return {"content": self._opening_html(topic)}
+
+
+class LatestTopicsFeed(_TopicListFeed):
+    pass
+
+
+class LatestTopicsRssFeed(_TopicListFeed):
+    feed_type = Rss201rev2Feed
+
+
+class CategoryTopicsFeed(_TopicListFeed):
+    def get_object(self, request, slug: str):
+        return FeedScope(request=request, category=get_object_or_404(Category, slug=slug))
+
+    def title(self, scope):
+        return f"{scope.category.name} · {settings.SITE_NAME}"
+
+    def subtitle(self, scope):
+        return f"New topics in {scope.category.name}, newest first."
+
+    def link(self, scope):
+        return scope.category.get_absolute_url()
+
+    def topics(self, scope):
+        return _public_topics().filter(category=scope.category)
+
+
+class TopicPostsFeed(Feed):
+    """One topic's visible posts, newest first."""
+
+    feed_type = HtmlContentAtomFeed
+
+    def get_object(self, request, slug: str, topic_id: int):
+        # The id names the topic, as on the topic page; a slug gone stale after a retitle must
+        # not break a subscription, so it is not checked.
+        topic = get_object_or_404(_public_topics().select_related("category"), pk=topic_id)
+        return FeedScope(request=request, topic=topic)
+
+    def title(self, scope):
+        return xml_safe(f"{scope.topic.title} · {settings.SITE_NAME}")
+
+    def subtitle(self, scope):
+        return xml_safe(f"Posts in “{scope.topic.title}”, newest first.")
+
+    def link(self, scope):
+        return scope.topic.get_absolute_url()
+
+    def items(self, scope):
+        posts = list(
+            Post.objects.filter(topic=scope.topic, deleted_at__isnull=True, hidden_at__isnull=True)
+            .select_related("author")
+            .order_by("-post_number")[:FEED_ITEMS]
+        )
+        for post in posts:
+            post.topic = scope.topic  # every post is in this topic; saves a query per link
+            post.feed_author_url = scope.request.build_absolute_uri(post.author.get_absolute_url())
+        return posts
+
+    def item_title(self, post):
+        title = post.topic.title if post.is_first else f"Re: {post.topic.title} (#{post.post_number})"
+        return xml_safe(title)
+
+    def item_link(self, post):
+        return post.get_absolute_url()
+
+    def item_author_name(self, post):
+        return xml_safe(post.author.name)
+
+    def item_author_link(self, post):
+        return post.feed_author_url
+
+    def item_pubdate(self, post):
+        return post.created_at
+
+    def item_updateddate(self, post):
+        return post.edited_at or post.created_at
+
+    def item_description(self, post):
+        return None
+
+    def item_extra_kwargs(self, post):
+        return {"content": xml_safe(post.cooked)}

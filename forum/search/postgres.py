@@ -1,0 +1,37 @@
+"""PostgreSQL full-text search: websearch_to_tsquery over the stored search vector (GIN index),
+ranked with ts_rank and highlighted with ts_headline."""
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.db.models import F, Func, TextField
+from django.db.models.expressions import RawSQL
+
+from .query import SearchExpression
+from .snippets import START, STOP
+
+CONFIG = "english"
+
+
+def matching(posts, expression: SearchExpression, *, titles_only: bool = False):
+    """`posts` narrowed to those matching, with `search_rank` and `search_snippet`, best first."""
+    query = SearchQuery(expression.to_websearch(), search_type="websearch", config=CONFIG)
+    # `search_vector` is a column the trigger keeps, not a model field (see schema.py). Titles
+    # are the A-weighted lexemes of a first post's vector.
+    vector_sql = "ts_filter(forum_post.search_vector, '{a}')" if titles_only else "forum_post.search_vector"
+    vector = RawSQL(vector_sql, [], output_field=SearchVectorField())
+    posts = posts.alias(search_vector=vector).filter(search_vector=query)
+    if titles_only:
+        posts = posts.filter(post_number=1)
+    return posts.annotate(
+        search_rank=SearchRank(vector, query),
+        search_snippet=SearchHeadline(
+            Func(F("raw"), function="evident_search_text", output_field=TextField()),
+            query,
+            config=CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        ),
+    ).order_by("-search_rank", "-created_at", "-pk")

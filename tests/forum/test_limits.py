@@ -1,0 +1,168 @@
+"""New-member limits and rate limits: refused with 429, told which limit and when it lifts, and
+the typed text given back."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from forum.models import Post, Topic
+from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
+from tests.parsed_html import parse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _small_limits(settings):
+    settings.FORUM_NEW_USER_DAYS = 2
+    settings.FORUM_NEW_USER_MIN_POSTS = 1
+    settings.FORUM_NEW_USER_POSTS_PER_DAY = 2
+    settings.FORUM_NEW_USER_MAX_LINKS = 2
+    settings.FORUM_POSTS_PER_MINUTE_PER_USER = 3
+    settings.FORUM_POSTS_PER_MINUTE_PER_IP = 5
+
+
+@pytest.fixture
+def newcomer():
+    return UserFactory(username="newcomer")
+
+
+@pytest.fixture
+def regular():
+    user = UserFactory(username="regular", date_joined=timezone.now() - timedelta(days=30))
+    make_topic(author=user)  # past FORUM_NEW_USER_MIN_POSTS
+    return user
+
+
+@pytest.fixture
+def topic():
+    return make_topic(author=UserFactory(), title="What helps tennis elbow?")
+
+
+def as_user(user, ip="203.0.113.7") -> Client:
+    client = Client(REMOTE_ADDR=ip)
+    client.force_login(user)
+    return client
+
+
+def reply(client, topic, raw):
+    return client.post(reverse("forum:reply", args=[topic.pk]), {"raw": raw})
+
+
+def alerts(response) -> str:
+    return " ".join(element.text for element in parse(response.content).find_all(role="alert"))
+
+
+def typed_body(response) -> str:
+    return parse(response.content).find("textarea", name="raw").text
+
+
+THREE_LINKS = "See https://a.example, https://b.example and www.c.example for more."
+IMAGE = "Look: ![x-ray](https://img.example/elbow.png)"
+
+
+class TestNewMembers:
+    def test_they_post_n_times_a_day_then_are_told_when_they_can_again(self, newcomer, topic):
+        client = as_user(newcomer)
+        assert reply(client, topic, "First reply").status_code == 302
+        assert reply(client, topic, "Second reply").status_code == 302
+
+        response = reply(client, topic, "Third reply, kept")
+
+        assert response.status_code == 429
+        first = Post.objects.filter(author=newcomer).earliest("created_at").created_at + timedelta(days=1)
+        message = alerts(response)
+        assert "New members can post 2 times a day" in message
+        assert f"{first:%H:%M} UTC on {first:%d %b}" in message
+        assert typed_body(response) == "Third reply, kept"
+        assert Post.objects.filter(author=newcomer).count() == 2
+
+    def test_the_daily_limit_applies_to_new_topics_too(self, newcomer):
+        make_reply(topic=make_topic(), author=newcomer)
+        make_reply(topic=make_topic(), author=newcomer)
+        response = as_user(newcomer).post(reverse("forum:new_topic"), {
+            "title": "A third post today", "category": CategoryFactory().pk, "raw": "My question text"})
+
+        assert response.status_code == 429
+        assert typed_body(response) == "My question text"
+        assert not Topic.objects.filter(title="A third post today").exists()
+
+    def test_at_most_two_links(self, newcomer, topic):
+        response = reply(as_user(newcomer), topic, THREE_LINKS)
+
+        assert response.status_code == 429
+        assert "at most 2 links" in alerts(response) and "this one has 3" in alerts(response)
+        assert "lifts after 2 days and 1 posts" in alerts(response)
+        assert typed_body(response) == THREE_LINKS
+        assert reply(as_user(newcomer), topic, "Two: https://a.example and https://b.example").status_code == 302
+
+    def test_no_images(self, newcomer, topic):
+        response = reply(as_user(newcomer), topic, IMAGE)
+
+        assert response.status_code == 429
+        assert "cannot post images" in alerts(response)
+        assert typed_body(response) == IMAGE
+
+    def test_editing_cannot_slip_links_past_the_limit(self, newcomer, topic):
+        post = make_reply(topic=topic, author=newcomer, raw="Innocent text")
+
+        response = as_user(newcomer).post(reverse("forum:post_edit", args=[post.pk]), {"raw": THREE_LINKS})
+
+        assert response.status_code == 429
+        assert "at most 2 links" in response.content.decode()
+        assert typed_body(response) == THREE_LINKS
+        assert Post.objects.get(pk=post.pk).raw == "Innocent text"
+
+    @pytest.mark.parametrize("raw", [THREE_LINKS, IMAGE])
+    def test_trusted_members_are_not_limited_by_them(self, regular, topic, raw):
+        assert reply(as_user(regular), topic, raw).status_code == 302
+
+    @pytest.mark.parametrize("role", ["expert", "moderator"])
+    def test_experts_and_moderators_are_never_new(self, topic, role):
+        assert reply(as_user(UserFactory(role=role)), topic, THREE_LINKS).status_code == 302
+
+
+class TestRateLimits:
+    def test_per_user_a_minute(self, regular, topic):
+        client = as_user(regular)
+        for number in range(3):
+            assert reply(client, topic, f"Reply {number}").status_code == 302
+
+        response = reply(client, topic, "One too many")
+
+        assert response.status_code == 429
+        message = alerts(response)
+        assert "You can post 3 times a minute" in message and "wait" in message and "seconds" in message
+        assert typed_body(response) == "One too many"
+
+    def test_per_ip_address_across_accounts(self, topic):
+        ip = "198.51.100.20"
+        users = [UserFactory(role="expert") for _ in range(3)]  # experts skip the new-member rules
+        statuses = [reply(as_user(user, ip), topic, f"From {user.username} {n}").status_code
+                    for user in users for n in range(2)]
+
+        assert statuses == [302] * 5 + [429]
+        response = reply(as_user(UserFactory(role="expert"), ip), topic, "Shared address")
+        assert response.status_code == 429
+        assert "Your network address can post 5 times a minute" in alerts(response)
+
+    def test_other_addresses_are_not_affected(self, topic):
+        for n in range(5):
+            reply(as_user(UserFactory(role="expert"), "198.51.100.20"), topic, f"Busy {n}")
+        assert reply(as_user(UserFactory(role="expert"), "198.51.100.99"), topic, "Elsewhere").status_code == 302
+
+    def test_the_limit_lifts_in_the_next_minute(self, regular, topic, monkeypatch):
+        import time as time_module
+
+        now = [1_000_020.0]
+        monkeypatch.setattr(time_module, "time", lambda: now[0])
+        client = as_user(regular)
+        for number in range(3):
+            reply(client, topic, f"Reply {number}")
+        assert reply(client, topic, "Too soon").status_code == 429
+
+        now[0] += 60
+        assert reply(client, topic, "A minute later").status_code == 302
