@@ -6,5 +6,6 @@ app_name = "accounts"
 
 urlpatterns = [
     path("-/edit-profile/", views.profile_edit, name="profile_edit"),
+    path("-/suggest/", views.suggest, name="suggest"),
     path("<str:username>/", views.profile, name="profile"),
 ]

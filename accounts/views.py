@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 
@@ -34,3 +35,15 @@ def profile_edit(request):
     else:
         form = ProfileForm(instance=request.user)
     return TemplateResponse(request, "accounts/profile_edit.html", {"form": form}, status=status)
+
+
+@login_required
+def suggest(request):
+    """Usernames for the composer's @mention suggestions (prefix match, a few at a time)."""
+    prefix = request.GET.get("q", "").strip().lstrip("@")[:30]
+    if not prefix:
+        return JsonResponse({"results": []})
+    members = (User.objects.filter(is_active=True, username__istartswith=prefix)
+               .order_by("username").values("username", "display_name")[:8])
+    return JsonResponse({"results": [{"username": m["username"], "name": m["display_name"] or m["username"]}
+                                     for m in members]})

@@ -3,6 +3,8 @@ the most specific reason), preferences per kind, batched votes, and email after 
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -29,6 +31,7 @@ DEFAULT_EMAIL = {
 # When one post concerns a member in several ways, the most specific reason wins.
 PRIORITY = [NotificationKind.MENTIONED, NotificationKind.QUOTED, NotificationKind.REPLIED, NotificationKind.POSTED]
 UNSUBSCRIBE_SALT = "evident.notifications.unsubscribe"
+logger = logging.getLogger(__name__)
 
 
 def preferences_for(user) -> dict[str, tuple[bool, bool]]:
@@ -172,8 +175,15 @@ def unsubscribe(*, user_id: int, kind: str) -> None:
 
 
 def _email_after_commit(notification: Notification) -> None:
-    transaction.on_commit(lambda: _send_notification_email(notification.pk, notification.recipient_id,
-                                                           notification.kind))
+    def send():
+        # The action this mail reports has already been saved: a problem preparing the mail is
+        # logged, never turned into an error page for the person who acted.
+        try:
+            _send_notification_email(notification.pk, notification.recipient_id, notification.kind)
+        except Exception:
+            logger.exception("could not queue the notification email for %s", notification.recipient_id)
+
+    transaction.on_commit(send)
 
 
 def _send_notification_email(notification_id: int | None, recipient_id: int, kind: str) -> None:

@@ -25,3 +25,10 @@ def reltime(value):
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(), local.strftime("%d %b %Y, %H:%M %Z"), naturaltime(value),
     )
+
+
+@register.filter
+def post_excerpt(raw: str, words: int = 60) -> str:
+    from forum.markup.excerpt import excerpt
+
+    return excerpt(raw, words=words)
