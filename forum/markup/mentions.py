@@ -7,6 +7,7 @@ sanitising.
 
 from __future__ import annotations
 
+import re
 from html import escape
 from typing import Callable
 
@@ -15,6 +16,11 @@ from markdown.inlinepatterns import InlineProcessor
 
 # Not after a word character, "@" or "/": email addresses and URLs are not mentions.
 MENTION_PATTERN = r"(?<![\w@/])@(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]{0,29})"
+
+# Link text: an unclosed "[" before the name and "](" or "][" after it. A mention there would put
+# one link inside another, which browsers split apart; the name stays text inside the link.
+_OPEN_LINK_TEXT = re.compile(r"\[[^\[\]]*$")
+_CLOSE_LINK_TEXT = re.compile(r"[^\[\]]*\]\s?[\[(]")
 
 MentionResolver = Callable[[str], "tuple[str, str] | None"]  # name -> (username, profile url)
 
@@ -27,6 +33,8 @@ class _MentionProcessor(InlineProcessor):
     def handleMatch(self, m, data):
         name = m.group("name").rstrip(".-")  # "@lena." ends a sentence
         if not name or self.extension.resolver is None:
+            return None, None, None
+        if _OPEN_LINK_TEXT.search(data, 0, m.start(0)) and _CLOSE_LINK_TEXT.match(data, m.end(0)):
             return None, None, None
         found = self.extension.resolver(name)
         if found is None:

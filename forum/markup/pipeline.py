@@ -11,7 +11,7 @@ from .quotes import QuoteExtension, QuoteRef, QuoteResolver
 from .sanitize import sanitize
 
 # Bump when the same raw text would now render differently; `manage.py rebake` catches up.
-COOKED_VERSION = 6
+COOKED_VERSION = 7  # 7: no @mention link inside link text
 
 
 @dataclass(frozen=True)

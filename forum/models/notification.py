@@ -27,8 +27,10 @@ class NotificationQuerySet(models.QuerySet):
 
     def about_visible_posts(self):
         # A notification about a post that has since been deleted would lead nowhere (and name
-        # a deleted topic), so it quietly drops out of the list and the count.
-        return self.filter(Q(post__isnull=True) | Q(post__deleted_at__isnull=True, post__topic__deleted_at__isnull=True))
+        # a deleted topic), so it quietly drops out of the list and the count. Except the one that
+        # tells an author their post was deleted: that deletion is its whole message.
+        return self.filter(Q(post__isnull=True) | Q(kind="post_deleted")
+                           | Q(post__deleted_at__isnull=True, post__topic__deleted_at__isnull=True))
 
     def for_list(self, user):
         return (

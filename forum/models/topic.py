@@ -31,9 +31,12 @@ class TopicQuerySet(models.QuerySet):
 
     def unread_for_member(self):
         """After with_reading_state: topics with posts the member has not seen, muted ones aside."""
+        # Never-opened topics have no level (NULL), and `exclude(watch_level="muted")` would drop
+        # them too: NOT (NULL = 'muted') is not true in SQL.
         return self.filter(
-            models.Q(last_read__isnull=True) | models.Q(last_read__lt=models.F("posts_count"))
-        ).exclude(watch_level="muted")
+            models.Q(last_read__isnull=True) | models.Q(last_read__lt=models.F("posts_count")),
+            models.Q(watch_level__isnull=True) | models.Q(watch_level__in=["watching", "tracking"]),
+        )
 
     def for_list(self, *, in_category: bool = False):
         # Site-wide pins lead every list; a category page then shows its own pins.

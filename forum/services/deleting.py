@@ -14,6 +14,10 @@ def post_delete(*, actor, post: Post) -> Post:
     ensure_can_delete_post(actor, post)
     now = timezone.now()
     with transaction.atomic():
+        # Checked again under a row lock: two moderators deleting in the same instant both pass
+        # the check above, and the second must be refused as it would be a moment later.
+        locked = Post.objects.select_for_update().get(pk=post.pk)
+        ensure_can_delete_post(actor, locked)
         Post.objects.filter(pk=post.pk, deleted_at__isnull=True).update(deleted_at=now, deleted_by=actor)
         # The first post is the question: deleting it deletes the topic, as in Discourse.
         if post.is_first:

@@ -23,11 +23,14 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
     with transaction.atomic():
         # Lock the post so two simultaneous edits each keep the version they replaced.
         locked = Post.objects.select_for_update().get(pk=post.pk)
+        # The title is read again under the lock: another edit may have changed it since `post`
+        # was loaded, and the revision must keep the title that went with the text it keeps.
+        title_before = Topic.objects.values_list("title", flat=True).get(pk=post.topic_id) if post.is_first else ""
         PostRevision.objects.create(
             post=locked,
             number=locked.version,
             raw=locked.raw,
-            title=post.topic.title if post.is_first else "",
+            title=title_before,
             edited_by=editor,
             reason=reason.strip()[:200],
         )

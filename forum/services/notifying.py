@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 
 from forum.models import (
     CategorySubscription, Notification, NotificationKind, NotificationPreference, Post, QuoteStatus,
@@ -51,7 +52,7 @@ def _wants(user_id: int, kind: str) -> tuple[bool, bool]:
 
 def notify(*, recipient, kind: str, actor=None, post=None, topic=None, message: str = "") -> Notification | None:
     """One notification to one member (not about their own action), by their preferences."""
-    if recipient is None or (actor is not None and recipient.pk == actor.pk):
+    if recipient is None or not recipient.is_active or (actor is not None and recipient.pk == actor.pk):
         return None
     web, email = _wants(recipient.pk, kind)
     if not web and not email:
@@ -60,7 +61,7 @@ def notify(*, recipient, kind: str, actor=None, post=None, topic=None, message: 
         recipient=recipient, kind=kind, actor=actor, post=post,
         topic=topic or (post.topic if post is not None else None), message=message[:300],
         # Email-only: keep the record for the mail but out of the inbox.
-        read_at=None if web else post.created_at if post is not None else None,
+        read_at=None if web else timezone.now(),
     )
     if email:
         _email_after_commit(notification)
@@ -93,8 +94,10 @@ def _recipients_for_new_post(post: Post, rendered) -> dict[int, str]:
     if post.post_number > 1:
         watching = set(TopicSubscription.objects.filter(topic=topic, level=WatchLevel.WATCHING)
                        .values_list("user_id", flat=True))
-        # Watching a category means watching its topics, unless the topic itself says otherwise.
-        decided = set(TopicSubscription.objects.filter(topic=topic).values_list("user_id", flat=True))
+        # Watching a category means watching its topics, unless the member chose a level for the
+        # topic itself; the row that reading leaves behind (tracking, not chosen) is no such choice.
+        decided = set(TopicSubscription.objects.filter(topic=topic, level_chosen=True)
+                      .values_list("user_id", flat=True))
         watching |= set(CategorySubscription.objects.filter(category_id=topic.category_id, level=WatchLevel.WATCHING)
                         .exclude(user_id__in=decided).values_list("user_id", flat=True))
         for user_id in watching:
@@ -112,8 +115,10 @@ def notify_post_written(*, post: Post, rendered, edited: bool = False) -> list[N
     quoted, and nobody who already heard about this post."""
     chosen = _recipients_for_new_post(post, rendered)
     if edited:
+        # Anyone already told about this post for a reason of their own (a reply to them, say) has
+        # heard of it; a watcher's generic "posted" does not stop a new mention or quote.
         already = set(Notification.objects.filter(
-            post=post, kind__in=[NotificationKind.MENTIONED, NotificationKind.QUOTED]
+            post=post, kind__in=[NotificationKind.MENTIONED, NotificationKind.QUOTED, NotificationKind.REPLIED]
         ).values_list("recipient_id", flat=True))
         chosen = {uid: kind for uid, kind in chosen.items()
                   if kind in (NotificationKind.MENTIONED, NotificationKind.QUOTED) and uid not in already}

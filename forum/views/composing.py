@@ -81,6 +81,7 @@ def reply(request, topic_id: int):
     preview = None
     error = None
     reply_to = None
+    draft = None
     if request.method == "POST":
         form = ReplyForm(request.POST)
         if form.is_valid():
@@ -104,6 +105,15 @@ def reply(request, topic_id: int):
         initial = {"reply_to": reply_to.post_number if reply_to else None}
         if reply_to is not None and request.GET.get("quote"):
             initial["raw"] = full_quote(reply_to)  # the no-JavaScript Quote link
+        else:
+            # The same server draft the topic page restores, so the text is not lost (nor
+            # overwritten by the autosave of an empty composer) on this page either.
+            draft = draft_for(request.user, draft_key(topic))
+            if draft is not None:
+                initial["raw"] = draft.raw
+                if reply_to is None:
+                    reply_to = _reply_target(topic, draft.reply_to)
+                    initial["reply_to"] = draft.reply_to if reply_to else None
         form = ReplyForm(initial=initial)
         try:
             ensure_can_reply(request.user, topic)
@@ -111,7 +121,7 @@ def reply(request, topic_id: int):
             error = str(exc)
     return TemplateResponse(
         request, "forum/reply.html",
-        {"topic": topic, "form": form, "preview": preview, "error": error, "reply_to": reply_to,
+        {"topic": topic, "form": form, "preview": preview, "error": error, "reply_to": reply_to, "draft": draft,
          "draft_url": reverse("forum:draft", args=[draft_key(topic)])},
         status=status,
     )

@@ -1,10 +1,14 @@
 """Following conversations: watch levels, notification preferences, unsubscribing, drafts."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -76,7 +80,8 @@ def unsubscribe_view(request, token: str):
 def draft(request, key: str):
     """GET the saved draft, POST to save it (the composer calls this as you type), DELETE-by-POST
     with discard=1 to throw it away."""
-    if key != drafts.NEW_TOPIC and not (key.startswith("topic-") and key[6:].isdigit()):
+    # ASCII digits only: str.isdigit() also accepts "²" and other digits no topic id is made of.
+    if key != drafts.NEW_TOPIC and not re.fullmatch(r"topic-[0-9]{1,19}", key):
         raise Http404("No such draft.")
     if request.method == "POST":
         if request.POST.get("discard"):
@@ -84,10 +89,15 @@ def draft(request, key: str):
             if request.headers.get("Accept", "").startswith("application/json"):
                 return JsonResponse({"saved": False})
             messages.success(request, "Draft discarded.")
-            return redirect(request.POST.get("next") or "forum:latest")
+            next_url = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
+                                                   require_https=request.is_secure()):
+                next_url = reverse("forum:latest")  # never send a member off-site
+            return redirect(next_url)
         reply_to = request.POST.get("reply_to", "")
-        saved = drafts.draft_save(user=request.user, key=key, raw=request.POST.get("raw", ""),
-                                  title=request.POST.get("title", ""),
+        # The composer's forms refuse NUL characters; PostgreSQL cannot store them, so drop them here.
+        saved = drafts.draft_save(user=request.user, key=key, raw=request.POST.get("raw", "").replace("\x00", ""),
+                                  title=request.POST.get("title", "").replace("\x00", ""),
                                   reply_to=int(reply_to) if reply_to.isdigit() else None)
         return JsonResponse({"saved": saved is not None, "updated_at": saved.updated_at.isoformat() if saved else None})
     found = drafts.draft_for(request.user, key)

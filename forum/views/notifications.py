@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from forum.models import Notification
+from forum.models import Notification, NotificationKind
 
 
 @login_required
@@ -21,7 +21,8 @@ def open_one(request, notification_id: int):
     notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)
     if notification.read_at is None:
         Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now())
-    if notification.post_id:
+    # A deleted post (or its deleted topic) is no longer there to open; the list says why.
+    if notification.post_id and notification.kind != NotificationKind.POST_DELETED:
         return redirect(notification.post)
     return redirect("forum:notifications")
 

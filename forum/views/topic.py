@@ -62,7 +62,7 @@ def topic_detail(request, slug: str, topic_id: int):
         "draft": draft,
         "draft_url": reverse("forum:draft", args=[draft_key(topic)]) if request.user.is_authenticated else "",
         "tags": list(topic.tags.all()),
-        "evidence": list(Study.objects.cited_in_topic(topic)),
+        "evidence": Study.objects.cited_in_topic(topic),
         "voted_post_ids": _voted_post_ids(request.user, posts),
         "categories": Category.objects.all() if getattr(request.user, "is_moderator", False) else (),
         "page": page,

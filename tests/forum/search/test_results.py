@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 
 from forum.models import Citation, Study
-from forum.search import PostSearch, search_posts, search_studies, parse_query
+from forum.search import PostSearch, parse_query, search_posts, search_studies
 from tests.factories import add_posts_fast, make_topic
 
 from .conftest import found
@@ -72,8 +72,9 @@ def test_posts_citing_a_doi(forum):
 
 
 def test_hidden_deleted_and_unlisted_content_never_appears(forum):
-    from forum.models import Post, Topic
     from django.utils import timezone
+
+    from forum.models import Post, Topic
 
     Post.objects.filter(topic=forum["naltrexone"], post_number=3).update(hidden_at=timezone.now())
     Topic.objects.filter(pk=forum["melatonin"].pk).update(unlisted=True)

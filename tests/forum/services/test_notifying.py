@@ -250,11 +250,11 @@ class TestWatching:
 class TestEdits:
     def test_an_edit_that_changes_nothing_about_people_tells_nobody(self, cast):
         post = reply_by_writer("@bystander what about zinc?", reply_to="answer")(cast)
-        Notification.objects.all().delete()
+        before = told(cast)
 
         post_edit(editor=cast.writer, post=post, raw="@bystander what about zinc lozenges?")
 
-        assert told(cast) == {}
+        assert told(cast) == before
 
     def test_re_saving_a_mention_does_not_repeat_it(self, cast):
         post = reply_by_writer("@bystander what about zinc?")(cast)
@@ -342,3 +342,13 @@ class TestInactiveMembers:
         moderation.post_hide(moderator=cast.moderator, post=cast.answer, reason="Spam.")
 
         assert not Notification.objects.filter(recipient=cast.answerer).exists()
+
+
+def test_an_edit_quoting_a_watcher_tells_them_although_they_heard_the_post_was_written(cast):
+    post = reply_by_writer("What about zinc?")(cast)
+    assert told(cast)["watcher"] == Kind.POSTED
+    watchers_post = make_reply(topic=cast.topic, author=cast.watcher, raw="Zinc lozenges shortened colds.")
+
+    post_edit(editor=cast.writer, post=post, raw=quote_of(watchers_post, "Zinc lozenges") + "What about zinc?")
+
+    assert Notification.objects.get(recipient=cast.watcher, kind=Kind.QUOTED).post == post

@@ -1,0 +1,1 @@
+"""Benchmarks and the load test (see bench/README.md). Nothing here ships in production URLs."""

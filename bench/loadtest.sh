@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Load test: gunicorn on 127.0.0.1 serving a seeded database, locust headless for a bounded time.
+#
+#   bench/loadtest.sh --database postgres --size 10k --users 20 --duration 30s
+#   bench/loadtest.sh --database sqlite --size 10k --users 10 --duration 30s --workers 2
+#
+# Prints requests/s, p50, p95, p99 and the error count per request type and overall; the raw
+# locust CSVs stay in var/bench/loadtest/. gunicorn is stopped on exit, whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+database=postgres size=10k users=20 duration=30s workers=2 threads=1 port=8765 spawn_rate=10 members=10
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --database) database=$2; shift 2 ;;
+    --size) size=$2; shift 2 ;;
+    --users) users=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --workers) workers=$2; shift 2 ;;
+    --threads) threads=$2; shift 2 ;;
+    --port) port=$2; shift 2 ;;
+    --spawn-rate) spawn_rate=$2; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+export DJANGO_SETTINGS_MODULE=bench.settings
+if [ "$database" = postgres ]; then
+  export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/evident_bench_$size}
+else
+  unset DATABASE_URL
+  export EVIDENT_VAR_DIR=$PWD/var/bench/$size
+  [ -f "$EVIDENT_VAR_DIR/evident.sqlite3" ] || { echo "seed var/bench/$size first (bench/README.md)" >&2; exit 1; }
+fi
+
+out=var/bench/loadtest
+mkdir -p "$out"
+prefix="$out/${database}-${size}-$(date +%Y%m%d-%H%M%S)"
+export BENCH_TARGETS="$prefix-targets.json"
+.venv/bin/python bench/sessions.py --members "$members" > "$BENCH_TARGETS"
+
+.venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$port" --workers "$workers" --threads "$threads" \
+  --access-logfile /dev/null --error-logfile "$prefix-gunicorn.log" &
+gunicorn_pid=$!
+trap 'kill "$gunicorn_pid" 2>/dev/null; wait "$gunicorn_pid" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  curl -fs -o /dev/null "http://127.0.0.1:$port/" && break
+  sleep 0.2
+done
+
+.venv/bin/locust -f bench/locustfile.py --headless --host "http://127.0.0.1:$port" \
+  --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" --only-summary \
+  --csv "$prefix" > "$prefix-locust.log" 2>&1 || true
+
+echo "### Load test: $database, $size, $users users, $duration, gunicorn $workers workers x $threads threads"
+echo
+.venv/bin/python - "$prefix" <<'PY'
+import csv, sys
+prefix = sys.argv[1]
+rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
+print("| Request | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for row in rows:
+    name = row["Name"] if row["Name"] != "Aggregated" else "**all**"
+    print(f"| {name} | {row['Request Count']} | {row['Failure Count']} | {float(row['Requests/s']):.1f} | "
+          f"{row['50%']} | {row['95%']} | {row['99%']} |")
+failures = open(f"{prefix}_failures.csv").read().strip().splitlines()[1:]
+for line in failures:
+    print("error:", line)
+PY

@@ -1,0 +1,89 @@
+"""The load test's traffic: 80% topic pages, 15% lists and search, 5% replies and votes.
+
+Run through bench/loadtest.sh, which seeds sessions, starts gunicorn and reads the results.
+Targets come from the JSON that bench/sessions.py writes (BENCH_TARGETS names the file).
+
+Visitors (3 in 4 simulated users) read: topic pages 80, lists and search 15 (weights).
+Members (1 in 4) read the same way and write: topic pages 60, lists and search 15, replies and
+helpful votes 20. Overall that is 79% topic pages, 16% lists and search, 5% writes.
+"""
+
+import json
+import os
+import random
+import itertools
+
+from locust import HttpUser, between, task
+
+TARGETS = json.load(open(os.environ["BENCH_TARGETS"]))
+_members = itertools.cycle(TARGETS["members"])
+WAIT = float(os.environ.get("BENCH_WAIT", "0.2"))
+
+
+class Reader:
+    def topic_page(self):
+        # One in five topic views is one of the biggest topics, on any of its pages.
+        if random.random() < 0.2:
+            topic = random.choice(TARGETS["big_topics"])
+        else:
+            topic = random.choice(TARGETS["topics"])
+        page = random.choice([1, 1, topic["pages"], random.randint(1, topic["pages"])])
+        self.client.get(f"{topic['url']}?page={page}", name="topic page")
+
+    def list_or_search(self):
+        roll = random.random()
+        if roll < 0.4:
+            self.client.get("/", name="latest")
+        elif roll < 0.7:
+            self.client.get(random.choice(TARGETS["categories"]), name="category")
+        else:
+            self.client.get("/search/", params={"q": random.choice(TARGETS["searches"])}, name="search")
+
+
+class Visitor(Reader, HttpUser):
+    weight = 3
+    wait_time = between(0, WAIT)
+
+    @task(80)
+    def read_topic(self):
+        self.topic_page()
+
+    @task(15)
+    def browse(self):
+        self.list_or_search()
+
+
+class Member(Reader, HttpUser):
+    weight = 1
+    wait_time = between(0, WAIT)
+
+    def on_start(self):
+        member = next(_members)
+        self.username = member["username"]
+        self.client.cookies.set("sessionid", member["sessionid"])
+        # A page with a form sets the CSRF cookie that the writes send back.
+        self.client.get(random.choice(TARGETS["topics"])["url"] + "?page=1", name="topic page")
+        self.csrf = self.client.cookies.get("csrftoken", "")
+
+    @task(60)
+    def read_topic(self):
+        self.topic_page()
+
+    @task(15)
+    def browse(self):
+        self.list_or_search()
+
+    @task(10)
+    def reply(self):
+        topic_id = random.choice(TARGETS["reply_topic_ids"])
+        self.client.post(f"/t/{topic_id}/reply/", name="reply",
+                         data={"raw": "Load test reply: the **per protocol** analysis looked better than "
+                                      "intention to treat [@doi:10.1097/PR9.0000000000001080].\n\n- one\n- two",
+                               "csrfmiddlewaretoken": self.csrf},
+                         headers={"X-CSRFToken": self.csrf})
+
+    @task(10)
+    def vote(self):
+        post_id = random.choice(TARGETS["vote_post_ids"])
+        self.client.post(f"/p/{post_id}/vote/", name="helpful vote",
+                         headers={"X-CSRFToken": self.csrf, "Accept": "application/json"})

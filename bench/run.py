@@ -1,0 +1,291 @@
+"""Server-side timings of Evident's pages, each beside a floor measured in the same run.
+
+    .venv/bin/python bench/run.py --database sqlite --size 10k
+    .venv/bin/python bench/run.py --database postgres --size 10k --repeat 50 --output bench/RESULTS.md
+
+The database must have been filled with `manage.py seed_bench` first (bench/README.md has the
+commands): `--database sqlite --size 10k` reads var/bench/10k/evident.sqlite3, `--database
+postgres --size 10k` the PostgreSQL database evident_bench_10k; `--database-url` names any other.
+
+Requests go through Django's test client in this process, so a figure is server time: URL
+resolution, every middleware, the view, its queries and the template, with DEBUG off
+(bench/settings.py). Each page is requested `--warmup` times, then `--repeat` times timed; the
+query count comes from one more request. The floor is a view returning prebuilt bytes of the
+same size through the same middleware (bench/urls.py), requested the same way with the same
+cookies; the ratio is page median / floor median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+# Page caching is not built yet: every figure is "cache off". When a page cache lands, add "on"
+# here and switch it in `_set_cache_mode`; the table already has the column.
+CACHE_MODES = ["off"]
+
+
+def _configure(args) -> None:
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
+    elif args.database == "postgres":
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/evident_bench_{args.size}"
+    else:
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["EVIDENT_VAR_DIR"] = str(ROOT / "var" / "bench" / args.size)
+        if not (ROOT / "var" / "bench" / args.size / "evident.sqlite3").exists():
+            sys.exit(f"No SQLite database for {args.size}: seed it first (bench/README.md).")
+    if args.posts_per_page:
+        os.environ["FORUM_POSTS_PER_PAGE"] = str(args.posts_per_page)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+
+
+def _set_cache_mode(mode: str) -> None:
+    if mode != "off":
+        raise SystemExit(f"cache {mode}: Evident has no page cache yet")
+
+
+@dataclass
+class Figure:
+    page: str
+    who: str
+    median: float
+    p95: float
+    queries: int | None
+    size: int | None
+    floor_median: float | None
+    status: int | None = None
+
+    @property
+    def ratio(self) -> str:
+        if not self.floor_median:
+            return "n/a"
+        return f"{self.median / self.floor_median:.1f}x"
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))]
+
+
+def _time(call, *, warmup: int, repeat: int) -> list[float]:
+    for _ in range(warmup):
+        call()
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        call()
+        timings.append((time.perf_counter() - started) * 1000)
+    return timings
+
+
+def _count_queries(call):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        response = call()
+    return len(captured.captured_queries), response
+
+
+class Bench:
+    def __init__(self, args):
+        from django.test import Client
+
+        self.args = args
+        self.figures: list[Figure] = []
+        self.clients = {"visitor": Client(), "member": Client()}
+
+    def request(self, who: str, method: str, url: str, data=None):
+        client = self.clients[who]
+        response = client.post(url, data) if method == "POST" else client.get(url)
+        if response.status_code >= 400:
+            raise SystemExit(f"{who} {method} {url} answered {response.status_code}")
+        return response
+
+    def floor(self, who: str, method: str, size: int, data=None) -> float:
+        url = f"/__bench__/floor/{size}/"
+        timings = _time(lambda: self.request(who, method, url, data), warmup=self.args.warmup,
+                        repeat=self.args.repeat)
+        return statistics.median(timings)
+
+    def page(self, name: str, who: str, url: str, *, method: str = "GET", data=None, floor: bool = True):
+        call = lambda: self.request(who, method, url, data)  # noqa: E731
+        timings = _time(call, warmup=self.args.warmup, repeat=self.args.repeat)
+        queries, response = _count_queries(call)
+        size = len(response.content)
+        floor_median = self.floor(who, method, size, data) if floor else None
+        figure = Figure(name, who, statistics.median(timings), _percentile(timings, 0.95), queries, size,
+                        floor_median, response.status_code)
+        self.figures.append(figure)
+        self._progress(figure)
+
+    def function(self, name: str, call):
+        timings = _time(call, warmup=self.args.warmup, repeat=self.args.repeat)
+        queries, _ = _count_queries(call)
+        figure = Figure(name, "-", statistics.median(timings), _percentile(timings, 0.95), queries, None, None)
+        self.figures.append(figure)
+        self._progress(figure)
+
+    def _progress(self, figure: Figure) -> None:
+        print(f"  {figure.page:<42} {figure.who:<8} {figure.median:8.2f} ms", file=sys.stderr, flush=True)
+
+
+def _subjects():
+    """What to request: the biggest topic, a typical one, a category, the most cited study, a member."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from forum.models import Category, Post, Study, Topic
+
+    big = Topic.objects.filter(deleted_at__isnull=True).order_by("-posts_count", "pk").first()
+    if big is None:
+        raise SystemExit("The database has no topics: run manage.py seed_bench first (bench/README.md).")
+    counts = sorted(Topic.objects.values_list("posts_count", flat=True))
+    typical_count = counts[len(counts) // 2]
+    typical = Topic.objects.filter(posts_count=typical_count, state="open").order_by("pk").first()
+    # Replies go to a mid-sized open topic, so the big one keeps its size from run to run.
+    target = (Topic.objects.filter(state="open", posts_count__gte=20, posts_count__lt=200).order_by("pk").first()
+              or typical)
+    study = Study.objects.annotate(n=Count("citations")).order_by("-n", "pk").first()
+    category = Category.objects.annotate(n=Count("topics")).order_by("-n", "pk").first()
+    User = get_user_model()
+    member = User.objects.filter(username="bench2").first() or User.objects.filter(role="member").first()
+    quoted = Post.objects.select_related("author").filter(topic=target, post_number=1).first()
+    voted = Post.objects.filter(topic=big).exclude(author=member).order_by("post_number").first()
+    return big, typical, target, study, category, member, quoted, voted
+
+
+def _ten_kb_post() -> str:
+    from forum.demo.studies import DEMO_STUDIES
+
+    paragraphs = [
+        "The trials I found were small and the effect on pain scores was **modest at best**; "
+        f"see [@doi:{DEMO_STUDIES[1].doi}] and [@doi:{DEMO_STUDIES[2].doi}].",
+        "What to check in a trial report:\n\n- randomisation and allocation concealment\n- who was blinded\n"
+        "- the primary outcome as registered\n- attrition by arm",
+        "| Study | Participants | Weeks |\n|---|---|---|\n| pilot | 10 | 8 |\n| crossover | 31 | 12 |",
+        "```python\nrisk_control = 0.40\nrisk_treated = 0.32\nprint(round(1 / (risk_control - risk_treated)))\n```",
+        "> I am not a doctor, but I read the methods section twice.\n\nThat is more than most headlines do[^1].",
+    ]
+    text, n = "", 0
+    while len(text.encode()) < 10_000:
+        text += paragraphs[n % len(paragraphs)] + "\n\n"
+        n += 1
+    return text + "[^1]: The authors themselves call it preliminary.\n"
+
+
+def measure(args) -> list[Figure]:
+    from django.conf import settings
+
+    from forum.markup import cook
+    from forum.services.rendering import post_render
+
+    big, typical, target, study, category, member, quoted, voted = _subjects()
+    bench = Bench(args)
+    bench.clients["member"].force_login(member)
+    per_page = settings.FORUM_POSTS_PER_PAGE
+    last_page = max(1, -(-big.posts_count // per_page))
+    reply_raw = (
+        f'[quote="{quoted.author.username}, post:1, topic:{target.pk}"]\n'
+        f"{quoted.raw.splitlines()[0]}\n[/quote]\n\n"
+        "A benchmark reply: the **per protocol** analysis looked better than intention to treat "
+        f"[@doi:10.1097/PR9.0000000000001080]. @{quoted.author.username} may know more.\n\n- one\n- two\n"
+    )
+    pages = [
+        (f"topic, first page ({big.posts_count:,} posts)", f"{big.get_absolute_url()}?page=1"),
+        (f"topic, late page ({last_page} of {last_page})", f"{big.get_absolute_url()}?page={last_page}"),
+        (f"topic, typical ({typical.posts_count} posts)", f"{typical.get_absolute_url()}?page=1"),
+        ("latest topics", "/"),
+        (f"category ({category.slug})", category.get_absolute_url()),
+        ("study (most cited)", study.get_absolute_url()),
+        ("search ('placebo trial')", "/search/?q=placebo+trial"),
+    ]
+    print(f"measuring ({args.warmup} warm-up, {args.repeat} timed each)", file=sys.stderr)
+    for who in ("visitor", "member"):
+        for name, url in pages:
+            bench.page(name, who, url)
+    bench.page("post a reply (quote, citation, mention)", "member", f"/t/{target.pk}/reply/", method="POST",
+               data={"raw": reply_raw, "reply_to": 1})
+    bench.page("preview a reply", "member", "/preview/", method="POST", data={"raw": reply_raw, "topic": target.pk})
+    bench.page("helpful vote (toggle)", "member", f"/p/{voted.pk}/vote/", method="POST")
+    ten_kb = _ten_kb_post()
+    bench.function(f"cook a {len(ten_kb.encode()) // 1000} KB post (markup alone)", lambda: cook(ten_kb))
+    bench.function(f"post_render a {len(ten_kb.encode()) // 1000} KB post (with look-ups)",
+                   lambda: post_render(raw=ten_kb, topic=target, preview=True))
+    return bench.figures
+
+
+def _machine() -> str:
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores{', ' + model if model else ''}, Python {platform.python_version()}"
+
+
+def table(args, figures: list[Figure], cache_mode: str) -> str:
+    from django.conf import settings
+    from django.db import connection
+
+    from forum.models import Post, Topic
+
+    engine = connection.vendor
+    lines = [
+        f"### {engine}, {args.size} ({Post.objects.count():,} posts, {Topic.objects.count():,} topics), "
+        f"cache {cache_mode}",
+        "",
+        f"{date.today().isoformat()} · {_machine()} · {settings.FORUM_POSTS_PER_PAGE} posts a page · "
+        f"{args.warmup} warm-up + {args.repeat} timed requests each · DEBUG off, test client in-process",
+        "",
+        "| Page | Who | Median ms | p95 ms | Queries | Bytes | Floor ms | Ratio |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for f in figures:
+        lines.append(
+            f"| {f.page} | {f.who} | {f.median:.2f} | {f.p95:.2f} | {f.queries if f.queries is not None else '-'} | "
+            f"{f'{f.size:,}' if f.size is not None else '-'} | "
+            f"{f'{f.floor_median:.2f}' if f.floor_median else '-'} | {f.ratio} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--size", default="10k", help="Which seeded data set: 10k, 100k, 1m (names the database).")
+    parser.add_argument("--database-url", help="Use this database instead of the one --database/--size name.")
+    parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--posts-per-page", type=int, help="FORUM_POSTS_PER_PAGE for this run.")
+    parser.add_argument("--output", help="Also append the table to this Markdown file.")
+    args = parser.parse_args(argv)
+    _configure(args)
+    for mode in CACHE_MODES:
+        _set_cache_mode(mode)
+        output = table(args, measure(args), mode)
+        print(output)
+        if args.output:
+            with open(args.output, "a") as handle:
+                handle.write("\n" + output)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,104 @@
+"""@mentions and drafts in Chromium: Priya mentions Dr Rivera by picking him from the suggestions
+with the keyboard; he sees it on the bell and opens it. And a draft survives a reload."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect
+
+from forum.models import Draft, Notification, NotificationKind, Post, Topic
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+LDN_TITLE = "Does low-dose naltrexone help fibromyalgia pain?"
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo", stdout=open("/dev/null", "w"))
+    return Topic.objects.get(title=LDN_TITLE)
+
+
+def log_in(page, live_server, username, password):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username or email").fill(username)
+    page.get_by_label("Password:", exact=True).fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("link", name="Notifications")).to_be_visible()
+
+
+def test_a_mention_picked_from_the_suggestions_reaches_the_member_through_the_bell(page, browser, live_server,
+                                                                                 demo):
+    log_in(page, live_server, "priya", "demo-priya-2026")
+    page.goto(f"{live_server.url}{demo.get_absolute_url()}")
+
+    composer = page.get_by_label("Your reply")
+    composer.click()
+    composer.press_sequentially("What would you say, @dr_r")
+    suggestions = page.get_by_role("listbox", name="Suggested members")
+    expect(suggestions).to_be_visible()
+    expect(suggestions.get_by_role("option", name=re.compile(r"^@dr_rivera"))).to_be_visible()
+    composer.press("ArrowDown")
+    expect(suggestions.get_by_role("option", name=re.compile(r"^@dr_rivera"))).to_have_attribute(
+        "aria-selected", "true")
+    composer.press("Enter")
+    expect(suggestions).to_be_hidden()
+    expect(composer).to_have_value("What would you say, @dr_rivera ")
+    composer.press_sequentially("about the 2023 trial?")
+    page.get_by_role("button", name="Post reply").click()
+    expect(page).to_have_url(re.compile(r"#post-\d+$"))
+
+    post = Post.objects.filter(topic=demo, author__username="priya").latest("post_number")
+    assert post.raw == "What would you say, @dr_rivera about the 2023 trial?"
+    expect(page.locator(f"#post-{post.post_number} a.mention")).to_have_text("@dr_rivera")
+
+    # Dr Rivera, in his own browser.
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+    errors = []
+    rivera = context.new_page()
+    rivera.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        log_in(rivera, live_server, "dr_rivera", "demo-rivera-2026")
+        bell = rivera.get_by_role("link", name=re.compile(r"^Notifications, \d+ unread$"))
+        expect(bell).to_be_visible()
+        unread = int(re.search(r"(\d+) unread", bell.get_attribute("aria-label")).group(1))
+        assert unread == Notification.objects.filter(recipient__username="dr_rivera").unread().count() >= 1
+
+        bell.click()
+        rivera.get_by_role("button", name=re.compile(r"Priya Nair mentioned you")).click()
+
+        expect(rivera).to_have_url(re.compile(rf"#post-{post.post_number}$"))
+        mention = rivera.locator(f"#post-{post.post_number}").get_by_role("link", name="@dr_rivera")
+        expect(mention).to_be_visible()
+        expect(mention).to_be_in_viewport()
+        note = Notification.objects.get(recipient__username="dr_rivera", kind=NotificationKind.MENTIONED)
+        assert note.read_at is not None
+        expect(rivera.get_by_role("link", name=re.compile(r"^Notifications"))).to_have_attribute(
+            "aria-label", "Notifications" if unread == 1 else f"Notifications, {unread - 1} unread")
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors on Dr Rivera's page: {errors}"
+
+
+def test_a_draft_survives_a_reload_and_can_be_discarded(page, live_server, demo):
+    log_in(page, live_server, "priya", "demo-priya-2026")
+    page.goto(f"{live_server.url}{demo.get_absolute_url()}")
+
+    composer = page.get_by_label("Your reply")
+    composer.click()
+    composer.press_sequentially("Half-written: the washout period")
+    expect(page.get_by_text("Draft saved.")).to_be_visible()
+
+    page.reload()
+    expect(page.get_by_label("Your reply")).to_have_value("Half-written: the washout period")
+    expect(page.get_by_text("Restored your draft")).to_be_visible()
+
+    page.get_by_role("button", name="Discard draft").click()
+    expect(page.get_by_label("Your reply")).to_have_value("")
+    expect(page.get_by_text("Draft discarded.")).to_be_visible()
+    assert not Draft.objects.filter(user__username="priya").exists()
+
+    page.reload()
+    expect(page.get_by_label("Your reply")).to_have_value("")
