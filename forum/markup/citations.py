@@ -115,7 +115,7 @@ class CitationExtension(Extension):
         else:
             study = self.resolver(ref)
             self.cited.setdefault(study.number, study)
-        return self.stash(render_chip(study, self.scope, typed=ref.typed))
+        return self.stash(render_chip(study, self.scope, typed=ref.typed), text=ref.typed)
 
     def extendMarkdown(self, md):
         # Above links (160) so `[@key]` is never read as a reference link; below code spans

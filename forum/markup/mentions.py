@@ -43,7 +43,8 @@ class _MentionProcessor(InlineProcessor):
         if username not in self.extension.mentioned:
             self.extension.mentioned.append(username)
         html = f'<a class="mention" href="{escape(url)}">@{escape(username)}</a>'
-        return self.extension.stash(html), m.start(0), m.start("name") + len(name)
+        end = m.start("name") + len(name)
+        return self.extension.stash(html, text=data[m.start(0):end]), m.start(0), end
 
 
 class MentionExtension(Extension):

@@ -2,6 +2,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass, field
+from html import escape
 
 import markdown
 
@@ -11,7 +12,7 @@ from .quotes import QuoteExtension, QuoteRef, QuoteResolver
 from .sanitize import sanitize
 
 # Bump when the same raw text would now render differently; `manage.py rebake` catches up.
-COOKED_VERSION = 7  # 7: no @mention link inside link text
+COOKED_VERSION = 8  # 8: no citation chip or @mention link inside an HTML attribute
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,13 @@ class _Render:
         # random placeholders nobody can guess or type, and goes in after sanitising.
         nonce = secrets.token_hex(8)
         fragments: dict[str, str] = {}
+        typed: dict[str, str] = {}
         blocks: set[str] = set()
 
-        def stash(html: str, *, block: bool = False) -> str:
+        def stash(html: str, *, block: bool = False, text: str = "") -> str:
             key = f"evidentmarkup{nonce}n{len(fragments)}"
             fragments[key] = html
+            typed[key] = text
             if block:
                 blocks.add(key)
             return key
@@ -82,6 +85,8 @@ class _Render:
             output_format="html",
         )
         html = sanitize(_scope_footnotes(md.convert(raw), self.scope))
+        if fragments:
+            html = _TAG.sub(lambda tag: _typed_back(tag.group(0), nonce, typed), html)
         for key, fragment in fragments.items():
             # A quote aside replaces the paragraph markdown wrapped its placeholder in; a citation
             # chip is inline, so a line holding only a chip keeps its paragraph.
@@ -89,6 +94,20 @@ class _Render:
                 html = html.replace(f"<p>{key}</p>", fragment)
             html = html.replace(key, fragment)
         return html
+
+
+# Inline patterns also match inside raw HTML such as `<a title="@lena">`, and our markup pasted
+# into an attribute value would close it early (dropping the rel="nofollow ugc" the sanitiser
+# added after it). Inside a tag a placeholder therefore becomes the text as typed, escaped. The
+# sanitiser quotes every attribute value and escapes "<" in them, so this finds every tag.
+_TAG = re.compile(r"<[A-Za-z/][^<>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^<>\"']*)*>")
+
+
+def _typed_back(tag: str, nonce: str, typed: dict[str, str]) -> str:
+    if nonce not in tag:
+        return tag
+    # Markdown puts a backslash before a placeholder it finds inside raw inline HTML.
+    return re.sub(rf"\\?(evidentmarkup{nonce}n\d+)", lambda m: escape(typed.get(m.group(1), "")), tag)
 
 
 # Several posts share one page, so footnote anchors get a prefix derived from the text to

@@ -10,14 +10,14 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import (
     CategorySubscription, Notification, NotificationKind, NotificationPreference, Post, QuoteStatus,
-    TopicSubscription, WatchLevel,
+    TopicSubscription, Vote, WatchLevel,
 )
 
 # Which kinds reach the inbox and the mailbox unless a member says otherwise.
@@ -148,8 +148,16 @@ def notify_helpful(*, voter, post: Post) -> None:
     if not web or voter.pk == post.author_id:
         return
     existing = Notification.objects.filter(recipient_id=post.author_id, kind=NotificationKind.HELPFUL, post=post,
-                                           read_at__isnull=True)
-    if existing.update(count=F("count") + 1, actor=voter):
+                                           read_at__isnull=True).first()
+    if existing is not None:
+        # Count the people whose votes stand since the author last read such a notification, so
+        # voting, unvoting and voting again is still one person.
+        last_seen = Notification.objects.filter(
+            recipient_id=post.author_id, kind=NotificationKind.HELPFUL, post=post, read_at__isnull=False
+        ).aggregate(Max("read_at"))["read_at__max"]
+        votes = Vote.objects.filter(post=post)
+        people = (votes.filter(created_at__gt=last_seen) if last_seen else votes).count()
+        Notification.objects.filter(pk=existing.pk).update(count=max(people, 1), actor=voter)
         return
     Notification.objects.create(recipient_id=post.author_id, kind=NotificationKind.HELPFUL, actor=voter,
                                 post=post, topic_id=post.topic_id)

@@ -189,6 +189,15 @@ class TestDetails:
         note = Notification.objects.get(recipient=cast.answerer)
         assert (note.kind, note.count, note.actor) == (Kind.HELPFUL, 3, cast.writer)
 
+    def test_voting_unvoting_and_voting_again_is_still_one_person(self, cast):
+        vote_toggle(user=cast.asker, post=cast.answer)
+        vote_toggle(user=cast.asker, post=cast.answer)
+        vote_toggle(user=cast.asker, post=cast.answer)
+        vote_toggle(user=cast.watcher, post=cast.answer)
+
+        note = Notification.objects.get(recipient=cast.answerer)
+        assert note.count == 2
+
     def test_a_vote_after_the_batch_was_read_starts_a_new_one(self, cast):
         vote_toggle(user=cast.asker, post=cast.answer)
         Notification.objects.update(read_at="2026-01-01T00:00:00Z")

@@ -1,0 +1,220 @@
+"""Crossref or PubMed slow, down or talking nonsense: posting must not notice.
+
+The look-up runs after the post is committed (on the immediate task backend used here, inside
+the same request, which is the harshest case); whatever the sources do, the reply is saved, the
+author is redirected to it, and the citation reads "looking up" or "unresolved reference"."""
+
+import socket
+import threading
+import time
+from functools import partial
+
+import httpx
+import pytest
+from django.urls import reverse
+
+from forum.models import Citation, LookupState, Post, Study
+from forum.references import lookup
+from forum.references.http import ReferencesClient
+from tests.factories import UserFactory, make_topic
+from tests.forum.references.conftest import CROSSREF, PUBMED
+
+pytestmark = pytest.mark.django_db
+
+DOI = "10.1136/bmj.m4743"
+WORK_PATH = f"/works/{DOI}"
+
+
+@pytest.fixture
+def post_form(client, django_capture_on_commit_callbacks):
+    """POST as the browser would, then run the after-commit work (the look-up) as the request
+    would: tests run inside a transaction that never commits."""
+    def post(url, data):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(url, data)
+    return post
+
+
+@pytest.fixture
+def author(client):
+    user = UserFactory(username="writer")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def topic():
+    return make_topic(title="Does vitamin D prevent colds?")
+
+
+@pytest.fixture
+def sources(settings, monkeypatch):
+    """Crossref and PubMed answered by `answer(request)`, which each test replaces."""
+    settings.CROSSREF_API_URL = CROSSREF
+    settings.PUBMED_API_URL = PUBMED
+    settings.REFERENCES_MAX_RETRIES = 2
+    calls = []
+
+    class Sources:
+        answer = staticmethod(lambda request: httpx.Response(404))
+
+        def handler(self, request):
+            calls.append(request)
+            return self.answer(request)
+
+    sources = Sources()
+    sources.calls = calls
+    monkeypatch.setattr(lookup, "ReferencesClient", partial(
+        ReferencesClient, transport=httpx.MockTransport(sources.handler), sleep=lambda seconds: None,
+        jitter=lambda: 0.0,
+    ))
+    return sources
+
+
+def reply_citing_the_doi(post_form, topic):
+    started = time.monotonic()
+    response = post_form(reverse("forum:reply", args=[topic.pk]),
+                           {"raw": f"The BMJ trial found no effect [@doi:{DOI}]."})
+    return response, time.monotonic() - started
+
+
+def assert_saved_and_shown_unresolved(client, topic, response, author):
+    assert response.status_code == 302
+    post = Post.objects.get(topic=topic, post_number=2)
+    assert post.author == author and DOI in post.raw
+    assert response["Location"].endswith(topic.post_url(2))
+    study = Study.objects.get(doi=DOI)
+    assert Citation.objects.filter(post=post, study=study).exists()
+    assert study.lookup_state in (LookupState.PENDING, LookupState.FAILED)
+    page = client.get(response["Location"], follow=True)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"unresolved reference: {DOI}" in text or f"looking up {DOI}" in text.lower()
+    return study
+
+
+def raise_(exc):
+    def answer(request):
+        raise exc
+    return answer
+
+
+@pytest.mark.parametrize("answer", [
+    pytest.param(raise_(httpx.ReadTimeout("read timed out")), id="read-timeout"),
+    pytest.param(raise_(httpx.ConnectTimeout("connect timed out")), id="connect-timeout"),
+    pytest.param(raise_(httpx.ConnectError("[Errno 111] Connection refused")), id="connection-refused"),
+    pytest.param(lambda request: httpx.Response(503, text="Service Unavailable"), id="503"),
+    pytest.param(lambda request: httpx.Response(500, text="<h1>Internal Server Error</h1>"), id="500"),
+    pytest.param(lambda request: httpx.Response(200, text="<!doctype html><title>Maintenance</title>",
+                                                headers={"content-type": "text/html"}), id="html-page"),
+    pytest.param(lambda request: httpx.Response(200, text='{"status": "ok", "message": {"title": ["Vit'),
+                 id="truncated-json"),
+    pytest.param(lambda request: httpx.Response(200, json=[1, 2, 3]), id="json-list"),
+    pytest.param(lambda request: httpx.Response(200, json={"status": "ok", "message": "a string"}),
+                 id="message-not-an-object"),
+    pytest.param(lambda request: httpx.Response(200, content=b"\xff\xfe\x00garbage\x80"), id="binary"),
+])
+def test_a_failing_source_never_stops_a_reply_citing_a_doi(client, post_form, author, topic, sources, answer):
+    sources.answer = answer
+
+    response, seconds = reply_citing_the_doi(post_form, topic)
+
+    assert_saved_and_shown_unresolved(client, topic, response, author)
+    assert sources.calls, "the look-up was attempted"
+    assert seconds < 5
+
+
+def test_a_failed_look_up_is_recorded_as_unresolved_with_the_reason(client, post_form, author, topic, sources):
+    sources.answer = lambda request: httpx.Response(503)
+
+    response, _ = reply_citing_the_doi(post_form, topic)
+
+    study = assert_saved_and_shown_unresolved(client, topic, response, author)
+    assert study.lookup_state == LookupState.FAILED and "503" in study.lookup_error
+    assert len(sources.calls) == 3  # the first try and two retries, then give up
+
+
+@pytest.fixture
+def silent_server():
+    """A real TCP server on loopback that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
+    stop.set()
+    thread.join(timeout=2)
+    for connection in accepted:
+        connection.close()
+    listener.close()
+
+
+def test_a_source_that_never_answers_times_out_and_the_reply_is_saved(client, post_form, author, topic, settings,
+                                                                      silent_server):
+    url, accepted = silent_server
+    settings.CROSSREF_API_URL = url + "/crossref"
+    settings.PUBMED_API_URL = url + "/eutils"
+    settings.REFERENCES_HTTP_TIMEOUT = 0.3
+    settings.REFERENCES_MAX_RETRIES = 0
+
+    response, seconds = reply_citing_the_doi(post_form, topic)
+
+    study = assert_saved_and_shown_unresolved(client, topic, response, author)
+    assert accepted, "the look-up reached the silent server"
+    assert study.lookup_state == LookupState.FAILED and "timed out" in study.lookup_error
+    assert seconds < 3
+
+
+def test_with_nothing_listening_the_reply_is_saved_and_unresolved(client, post_form, author, topic):
+    # The suite-wide settings point both sources at a closed local port (connection refused).
+    response, _ = reply_citing_the_doi(post_form, topic)
+
+    study = assert_saved_and_shown_unresolved(client, topic, response, author)
+    assert study.lookup_state == LookupState.FAILED
+
+
+def test_a_new_topic_citing_a_doi_is_saved_when_the_sources_fail(client, post_form, author, sources):
+    from tests.factories import CategoryFactory
+
+    sources.answer = raise_(httpx.ReadTimeout("read timed out"))
+    category = CategoryFactory()
+    response = post_form(reverse("forum:new_topic"), {
+        "title": "Vitamin D and colds", "category": category.pk, "raw": f"See [@doi:{DOI}].", "tags": ""})
+
+    assert response.status_code == 302
+    post = Post.objects.get(topic__title="Vitamin D and colds", post_number=1)
+    assert Citation.objects.filter(post=post, study__doi=DOI).exists()
+    assert Study.objects.get(doi=DOI).lookup_state == LookupState.FAILED
+
+
+@pytest.mark.parametrize("message", [
+    pytest.param({"title": 5, "author": "not a list", "issued": {"date-parts": "soon"}, "container-title": {"a": 1},
+                  "clinical-trial-number": "NCT", "updated-by": 7, "page": [], "DOI": ["x"]},
+                 id="fields-of-wrong-types"),
+    pytest.param({"author": [None, 3, {"family": 7}], "title": [None]}, id="authors-of-wrong-types"),
+])
+def test_a_work_record_with_fields_of_the_wrong_types_is_survived(client, post_form, author, topic, sources, message):
+    # The parser is tolerant by design: a record whose fields are all unusable is stored as a
+    # study with nothing filled in rather than crashing the look-up. The reply is unaffected.
+    sources.answer = lambda request: httpx.Response(200, json={"status": "ok", "message": message})
+
+    response, _ = reply_citing_the_doi(post_form, topic)
+
+    assert response.status_code == 302
+    post = Post.objects.get(topic=topic, post_number=2)
+    study = Study.objects.get(doi=DOI)
+    assert Citation.objects.filter(post=post, study=study).exists()
+    assert study.title == "" and study.year is None
+    assert client.get(response["Location"], follow=True).status_code == 200
