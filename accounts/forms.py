@@ -4,6 +4,16 @@ from django import forms
 from .models import User
 
 
+class _HoneypotBoundField(forms.BoundField):
+    def css_classes(self, extra_classes=None):
+        return super().css_classes(extra_classes=f"{extra_classes or ''} signup-trap".strip())
+
+
+# What a person is told when the honeypot catches their form: nothing about why, so a bot's
+# author learns nothing from it either.
+SIGNUP_REFUSED = "We could not create an account from that form. Please reload the page and try again."
+
+
 class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form (allauth supplies username, email, passwords)."""
 
@@ -12,6 +22,22 @@ class SignupForm(forms.Form):
         required=False,
         help_text="How your name appears beside your posts. Optional.",
     )
+    # A honeypot: sign-up bots fill in every field, especially one called "website", while
+    # people never see it (the `signup-trap` row is display:none, so screen readers skip it
+    # too). A filled-in value refuses the whole sign-up.
+    website = forms.CharField(
+        required=False,
+        label="Website",
+        help_text="Leave this empty: it is here to catch automated sign-ups.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+        bound_field_class=_HoneypotBoundField,
+    )
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.data.get("website"):
+            raise forms.ValidationError(SIGNUP_REFUSED, code="honeypot")
+        return cleaned_data
 
     def signup(self, request, user):
         # The adapter already copied display_name; allauth still requires this hook.

@@ -8,3 +8,5 @@ urlpatterns = [
     path("api/", include("forum.api.urls")),
     path("", include("forum.urls")),
 ]
+
+handler400 = "config.security.bad_request"

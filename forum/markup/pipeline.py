@@ -7,6 +7,7 @@ from html import escape
 import markdown
 
 from .citations import CitationExtension, CitationResolver, CitedStudy, render_reference_list
+from .guards import GuardExtension
 from .mentions import MentionExtension, MentionResolver
 from .quotes import QuoteExtension, QuoteRef, QuoteResolver
 from .sanitize import sanitize
@@ -39,7 +40,7 @@ class _Render:
         self.scope = hashlib.sha1(raw.encode()).hexdigest()[:8]
         self.cited: dict[int, CitedStudy] = {}
 
-    def html(self, raw: str, *, quotes: list[QuoteRef], collect_mentions: bool = True) -> str:
+    def html(self, raw: str, *, quotes: list[QuoteRef], collect_mentions: bool = True, depth: int = 0) -> str:
         """Markdown -> sanitised HTML, with our own markup (quote asides, citation chips) put back
         afterwards."""
         # Our markup is exactly what the sanitiser (rightly) refuses from a user, so it waits under
@@ -64,13 +65,15 @@ class _Render:
                 "footnotes",
                 "sane_lists",
                 "nl2br",
+                GuardExtension(size=len(raw)),
                 QuoteExtension(
                     # A quote's body goes through this same rendering, so quotes nest; the quotes it
                     # contains are the source's business, not this post's, so they are not collected.
-                    render_fragment=lambda body: self.html(body, quotes=[], collect_mentions=False),
+                    render_fragment=lambda body: self.html(body, quotes=[], collect_mentions=False, depth=depth + 1),
                     stash=stash,
                     resolver=self.quote_resolver,
                     refs=quotes,
+                    depth=depth,
                 ),
                 CitationExtension(resolver=self.citation_resolver, stash=stash, scope=self.scope, cited=self.cited),
                 # Mentions inside a quoted body are rendered but not collected: the quote is not
@@ -110,6 +113,11 @@ def _typed_back(tag: str, nonce: str, typed: dict[str, str]) -> str:
     return re.sub(rf"\\?(evidentmarkup{nonce}n\d+)", lambda m: escape(typed.get(m.group(1), "")), tag)
 
 
+def _plain_text_html(raw: str) -> str:
+    paragraphs = (p for p in re.split(r"\n{2,}", raw.strip()) if p.strip())
+    return "".join(f"<p>{escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+
+
 # Several posts share one page, so footnote anchors get a prefix derived from the text to
 # keep "#fn:1" of one post from jumping into another.
 _FOOTNOTE_ANCHOR = re.compile(r'(id="|href="#)(fn|fnref):')
@@ -133,7 +141,12 @@ def cook(raw: str, *, quote_resolver: QuoteResolver | None = None,
     raw = raw or ""
     render = _Render(raw, quote_resolver, citation_resolver, mention_resolver)
     quotes: list[QuoteRef] = []
-    html = render.html(raw, quotes=quotes)
+    try:
+        html = render.html(raw, quotes=quotes)
+    except RecursionError:
+        # guards.py bounds the nesting we know of; should some other shape still nest deeper than
+        # the parser can follow, the post is shown as the plain text typed rather than failing.
+        return Cooked(html=_plain_text_html(raw))
     html += render_reference_list(render.cited, render.scope)
     return Cooked(html=html, quotes=tuple(quotes),
                   citations=tuple(render.cited[n] for n in sorted(render.cited)),

@@ -25,6 +25,9 @@ _PARAM = re.compile(r"^(?P<key>post|topic|full|username)\s*:\s*(?P<value>\S+)$",
 # Post numbers are stored in 32-bit columns (Post.post_number, Quote.quoted_post_number): a larger
 # number cannot name a post, and PostgreSQL would refuse to record it.
 _MAX_POST_NUMBER = 2**31 - 1
+# Quotes inside quotes inside quotes: each level is a fresh rendering of its body, so depth costs
+# stack and time. Discourse threads rarely pass three; deeper quote tags stay literal text.
+MAX_QUOTE_DEPTH = 10
 
 
 @dataclass(frozen=True)
@@ -124,14 +127,18 @@ def _find_blocks(lines: list[str]):
 
 
 class QuotePreprocessor(Preprocessor):
-    def __init__(self, md, render_fragment, stash, resolver: QuoteResolver | None, refs: list[QuoteRef]):
+    def __init__(self, md, render_fragment, stash, resolver: QuoteResolver | None, refs: list[QuoteRef],
+                 depth: int = 0):
         super().__init__(md)
         self.render_fragment = render_fragment
         self.stash = stash
         self.resolver = resolver
         self.refs = refs
+        self.depth = depth
 
     def run(self, lines: list[str]) -> list[str]:
+        if self.depth >= MAX_QUOTE_DEPTH:
+            return lines
         out: list[str] = []
         last = 0
         for start, end, attrs, first_rest in _find_blocks(lines):
@@ -198,16 +205,19 @@ def _title(ref: QuoteRef, source: QuoteSource | None) -> str:
 
 
 class QuoteExtension(Extension):
-    def __init__(self, *, render_fragment, stash, resolver: QuoteResolver | None = None, refs: list | None = None):
+    def __init__(self, *, render_fragment, stash, resolver: QuoteResolver | None = None, refs: list | None = None,
+                 depth: int = 0):
         super().__init__()
         self.render_fragment = render_fragment
         self.stash = stash
         self.resolver = resolver
         self.refs = refs if refs is not None else []
+        self.depth = depth  # how many quotes this text is inside
 
     def extendMarkdown(self, md):
         # After fenced code is set aside (25), so `[quote]` inside code stays code, and before raw
         # HTML blocks are collected (20).
         md.preprocessors.register(
-            QuotePreprocessor(md, self.render_fragment, self.stash, self.resolver, self.refs), "evident_quote", 22
+            QuotePreprocessor(md, self.render_fragment, self.stash, self.resolver, self.refs, self.depth),
+            "evident_quote", 22,
         )

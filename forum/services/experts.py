@@ -13,7 +13,8 @@ from .notifying import notify
 
 def credential_request(*, user, credential: str, note: str = "") -> CredentialRequest:
     ensure_can_act(user)
-    credential = credential.strip()
+    # Not from a form (which would refuse NUL), and PostgreSQL cannot store NUL.
+    credential, note = credential.replace("\x00", "").strip(), note.replace("\x00", "")
     if not credential:
         raise PermissionDenied("Write the credential you want verified, e.g. “MD, sports medicine physician”.")
     try:

@@ -18,6 +18,7 @@ SPAM_CONSENSUS_REASON = "Hidden after several members flagged it as spam; a mode
 
 def flag_create(*, flagger, post: Post, reason: str, note: str = "") -> Flag:
     ensure_can_act(flagger)
+    note = note.replace("\x00", "")  # not from a form (which would refuse NUL); PostgreSQL cannot store it
     if reason not in FlagReason.values:
         raise PermissionDenied("Choose one of the listed reasons.")
     if post.author_id == flagger.pk:

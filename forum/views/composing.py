@@ -16,6 +16,7 @@ from forum.services.posting import reply_create, topic_create
 from forum.services.quoting import full_quote
 from forum.services.rendering import post_render
 
+from .errors import composer_login_required
 from .topic import get_visible_topic
 
 
@@ -23,7 +24,7 @@ def _wants_preview(request) -> bool:
     return "preview" in request.POST
 
 
-@login_required
+@composer_login_required
 def new_topic(request):
     status = 200
     preview = None
@@ -68,7 +69,7 @@ def new_topic(request):
     )
 
 
-@login_required
+@composer_login_required
 def reply(request, topic_id: int):
     """The full-page composer: used without JavaScript, for "reply to #N", and after errors."""
     if request.method == "POST":

@@ -141,10 +141,10 @@ def audit_log(request):
     action = request.GET.get("action", "")
     if action:
         entries = entries.filter(action=action)
-    actor = request.GET.get("actor", "").strip()
+    actor = request.GET.get("actor", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL
     if actor:
         entries = entries.filter(actor__username__iexact=actor)
-    target = request.GET.get("member", "").strip()
+    target = request.GET.get("member", "").replace("\x00", "").strip()
     if target:
         entries = entries.filter(target_user__username__iexact=target)
     since = request.GET.get("since", "")

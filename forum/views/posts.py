@@ -15,6 +15,8 @@ from forum.services.deleting import post_delete
 from forum.services.editing import post_edit
 from forum.services.moderation import post_moderator_edit
 
+from .errors import composer_login_required
+
 
 def _get_post(user, post_id: int) -> Post:
     return get_object_or_404(
@@ -23,7 +25,7 @@ def _get_post(user, post_id: int) -> Post:
     )
 
 
-@login_required
+@composer_login_required
 def edit(request, post_id: int):
     post = _get_post(request.user, post_id)
     ensure_can_edit_post(request.user, post)

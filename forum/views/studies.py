@@ -30,7 +30,7 @@ EXPORTS = {
 
 def index(request):
     studies = Study.objects.all()
-    query = request.GET.get("q", "").strip()[:200]
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL
     if query:
         studies = studies.filter(
             Q(title__icontains=query) | Q(doi__icontains=query.lower()) | Q(pmid=query)

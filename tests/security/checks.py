@@ -16,9 +16,12 @@ DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "data",
                   "longdesc", "ping", "cite", "srcset", "codebase", "dynsrc", "lowsrc"}
 # Tags that load or run something, or change how the page is read, and that no template uses.
-FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal", "svg", "math",
+# (Templates do draw inline SVG icons, so <svg> itself is allowed; what could make an SVG load or
+# run something is not.)
+FORBIDDEN_TAGS = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal", "math",
                   "style", "noscript", "template", "xmp", "plaintext", "noembed", "noframes", "marquee",
-                  "video", "audio", "source", "picture"}
+                  "video", "audio", "source", "picture", "foreignobject", "use", "animate", "set",
+                  "animatetransform", "animatemotion", "image", "feimage", "maction", "annotation-xml"}
 _CSS_URL = re.compile(r"url\s*\(\s*['\"]?\s*([^'\")\s]*)", re.IGNORECASE)
 # Browsers drop ASCII tab and newline anywhere in a URL, and C0 controls and spaces around it.
 _URL_IGNORED = re.compile(r"[\t\n\r]")

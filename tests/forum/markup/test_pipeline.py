@@ -78,3 +78,14 @@ def test_markdown_blockquote_renders():
     page = parse(cook("> However, no randomised controlled trials with long-term follow-ups have been carried out.").html)
 
     assert "no randomised controlled trials" in page.find("blockquote").text
+
+
+def test_a_mention_or_citation_inside_an_html_attribute_stays_the_text_typed():
+    # Found by the hostile markup corpus: the link went into the attribute value, closed it early
+    # and pushed the sanitiser's rel="nofollow ugc noopener" out of the tag.
+    html = cook('<a href="https://spam.example" title="@alice [@doi:10.5555/x]">pills</a> @alice',
+                mention_resolver=lambda name: (name, f"/u/{name}/")).html
+    link = parse(html).find("a", href="https://spam.example")
+    assert link.get("title") == "@alice [@doi:10.5555/x]"
+    assert link.get("rel") == "nofollow ugc noopener"
+    assert parse(html).find("a", class_="mention").text == "@alice"
