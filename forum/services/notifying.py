@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -124,7 +124,7 @@ def notify_post_written(*, post: Post, rendered, edited: bool = False) -> list[N
                   if kind in (NotificationKind.MENTIONED, NotificationKind.QUOTED) and uid not in already}
     User = get_user_model()
     active = set(User.objects.filter(pk__in=chosen, is_active=True).values_list("pk", flat=True))
-    created = []
+    created, to_email = [], []
     for user_id, kind in chosen.items():
         if user_id not in active:
             continue
@@ -134,11 +134,12 @@ def notify_post_written(*, post: Post, rendered, edited: bool = False) -> list[N
         notification = Notification(recipient_id=user_id, kind=kind, actor_id=post.author_id, topic_id=post.topic_id,
                                     post=post, read_at=None if web else post.created_at)
         created.append(notification)
+        if email:
+            to_email.append(notification)
     # The conditional unique constraints make a repeated quote or mention a no-op.
     Notification.objects.bulk_create(created, ignore_conflicts=True)
-    for notification in created:
-        if _wants(notification.recipient_id, notification.kind)[1]:
-            _email_after_commit(notification)
+    for notification in to_email:
+        _email_after_commit(notification)
     return created
 
 

@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
@@ -47,3 +48,13 @@ def page(browser):
     yield page
     context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def demo(db):
+    """The demo community; returns the LDN thread the product was specified from."""
+    from forum.models import Topic
+
+    with open(os.devnull, "w") as devnull:
+        call_command("demo", stdout=devnull)
+    return Topic.objects.get(title="Does low-dose naltrexone help fibromyalgia pain?")

@@ -4,10 +4,10 @@ citation, post, and see the chip, its card and the Evidence panel entry."""
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from forum.models import Study, Topic
+from forum.models import Study
+from tests.browser.demo_pages import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -23,20 +23,6 @@ BIBTEX = """@article{doe2020magnesium,
 }"""
 TITLE = "Magnesium and sleep: a randomized controlled trial"
 CITE = "[@doi:10.5555/example.2020.1]"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))
-    return Topic.objects.get(title="Does low-dose naltrexone help fibromyalgia pain?")
-
-
-def log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password:", exact=True).fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("link", name="Notifications")).to_be_visible()
 
 
 def test_add_a_reference_from_bibtex_insert_it_and_post_a_cited_reply(page, live_server, demo):

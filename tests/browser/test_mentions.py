@@ -4,29 +4,12 @@ with the keyboard; he sees it on the bell and opens it. And a draft survives a r
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from forum.models import Draft, Notification, NotificationKind, Post, Topic
+from forum.models import Draft, Notification, NotificationKind, Post
+from tests.browser.demo_pages import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-LDN_TITLE = "Does low-dose naltrexone help fibromyalgia pain?"
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))
-    return Topic.objects.get(title=LDN_TITLE)
-
-
-def log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password:", exact=True).fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("link", name="Notifications")).to_be_visible()
-
 
 def test_a_mention_picked_from_the_suggestions_reaches_the_member_through_the_bell(page, browser, live_server,
                                                                                  demo):

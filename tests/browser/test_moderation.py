@@ -1,28 +1,19 @@
 """Experts and moderators at work in Chromium: pin and hide, resolve a flag, vote, accept."""
 
-import os
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from forum.demo import content
 from forum.models import Flag, FlagState, Notification, NotificationKind, Post, Topic
 
-from .test_quote_reply import log_in
+from tests.browser.demo_pages import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 LDN_TITLE = "Does low-dose naltrexone help fibromyalgia pain?"
 HIDE_REASON = "A thank-you only: the thread stays on the evidence."
-
-
-@pytest.fixture
-def demo(db):
-    with open(os.devnull, "w") as devnull:
-        call_command("demo", stdout=devnull)
-    return Topic.objects.get(title=LDN_TITLE)
 
 
 def log_out(page):

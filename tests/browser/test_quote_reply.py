@@ -1,28 +1,14 @@
 """Quote-reply in Chromium: select words, press Quote, post, and see a checked quote; expand one."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from forum.models import Post, Quote, QuoteStatus, Topic
+from forum.models import Post, Quote, QuoteStatus
+from tests.browser.demo_pages import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SENTENCE = "However, no randomised controlled trials with long-term follow-ups have been carried out."
-
-
-@pytest.fixture
-def demo(db):
-    call_command("demo", stdout=open("/dev/null", "w"))
-    return Topic.objects.get(title="Does low-dose naltrexone help fibromyalgia pain?")
-
-
-def log_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username or email").fill(username)
-    page.get_by_label("Password:", exact=True).fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("link", name="Notifications")).to_be_visible()
 
 
 def select_text(page, selector, text):
