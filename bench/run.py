@@ -30,9 +30,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Page caching is not built yet: every figure is "cache off". When a page cache lands, add "on"
-# here and switch it in `_set_cache_mode`; the table already has the column.
-CACHE_MODES = ["off"]
+# off: every page rendered in full, no cache of any kind.
+# fragments: no page cache; each post's HTML comes from the fragment cache (forum/post_fragments.py).
+# on: production: fragments, and whole topic pages for visitors (forum/page_cache.py).
+CACHE_MODES = ["off", "fragments", "on"]
 
 
 def _configure(args) -> None:
@@ -54,8 +55,12 @@ def _configure(args) -> None:
 
 
 def _set_cache_mode(mode: str) -> None:
-    if mode != "off":
-        raise SystemExit(f"cache {mode}: Evident has no page cache yet")
+    from django.conf import settings
+    from django.core.cache import cache
+
+    settings.FORUM_POST_FRAGMENT_CACHE = mode in ("fragments", "on")
+    settings.FORUM_PAGE_CACHE = mode == "on"
+    cache.clear()
 
 
 @dataclass
@@ -188,7 +193,7 @@ def _ten_kb_post() -> str:
     return text + "[^1]: The authors themselves call it preliminary.\n"
 
 
-def measure(args) -> list[Figure]:
+def measure(args, mode: str) -> list[Figure]:
     from django.conf import settings
 
     from forum.markup import cook
@@ -214,10 +219,15 @@ def measure(args) -> list[Figure]:
         ("study (most cited)", study.get_absolute_url()),
         ("search ('placebo trial')", "/search/?q=placebo+trial"),
     ]
-    print(f"measuring ({args.warmup} warm-up, {args.repeat} timed each)", file=sys.stderr)
+    if mode == "fragments":
+        # Only topic pages show posts: the other pages are as in "off".
+        pages = [(name, url) for name, url in pages if name.startswith("topic")]
+    print(f"cache {mode}: measuring ({args.warmup} warm-up, {args.repeat} timed each)", file=sys.stderr)
     for who in ("visitor", "member"):
         for name, url in pages:
             bench.page(name, who, url)
+    if mode == "fragments":
+        return bench.figures
     bench.page("post a reply (quote, citation, mention)", "member", f"/t/{target.pk}/reply/", method="POST",
                data={"raw": reply_raw, "reply_to": 1})
     bench.page("preview a reply", "member", "/preview/", method="POST", data={"raw": reply_raw, "topic": target.pk})
@@ -276,11 +286,15 @@ def main(argv=None) -> None:
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--posts-per-page", type=int, help="FORUM_POSTS_PER_PAGE for this run.")
     parser.add_argument("--output", help="Also append the table to this Markdown file.")
+    parser.add_argument("--cache", default=",".join(CACHE_MODES),
+                        help="Comma-separated cache modes to measure: off, fragments, on (default all).")
     args = parser.parse_args(argv)
     _configure(args)
-    for mode in CACHE_MODES:
+    for mode in args.cache.split(","):
+        if mode not in CACHE_MODES:
+            parser.error(f"--cache takes {', '.join(CACHE_MODES)}")
         _set_cache_mode(mode)
-        output = table(args, measure(args), mode)
+        output = table(args, measure(args, mode), mode)
         print(output)
         if args.output:
             with open(args.output, "a") as handle:

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "forum.page_cache.VisitorPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,7 +121,11 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process's memory: post fragments and cached pages (20 entries a topic page) need room.
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000"))},
+    }}
 
 # --- Background tasks ------------------------------------------------------------------------
 # Immediate in development and tests; production sets TASKS_BACKEND to the database backend
@@ -241,6 +246,12 @@ USE_TZ = True
 
 # --- Forum ---------------------------------------------------------------------------------
 FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", "20"))
+# Each post's topic-page HTML is cached under a key made of what it shows (forum/post_fragments.py).
+FORUM_POST_FRAGMENT_CACHE = os.environ.get("FORUM_POST_FRAGMENT_CACHE", "true").lower() in {"1", "true", "yes"}
+# Visitors (not signed in) get whole topic pages from the cache, kept exact by generations
+# (forum/page_cache.py); the expiry only refreshes "3 minutes ago".
+FORUM_PAGE_CACHE = os.environ.get("FORUM_PAGE_CACHE", "true").lower() in {"1", "true", "yes"}
+FORUM_PAGE_CACHE_SECONDS = int(os.environ.get("FORUM_PAGE_CACHE_SECONDS", "60"))
 FORUM_TOPICS_PER_PAGE = int(os.environ.get("FORUM_TOPICS_PER_PAGE", "30"))
 SITE_NAME = os.environ.get("SITE_NAME", "Evident")
 # Absolute links in emails and feeds.

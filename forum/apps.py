@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ForumConfig(AppConfig):
     name = "forum"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from forum.page_cache import connect_signals
+
+        connect_signals()

@@ -89,7 +89,7 @@ def post_json(request, post: Post, *, topic: Topic) -> dict:
         "author": user_json(request, post.author),
         "created_at": iso(post.created_at),
         "edited_at": iso(post.edited_at),
-        "reply_to": post.reply_to.post_number if post.reply_to else None,
+        "reply_to": post.reply_to_number,
         "deleted": post.is_deleted,
         "hidden": post.is_hidden,
         "placeholder": _placeholder(post),

@@ -4,12 +4,29 @@ from django.urls import reverse
 
 
 class PostQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Services hide, delete, re-render and count votes with update(): the topics whose
+        # cached pages show these posts are found here, once, rather than at every call.
+        from forum.page_cache import topic_changed
+        from .quote import Quote
+
+        topic_ids = set(self.values_list("topic_id", flat=True))
+        if {"hidden_at", "deleted_at"} & kwargs.keys():
+            # A hidden or deleted post leaves the "Quoted in" lines of the posts it quotes.
+            topic_ids |= set(Quote.objects.filter(quoting_post__in=self).values_list("quoted_topic_id", flat=True))
+        rows = super().update(**kwargs)
+        topic_changed(*topic_ids)
+        return rows
+
     def for_topic_page(self, topic, first: int, last: int):
         # Post numbers are contiguous (deleted posts keep their number as a placeholder), so a
         # page is a number range on the (topic, post_number) index, never an OFFSET scan.
+        # The replied-to post is wanted for its number alone: joining for one column beats
+        # loading its whole row, body and HTML included.
         return (
             self.filter(topic=topic, post_number__range=(first, last))
-            .select_related("author", "reply_to")
+            .select_related("author")
+            .annotate(reply_to_number=models.F("reply_to__post_number"))
             .order_by("post_number")
         )
 
@@ -22,7 +39,11 @@ class PostQuerySet(models.QuerySet):
             queryset=Quote.objects.filter(
                 quoting_post__deleted_at__isnull=True, quoting_post__hidden_at__isnull=True,
                 quoting_post__topic__deleted_at__isnull=True,
-            ).select_related("quoting_post__topic").order_by("quoting_post__topic_id", "quoting_post__post_number"),
+            ).select_related("quoting_post__topic")
+            # A "Quoted in" link needs numbers and a title, not the quoting post's body.
+            .only("quoted_post_id", "quoting_post__post_number", "quoting_post__topic__slug",
+                  "quoting_post__topic__title")
+            .order_by("quoting_post__topic_id", "quoting_post__post_number"),
             to_attr="quoted_in",
         ))
 

@@ -17,6 +17,14 @@ class LookupState(models.TextChoices):
 
 
 class StudyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # A study's chips and card show on every topic that cites it; see forum.page_cache.
+        from forum.page_cache import site_changed
+
+        rows = super().update(**kwargs)
+        site_changed()
+        return rows
+
     def strongest_first(self):
         ranking = models.Case(
             *[models.When(design=d.value, then=models.Value(i)) for i, d in enumerate(DESIGN_RANK)],

@@ -10,6 +10,18 @@ class TopicState(models.TextChoices):
 
 
 class TopicQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Moderation and posting change topics with update(); see forum.page_cache.
+        from forum.page_cache import site_changed, topic_changed
+
+        topic_ids = list(self.values_list("pk", flat=True))
+        rows = super().update(**kwargs)
+        if {"title", "slug", "deleted_at"} & kwargs.keys():
+            # Other topics show this one's title (and only while it exists) in "Quoted in" lines.
+            site_changed()
+        topic_changed(*topic_ids)
+        return rows
+
     def visible_to(self, user):
         if getattr(user, "is_moderator", False):
             return self

@@ -14,6 +14,7 @@ from django.utils.html import strip_tags
 
 from forum.markup import Cooked
 from forum.markup.quotes import QuoteRef, QuoteSource
+from forum.page_cache import topic_changed
 from forum.models import Notification, NotificationKind, Post, Quote, QuoteStatus, Topic
 
 _QUOTE_TAG = re.compile(r"\[/?quote(?:=[^\]\n]*)?\]", re.IGNORECASE)
@@ -111,7 +112,12 @@ class QuoteResolver:
 
 def quotes_record(*, post: Post, resolutions: list[Resolution]) -> None:
     """Replace the post's Quote rows (telling quoted authors is notifying.notify_post_written's job)."""
-    Quote.objects.filter(quoting_post=post).delete()
+    previous = Quote.objects.filter(quoting_post=post)
+    # Quoted posts show "Quoted in" lines: their topics' cached pages change with these rows.
+    quoted_topics = {r.post.topic_id for r in resolutions if r.post is not None}
+    quoted_topics |= set(previous.exclude(quoted_post=None).values_list("quoted_post__topic_id", flat=True))
+    topic_changed(*quoted_topics)
+    previous.delete()
     Quote.objects.bulk_create([
         Quote(
             quoting_post=post,

@@ -1,7 +1,8 @@
 from django import template
-from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import timezone
 from django.utils.html import format_html
+
+from forum.reltime import relative_text
 
 register = template.Library()
 
@@ -23,7 +24,7 @@ def reltime(value):
     local = timezone.localtime(value)
     return format_html(
         '<time datetime="{}" title="{}">{}</time>',
-        local.isoformat(), local.strftime("%d %b %Y, %H:%M %Z"), naturaltime(value),
+        local.isoformat(), local.strftime("%d %b %Y, %H:%M %Z"), relative_text(value),
     )
 
 

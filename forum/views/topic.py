@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from forum.forms import ReplyForm
+from forum.post_fragments import render_posts
 from forum.models import Category, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
 from forum.services.drafts import draft_for, draft_key
 from forum.services.following import topic_mark_read
@@ -52,10 +53,14 @@ def topic_detail(request, slug: str, topic_id: int):
     ):
         topic_mark_read(user=request.user, topic=topic, post_number=posts[-1].post_number,
                         subscribed=subscription is not None)
+    voted_post_ids = _voted_post_ids(request.user, posts)
+    post_html = render_posts(request, topic=topic, posts=posts, voted_post_ids=voted_post_ids)
     draft = draft_for(request.user, draft_key(topic)) if request.user.is_authenticated else None
+    topic_url = topic.get_absolute_url()
     return render(request, "forum/topic_detail.html", {
         "topic": topic,
-        "posts": posts,
+        "topic_url": topic_url,
+        "posts": list(zip(posts, post_html)),
         "subscription": subscription,
         "watch_levels": WatchLevel.choices,
         "reply_form": ReplyForm(initial={"raw": draft.raw, "reply_to": draft.reply_to} if draft else None),
@@ -63,12 +68,24 @@ def topic_detail(request, slug: str, topic_id: int):
         "draft_url": reverse("forum:draft", args=[draft_key(topic)]) if request.user.is_authenticated else "",
         "tags": list(topic.tags.all()),
         "evidence": Study.objects.cited_in_topic(topic),
-        "voted_post_ids": _voted_post_ids(request.user, posts),
         "categories": Category.objects.all() if getattr(request.user, "is_moderator", False) else (),
         "page": page,
         "last_page": last_page,
-        "page_range": range(1, last_page + 1),
+        "page_links": _page_links(topic_url, page, last_page),
     })
+
+
+def _page_links(url: str, page: int, last_page: int) -> list[tuple[int | None, str]]:
+    """(number, url) for the first and last pages and two either side of this one; (None, "")
+    marks a gap. A 1,000-post topic gets 9 links, not 50."""
+    shown = sorted({1, last_page, *range(max(1, page - 2), min(last_page, page + 2) + 1)})
+    links, previous = [], 0
+    for n in shown:
+        if n > previous + 1:
+            links.append((None, ""))
+        links.append((n, url if n == 1 else f"{url}?page={n}"))
+        previous = n
+    return links
 
 
 def _voted_post_ids(user, posts) -> set[int]:

@@ -259,7 +259,7 @@ class TestMissingSources:
         assert "Withdrawn question" not in reply.cooked and "Omar Haddad" not in title.text
 
     def test_recheck_without_on_commit_waits_for_the_commit(self, topic, member, other_member,
-                                                            django_capture_on_commit_callbacks):
+                                                            django_capture_on_commit_callbacks, no_page_cache):
         source = make_reply(topic=topic, author=member, raw="A claim I retract.")
         reply = make_reply(topic=topic, author=other_member, raw=quote_of(source, "A claim I retract."))
 

@@ -197,7 +197,7 @@ def test_doi_case_and_prefixes_lead_to_one_study(django_capture_on_commit_callba
 
 
 def test_two_posts_citing_the_same_study_share_it_and_both_fill_in(
-    django_capture_on_commit_callbacks, reference_server
+    django_capture_on_commit_callbacks, reference_server, no_page_cache
 ):
     first, callbacks = cite_post(django_capture_on_commit_callbacks, f"[@doi:{YOUNGER_2013}]")
     with django_capture_on_commit_callbacks() as more:
@@ -222,7 +222,8 @@ def test_the_same_doi_and_pmid_found_by_different_routes_stay_one_study(referenc
     assert Study.objects.count() == 1
 
 
-def test_malformed_identifiers_are_unresolved_references_and_create_nothing(django_capture_on_commit_callbacks):
+def test_malformed_identifiers_are_unresolved_references_and_create_nothing(django_capture_on_commit_callbacks,
+                                                                           no_page_cache):
     post, callbacks = cite_post(django_capture_on_commit_callbacks, "[@doi:10.12/x] [@pmid:abc] [@nosuchkey]")
     assert Study.objects.count() == 0
     assert callbacks == []
@@ -334,7 +335,7 @@ def test_things_that_cannot_be_added_are_reported_not_raised(text, problem):
 
 
 def test_pasting_an_identifier_creates_a_pending_study_and_schedules_its_look_up(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, no_page_cache,
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         added = references_add(text="PMID: 38226027")

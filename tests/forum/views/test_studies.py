@@ -258,7 +258,7 @@ def test_adding_needs_an_account(client):
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
-def test_pasting_a_doi_leads_to_its_pending_study_page(member_client, django_capture_on_commit_callbacks):
+def test_pasting_a_doi_leads_to_its_pending_study_page(member_client, django_capture_on_commit_callbacks, no_page_cache):
     with django_capture_on_commit_callbacks() as callbacks:
         response = member_client.post(reverse("forum:study_add"), {"text": "https://doi.org/10.1002/ART.37734"})
 
@@ -573,7 +573,7 @@ class TestCitationQueryCount:
 # --- the composer's preview ------------------------------------------------------------------
 
 def test_preview_renders_citations_without_creating_or_looking_up_anything(
-    member_client, verified, django_capture_on_commit_callbacks
+    member_client, verified, django_capture_on_commit_callbacks, no_page_cache
 ):
     raw = "Known [@bested2023naltrexone], unknown [@doi:10.5555/evident-unknown], unknown [@pmid:12345678]."
     with django_capture_on_commit_callbacks() as callbacks:

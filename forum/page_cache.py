@@ -1,0 +1,185 @@
+"""Whole topic pages for visitors who are not signed in, served from the cache.
+
+Most readers of a forum are visitors, and every visitor sees the same topic page. The first one
+to ask renders it; the next ones get the stored bytes before a session is loaded or a query is
+made.
+
+Exactness comes from generations, not from expiry. Each topic has a generation token, and the
+site has one; a stored page remembers the two tokens it was rendered under and is served only
+while both are unchanged. Every write that can change what a visitor sees of a topic calls
+`topic_changed` (a reply, an edit, a vote, a hide, a quote's new status ...); writes whose effect
+reaches across topics (a renamed member, a study's new metadata, a moved or retitled topic that
+other topics quote) call `site_changed`. Model signals cover `save()` and `delete()`; services
+that write with `update()` or in bulk call these functions themselves.
+
+A token changes twice: at once, and again when the transaction commits. A reader that renders
+between the two may have seen the old rows and stores its page under the first new token; the
+second change makes sure that page is never served.
+
+Entries also expire after FORUM_PAGE_CACHE_SECONDS, because a page says "3 minutes ago".
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
+
+SITE_KEY = "page-gen:site"
+_TOPIC_PATH = re.compile(r"^/t/[^/]+/(\d+)/$")
+
+
+def _topic_key(topic_id: int) -> str:
+    return f"page-gen:topic:{topic_id}"
+
+
+def _page_key(path: str, query: str) -> str:
+    return f"page:{path}?{query}"
+
+
+def _renew(keys: list[str]) -> None:
+    cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+
+
+class _RenewOnCommit:
+    """One after-commit renewal per transaction, however many writes it holds (a reply touches
+    its topic a dozen times)."""
+
+    def __init__(self):
+        self.keys: set[str] = set()
+
+    def __call__(self):
+        _renew(sorted(self.keys))
+
+
+def _change(keys: list[str]) -> None:
+    if not settings.FORUM_PAGE_CACHE:
+        return
+    _renew(keys)
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return
+    # The connection's list of after-commit callbacks is the one record that forgets what a
+    # rollback undid, so a pending renewal is looked up there rather than kept aside.
+    for _savepoints, callback, _robust in reversed(connection.run_on_commit):
+        if isinstance(callback, _RenewOnCommit):
+            callback.keys.update(keys)
+            return
+    renewal = _RenewOnCommit()
+    renewal.keys.update(keys)
+    transaction.on_commit(renewal)
+
+
+def topic_changed(*topic_ids: int | None) -> None:
+    """What visitors see of these topics has changed (or will, when this transaction commits)."""
+    keys = sorted({_topic_key(t) for t in topic_ids if t is not None})
+    if keys:
+        _change(keys)
+
+
+def site_changed() -> None:
+    """Something shown on many topic pages has changed: no stored page is current any more."""
+    _change([SITE_KEY])
+
+
+def _generations(topic_id: int, found: dict) -> tuple[str, str]:
+    """The current tokens, creating any the cache has lost (a new token matches no stored page)."""
+    keys = [SITE_KEY, _topic_key(topic_id)]
+    for key in keys:
+        if key not in found:
+            cache.add(key, secrets.token_hex(8), timeout=None)
+    current = cache.get_many(keys)
+    return current.get(keys[0], ""), current.get(keys[1], "")
+
+
+def _is_visitor(request) -> bool:
+    # A session cookie may mean a signed-in member; a messages cookie means a flash message to
+    # show. Either way the page is this reader's own.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and CookieStorage.cookie_name not in request.COOKIES
+
+
+class VisitorPageCacheMiddleware:
+    """Serves and stores topic pages for visitors. Sits before the session middleware so a hit
+    costs a cache look-up and nothing else; the security middlewares before it still add their
+    headers on the way out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        match = _TOPIC_PATH.match(request.path_info)
+        if not (settings.FORUM_PAGE_CACHE and match and request.method in ("GET", "HEAD") and _is_visitor(request)):
+            return self.get_response(request)
+
+        topic_id = int(match[1])
+        page_key = _page_key(request.path_info, request.META.get("QUERY_STRING", ""))
+        found = cache.get_many([page_key, SITE_KEY, _topic_key(topic_id)])
+        stored = found.get(page_key)
+        if stored is not None and stored[0] == (found.get(SITE_KEY), found.get(_topic_key(topic_id))):
+            return stored[1]
+
+        generations = _generations(topic_id, found)
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.cookies and not response.streaming:
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            response["X-Page-Cache"] = "stored"
+            cache.set(page_key, (generations, _copy_for_cache(response)), timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+        return response
+
+
+def _copy_for_cache(response):
+    from django.http import HttpResponse
+
+    copy = HttpResponse(response.content, status=response.status_code)
+    for header, value in response.items():
+        copy[header] = value
+    copy["X-Page-Cache"] = "hit"
+    return copy
+
+
+# --- What changes a page -------------------------------------------------------------------
+# Rows saved or deleted one by one announce themselves through signals. `update()` on posts,
+# topics and studies is covered by their querysets (forum.models), and quotes written in bulk by
+# forum.services.quoting.
+
+_USER_FIELDS_NOT_SHOWN = frozenset({"last_login", "password", "suspended_until", "suspension_reason"})
+
+
+def _post_saved(sender, instance, **kwargs):
+    topic_changed(instance.topic_id)
+
+
+def _topic_saved(sender, instance, **kwargs):
+    topic_changed(instance.pk)
+
+
+def _shown_everywhere_saved(sender, instance, **kwargs):
+    # Categories, tags, studies and members appear on many topics' pages.
+    update_fields = kwargs.get("update_fields")
+    if sender is get_user_model() and update_fields and set(update_fields) <= _USER_FIELDS_NOT_SHOWN:
+        return
+    site_changed()
+
+
+def _topic_tags_changed(sender, instance, action, **kwargs):
+    if action.startswith("post_"):
+        topic_changed(instance.pk) if hasattr(instance, "posts_count") else site_changed()
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from forum.models import Category, Post, Study, Tag, Topic
+
+    for signal in (post_save, post_delete):
+        signal.connect(_post_saved, sender=Post, dispatch_uid=f"page-cache-post-{signal}")
+        signal.connect(_topic_saved, sender=Topic, dispatch_uid=f"page-cache-topic-{signal}")
+        for model in (Category, Tag, Study, get_user_model()):
+            signal.connect(_shown_everywhere_saved, sender=model, dispatch_uid=f"page-cache-{model.__name__}-{signal}")
+    m2m_changed.connect(_topic_tags_changed, sender=Topic.tags.through, dispatch_uid="page-cache-topic-tags")

@@ -1,0 +1,98 @@
+"""Each post's HTML on a topic page, cached under a key made of everything that HTML shows.
+
+Rendering twenty posts through the template language is most of a topic page's cost, and most
+of it is the same for every reader. The key of a post's fragment is a digest of every value the
+template reads: the post (body, edits, hiding, deletion, votes), its author, the posts quoting it,
+the topic, what this reader may do with it (vote, accept, edit, moderate), its relative date and
+the template's own source. A change to any of them is a different key, so there is nothing to
+invalidate: an edit, a vote or a hide shows on the next request, and a fragment nobody asks for
+any more simply ages out of the cache.
+
+Fragments are shared between readers of the same kind, so they must hold nothing personal: the
+CSRF token in the vote and accept forms is rendered as a per-process placeholder and swapped for
+this reader's token on the way out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+
+from forum.reltime import relative_text
+
+TEMPLATE = "forum/_post.html"
+# Bump when code the template calls (model properties, template tags) changes what it shows.
+FRAGMENT_VERSION = 1
+# Only bounds memory: keys change when content does, so an entry is never stale.
+TIMEOUT = 24 * 60 * 60
+
+_CSRF_PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
+_template_digest: str | None = None
+
+
+def _template_fingerprint() -> str:
+    # After a deploy the same post renders differently: the template's source is part of the key.
+    global _template_digest
+    if _template_digest is None:
+        template = get_template(TEMPLATE)
+        source = Path(template.origin.name).read_bytes()
+        _template_digest = hashlib.blake2b(source, digest_size=8).hexdigest()
+    return _template_digest
+
+
+def _key(post, topic, user, voted: bool, now) -> str:
+    author = post.author
+    parts = (
+        FRAGMENT_VERSION, _template_fingerprint(), timezone.get_current_timezone_name(),
+        # The post.
+        post.pk, post.post_number, post.cooked, post.cooked_version, post.edited_at, post.deleted_at,
+        post.deleted_by_id, post.hidden_at, post.hidden_reason, post.needs_source_at, post.helpful_count,
+        post.reply_to_number, relative_text(post.created_at, now),
+        # Its author.
+        post.author_id, author.username, author.display_name, author.role, author.expert_credential,
+        # The posts quoting it.
+        tuple((q.pk, q.post_number, q.topic_id, q.topic.slug, q.topic.title) for q in post.quoting_posts),
+        # The topic.
+        topic.pk, topic.slug, topic.state, topic.deleted_at is not None, topic.accepted_answer_id,
+        topic.author_id,
+        # The reader: what they may do here.
+        user.is_authenticated, getattr(user, "is_moderator", False), user.pk == post.author_id,
+        user.pk == topic.author_id, voted,
+    )
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f"post-html:{digest}"
+
+
+def render_posts(request, *, topic, posts, voted_post_ids) -> list[SafeString]:
+    """The HTML of each post in `posts`, in order, for the reader of `request`."""
+    user = request.user
+    now = timezone.now()
+    keys = [_key(post, topic, user, post.pk in voted_post_ids, now) for post in posts]
+    found = cache.get_many(keys) if settings.FORUM_POST_FRAGMENT_CACHE else {}
+    template = None
+    rendered, fresh = [], {}
+    for post, key in zip(posts, keys):
+        html = found.get(key)
+        if html is None:
+            template = template or get_template(TEMPLATE)
+            html = template.render({
+                "post": post, "topic": topic, "user": user, "voted_post_ids": voted_post_ids,
+                "csrf_token": _CSRF_PLACEHOLDER,
+            })
+            fresh[key] = html
+        rendered.append(html)
+    if fresh and settings.FORUM_POST_FRAGMENT_CACHE:
+        cache.set_many(fresh, timeout=TIMEOUT)
+    if any(_CSRF_PLACEHOLDER in html for html in rendered):
+        token = get_token(request)
+        rendered = [html.replace(_CSRF_PLACEHOLDER, token) for html in rendered]
+    # Each fragment is the output of an autoescaping template.
+    return [mark_safe(html) for html in rendered]

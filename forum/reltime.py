@@ -1,0 +1,36 @@
+"""Relative dates ("3 hours ago") computed by plain arithmetic.
+
+Topic pages show one per post and fold the text into each post's cache key, so it is computed on
+every request: humanize's naturaltime goes through the translation machinery and costs about
+0.3 ms a call, this about a microsecond. After a month the text becomes the date itself, which
+no longer changes with time.
+"""
+
+from datetime import datetime
+
+from django.utils import timezone
+
+_MINUTE = 60
+_HOUR = 60 * _MINUTE
+_DAY = 24 * _HOUR
+
+
+def _ago(count: int, unit: str) -> str:
+    return f"{count} {unit}{'' if count == 1 else 's'} ago"
+
+
+def relative_text(value: datetime, now: datetime | None = None) -> str:
+    now = now or timezone.now()
+    seconds = int((now - value).total_seconds())
+    if seconds < 0:
+        # Clocks of two servers can disagree by a little; a post is never "in 3 seconds".
+        return "just now" if seconds > -_MINUTE else timezone.localtime(value).strftime("%-d %b %Y")
+    if seconds < _MINUTE:
+        return "just now"
+    if seconds < _HOUR:
+        return _ago(seconds // _MINUTE, "minute")
+    if seconds < _DAY:
+        return _ago(seconds // _HOUR, "hour")
+    if seconds < 30 * _DAY:
+        return _ago(seconds // _DAY, "day")
+    return timezone.localtime(value).strftime("%-d %b %Y")

@@ -1,0 +1,128 @@
+"""Each post's HTML is rendered once and reused, yet every reader sees their own actions, token
+and an up-to-date relative date."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from forum.models import Vote
+from forum.reltime import relative_text
+from tests.factories import UserFactory, make_reply, make_topic
+from tests.parsed_html import parse
+
+pytestmark = pytest.mark.django_db
+
+POST_TEMPLATE = "forum/_post.html"
+
+
+@pytest.fixture
+def topic(member, other_member):
+    topic = make_topic(author=member, title="Is magnesium worth taking for cramps?", raw="Night cramps, twice a week.")
+    make_reply(topic=topic, author=other_member, raw="A Cochrane review says probably not.")
+    return topic
+
+
+def signed_in(user, **kwargs) -> Client:
+    client = Client(**kwargs)
+    client.force_login(user)
+    return client
+
+
+def post_renders(response) -> int:
+    return sum(1 for t in response.templates if t.name == POST_TEMPLATE)
+
+
+def actions(response, number: int) -> list[str]:
+    article = next(a for a in parse(response.content).find_all("article") if a.get("id") == f"post-{number}")
+    return [e.text.split()[0] for e in article.descendants() if "action" in (e.get("class") or "").split()]
+
+
+def test_a_second_request_reuses_every_post(topic, member):
+    reader = signed_in(member)
+    assert post_renders(reader.get(topic.get_absolute_url())) == 2
+
+    assert post_renders(reader.get(topic.get_absolute_url())) == 0
+
+
+def test_a_change_to_one_post_renders_that_post_alone(topic, member, other_member):
+    reader = signed_in(UserFactory())
+    reader.get(topic.get_absolute_url())
+
+    make_reply(topic=topic, author=member, raw="Thanks, I will stop then.")
+    response = reader.get(topic.get_absolute_url())
+
+    # The new post, and the question whose "Reply"/"Quote" links are unchanged is not re-rendered.
+    assert post_renders(response) == 1
+    assert "Thanks, I will stop then." in parse(response.content).text
+
+
+def test_readers_of_different_kinds_get_their_own_actions(topic, member, other_member, moderator):
+    signed_in(other_member).get(topic.get_absolute_url())
+
+    as_author = signed_in(member).get(topic.get_absolute_url())
+    as_moderator = signed_in(moderator).get(topic.get_absolute_url())
+    as_visitor = Client().get(topic.get_absolute_url())
+
+    assert "Edit" in actions(as_author, 1) and "Flag" not in actions(as_author, 1)
+    assert "Accept" in actions(as_author, 2)
+    assert "Moderate" in actions(as_moderator, 2) and "Moderate" not in actions(as_author, 2)
+    assert "Helpful" not in actions(as_visitor, 2) and "Flag" not in actions(as_visitor, 2)
+
+
+def test_each_member_gets_a_working_csrf_token_of_their_own(topic, member):
+    voters = [UserFactory(), UserFactory()]
+    for voter in voters:
+        reader = signed_in(voter, enforce_csrf_checks=True)
+        page = reader.get(topic.get_absolute_url())
+        assert b"csrf-placeholder" not in page.content
+        form = next(f for f in parse(page.content).find_all("form") if "vote-form" in (f.get("class") or ""))
+        token = next(i.get("value") for i in form.descendants() if i.get("name") == "csrfmiddlewaretoken")
+
+        assert reader.post(form.get("action"), {"csrfmiddlewaretoken": token}).status_code in (200, 302)
+
+    assert Vote.objects.filter(post__topic=topic, post__post_number=1).count() == 2
+
+
+def test_a_vote_shows_as_pressed_for_the_voter_alone(topic, member):
+    voter, onlooker = signed_in(member), signed_in(UserFactory())
+    onlooker.get(topic.get_absolute_url())
+    voter.post(reverse("forum:post_vote", args=[topic.posts.get(post_number=2).pk]))
+
+    def pressed(response):
+        return [b.get("aria-pressed") for b in parse(response.content).find_all("button") if "vote-button" in (b.get("class") or "")]
+
+    assert pressed(voter.get(topic.get_absolute_url())) == ["true"]
+    assert pressed(onlooker.get(topic.get_absolute_url())) == ["false", "false"]
+
+
+def test_relative_dates_move_on_with_the_clock(topic, member, monkeypatch):
+    reader = signed_in(UserFactory())
+    assert "just now" in parse(reader.get(topic.get_absolute_url()).content).text
+
+    later = timezone.now() + timedelta(hours=3, minutes=5)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert "3 hours ago" in parse(reader.get(topic.get_absolute_url()).content).text
+
+
+@pytest.mark.parametrize(("age", "text"), [
+    (timedelta(seconds=5), "just now"),
+    (timedelta(seconds=-20), "just now"),
+    (timedelta(minutes=1), "1 minute ago"),
+    (timedelta(minutes=59, seconds=59), "59 minutes ago"),
+    (timedelta(hours=1), "1 hour ago"),
+    (timedelta(hours=23), "23 hours ago"),
+    (timedelta(days=1), "1 day ago"),
+    (timedelta(days=29), "29 days ago"),
+])
+def test_relative_text(age, text):
+    now = timezone.now()
+    assert relative_text(now - age, now) == text
+
+
+def test_after_a_month_the_date_itself_is_shown():
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+    assert relative_text(datetime(2026, 3, 2, 9, 30, tzinfo=UTC), now) == "2 Mar 2026"
