@@ -97,6 +97,23 @@ def _generations(topic_id: int, found: dict) -> tuple[str, str]:
     return current.get(keys[0], ""), current.get(keys[1], "")
 
 
+def cached_for_topic(name: str, topic_id: int, render):
+    """A part of a topic page that the same writes change as the page itself (the Evidence panel:
+    citations come and go with posts, studies change site-wide), cached under the same two
+    generations. `render()` makes it when the cache has no current copy."""
+    if not settings.FORUM_PAGE_CACHE:
+        return render()
+    key = f"part:{name}:{topic_id}"
+    found = cache.get_many([key, SITE_KEY, _topic_key(topic_id)])
+    stored = found.get(key)
+    if stored is not None and stored[0] == (found.get(SITE_KEY), found.get(_topic_key(topic_id))):
+        return stored[1]
+    generations = _generations(topic_id, found)
+    value = render()
+    cache.set(key, (generations, value), timeout=24 * 60 * 60)
+    return value
+
+
 def _is_visitor(request) -> bool:
     # A session cookie may mean a signed-in member; a messages cookie means a flash message to
     # show. Either way the page is this reader's own.

@@ -14,8 +14,8 @@ from django.utils.html import strip_tags
 
 from forum.markup import Cooked
 from forum.markup.quotes import QuoteRef, QuoteSource
-from forum.page_cache import topic_changed
 from forum.models import Notification, NotificationKind, Post, Quote, QuoteStatus, Topic
+from forum.page_cache import topic_changed
 
 _QUOTE_TAG = re.compile(r"\[/?quote(?:=[^\]\n]*)?\]", re.IGNORECASE)
 _plain_md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"])

@@ -5,11 +5,13 @@ import math
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from forum.forms import ReplyForm
-from forum.post_fragments import render_posts
 from forum.models import Category, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
+from forum.page_cache import cached_for_topic
+from forum.post_fragments import render_posts
 from forum.services.drafts import draft_for, draft_key
 from forum.services.following import topic_mark_read
 
@@ -67,12 +69,19 @@ def topic_detail(request, slug: str, topic_id: int):
         "draft": draft,
         "draft_url": reverse("forum:draft", args=[draft_key(topic)]) if request.user.is_authenticated else "",
         "tags": list(topic.tags.all()),
-        "evidence": Study.objects.cited_in_topic(topic),
+        "evidence_html": cached_for_topic("evidence", topic.pk, lambda: _evidence_panel(topic)),
         "categories": Category.objects.all() if getattr(request.user, "is_moderator", False) else (),
         "page": page,
         "last_page": last_page,
         "page_links": _page_links(topic_url, page, last_page),
     })
+
+
+def _evidence_panel(topic) -> str:
+    evidence = Study.objects.cited_in_topic(topic)
+    if not evidence:
+        return ""
+    return render_to_string("forum/_evidence_panel.html", {"evidence": evidence, "topic": topic})
 
 
 def _page_links(url: str, page: int, last_page: int) -> list[tuple[int | None, str]]:

@@ -263,7 +263,10 @@ class TestQueryCount:
 
     @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "member"])
     def test_topic_page_queries_do_not_grow_with_the_topic(self, client, member, writers, signed_in,
-                                                           record_property):
+                                                           record_property, settings):
+        # The worst case: nothing cached (a cached Evidence panel saves two, a visitor's cached
+        # page all of them; see tests/forum/test_page_cache.py).
+        settings.FORUM_PAGE_CACHE = settings.FORUM_POST_FRAGMENT_CACHE = False
         short = self.topic_with(20, writers)
         long = self.topic_with(1000, writers)
         assert Topic.objects.get(pk=long.pk).posts.count() == 1000
@@ -284,6 +287,17 @@ class TestQueryCount:
         # helpful, their subscription, their saved draft, and recording how far they have read).
         # Issue 7's targets are at most 10 and 14.
         assert short_count <= (13 if signed_in else 6)
+
+    def test_with_the_evidence_panel_cached_a_member_saves_two_queries(self, client, member, writers, settings):
+        topic = self.topic_with(20, writers)
+        client.force_login(member)
+        client.get(topic.get_absolute_url())  # the first visit also starts tracking the topic
+        settings.FORUM_PAGE_CACHE = False
+        uncached = self.queries_for(client, topic.get_absolute_url())
+        settings.FORUM_PAGE_CACHE = True
+        self.queries_for(client, topic.get_absolute_url())
+
+        assert self.queries_for(client, topic.get_absolute_url()) == uncached - 2
 
     def test_a_late_page_shows_the_right_posts(self, client, writers):
         long = self.topic_with(1000, writers)
