@@ -58,7 +58,7 @@ def _set_cache_mode(mode: str) -> None:
     from django.conf import settings
     from django.core.cache import cache
 
-    settings.FORUM_POST_FRAGMENT_CACHE = mode in ("fragments", "on")
+    settings.FORUM_FRAGMENT_CACHE = mode in ("fragments", "on")
     settings.FORUM_PAGE_CACHE = mode == "on"
     cache.clear()
 

@@ -246,8 +246,9 @@ USE_TZ = True
 
 # --- Forum ---------------------------------------------------------------------------------
 FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", "20"))
-# Each post's topic-page HTML is cached under a key made of what it shows (forum/post_fragments.py).
-FORUM_POST_FRAGMENT_CACHE = os.environ.get("FORUM_POST_FRAGMENT_CACHE", "true").lower() in {"1", "true", "yes"}
+# Parts of topic pages are cached: each post's HTML under a key made of what it shows
+# (forum/post_fragments.py), the Evidence panel under the topic's generations (forum/page_cache.py).
+FORUM_FRAGMENT_CACHE = os.environ.get("FORUM_FRAGMENT_CACHE", "true").lower() in {"1", "true", "yes"}
 # Visitors (not signed in) get whole topic pages from the cache, kept exact by generations
 # (forum/page_cache.py); the expiry only refreshes "3 minutes ago".
 FORUM_PAGE_CACHE = os.environ.get("FORUM_PAGE_CACHE", "true").lower() in {"1", "true", "yes"}

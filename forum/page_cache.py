@@ -58,7 +58,7 @@ class _RenewOnCommit:
 
 
 def _change(keys: list[str]) -> None:
-    if not settings.FORUM_PAGE_CACHE:
+    if not (settings.FORUM_PAGE_CACHE or settings.FORUM_FRAGMENT_CACHE):
         return
     _renew(keys)
     connection = transaction.get_connection()
@@ -101,7 +101,7 @@ def cached_for_topic(name: str, topic_id: int, render):
     """A part of a topic page that the same writes change as the page itself (the Evidence panel:
     citations come and go with posts, studies change site-wide), cached under the same two
     generations. `render()` makes it when the cache has no current copy."""
-    if not settings.FORUM_PAGE_CACHE:
+    if not settings.FORUM_FRAGMENT_CACHE:
         return render()
     key = f"part:{name}:{topic_id}"
     found = cache.get_many([key, SITE_KEY, _topic_key(topic_id)])

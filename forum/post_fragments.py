@@ -59,7 +59,7 @@ def _key(post, topic, user, voted: bool, now) -> str:
         # Its author.
         post.author_id, author.username, author.display_name, author.role, author.expert_credential,
         # The posts quoting it.
-        tuple((q.pk, q.post_number, q.topic_id, q.topic.slug, q.topic.title) for q in post.quoting_posts),
+        tuple(post.quoting_posts),
         # The topic.
         topic.pk, topic.slug, topic.state, topic.deleted_at is not None, topic.accepted_answer_id,
         topic.author_id,
@@ -76,7 +76,7 @@ def render_posts(request, *, topic, posts, voted_post_ids) -> list[SafeString]:
     user = request.user
     now = timezone.now()
     keys = [_key(post, topic, user, post.pk in voted_post_ids, now) for post in posts]
-    found = cache.get_many(keys) if settings.FORUM_POST_FRAGMENT_CACHE else {}
+    found = cache.get_many(keys) if settings.FORUM_FRAGMENT_CACHE else {}
     template = None
     rendered, fresh = [], {}
     for post, key in zip(posts, keys):
@@ -89,7 +89,7 @@ def render_posts(request, *, topic, posts, voted_post_ids) -> list[SafeString]:
             })
             fresh[key] = html
         rendered.append(html)
-    if fresh and settings.FORUM_POST_FRAGMENT_CACHE:
+    if fresh and settings.FORUM_FRAGMENT_CACHE:
         cache.set_many(fresh, timeout=TIMEOUT)
     if any(_CSRF_PLACEHOLDER in html for html in rendered):
         token = get_token(request)

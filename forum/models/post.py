@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -13,7 +15,8 @@ class PostQuerySet(models.QuerySet):
         topic_ids = set(self.values_list("topic_id", flat=True))
         if {"hidden_at", "deleted_at"} & kwargs.keys():
             # A hidden or deleted post leaves the "Quoted in" lines of the posts it quotes.
-            topic_ids |= set(Quote.objects.filter(quoting_post__in=self).values_list("quoted_topic_id", flat=True))
+            topic_ids |= set(Quote.objects.filter(quoting_post__in=self).exclude(quoted_post=None)
+                             .values_list("quoted_post__topic_id", flat=True))
         rows = super().update(**kwargs)
         topic_changed(*topic_ids)
         return rows
@@ -29,23 +32,6 @@ class PostQuerySet(models.QuerySet):
             .annotate(reply_to_number=models.F("reply_to__post_number"))
             .order_by("post_number")
         )
-
-    def with_quoted_in(self):
-        """Attach `quoted_in`: the visible posts quoting each post (one query for the page)."""
-        from .quote import Quote
-
-        return self.prefetch_related(models.Prefetch(
-            "quoted_by",
-            queryset=Quote.objects.filter(
-                quoting_post__deleted_at__isnull=True, quoting_post__hidden_at__isnull=True,
-                quoting_post__topic__deleted_at__isnull=True,
-            ).select_related("quoting_post__topic")
-            # A "Quoted in" link needs numbers and a title, not the quoting post's body.
-            .only("quoted_post_id", "quoting_post__post_number", "quoting_post__topic__slug",
-                  "quoting_post__topic__title")
-            .order_by("quoting_post__topic_id", "quoting_post__post_number"),
-            to_attr="quoted_in",
-        ))
 
     def by_author_visible(self, user):
         return self.filter(author=user, deleted_at__isnull=True, topic__deleted_at__isnull=True)
@@ -99,12 +85,9 @@ class Post(models.Model):
         return self.deleted_at is not None
 
     @property
-    def quoting_posts(self) -> list["Post"]:
-        """Distinct posts quoting this one, from `with_quoted_in()` (no query of its own)."""
-        posts = {}
-        for quote in getattr(self, "quoted_in", ()):
-            posts.setdefault(quote.quoting_post_id, quote.quoting_post)
-        return list(posts.values())
+    def quoting_posts(self) -> list["QuotingPost"]:
+        """The visible posts quoting this one, set by `attach_quoted_in` (no query of its own)."""
+        return getattr(self, "quoted_in", [])
 
     @property
     def is_hidden(self) -> bool:
@@ -117,3 +100,42 @@ class Post(models.Model):
     @property
     def is_first(self) -> bool:
         return self.post_number == 1
+
+
+@dataclass(frozen=True)
+class QuotingPost:
+    """Enough of a quoting post for a "Quoted in" link: numbers and a title, no body."""
+
+    pk: int
+    post_number: int
+    topic_id: int
+    topic_slug: str
+    topic_title: str
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:post_permalink", kwargs={
+            "slug": self.topic_slug, "topic_id": self.topic_id, "post_number": self.post_number,
+        })
+
+
+def attach_quoted_in(posts: list[Post]) -> list[Post]:
+    """Set each post's `quoted_in`: the distinct visible posts quoting it, in one query for the
+    page. Plain rows rather than model instances: a page of posts can be quoted dozens of times."""
+    from .quote import Quote
+
+    rows = (
+        Quote.objects.filter(
+            quoted_post__in=[p.pk for p in posts],
+            quoting_post__deleted_at__isnull=True, quoting_post__hidden_at__isnull=True,
+            quoting_post__topic__deleted_at__isnull=True,
+        )
+        .order_by("quoting_post__topic_id", "quoting_post__post_number")
+        .values_list("quoted_post_id", "quoting_post_id", "quoting_post__post_number", "quoting_post__topic_id",
+                     "quoting_post__topic__slug", "quoting_post__topic__title")
+    )
+    by_post: dict[int, dict[int, QuotingPost]] = {p.pk: {} for p in posts}
+    for quoted_id, *quoting in rows:
+        by_post[quoted_id].setdefault(quoting[0], QuotingPost(*quoting))
+    for post in posts:
+        post.quoted_in = list(by_post[post.pk].values())
+    return posts

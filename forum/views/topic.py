@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from forum.forms import ReplyForm
 from forum.models import Category, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
+from forum.models.post import attach_quoted_in
 from forum.page_cache import cached_for_topic
 from forum.post_fragments import render_posts
 from forum.services.drafts import draft_for, draft_key
@@ -17,9 +18,12 @@ from forum.services.following import topic_mark_read
 
 
 def get_visible_topic(user, topic_id: int) -> Topic:
-    return get_object_or_404(
+    topic = get_object_or_404(
         Topic.objects.visible_to(user).select_related("category", "author", "accepted_answer__author"), pk=topic_id
     )
+    if topic.accepted_answer is not None:
+        topic.accepted_answer.topic = topic  # its link needs the topic's slug: not another query
+    return topic
 
 
 def page_for(post_number: int) -> int:
@@ -49,7 +53,7 @@ def topic_detail(request, slug: str, topic_id: int):
             return redirect(topic.post_url(first_unread))
 
     first = (page - 1) * per_page + 1
-    posts = list(Post.objects.for_topic_page(topic, first, first + per_page - 1).with_quoted_in())
+    posts = attach_quoted_in(list(Post.objects.for_topic_page(topic, first, first + per_page - 1)))
     if request.user.is_authenticated and posts and (
         subscription is None or subscription.last_read_post_number < posts[-1].post_number
     ):

@@ -267,7 +267,7 @@ class TestTopicPageQueries:
     def test_first_and_later_visits_to_short_and_long_topics(self, member_client, member, other_member, category,
                                                              settings):
         settings.FORUM_POSTS_PER_PAGE = 20
-        settings.FORUM_PAGE_CACHE = False  # a cached Evidence panel would make repeat visits cheaper
+        settings.FORUM_FRAGMENT_CACHE = False  # a cached Evidence panel would make repeat visits cheaper
         short = self.build(other_member, category, 20)
         long = self.build(other_member, category, 1_000)
 

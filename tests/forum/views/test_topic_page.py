@@ -266,7 +266,7 @@ class TestQueryCount:
                                                            record_property, settings):
         # The worst case: nothing cached (a cached Evidence panel saves two, a visitor's cached
         # page all of them; see tests/forum/test_page_cache.py).
-        settings.FORUM_PAGE_CACHE = settings.FORUM_POST_FRAGMENT_CACHE = False
+        settings.FORUM_PAGE_CACHE = settings.FORUM_FRAGMENT_CACHE = False
         short = self.topic_with(20, writers)
         long = self.topic_with(1000, writers)
         assert Topic.objects.get(pk=long.pk).posts.count() == 1000
@@ -292,9 +292,9 @@ class TestQueryCount:
         topic = self.topic_with(20, writers)
         client.force_login(member)
         client.get(topic.get_absolute_url())  # the first visit also starts tracking the topic
-        settings.FORUM_PAGE_CACHE = False
+        settings.FORUM_FRAGMENT_CACHE = False
         uncached = self.queries_for(client, topic.get_absolute_url())
-        settings.FORUM_PAGE_CACHE = True
+        settings.FORUM_FRAGMENT_CACHE = True
         self.queries_for(client, topic.get_absolute_url())
 
         assert self.queries_for(client, topic.get_absolute_url()) == uncached - 2
