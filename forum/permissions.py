@@ -22,8 +22,16 @@ def ensure_can_act(user) -> None:
     if not user.is_active:
         raise PermissionDenied("This account is not active.")
     ensure_not_suspended(user)
-    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+    if not _has_verified_email(user):
         raise PermissionDenied("Confirm your email address before posting: check your inbox for the link.")
+
+
+def _has_verified_email(user) -> bool:
+    # Asked several times while handling one write; `user` lives for one request, so the answer
+    # is kept on it rather than asked of the database again.
+    if not hasattr(user, "_has_verified_email"):
+        user._has_verified_email = EmailAddress.objects.filter(user=user, verified=True).exists()
+    return user._has_verified_email
 
 
 def ensure_not_suspended(user) -> None:
@@ -50,7 +58,13 @@ def is_new_member(user) -> bool:
     young = user.date_joined > timezone.now() - timedelta(days=settings.FORUM_NEW_USER_DAYS)
     if young:
         return True
-    return Post.objects.filter(author=user, deleted_at__isnull=True).count() < settings.FORUM_NEW_USER_MIN_POSTS
+    # Counted once per request (see _has_verified_email); only "fewer than N" matters.
+    if not hasattr(user, "_visible_posts_at_least_min"):
+        needed = settings.FORUM_NEW_USER_MIN_POSTS
+        user._visible_posts_at_least_min = (
+            Post.objects.filter(author=user, deleted_at__isnull=True)[:needed].count() >= needed if needed else True
+        )
+    return not user._visible_posts_at_least_min
 
 
 def is_trusted(user) -> bool:

@@ -16,3 +16,10 @@ def look_up_study(*, study_id: int) -> None:
     from forum.services.referencing import study_look_up
 
     study_look_up(study_id=study_id)
+
+
+@task()
+def send_notification_email(*, notification_id: int | None, recipient_id: int, kind: str) -> None:
+    from forum.services.notifying import notification_email_send
+
+    notification_email_send(notification_id=notification_id, recipient_id=recipient_id, kind=kind)

@@ -191,4 +191,17 @@ def format_reference(
     """One formatted bibliography entry, e.g. AMA:
     `Bested K, Jensen LM, Andresen T, et al. Low-dose naltrexone … PAIN Rep. 2023;8(4):e1080.
     doi:10.1097/PR9.0000000000001080` (journal in <i> for HTML output)."""
-    return format_references([metadata], style, output=output)[0]
+    # Every post citing a study formats it again, at several milliseconds of citeproc a time.
+    # The key is the whole record, so a study whose metadata changed is formatted afresh.
+    key = (repr(metadata), style, output)
+    entry = _formatted.get(key)
+    if entry is None:
+        entry = format_references([metadata], style, output=output)[0]
+        if len(_formatted) >= _FORMATTED_MAX:
+            _formatted.clear()
+        _formatted[key] = entry
+    return entry
+
+
+_FORMATTED_MAX = 4096
+_formatted: dict[tuple[str, str, str], str] = {}

@@ -191,16 +191,21 @@ def unsubscribe(*, user_id: int, kind: str) -> None:
 def _email_after_commit(notification: Notification) -> None:
     def send():
         # The action this mail reports has already been saved: a problem preparing the mail is
-        # logged, never turned into an error page for the person who acted.
+        # logged, never turned into an error page for the person who acted. The mail is written
+        # by the worker, not in the request that caused it.
+        from forum.tasks import send_notification_email
+
         try:
-            _send_notification_email(notification.pk, notification.recipient_id, notification.kind)
+            send_notification_email.enqueue(notification_id=notification.pk, recipient_id=notification.recipient_id,
+                                            kind=notification.kind)
         except Exception:
             logger.exception("could not queue the notification email for %s", notification.recipient_id)
 
     transaction.on_commit(send)
 
 
-def _send_notification_email(notification_id: int | None, recipient_id: int, kind: str) -> None:
+def notification_email_send(*, notification_id: int | None, recipient_id: int, kind: str) -> None:
+    """Write the mail for a notification (or the latest of its kind) and queue its delivery."""
     from accounts.tasks import enqueue_email
 
     query = Notification.objects.select_related("recipient", "actor", "topic", "post")

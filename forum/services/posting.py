@@ -60,7 +60,7 @@ def topic_create(*, author, category: Category, title: str, raw: str, tag_names:
             cooked=rendered.cooked.html,
             cooked_version=rendered.cooked.version,
         )
-        post_references_record(post=post, rendered=rendered)
+        post_references_record(post=post, rendered=rendered, new=True)
         topic_watch_automatically(user=author, topic=topic)
         topic_mark_read(user=author, topic=topic, post_number=1)
         notify_post_written(post=post, rendered=rendered)
@@ -91,7 +91,7 @@ def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None
             last_poster=author,
             **answered_by_expert,
         )
-        post_references_record(post=post, rendered=rendered)
+        post_references_record(post=post, rendered=rendered, new=True)
         topic.posts_count = number  # for marking read: the author has seen what they wrote
         topic_watch_automatically(user=author, topic=topic)
         topic_mark_read(user=author, topic=topic, post_number=number)

@@ -110,14 +110,16 @@ class QuoteResolver:
         return result
 
 
-def quotes_record(*, post: Post, resolutions: list[Resolution]) -> None:
-    """Replace the post's Quote rows (telling quoted authors is notifying.notify_post_written's job)."""
-    previous = Quote.objects.filter(quoting_post=post)
+def quotes_record(*, post: Post, resolutions: list[Resolution], new: bool = False) -> None:
+    """Replace the post's Quote rows (telling quoted authors is notifying.notify_post_written's job).
+    A `new` post has none to replace."""
     # Quoted posts show "Quoted in" lines: their topics' cached pages change with these rows.
     quoted_topics = {r.post.topic_id for r in resolutions if r.post is not None}
-    quoted_topics |= set(previous.exclude(quoted_post=None).values_list("quoted_post__topic_id", flat=True))
+    if not new:
+        previous = Quote.objects.filter(quoting_post=post)
+        quoted_topics |= set(previous.exclude(quoted_post=None).values_list("quoted_post__topic_id", flat=True))
+        previous.delete()
     topic_changed(*quoted_topics)
-    previous.delete()
     Quote.objects.bulk_create([
         Quote(
             quoting_post=post,

@@ -112,8 +112,9 @@ class CitationResolver:
         return cited_study(study, number)
 
 
-def citations_record(*, post: Post, resolver: CitationResolver) -> None:
-    Citation.objects.filter(post=post).delete()
+def citations_record(*, post: Post, resolver: CitationResolver, new: bool = False) -> None:
+    if not new:
+        Citation.objects.filter(post=post).delete()
     Citation.objects.bulk_create(
         [Citation(post=post, study=study, number=number) for number, study in resolver.studies.items()],
         ignore_conflicts=True,

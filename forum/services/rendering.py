@@ -54,10 +54,11 @@ def post_render(*, raw: str, topic: Topic | None, preview: bool = False) -> Rend
                         mentioned_user_ids=mentioned)
 
 
-def post_references_record(*, post: Post, rendered: RenderedPost) -> None:
-    """Store what the post quotes and cites (call inside the write's transaction)."""
-    quotes_record(post=post, resolutions=rendered.quotes)
-    citations_record(post=post, resolver=rendered.citations)
+def post_references_record(*, post: Post, rendered: RenderedPost, new: bool = False) -> None:
+    """Store what the post quotes and cites (call inside the write's transaction). A `new` post
+    has no rows to replace."""
+    quotes_record(post=post, resolutions=rendered.quotes, new=new)
+    citations_record(post=post, resolver=rendered.citations, new=new)
 
 
 def post_recook(*, post: Post) -> Post:
