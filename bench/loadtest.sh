@@ -25,6 +25,10 @@ while [ $# -gt 0 ]; do
 done
 
 export DJANGO_SETTINGS_MODULE=bench.settings
+# Several gunicorn workers must share one cache, or a change made through one worker would not
+# show through the others (forum/page_cache.py). Database 1, emptied first, is the load test's.
+export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/1}
+redis-cli -u "$REDIS_URL" flushdb > /dev/null
 if [ "$database" = postgres ]; then
   export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/evident_bench_$size}
 else
@@ -42,7 +46,10 @@ export BENCH_TARGETS="$prefix-targets.json"
 .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$port" --workers "$workers" --threads "$threads" \
   --access-logfile /dev/null --error-logfile "$prefix-gunicorn.log" &
 gunicorn_pid=$!
-trap 'kill "$gunicorn_pid" 2>/dev/null; wait "$gunicorn_pid" 2>/dev/null || true' EXIT
+# The task worker sends the mail replies cause and re-checks quotes, as in production.
+.venv/bin/python manage.py db_worker > "$prefix-worker.log" 2>&1 &
+worker_pid=$!
+trap 'kill "$gunicorn_pid" "$worker_pid" 2>/dev/null; wait "$gunicorn_pid" "$worker_pid" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
   curl -fs -o /dev/null "http://127.0.0.1:$port/" && break
   sleep 0.2

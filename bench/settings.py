@@ -8,7 +8,9 @@ only what a benchmark on this machine needs:
   served by WhiteNoise and are not what these figures measure);
 * no HTTPS redirect or secure-only cookies, since the load test speaks plain HTTP on 127.0.0.1;
 * posting rate limits raised, because one benchmark member posts many replies a minute;
-* mail kept in memory (locmem), since there is no mail server.
+* mail kept in memory (locmem), since there is no mail server;
+* background tasks queued in the database as in production (a reply's figure includes queueing
+  its mail, not writing and sending it; the load test runs a worker).
 """
 
 import os
@@ -21,6 +23,7 @@ os.environ.setdefault("FORUM_POSTS_PER_MINUTE_PER_IP", "1000000")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 # Mail goes nowhere: notification emails are counted, not sent.
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
+os.environ.setdefault("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")
 
 from config.settings import *  # noqa: E402,F401,F403
 from config.settings import STORAGES  # noqa: E402

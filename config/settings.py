@@ -253,6 +253,9 @@ FORUM_FRAGMENT_CACHE = os.environ.get("FORUM_FRAGMENT_CACHE", "true").lower() in
 # (forum/page_cache.py); the expiry only refreshes "3 minutes ago".
 FORUM_PAGE_CACHE = os.environ.get("FORUM_PAGE_CACHE", "true").lower() in {"1", "true", "yes"}
 FORUM_PAGE_CACHE_SECONDS = int(os.environ.get("FORUM_PAGE_CACHE_SECONDS", "60"))
+# Search ranks the newest this many matches of a query; a common word on a big forum matches
+# hundreds of thousands of posts, and ranking them all takes seconds (forum/search/posts.py).
+FORUM_SEARCH_CANDIDATES = int(os.environ.get("FORUM_SEARCH_CANDIDATES", "1000"))
 FORUM_TOPICS_PER_PAGE = int(os.environ.get("FORUM_TOPICS_PER_PAGE", "30"))
 SITE_NAME = os.environ.get("SITE_NAME", "Evident")
 # Absolute links in emails and feeds.

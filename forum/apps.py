@@ -6,6 +6,7 @@ class ForumConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from forum import checks  # noqa: F401  (registers the deployment checks)
         from forum.page_cache import connect_signals
 
         connect_signals()

@@ -11,9 +11,13 @@ from .snippets import START, STOP
 CONFIG = "english"
 
 
-def matching(posts, expression: SearchExpression, *, titles_only: bool = False):
-    """`posts` narrowed to those matching, with `search_rank` and `search_snippet`, best first."""
-    query = SearchQuery(expression.to_websearch(), search_type="websearch", config=CONFIG)
+def _query(expression: SearchExpression) -> SearchQuery:
+    return SearchQuery(expression.to_websearch(), search_type="websearch", config=CONFIG)
+
+
+def candidates(posts, expression: SearchExpression, *, titles_only: bool = False, limit: int):
+    """(id, rank, created_at) of the newest `limit` of `posts` that match."""
+    query = _query(expression)
     # `search_vector` is a column the trigger keeps, not a model field (see schema.py). Titles
     # are the A-weighted lexemes of a first post's vector.
     vector_sql = "ts_filter(forum_post.search_vector, '{a}')" if titles_only else "forum_post.search_vector"
@@ -21,11 +25,18 @@ def matching(posts, expression: SearchExpression, *, titles_only: bool = False):
     posts = posts.alias(search_vector=vector).filter(search_vector=query)
     if titles_only:
         posts = posts.filter(post_number=1)
+    # Newest first and stop at the limit: a common word is found by walking the primary key
+    # backwards, a rare one through the GIN index; either way ts_rank runs on `limit` rows at most.
+    return list(posts.annotate(search_rank=SearchRank(vector, query)).order_by("-pk")
+                .values_list("pk", "search_rank", "created_at")[:limit])
+
+
+def with_snippets(posts, expression: SearchExpression):
+    """`posts` (a page of results) with `search_snippet`."""
     return posts.annotate(
-        search_rank=SearchRank(vector, query),
         search_snippet=SearchHeadline(
             Func(F("raw"), function="evident_search_text", output_field=TextField()),
-            query,
+            _query(expression),
             config=CONFIG,
             start_sel=START,
             stop_sel=STOP,
@@ -34,4 +45,4 @@ def matching(posts, expression: SearchExpression, *, titles_only: bool = False):
             max_fragments=2,
             fragment_delimiter=" … ",
         ),
-    ).order_by("-search_rank", "-created_at", "-pk")
+    )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import connections
 from django.db.models import Exists, OuterRef
 
@@ -38,15 +39,13 @@ def searchable_posts():
     )
 
 
-def search_posts(search: PostSearch):
+def search_posts(search: PostSearch) -> "RankedPosts":
     """Matching visible posts, best first, each with `search_rank` and `search_snippet`.
 
     An empty expression (blank, punctuation, only stop words or exclusions) matches nothing.
     """
     expression = search.expression
     posts = searchable_posts()
-    if expression.is_empty:
-        return posts.none()
     if search.category:
         posts = posts.filter(topic__category__slug=search.category)
     if search.author:
@@ -55,10 +54,72 @@ def search_posts(search: PostSearch):
         posts = posts.filter(author__role=Role.EXPERT)
     if search.doi:
         posts = posts.filter(Exists(Citation.objects.filter(post=OuterRef("pk"), study__doi=search.doi)))
-    backend = _BACKENDS[connections[posts.db].vendor]
-    return backend.matching(posts, expression, titles_only=search.titles_only).select_related(
-        "topic", "topic__category", "author"
-    )
+    return RankedPosts(posts, expression, titles_only=search.titles_only)
+
+
+class RankedPosts:
+    """Search results, best first, as a sequence that Paginator (or a slice) reads page by page.
+
+    Ranking every match is what makes a common word slow on a big forum: at a million posts,
+    "placebo trial" matches a fifth of them. So the newest FORUM_SEARCH_CANDIDATES matches are
+    ranked (an index walk that stops early) and the rest are not considered; `capped` says when
+    that happened, and the page asks for a narrower search. Rows, snippets included, are fetched
+    for the page being shown only.
+    """
+
+    def __init__(self, posts, expression: SearchExpression, *, titles_only: bool = False, prefetch=()):
+        self.posts, self.expression, self.titles_only, self.prefetch = posts, expression, titles_only, prefetch
+        self.limit = settings.FORUM_SEARCH_CANDIDATES
+        self._ranked: list[tuple[int, float]] | None = None
+
+    def _backend(self):
+        return _BACKENDS[connections[self.posts.db].vendor]
+
+    def ranked(self) -> list[tuple[int, float]]:
+        """(post id, rank), best first."""
+        if self._ranked is None:
+            if self.expression.is_empty:
+                self._ranked = []
+            else:
+                rows = self._backend().candidates(self.posts, self.expression, titles_only=self.titles_only,
+                                                  limit=self.limit)
+                # Best rank first; among equals the newer post, as both databases did before.
+                rows.sort(key=lambda row: (-row[1], -row[2].timestamp(), -row[0]))
+                self._ranked = [(pk, rank) for pk, rank, _created in rows]
+        return self._ranked
+
+    @property
+    def capped(self) -> bool:
+        return len(self.ranked()) >= self.limit
+
+    def count(self) -> int:
+        return len(self.ranked())
+
+    __len__ = count
+
+    def prefetch_related(self, *lookups) -> "RankedPosts":
+        return RankedPosts(self.posts, self.expression, titles_only=self.titles_only, prefetch=(*self.prefetch, *lookups))
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index:index + 1][0]
+        wanted = self.ranked()[index]
+        if not wanted:
+            return []
+        ranks = dict(wanted)
+        rows = Post.objects.filter(pk__in=list(ranks)).select_related("topic", "topic__category", "author")
+        if self.prefetch:
+            rows = rows.prefetch_related(*self.prefetch)
+        found = {post.pk: post for post in self._backend().with_snippets(rows, self.expression)}
+        page = []
+        for pk, rank in wanted:
+            if pk in found:  # deleted between the two queries: left out, not an error
+                found[pk].search_rank = rank
+                page.append(found[pk])
+        return page
+
+    def __iter__(self):
+        return iter(self[:])
 
 
 def with_snippets(posts):

@@ -17,10 +17,12 @@ def search(request):
     context = {"form": form, "searched": False}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
         query = form.to_search()
-        page_obj = Paginator(search_posts(query), RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        results = search_posts(query)
+        page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
         page_obj.object_list = with_snippets(list(page_obj.object_list))
         context.update(
             searched=True,
+            capped=results.capped,
             page_obj=page_obj,
             # Studies lead the first page only; later pages are for going further down the posts.
             studies=search_studies(query.expression, limit=STUDIES_SHOWN) if page_obj.number == 1 else [],

@@ -21,6 +21,7 @@ PRODUCTION = {
     "SECRET_KEY": "a-long-random-production-secret-" + "x7Q2p9Lm4Rt8Vw1Zs6Yk3Nb5Hc0Jd" * 2,
     "ALLOWED_HOSTS": "forum.example.org",
     "DATABASE_URL": "sqlite:////tmp/evident-deploy-check.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 
@@ -29,6 +30,15 @@ def test_production_settings_pass_check_deploy():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_that_a_per_process_cache_cannot_keep_cached_pages_exact():
+    env = {k: v for k, v in PRODUCTION.items() if k != "REDIS_URL"}
+
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+
+    assert result.returncode != 0
+    assert "evident.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -126,3 +126,28 @@ def test_postgres_uses_the_gin_index(forum):
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'forum_post_search_vector_gin'")
         assert "gin" in cursor.fetchone()[0].lower()
+
+
+def test_a_very_common_query_ranks_only_the_newest_matches_and_says_so(client, forum, settings):
+    settings.FORUM_SEARCH_CANDIDATES = 5
+    topic = make_topic(title="Sleep diary", raw="Opening post.")
+    posts = add_posts_fast(topic=topic, count=8)
+
+    results = search_posts(PostSearch(text="reply number"))
+
+    assert results.capped and results.count() == 5
+    assert {post.pk for post in results} == {post.pk for post in posts[-5:]}
+    page = client.get("/search/", {"q": "reply number"})
+    assert "5+ posts" in page.content.decode()
+    assert "only the 5 newest are ranked" in page.content.decode()
+
+
+def test_an_ordinary_query_is_not_capped(client, forum, settings):
+    settings.FORUM_SEARCH_CANDIDATES = 5
+    topic = make_topic(title="Sleep diary", raw="Opening post.")
+    add_posts_fast(topic=topic, count=4)
+
+    results = search_posts(PostSearch(text="reply number"))
+
+    assert not results.capped and results.count() == 4
+    assert "newest are ranked" not in client.get("/search/", {"q": "reply number"}).content.decode()
