@@ -6,7 +6,11 @@ class ForumConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from forum import checks  # noqa: F401  (registers the deployment checks)
         from forum.page_cache import connect_signals
+        from forum.sqlite_stats import analyze_after_migrate
 
         connect_signals()
+        post_migrate.connect(analyze_after_migrate, sender=self, dispatch_uid="forum-sqlite-analyze")

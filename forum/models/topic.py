@@ -92,7 +92,9 @@ class Topic(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["-pinned_globally", "-last_posted_at"], name="topic_latest_idx"),
-            models.Index(fields=["category", "-pinned", "-last_posted_at"], name="topic_category_latest_idx"),
+            # The category page's order: site-wide pins, then the category's, then activity.
+            models.Index(fields=["category", "-pinned_globally", "-pinned", "-last_posted_at"],
+                         name="topic_category_list_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,10 +1,10 @@
 """Topic lists: latest, per category, per tag; optionally only topics no expert has answered."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from forum.models import Category, CategorySubscription, Tag, Topic, WatchLevel
+from forum.paging import page_of
 
 
 def _render_list(request, topics, *, heading: str, in_category: bool = False, **context):
@@ -16,9 +16,9 @@ def _render_list(request, topics, *, heading: str, in_category: bool = False, **
         topics = topics.with_reading_state(request.user)
         if request.GET.get("filter") == "unread":
             topics = topics.unread_for_member()
-    paginator = Paginator(topics.for_list(in_category=in_category), settings.FORUM_TOPICS_PER_PAGE)
     return render(request, "forum/topic_list.html", {
-        "page_obj": paginator.get_page(request.GET.get("page")),
+        "page_obj": page_of(topics.for_list(in_category=in_category), request.GET.get("page"),
+                            settings.FORUM_TOPICS_PER_PAGE),
         "heading": heading,
         "categories": Category.objects.all(),
         "awaiting_expert": awaiting_expert,

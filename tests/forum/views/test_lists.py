@@ -124,7 +124,8 @@ def test_topic_lists_are_paginated(client, member, settings):
     assert listed_titles(client.get(url, {"page": 2})) == ["Topic aged 2 days", "Topic aged 3 days"]
     last = client.get(url, {"page": 3})
     assert listed_titles(last) == ["Topic aged 4 days"]
-    assert "Page 3 of 3" in parse(last.content).find("nav", class_="pagination").text
+    nav = parse(last.content).find("nav", class_="pagination")
+    assert "Page 3" in nav.text and "Older" not in nav.text
     # a stale or mangled page number shows a real page rather than an error
     assert listed_titles(client.get(url, {"page": "99"})) == ["Topic aged 4 days"]
     assert listed_titles(client.get(url, {"page": "abc"})) == ["Topic aged 0 days", "Topic aged 1 days"]

@@ -102,6 +102,19 @@ def test_study_page_lists_every_topic_citing_it_but_not_deleted_ones(client, mem
     assert sorted(titles) == ["LDN for fibromyalgia?", "Naltrexone and sleep"]
 
 
+def test_a_much_cited_study_lists_the_topics_of_its_latest_citations(client, verified, monkeypatch):
+    monkeypatch.setattr("forum.views.studies.TOPICS_SHOWN", 2)
+    oldest = make_topic(title="First to cite it", raw="[@doi:10.1002/art.37734]")
+    make_topic(title="Second to cite it", raw="[@doi:10.1002/art.37734]")
+    make_topic(title="Third to cite it", raw="[@doi:10.1002/art.37734]")
+    make_reply(topic=oldest, raw="Cited again, today: [@doi:10.1002/art.37734]")
+
+    html = page(client.get(verified["younger2013"].get_absolute_url()))
+
+    titles = [li.children[0].text for li in html.find("ul", class_="study__topics").children]
+    assert sorted(titles) == ["First to cite it", "Third to cite it"]
+
+
 def test_a_study_nobody_cites_says_so(client, verified):
     html = page(client.get(verified["younger2009"].get_absolute_url()))
     assert html.find("p", class_="empty").text == "No topic cites this study yet."
