@@ -114,7 +114,6 @@ def client_loop(*, base: str, session: str | None, targets: dict, log: Log, stop
 
 
 def acknowledged_missing(acknowledged: list[dict]) -> list[dict]:
-    markers = [entry["marker"] for entry in acknowledged]
     found = set()
     import psycopg
 

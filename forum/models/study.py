@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 
 from forum.references.classification import DESIGN_LABELS, DESIGN_RANK, STATUS_LABELS, Design, Status, design_rank

@@ -14,7 +14,7 @@ from django.utils.html import strip_tags
 
 from forum.markup import Cooked
 from forum.markup.quotes import QuoteRef, QuoteSource
-from forum.models import Notification, NotificationKind, Post, Quote, QuoteStatus, Topic
+from forum.models import Post, Quote, QuoteStatus, Topic
 from forum.page_cache import topic_changed
 
 _QUOTE_TAG = re.compile(r"\[/?quote(?:=[^\]\n]*)?\]", re.IGNORECASE)

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from forum.models import FlagReason, Post, Topic
+from forum.models import FlagReason, Post
 from forum.permissions import ensure_can_act
 from forum.services.answers import answer_accept, answer_unaccept, vote_toggle
 from forum.services.flagging import flag_create
@@ -16,7 +16,7 @@ from forum.services.flagging import flag_create
 
 def _visible_post(user, post_id: int) -> Post:
     return get_object_or_404(
-        Post.objects.select_related("topic", "author").filter(topic__in=Topic.objects.visible_to(user)), pk=post_id
+        Post.objects.select_related("topic", "author").in_visible_topics(user), pk=post_id
     )
 
 

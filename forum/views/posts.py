@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 
 from forum.forms import EditPostForm
 from forum.limits import LimitExceeded, ensure_content_within_new_member_limits
-from forum.models import Post, Topic
+from forum.models import Post
 from forum.permissions import ensure_can_delete_post, ensure_can_edit_post
 from forum.services.deleting import post_delete
 from forum.services.editing import post_edit
@@ -20,7 +20,7 @@ from .errors import composer_login_required
 
 def _get_post(user, post_id: int) -> Post:
     return get_object_or_404(
-        Post.objects.select_related("topic", "author").filter(topic__in=Topic.objects.visible_to(user)),
+        Post.objects.select_related("topic", "author").in_visible_topics(user),
         pk=post_id,
     )
 

@@ -119,7 +119,7 @@ def post_permalink(request, slug: str, topic_id: int, post_number: int):
 def post_cooked(request, topic_id: int, post_number: int):
     """A post's stored HTML, for expanding a quote in place; only what this reader may see."""
     post = get_object_or_404(
-        Post.objects.filter(topic__in=Topic.objects.visible_to(request.user)),
+        Post.objects.in_visible_topics(request.user),
         topic_id=topic_id, post_number=post_number,
     )
     is_moderator = getattr(request.user, "is_moderator", False)
