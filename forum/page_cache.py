@@ -32,6 +32,9 @@ from django.db import transaction
 
 SITE_KEY = "page-gen:site"
 _TOPIC_PATH = re.compile(r"^/t/[^/]+/(\d+)/$")
+# Only the addresses the site links to are stored: `?utm_source=...` and the like would let
+# anyone fill the cache with copies of one page.
+_CACHEABLE_QUERY = re.compile(r"^(page=[1-9]\d{0,5})?$")
 
 
 def _topic_key(topic_id: int) -> str:
@@ -130,11 +133,13 @@ class VisitorPageCacheMiddleware:
 
     def __call__(self, request):
         match = _TOPIC_PATH.match(request.path_info)
-        if not (settings.FORUM_PAGE_CACHE and match and request.method in ("GET", "HEAD") and _is_visitor(request)):
+        query = request.META.get("QUERY_STRING", "")
+        if not (settings.FORUM_PAGE_CACHE and match and request.method == "GET" and _CACHEABLE_QUERY.match(query)
+                and _is_visitor(request)):
             return self.get_response(request)
 
         topic_id = int(match[1])
-        page_key = _page_key(request.path_info, request.META.get("QUERY_STRING", ""))
+        page_key = _page_key(request.path_info, query)
         found = cache.get_many([page_key, SITE_KEY, _topic_key(topic_id)])
         stored = found.get(page_key)
         if stored is not None and stored[0] == (found.get(SITE_KEY), found.get(_topic_key(topic_id))):

@@ -76,6 +76,15 @@ def test_a_visitor_with_a_message_to_show_gets_a_fresh_page(topic):
     assert "X-Page-Cache" not in reader.get(topic.get_absolute_url())
 
 
+def test_only_addresses_the_site_links_to_are_stored(topic):
+    url = topic.get_absolute_url()
+    visit(f"{url}?utm_source=newsletter")
+
+    assert "X-Page-Cache" not in visit(f"{url}?utm_source=newsletter")
+    assert visit(f"{url}?page=1")["X-Page-Cache"] == "stored"
+    assert "X-Page-Cache" not in Client().head(url)
+
+
 def test_missing_pages_are_not_stored(topic):
     assert visit(f"{topic.get_absolute_url()}?page=9").status_code == 404
     assert "X-Page-Cache" not in visit(f"{topic.get_absolute_url()}?page=9")
