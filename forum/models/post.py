@@ -93,7 +93,7 @@ class Post(models.Model):
 
     @property
     def quoting_posts(self) -> list["QuotingPost"]:
-        """The visible posts quoting this one, set by `attach_quoted_in` (no query of its own)."""
+        """The visible posts quoting this one, as set in `quoted_in` from `quoting_posts_by_post`."""
         return getattr(self, "quoted_in", [])
 
     @property
@@ -125,14 +125,14 @@ class QuotingPost:
         })
 
 
-def attach_quoted_in(posts: list[Post]) -> list[Post]:
-    """Set each post's `quoted_in`: the distinct visible posts quoting it, in one query for the
-    page. Plain rows rather than model instances: a page of posts can be quoted dozens of times."""
+def quoting_posts_by_post(post_ids: list[int]) -> dict[int, list[QuotingPost]]:
+    """The distinct visible posts quoting each of `post_ids`, in one query for a page. Plain rows
+    rather than model instances: a page of posts can be quoted dozens of times."""
     from .quote import Quote
 
     rows = (
         Quote.objects.filter(
-            quoted_post__in=[p.pk for p in posts],
+            quoted_post__in=post_ids,
             quoting_post__deleted_at__isnull=True, quoting_post__hidden_at__isnull=True,
             quoting_post__topic__deleted_at__isnull=True,
         )
@@ -140,9 +140,7 @@ def attach_quoted_in(posts: list[Post]) -> list[Post]:
         .values_list("quoted_post_id", "quoting_post_id", "quoting_post__post_number", "quoting_post__topic_id",
                      "quoting_post__topic__slug", "quoting_post__topic__title")
     )
-    by_post: dict[int, dict[int, QuotingPost]] = {p.pk: {} for p in posts}
+    by_post: dict[int, dict[int, QuotingPost]] = {pk: {} for pk in post_ids}
     for quoted_id, *quoting in rows:
         by_post[quoted_id].setdefault(quoting[0], QuotingPost(*quoting))
-    for post in posts:
-        post.quoted_in = list(by_post[post.pk].values())
-    return posts
+    return {pk: list(quoting.values()) for pk, quoting in by_post.items()}

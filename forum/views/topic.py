@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from forum.forms import ReplyForm
 from forum.models import Category, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
-from forum.models.post import attach_quoted_in
+from forum.models.post import quoting_posts_by_post
 from forum.page_cache import cached_for_topic
 from forum.post_fragments import render_posts
 from forum.services.drafts import draft_for, draft_key
@@ -53,7 +53,15 @@ def topic_detail(request, slug: str, topic_id: int):
             return redirect(topic.post_url(first_unread))
 
     first = (page - 1) * per_page + 1
-    posts = attach_quoted_in(list(Post.objects.for_topic_page(topic, first, first + per_page - 1)))
+    last = first + per_page - 1
+    posts = list(Post.objects.for_topic_page(topic, first, last))
+    # Tags and "Quoted in" lines change only through writes that renew the topic's generation.
+    extras = cached_for_topic(f"page-extras:{first}-{last}", topic.pk, lambda: {
+        "tags": list(topic.tags.all()),
+        "quoted_in": quoting_posts_by_post([post.pk for post in posts]),
+    })
+    for post in posts:
+        post.quoted_in = extras["quoted_in"].get(post.pk, [])
     if request.user.is_authenticated and posts and (
         subscription is None or subscription.last_read_post_number < posts[-1].post_number
     ):
@@ -72,7 +80,7 @@ def topic_detail(request, slug: str, topic_id: int):
         "reply_form": ReplyForm(initial={"raw": draft.raw, "reply_to": draft.reply_to} if draft else None),
         "draft": draft,
         "draft_url": reverse("forum:draft", args=[draft_key(topic)]) if request.user.is_authenticated else "",
-        "tags": list(topic.tags.all()),
+        "tags": extras["tags"],
         "evidence_html": cached_for_topic("evidence", topic.pk, lambda: _evidence_panel(topic)),
         "categories": Category.objects.all() if getattr(request.user, "is_moderator", False) else (),
         "page": page,
