@@ -54,7 +54,6 @@ def topic_detail(request, topic_id: int):
     first = (page - 1) * per_page + 1
     posts = (
         Post.objects.for_topic_page(topic, first, first + per_page - 1)
-        .select_related("author")
         .prefetch_related(
             Prefetch("quotes", queryset=Quote.objects.order_by("pk")),
             Prefetch("citations", queryset=Citation.objects.order_by("number")),

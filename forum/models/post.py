@@ -32,10 +32,13 @@ class PostQuerySet(models.QuerySet):
         # Post numbers are contiguous (deleted posts keep their number as a placeholder), so a
         # page is a number range on the (topic, post_number) index, never an OFFSET scan.
         # The replied-to post is wanted for its number alone: joining for one column beats
-        # loading its whole row, body and HTML included.
+        # loading its whole row, body and HTML included. Authors come in a second query: on
+        # PostgreSQL, posts 1-20 of a topic look common across the table (most topics are that
+        # short), and joined to the users the planner then sorted and merged 30,000 user rows
+        # for a 20-post page (26 ms instead of 0.2).
         return (
             self.filter(topic=topic, post_number__range=(first, last))
-            .select_related("author")
+            .prefetch_related("author")
             .annotate(reply_to_number=models.F("reply_to__post_number"))
             .order_by("post_number")
         )
