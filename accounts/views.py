@@ -12,7 +12,7 @@ from .models import User
 
 
 def profile(request, username: str):
-    member = get_object_or_404(User, username__iexact=username, is_active=True)
+    member = get_object_or_404(User.objects.by_username(username), is_active=True)
     posts = Post.objects.by_author_visible(member)
     return render(request, "accounts/profile.html", {
         "member": member,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connections
 from django.db.models import Exists, OuterRef
 
@@ -49,7 +50,7 @@ def search_posts(search: PostSearch) -> "RankedPosts":
     if search.category:
         posts = posts.filter(topic__category__slug=search.category)
     if search.author:
-        posts = posts.filter(author__username__iexact=search.author)
+        posts = posts.filter(author__in=get_user_model().objects.by_username(search.author))
     if search.experts_only:
         posts = posts.filter(author__role=Role.EXPERT)
     if search.doi:

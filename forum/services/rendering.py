@@ -37,7 +37,7 @@ class MentionResolver:
     def __call__(self, name: str):
         key = name.lower()
         if key not in self.users:
-            self.users[key] = get_user_model().objects.filter(username__iexact=name, is_active=True).first()
+            self.users[key] = get_user_model().objects.by_username(name).filter(is_active=True).first()
         user = self.users[key]
         return (user.username, user.get_absolute_url()) if user else None
 

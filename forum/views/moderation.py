@@ -143,10 +143,10 @@ def audit_log(request):
         entries = entries.filter(action=action)
     actor = request.GET.get("actor", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL
     if actor:
-        entries = entries.filter(actor__username__iexact=actor)
+        entries = entries.filter(actor__in=User.objects.by_username(actor))
     target = request.GET.get("member", "").replace("\x00", "").strip()
     if target:
-        entries = entries.filter(target_user__username__iexact=target)
+        entries = entries.filter(target_user__in=User.objects.by_username(target))
     since = request.GET.get("since", "")
     try:
         if since:
@@ -181,7 +181,7 @@ def credential_decide(request, request_id: int):
 @login_required
 def suspend(request, username: str):
     ensure_can_moderate(request.user)
-    member = get_object_or_404(User, username__iexact=username)
+    member = get_object_or_404(User.objects.by_username(username))
     error, status = None, 200
     if request.method == "POST":
         reason = _reason(request)
@@ -204,7 +204,7 @@ def suspend(request, username: str):
 @login_required
 @require_POST
 def unsuspend(request, username: str):
-    member = get_object_or_404(User, username__iexact=username)
+    member = get_object_or_404(User.objects.by_username(username))
     moderation.user_unsuspend(moderator=request.user, user=member, reason=_reason(request))
     messages.success(request, f"{member.name} can post again.")
     return redirect(member)

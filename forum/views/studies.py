@@ -51,7 +51,7 @@ def index(request):
 
 # A study page lists the topics of its latest citations.
 TOPICS_SHOWN = 50
-RECENT_CITATIONS_READ = 500
+RECENT_CITATIONS_READ = 200
 
 
 def detail(request, study_id: int):
