@@ -31,7 +31,7 @@ def candidates(posts, expression: SearchExpression, *, titles_only: bool = False
                 .values_list("pk", "search_rank", "created_at")[:limit])
 
 
-def with_snippets(posts, expression: SearchExpression):
+def with_snippets(posts, expression: SearchExpression, ids: list[int]):
     """`posts` (a page of results) with `search_snippet`."""
     return posts.annotate(
         search_snippet=SearchHeadline(

@@ -111,7 +111,7 @@ class RankedPosts:
         rows = Post.objects.filter(pk__in=list(ranks)).select_related("topic", "topic__category", "author")
         if self.prefetch:
             rows = rows.prefetch_related(*self.prefetch)
-        found = {post.pk: post for post in self._backend().with_snippets(rows, self.expression)}
+        found = {post.pk: post for post in self._backend().with_snippets(rows, self.expression, list(ranks))}
         page = []
         for pk, rank in wanted:
             if pk in found:  # deleted between the two queries: left out, not an error
