@@ -39,6 +39,18 @@ class TestBell:
 
         assert bell(member_client.get(reverse("forum:latest"))).get("aria-label") == "Notifications, 2 unread"
 
+    def test_more_than_99_unread_reads_99_plus(self, member_client, member):
+        from forum.models import Notification
+
+        Notification.objects.bulk_create(
+            [Notification(recipient=member, kind="mentioned", message=f"note {n}") for n in range(120)]
+        )
+
+        response = member_client.get(reverse("forum:latest"))
+
+        assert bell(response).get("aria-label") == "Notifications, more than 99 unread"
+        assert parse(response.content).find("span", class_="bell-count").text == "99+"
+
     def test_nothing_unread_is_just_notifications(self, member_client, member):
         assert bell(member_client.get(reverse("forum:latest"))).get("aria-label") == "Notifications"
 
