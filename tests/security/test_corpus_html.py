@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ElementTree
 
 import httpx
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Role
@@ -26,7 +27,22 @@ from tests.security.corpus import VECTORS, batches, short
 pytestmark = pytest.mark.django_db
 
 BATCH = 40
-BATCHES = batches(VECTORS, BATCH)
+
+
+def _for_this_database(vectors):
+    """All vectors on SQLite; on PostgreSQL every third, plus every one holding a control
+    character. What the corpus tests is rendering and sanitising, which no database takes part
+    in; where the two differ is storing odd characters (PostgreSQL refuses NUL), and those
+    vectors all run on both. The full set on both would take CI past its time."""
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        return vectors
+    return tuple(
+        vector for index, vector in enumerate(vectors)
+        if index % 3 == 0 or any(ord(char) < 32 and char not in "\n\r\t" for char in vector.text)
+    )
+
+
+BATCHES = batches(_for_this_database(VECTORS), BATCH)
 BATCH_IDS = [f"batch{i:02d}" for i in range(len(BATCHES))]
 by_batch = pytest.mark.parametrize("vectors", BATCHES, ids=BATCH_IDS)
 
