@@ -134,8 +134,9 @@ class VisitorPageCacheMiddleware:
     def __call__(self, request):
         match = _TOPIC_PATH.match(request.path_info)
         query = request.META.get("QUERY_STRING", "")
-        if not (settings.FORUM_PAGE_CACHE and match and request.method == "GET" and _CACHEABLE_QUERY.match(query)
-                and _is_visitor(request)):
+        # Not with DEBUG on: a developer changing a template would be shown the old page.
+        if not (settings.FORUM_PAGE_CACHE and not settings.DEBUG and match and request.method == "GET"
+                and _CACHEABLE_QUERY.match(query) and _is_visitor(request)):
             return self.get_response(request)
 
         topic_id = int(match[1])

@@ -40,8 +40,9 @@ _template_digest: str | None = None
 
 def _template_fingerprint() -> str:
     # After a deploy the same post renders differently: the template's source is part of the key.
+    # With DEBUG on (a developer editing the template under runserver) it is read every time.
     global _template_digest
-    if _template_digest is None:
+    if _template_digest is None or settings.DEBUG:
         template = get_template(TEMPLATE)
         source = Path(template.origin.name).read_bytes()
         _template_digest = hashlib.blake2b(source, digest_size=8).hexdigest()

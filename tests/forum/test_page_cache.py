@@ -85,6 +85,13 @@ def test_only_addresses_the_site_links_to_are_stored(topic):
     assert "X-Page-Cache" not in Client().head(url)
 
 
+def test_no_page_cache_while_developing_with_debug_on(topic, settings):
+    settings.DEBUG = True
+    visit(topic.get_absolute_url())
+
+    assert "X-Page-Cache" not in visit(topic.get_absolute_url())
+
+
 def test_missing_pages_are_not_stored(topic):
     assert visit(f"{topic.get_absolute_url()}?page=9").status_code == 404
     assert "X-Page-Cache" not in visit(f"{topic.get_absolute_url()}?page=9")

@@ -47,6 +47,15 @@ def test_a_second_request_reuses_every_post(topic, member):
     assert post_renders(reader.get(topic.get_absolute_url())) == 0
 
 
+def test_with_debug_on_an_edited_template_shows_at_once(topic, member, settings, monkeypatch):
+    settings.DEBUG = True
+    reader = signed_in(member)
+    reader.get(topic.get_absolute_url())
+    monkeypatch.setattr("forum.post_fragments.Path.read_bytes", lambda self: b"an edited template")
+
+    assert post_renders(reader.get(topic.get_absolute_url())) == 2
+
+
 def test_a_change_to_one_post_renders_that_post_alone(topic, member, other_member):
     reader = signed_in(UserFactory())
     reader.get(topic.get_absolute_url())
