@@ -29,6 +29,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 
 SITE_KEY = "page-gen:site"
 _TOPIC_PATH = re.compile(r"^/t/[^/]+/(\d+)/$")
@@ -90,31 +91,42 @@ def site_changed() -> None:
     _change([SITE_KEY])
 
 
-def _generations(topic_id: int, found: dict) -> tuple[str, str]:
-    """The current tokens, creating any the cache has lost (a new token matches no stored page)."""
-    keys = [SITE_KEY, _topic_key(topic_id)]
-    for key in keys:
-        if key not in found:
-            cache.add(key, secrets.token_hex(8), timeout=None)
-    current = cache.get_many(keys)
-    return current.get(keys[0], ""), current.get(keys[1], "")
+def _lookup(keys: list[str], topic_id: int) -> tuple[dict, tuple[str, str]]:
+    """In one round trip: the entries under `keys` still current for this topic, and the
+    generations a new entry is to be stored under. A token the cache has lost is created afresh,
+    and so matches no stored entry."""
+    generation_keys = [SITE_KEY, _topic_key(topic_id)]
+    found = cache.get_many([*keys, *generation_keys])
+    if all(key in found for key in generation_keys):
+        generations = (found[SITE_KEY], found[generation_keys[1]])
+    else:
+        for key in generation_keys:
+            if key not in found:
+                cache.add(key, secrets.token_hex(8), timeout=None)
+        current = cache.get_many(generation_keys)
+        generations = (current.get(SITE_KEY, ""), current.get(generation_keys[1], ""))
+    hits = {key: found[key][1] for key in keys if key in found and found[key][0] == generations}
+    return hits, generations
 
 
-def cached_for_topic(name: str, topic_id: int, render):
-    """A part of a topic page that the same writes change as the page itself (the Evidence panel:
+def cached_for_topic(topic_id: int, renders: dict) -> dict:
+    """Parts of a topic page that the same writes change as the page itself (the Evidence panel:
     citations come and go with posts, studies change site-wide), cached under the same two
-    generations. `render()` makes it when the cache has no current copy."""
+    generations: {name: value}, calling `renders[name]()` for each part without a current copy."""
     if not settings.FORUM_FRAGMENT_CACHE:
-        return render()
-    key = f"part:{name}:{topic_id}"
-    found = cache.get_many([key, SITE_KEY, _topic_key(topic_id)])
-    stored = found.get(key)
-    if stored is not None and stored[0] == (found.get(SITE_KEY), found.get(_topic_key(topic_id))):
-        return stored[1]
-    generations = _generations(topic_id, found)
-    value = render()
-    cache.set(key, (generations, value), timeout=24 * 60 * 60)
-    return value
+        return {name: render() for name, render in renders.items()}
+    names = {f"part:{name}:{topic_id}": name for name in renders}
+    hits, generations = _lookup(list(names), topic_id)
+    values, fresh = {}, {}
+    for key, name in names.items():
+        if key in hits:
+            values[name] = hits[key]
+        else:
+            values[name] = renders[name]()
+            fresh[key] = (generations, values[name])
+    if fresh:
+        cache.set_many(fresh, timeout=24 * 60 * 60)
+    return values
 
 
 def _is_visitor(request) -> bool:
@@ -139,14 +151,11 @@ class VisitorPageCacheMiddleware:
                 and _CACHEABLE_QUERY.match(query) and _is_visitor(request)):
             return self.get_response(request)
 
-        topic_id = int(match[1])
         page_key = _page_key(request.path_info, query)
-        found = cache.get_many([page_key, SITE_KEY, _topic_key(topic_id)])
-        stored = found.get(page_key)
-        if stored is not None and stored[0] == (found.get(SITE_KEY), found.get(_topic_key(topic_id))):
-            return stored[1]
+        hits, generations = _lookup([page_key], int(match[1]))
+        if page_key in hits:
+            return hits[page_key]
 
-        generations = _generations(topic_id, found)
         response = self.get_response(request)
         if response.status_code == 200 and not response.cookies and not response.streaming:
             if hasattr(response, "render") and callable(response.render):
@@ -157,8 +166,6 @@ class VisitorPageCacheMiddleware:
 
 
 def _copy_for_cache(response):
-    from django.http import HttpResponse
-
     copy = HttpResponse(response.content, status=response.status_code)
     for header, value in response.items():
         copy[header] = value
@@ -191,8 +198,14 @@ def _shown_everywhere_saved(sender, instance, **kwargs):
 
 
 def _topic_tags_changed(sender, instance, action, **kwargs):
-    if action.startswith("post_"):
-        topic_changed(instance.pk) if hasattr(instance, "posts_count") else site_changed()
+    from forum.models import Topic
+
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Topic):
+        topic_changed(instance.pk)
+    else:  # tag.topics.add(...): the tag's topics, which the signal does not name cheaply
+        site_changed()
 
 
 def connect_signals() -> None:
