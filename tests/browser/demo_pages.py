@@ -1,5 +1,10 @@
-"""Signing in through the real form, as the Chromium tests do (the `demo` fixture is in conftest)."""
+"""Signing in, as the Chromium tests do (the `demo` fixture is in conftest): through the real
+form, or, where the sign-in is not what a test is about, with a session cookie made directly."""
 
+from urllib.parse import urlparse
+
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import expect
 
 
@@ -9,3 +14,11 @@ def log_in(page, live_server, username, password):
     page.get_by_label("Password:", exact=True).fill(password)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("link", name="Notifications")).to_be_visible()
+
+
+def sign_in(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME,
+                               "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                               "domain": urlparse(live_server.url).hostname, "path": "/"}])

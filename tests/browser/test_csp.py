@@ -2,13 +2,11 @@
 signed out and signed in, including the composer's preview (fetch + innerHTML) and the quote
 button (positioned through element.style, which CSP allows)."""
 
-from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser.demo_pages import sign_in
 from tests.factories import UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,14 +33,6 @@ def watched(page):
 
 def violations(page) -> list[str]:
     return page.evaluate("window.__cspViolations") + page.csp_console
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                               "domain": urlparse(live_server.url).hostname, "path": "/"}])
 
 
 @pytest.fixture

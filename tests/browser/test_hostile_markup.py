@@ -5,14 +5,13 @@ and nothing may be requested, even after the pointer and keyboard have been over
 from urllib.parse import urlparse
 
 import pytest
-from django.conf import settings as django_settings
-from django.test import Client
 
 from accounts.models import Role
 from forum.models import Study
 from forum.references.metadata import StudyMetadata
 from forum.services.flagging import flag_create
 from forum.services.referencing import studies_import
+from tests.browser.demo_pages import sign_in
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 from tests.security.corpus import GROUPS, VECTORS
 
@@ -55,14 +54,6 @@ def trapped(page, live_server):
     page.foreign_requests = foreign
     page.visited = []
     return page
-
-
-def sign_in(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME,
-                               "value": client.cookies[django_settings.SESSION_COOKIE_NAME].value,
-                               "domain": urlparse(live_server.url).hostname, "path": "/"}])
 
 
 def visit(page, url: str) -> None:
