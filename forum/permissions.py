@@ -26,12 +26,19 @@ def ensure_can_act(user) -> None:
         raise PermissionDenied("Confirm your email address before posting: check your inbox for the link.")
 
 
-def _has_verified_email(user) -> bool:
+def _asked_once(user, name: str, ask) -> bool:
     # Asked several times while handling one write; `user` lives for one request, so the answer
     # is kept on it rather than asked of the database again.
-    if not hasattr(user, "_has_verified_email"):
-        user._has_verified_email = EmailAddress.objects.filter(user=user, verified=True).exists()
-    return user._has_verified_email
+    answer = getattr(user, name, None)
+    if answer is None:
+        answer = ask()
+        setattr(user, name, answer)
+    return answer
+
+
+def _has_verified_email(user) -> bool:
+    return _asked_once(user, "_has_verified_email",
+                       lambda: EmailAddress.objects.filter(user=user, verified=True).exists())
 
 
 def ensure_not_suspended(user) -> None:
@@ -58,13 +65,10 @@ def is_new_member(user) -> bool:
     young = user.date_joined > timezone.now() - timedelta(days=settings.FORUM_NEW_USER_DAYS)
     if young:
         return True
-    # Counted once per request (see _has_verified_email); only "fewer than N" matters.
-    if not hasattr(user, "_visible_posts_at_least_min"):
-        needed = settings.FORUM_NEW_USER_MIN_POSTS
-        user._visible_posts_at_least_min = (
-            Post.objects.filter(author=user, deleted_at__isnull=True)[:needed].count() >= needed if needed else True
-        )
-    return not user._visible_posts_at_least_min
+    needed = settings.FORUM_NEW_USER_MIN_POSTS
+    # Only "fewer than N" matters, so no more than N posts are counted.
+    return _asked_once(user, "_has_fewer_posts_than_needed",
+                       lambda: Post.objects.filter(author=user, deleted_at__isnull=True)[:needed].count() < needed)
 
 
 def is_trusted(user) -> bool:
