@@ -49,10 +49,10 @@ def _template_fingerprint() -> str:
     return _template_digest
 
 
-def _key(post, topic, user, voted: bool, now) -> str:
+def _key(post, topic, user, voted: bool, now, context: tuple) -> str:
     author = post.author
     parts = (
-        FRAGMENT_VERSION, _template_fingerprint(), timezone.get_current_timezone_name(),
+        *context,
         # The post.
         post.pk, post.post_number, post.cooked, post.cooked_version, post.edited_at, post.deleted_at,
         post.deleted_by_id, post.hidden_at, post.hidden_reason, post.needs_source_at, post.helpful_count,
@@ -76,7 +76,9 @@ def render_posts(request, *, topic, posts, voted_post_ids) -> list[SafeString]:
     """The HTML of each post in `posts`, in order, for the reader of `request`."""
     user = request.user
     now = timezone.now()
-    keys = [_key(post, topic, user, post.pk in voted_post_ids, now) for post in posts]
+    # What every post's key shares, worked out once for the page.
+    context = (FRAGMENT_VERSION, _template_fingerprint(), timezone.get_current_timezone_name())
+    keys = [_key(post, topic, user, post.pk in voted_post_ids, now, context) for post in posts]
     found = cache.get_many(keys) if settings.FORUM_FRAGMENT_CACHE else {}
     template = None
     rendered, fresh = [], {}
