@@ -1,3 +1,5 @@
+import os
+
 import pytest
 from django.core.cache import cache
 
@@ -51,3 +53,24 @@ def member_client(client, member):
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# Fixtures through which a test reaches the database; `item.fixturenames` holds the closure, so
+# a test asking for `member` (which needs `db`) counts too.
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences",
+                      "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    # The suite runs once per database. A test that never touches one proves nothing new the
+    # second time, so the PostgreSQL run (.ci/test-all sets this) leaves those out.
+    if os.environ.get("EVIDENT_DATABASE_TESTS_ONLY") != "1":
+        return
+    kept, dropped = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(
+            getattr(item, "fixturenames", ()))
+        (kept if uses_db else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
