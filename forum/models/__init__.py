@@ -1,5 +1,6 @@
 from .category import Category
 from .following import CategorySubscription, Draft, NotificationPreference, TopicSubscription, WatchLevel
+from .imported import ImportedRecord
 from .moderation import Flag, FlagReason, FlagState, ModerationAction, Vote
 from .notification import Notification, NotificationKind
 from .post import Post
@@ -13,5 +14,5 @@ __all__ = [
     "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
     "Tag", "Topic", "TopicState", "Citation", "LookupState", "Study", "StudyRevision",
     "Flag", "FlagReason", "FlagState", "ModerationAction", "Vote",
-    "CategorySubscription", "Draft", "NotificationPreference", "TopicSubscription", "WatchLevel",
+    "CategorySubscription", "Draft", "ImportedRecord", "NotificationPreference", "TopicSubscription", "WatchLevel",
 ]
