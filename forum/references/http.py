@@ -139,8 +139,11 @@ class ReferencesClient:
         backoff_base: float = 1.0,
         max_retry_wait: float | None = None,
         jitter: Callable[[], float] = random.random,
+        headers: dict[str, str] | None = None,
     ):
         self._transport = transport
+        # Sent with every request, e.g. an API key for a source that needs one.
+        self.headers = dict(headers or {})
         self._http: httpx.Client | None = None
         self.sleep = sleep
         self.clock = clock
@@ -253,7 +256,7 @@ class ReferencesClient:
         return result
 
     def _fetch(self, url: str, *, accept: str) -> str:
-        headers = {"User-Agent": user_agent(), "Accept": accept}
+        headers = {"User-Agent": user_agent(), "Accept": accept, **self.headers}
         host = urlsplit(url).netloc
         attempts = self.max_retries + 1
         last_problem = ""

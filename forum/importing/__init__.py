@@ -1,0 +1,1 @@
+"""Bringing a community's history over from another forum."""

@@ -1,0 +1,577 @@
+"""Writing a Discourse site's history into Evident, once.
+
+Every object made is recorded in `ImportedRecord` under the Discourse id it came from, in the
+same transaction as the object itself. So a second run finds what the first made (and updates
+what changed at the source), and a run stopped half-way - by an outage, Ctrl-C, a crash - resumes
+after the last topic it committed. Each topic, with its posts, likes and accepted answer, is one
+transaction: a topic is there whole or not at all.
+
+Nothing here notifies anyone: imported replies, quotes and mentions happened long ago.
+"""
+
+from __future__ import annotations
+
+import colorsys
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+
+from accounts.models import CredentialRequest, Role
+from forum.models import Category, Citation, ImportedRecord, Post, PostRevision, Quote, Tag, Topic, TopicState, Vote
+from forum.services.posting import topic_refresh_expert_answered
+from forum.services.rendering import post_references_record, post_render
+
+from . import markup
+from .source import DiscourseSource
+
+Kind = ImportedRecord.Kind
+REGULAR_POST = 1  # Discourse's post_type; 2-4 are moderator actions, small actions and whispers
+LIKE = 2  # Discourse's post_action_type for a like
+_USERNAME_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
+IMPORTED_CATEGORY = "Imported"
+
+
+class ImportRolledBack(Exception):
+    """Raised at the end of a dry run so that nothing it wrote stays."""
+
+
+@dataclass
+class Report:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+    quotes: Counter = field(default_factory=Counter)
+    citations: int = 0
+    problems: list[str] = field(default_factory=list)
+    left_behind: Counter = field(default_factory=Counter)
+    interrupted: str = ""
+
+    def lines(self, *, dry_run: bool = False) -> list[str]:
+        verb = "would create" if dry_run else "created"
+        kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        out = [f"{kind}: {self.created[kind]} {verb}, {self.updated[kind]} updated, "
+               f"{self.unchanged[kind]} unchanged" for kind in kinds]
+        out.append(f"citations in imported posts: {self.citations}")
+        if self.quotes:
+            out.append("quotes checked: " + ", ".join(f"{n} {status}" for status, n in sorted(self.quotes.items())))
+        for what, n in sorted(self.left_behind.items()):
+            out.append(f"left behind: {n} {what}")
+        if self.problems:
+            out.append(f"could not be mapped ({len(self.problems)}):")
+            out += [f"  - {problem}" for problem in self.problems]
+        return out
+
+
+def _fingerprint(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _when(value) -> datetime | None:
+    parsed = parse_datetime(value) if isinstance(value, str) else None
+    if parsed is not None and timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, UTC)
+    return parsed
+
+
+def _one_line(text, limit: int) -> str:
+    return " ".join(str(text or "").split())[:limit]
+
+
+def _palette_index(hex_colour) -> int:
+    """Discourse colours are hex; ours are one of twelve hues in the stylesheet."""
+    try:
+        value = int(str(hex_colour).lstrip("#")[:6], 16)
+    except ValueError:
+        return 0
+    red, green, blue = (value >> 16 & 255) / 255, (value >> 8 & 255) / 255, (value & 255) / 255
+    hue = colorsys.rgb_to_hsv(red, green, blue)[0]
+    return round(hue * 12) % 12
+
+
+class DiscourseImport:
+    def __init__(self, source: DiscourseSource, *, source_key: str, progress=None):
+        self.source = source
+        self.source_key = source_key
+        self.report = Report()
+        self.progress = progress or (lambda iterable, **kwargs: iterable)
+        self.users: dict[str, object] = {}  # Discourse username (lower case) -> our member
+        self.renamed: dict[str, str] = {}  # Discourse username (lower case) -> our username
+        self.categories: dict[int, Category] = {}
+        self.skipped_categories: set[int] = set()
+
+    # -- records ---------------------------------------------------------------------------
+
+    def _record(self, kind: str, external_id) -> ImportedRecord | None:
+        return ImportedRecord.objects.filter(source=self.source_key, kind=kind, external_id=str(external_id)).first()
+
+    def _remember(self, kind: str, external_id, obj, *, fingerprint: str = "", **fields) -> None:
+        ImportedRecord.objects.update_or_create(
+            source=self.source_key, kind=kind, external_id=str(external_id),
+            defaults={"object_id": obj.pk, "fingerprint": fingerprint, **fields},
+        )
+
+    # -- the run ---------------------------------------------------------------------------
+
+    def run(self, *, dry_run: bool = False) -> Report:
+        if dry_run:
+            try:
+                with transaction.atomic():
+                    self._run()
+                    raise ImportRolledBack
+            except ImportRolledBack:
+                pass
+        else:
+            self._run()
+        return self.report
+
+    def _run(self) -> None:
+        from .source import SourceUnavailable
+
+        try:
+            self.import_categories()
+            self.import_topics()
+            self.relink()
+        except SourceUnavailable as exc:
+            self.report.interrupted = str(exc)
+        self.report.quotes = self.quote_summary()
+        self.report.citations = Citation.objects.filter(post__in=self._imported_posts()).count()
+
+    # -- categories ------------------------------------------------------------------------
+
+    def import_categories(self) -> None:
+        site = self.source.site()
+        listed = [c for c in site.get("categories") or [] if isinstance(c, dict) and "id" in c]
+        by_id = {c["id"]: c for c in listed}
+        for data in self.progress(listed, desc="categories", unit="category"):
+            if data.get("read_restricted"):
+                # A private category's topics are for its group: never made public by an import.
+                self.skipped_categories.add(data["id"])
+                self.report.left_behind["restricted categories"] += 1
+                continue
+            parent = by_id.get(data.get("parent_category_id"))
+            name = _one_line(data.get("name"), 60) or f"Category {data['id']}"
+            if parent:  # subcategories flattened: ours have no parents
+                name = _one_line(f"{parent.get('name', '')} / {name}", 60)
+            self.categories[data["id"]] = self._category(data, name)
+
+    def _category(self, data: dict, name: str) -> Category:
+        fields = {
+            "name": name,
+            "description": _one_line(strip_tags(data.get("description_text") or data.get("description") or ""), 300),
+            "color": _palette_index(data.get("color")),
+            "position": min(max(int(data.get("position") or 0), 0), 32767),
+        }
+        fingerprint = _fingerprint(fields)
+        record = self._record(Kind.CATEGORY, data["id"])
+        category = Category.objects.filter(pk=record.object_id).first() if record else None
+        if category is None:
+            category = Category.objects.filter(name=name).first()  # made by hand before the import
+            if category is None:
+                slug = self._free_slug(Category, slugify(data.get("slug") or name)[:60] or "category")
+                category = Category.objects.create(slug=slug, **fields)
+                self.report.created["categories"] += 1
+            else:
+                self.report.unchanged["categories"] += 1
+        elif record.fingerprint != fingerprint:
+            Category.objects.filter(pk=category.pk).update(**fields)
+            self.report.updated["categories"] += 1
+        else:
+            self.report.unchanged["categories"] += 1
+        self._remember(Kind.CATEGORY, data["id"], category, fingerprint=fingerprint)
+        return category
+
+    @staticmethod
+    def _free_slug(model, slug: str, field_name: str = "slug") -> str:
+        candidate, n = slug, 1
+        while model.objects.filter(**{field_name: candidate}).exists():
+            n += 1
+            candidate = f"{slug[:55]}-{n}"
+        return candidate
+
+    def _fallback_category(self) -> Category:
+        category, created = Category.objects.get_or_create(
+            name=IMPORTED_CATEGORY, defaults={"slug": self._free_slug(Category, "imported")})
+        if created:
+            self.report.created["categories"] += 1
+        return category
+
+    # -- members ---------------------------------------------------------------------------
+
+    def member(self, username: str, *, details: dict | None = None):
+        """Our member for a Discourse username, made on first sight: no usable password (it is
+        never imported); claimable by resetting the password at the same email address."""
+        key = (username or "").lower()
+        if key in self.users:
+            return self.users[key]
+        # Keyed by username rather than Discourse's user id: quotes and mentions name members,
+        # and must find the same one.
+        user = self._imported_member(key)
+        if user is None:
+            user = self._create_member(username, details or {})
+            self._remember(Kind.MEMBER, key, user)
+        else:
+            self.report.unchanged["members"] += 1
+        self.users[key] = user
+        if user.username.lower() != key:
+            self.renamed[key] = user.username
+        return user
+
+    def _create_member(self, username: str, details: dict):
+        User = get_user_model()
+        try:
+            profile = self.source.member(username) or {}
+        except Exception:  # noqa: BLE001 - a profile we cannot read still leaves a member
+            profile = {}
+        profile = {**details, **{k: v for k, v in profile.items() if v not in (None, "")}}
+        base = _USERNAME_BAD.sub("_", username or "").strip("._-")[:30] or "member"
+        candidate, n = base, 1
+        while User.objects.by_username(candidate).exists():
+            n += 1
+            candidate = f"{base[:26]}_{n}"
+        if candidate != base:
+            self.report.problems.append(f"member {username}: that username is taken here, imported as {candidate}")
+        email = self._email_for(username, profile)
+        role = Role.ADMIN if profile.get("admin") else Role.MODERATOR if profile.get("moderator") else Role.MEMBER
+        user = User(username=candidate, display_name=_one_line(profile.get("name"), 60), email=email, role=role,
+                    bio=str(profile.get("bio_raw") or "")[:5000])
+        user.set_unusable_password()
+        joined = _when(profile.get("created_at"))
+        if joined:
+            user.date_joined = joined
+        user.save()
+        if email:
+            from allauth.account.models import EmailAddress
+
+            EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+        title = _one_line(profile.get("title"), 120)
+        if title:
+            # A title is what the old site's staff said about someone; here a credential is
+            # shown only once a moderator has checked it, so it waits in their queue.
+            CredentialRequest.objects.create(user=user, credential=title,
+                                             note="Title on the Discourse site this member was imported from.")
+            self.report.created["credential requests"] += 1
+        self.report.created["members"] += 1
+        return user
+
+    def _email_for(self, username: str, profile: dict) -> str:
+        try:
+            email = profile.get("email") or self.source.member_email(username)
+        except Exception:  # noqa: BLE001 - addresses are only readable with an admin's key
+            email = ""
+        email = str(email or "").strip()
+        if not email:
+            return ""
+        from allauth.account.models import EmailAddress
+
+        if get_user_model().objects.filter(email__iexact=email).exists() or \
+                EmailAddress.objects.filter(email__iexact=email).exists():
+            self.report.problems.append(f"member {username}: {email} already belongs to a member here; "
+                                        "imported without an address")
+            return ""
+        return email
+
+    def _imported_member(self, key: str):
+        record = self._record(Kind.MEMBER, key)
+        return get_user_model().objects.filter(pk=record.object_id).first() if record else None
+
+    def our_username(self, name: str) -> str | None:
+        """Our username for a Discourse member imported under another name, else None."""
+        key = (name or "").lower()
+        if key not in self.renamed and key not in self.users:
+            user = self._imported_member(key)
+            if user is not None and user.username.lower() != key:
+                self.renamed[key] = user.username
+        return self.renamed.get(key)
+
+    # -- topics ----------------------------------------------------------------------------
+
+    def import_topics(self) -> None:
+        for summary in self.progress(self._topic_summaries(), desc="topics", unit="topic"):
+            if summary.get("archetype") == "private_message":
+                self.report.left_behind["private messages"] += 1
+            elif summary.get("category_id") in self.skipped_categories:
+                self.report.left_behind["topics in restricted categories"] += 1
+            else:
+                self._import_topic_guarded(summary["id"])
+
+    def _topic_summaries(self):
+        seen = set()
+        for page in self.source.latest_pages():
+            for summary in page["topic_list"]["topics"]:
+                if not isinstance(summary, dict) or not isinstance(summary.get("id"), int):
+                    self.report.problems.append("a topic in the latest list has no id; skipped")
+                elif summary["id"] not in seen:  # a topic bumped during the run shows up twice
+                    seen.add(summary["id"])
+                    yield summary
+
+    def _import_topic_guarded(self, topic_id: int) -> None:
+        from .source import SourceUnavailable
+
+        try:
+            data = self.source.topic(topic_id)
+        except SourceUnavailable:
+            raise
+        if data is None:
+            self.report.problems.append(f"topic {topic_id}: the site has no such topic")
+            return
+        try:
+            with transaction.atomic():
+                self.import_topic(data)
+        except (KeyError, TypeError, ValueError, IntegrityError) as exc:
+            # Members made inside the rolled-back transaction are gone with it.
+            self.users.clear()
+            self.renamed.clear()
+            self.report.problems.append(f"topic {topic_id}: malformed ({exc.__class__.__name__}: {exc}); skipped")
+
+    def import_topic(self, data: dict) -> Topic | None:
+        topic_id = data["id"]
+        if data.get("archetype") == "private_message":
+            self.report.left_behind["private messages"] += 1
+            return None
+        posts = sorted((p for p in data["post_stream"]["posts"] if isinstance(p, dict)),
+                       key=lambda p: int(p.get("post_number") or 0))
+        regular = [p for p in posts if p.get("post_type", REGULAR_POST) == REGULAR_POST]
+        self.report.left_behind["moderator actions, small actions and whispers"] += len(posts) - len(regular)
+        if not regular:
+            self.report.problems.append(f"topic {topic_id}: no posts to import")
+            return None
+        fingerprint = _fingerprint(
+            {k: data.get(k) for k in ("title", "category_id", "tags", "closed", "archived", "visible",
+                                      "pinned", "pinned_globally", "deleted_at", "accepted_answer")},
+            [self._post_fingerprint(p) for p in regular],
+        )
+        record = self._record(Kind.TOPIC, topic_id)
+        topic = Topic.objects.filter(pk=record.object_id).first() if record else None
+        if topic is not None and record.fingerprint == fingerprint:
+            self.report.unchanged["topics"] += 1
+            self.report.unchanged["posts"] += len(regular)
+            return topic
+        first_author = self.member(regular[0].get("username") or "", details=self._poster(regular[0]))
+        fields = self._topic_fields(data)
+        if topic is None:
+            topic = Topic.objects.create(author=first_author, posts_count=0, **fields)
+            self.report.created["topics"] += 1
+        else:
+            Topic.objects.filter(pk=topic.pk).update(**fields)
+            topic.refresh_from_db()
+            self.report.updated["topics"] += 1
+        Topic.objects.filter(pk=topic.pk).update(created_at=_when(data.get("created_at")) or topic.created_at)
+        topic.tags.set(self._tags(data.get("tags") or []))
+        # The record first: quotes and links between this topic's own posts resolve through it.
+        self._remember(Kind.TOPIC, topic_id, topic, fingerprint=fingerprint)
+
+        ours: dict[int, Post] = {}
+        for post_data in regular:
+            post = self._import_post(topic, topic_id, post_data)
+            if post is not None:
+                ours[int(post_data["post_number"])] = post
+        self._replies(ours, regular)
+        self._likes(ours, regular)
+        self._accept(topic, data, ours, regular)
+        self._counts(topic)
+        return topic
+
+    def _topic_fields(self, data: dict) -> dict:
+        category = self.categories.get(data.get("category_id"))
+        if category is None:
+            if data.get("category_id") is not None:
+                self.report.problems.append(f"topic {data['id']}: category {data.get('category_id')} was not "
+                                            f"imported; put in '{IMPORTED_CATEGORY}'")
+            category = self._fallback_category()
+        title = _one_line(data.get("title") or data.get("fancy_title"), 10_000) or f"Topic {data['id']}"
+        if len(title) > 200:
+            self.report.problems.append(f"topic {data['id']}: title longer than 200 characters, shortened")
+            title = title[:199].rstrip() + "…"
+        state = TopicState.ARCHIVED if data.get("archived") else TopicState.CLOSED if data.get("closed") \
+            else TopicState.OPEN
+        deleted_at = _when(data.get("deleted_at"))
+        return {
+            "title": title,
+            "slug": (slugify(data.get("slug") or title)[:80].strip("-") or "topic"),
+            "category": category,
+            "state": state,
+            "pinned": bool(data.get("pinned")),
+            "pinned_globally": bool(data.get("pinned_globally")),
+            "unlisted": data.get("visible") is False,
+            "deleted_at": deleted_at,
+        }
+
+    def _tags(self, tags: list) -> list[Tag]:
+        result = []
+        for tag in tags:
+            name = tag.get("name") if isinstance(tag, dict) else tag
+            name = _one_line(name, 50).lower()
+            if name:
+                result.append(Tag.objects.get_or_create(name=name)[0])
+        return result
+
+    @staticmethod
+    def _poster(post_data: dict) -> dict:
+        return {"id": post_data.get("user_id"), "name": post_data.get("name"),
+                "admin": post_data.get("admin"), "moderator": post_data.get("moderator"),
+                "title": post_data.get("user_title")}
+
+    @staticmethod
+    def _post_fingerprint(post_data: dict) -> str:
+        return _fingerprint({k: post_data.get(k) for k in (
+            "raw", "username", "hidden", "deleted_at", "reply_to_post_number", "accepted_answer", "version")},
+            [a for a in post_data.get("actions_summary") or [] if isinstance(a, dict) and a.get("id") == LIKE])
+
+    # -- posts -----------------------------------------------------------------------------
+
+    def convert(self, raw: str) -> markup.Converted:
+        return markup.convert(raw, base_url=self.source.base_url, topic_address=self._topic_address,
+                              quote_target=self._quote_target, username=self.our_username)
+
+    def _our_post(self, topic_id: int, post_number: int) -> Post | None:
+        record = self._record(Kind.POST, f"{topic_id}/{post_number}")
+        return Post.objects.select_related("topic").filter(pk=record.object_id).first() if record else None
+
+    def _quote_target(self, topic_id: int, post_number: int) -> tuple[int, int] | None:
+        post = self._our_post(topic_id, post_number)
+        return (post.topic_id, post.post_number) if post else None
+
+    def _topic_address(self, topic_id: int, post_number: int | None) -> str | None:
+        if post_number:
+            post = self._our_post(topic_id, post_number)
+            if post is not None:
+                return post.topic.post_url(post.post_number)
+        record = self._record(Kind.TOPIC, topic_id)
+        topic = Topic.objects.filter(pk=record.object_id).first() if record else None
+        return topic.get_absolute_url() if topic else None
+
+    def _import_post(self, topic: Topic, topic_id: int, data: dict) -> Post | None:
+        number = int(data["post_number"])
+        raw = data.get("raw")
+        if not isinstance(raw, str):
+            # Asked for with include_raw; a site or a saved file without it still has the HTML.
+            raw = strip_tags(data.get("cooked") or "")
+            self.report.problems.append(f"topic {topic_id} post {number}: no raw text, imported from its HTML")
+        author = self.member(data.get("username") or "", details=self._poster(data))
+        converted = self.convert(raw)
+        fingerprint = self._post_fingerprint(data)
+        record = self._record(Kind.POST, f"{topic_id}/{number}")
+        post = Post.objects.filter(pk=record.object_id).first() if record else None
+        created_at = _when(data.get("created_at"))
+        if post is not None and record.fingerprint == fingerprint:
+            self.report.unchanged["posts"] += 1
+            return post
+        rendered = post_render(raw=converted.raw, topic=topic)
+        fields = {
+            "raw": converted.raw,
+            "cooked": rendered.cooked.html,
+            "cooked_version": rendered.cooked.version,
+            "edited_at": _when(data.get("updated_at")) if (data.get("version") or 1) > 1 else None,
+            "hidden_at": (created_at or timezone.now()) if data.get("hidden") else None,
+            "hidden_reason": "Hidden on the forum this topic was imported from." if data.get("hidden") else "",
+            "deleted_at": _when(data.get("deleted_at")),
+        }
+        if post is None:
+            next_number = (Post.objects.filter(topic=topic).aggregate(n=Max("post_number"))["n"] or 0) + 1
+            post = Post.objects.create(topic=topic, author=author, post_number=next_number, **fields)
+            post_references_record(post=post, rendered=rendered, new=True)
+            self.report.created["posts"] += 1
+        else:
+            if post.raw != converted.raw:
+                # The source was edited since the last run: the text it replaces is kept.
+                PostRevision.objects.create(post=post, number=post.version, raw=post.raw,
+                                            title=topic.title if post.post_number == 1 else "",
+                                            edited_by=author, reason="Updated from the Discourse import")
+                fields["version"] = post.version + 1
+            Post.objects.filter(pk=post.pk).update(**fields)
+            post.refresh_from_db()
+            post_references_record(post=post, rendered=rendered)
+            self.report.updated["posts"] += 1
+        if created_at:
+            Post.objects.filter(pk=post.pk).update(created_at=created_at)
+        self._remember(Kind.POST, f"{topic_id}/{number}", post, fingerprint=fingerprint, source_raw=raw,
+                       needs_relink=bool(converted.unresolved_topics))
+        return post
+
+    def _replies(self, ours: dict[int, Post], posts: list[dict]) -> None:
+        for data in posts:
+            target = ours.get(data.get("reply_to_post_number") or 0)
+            post = ours.get(int(data["post_number"]))
+            if post is not None and target is not None and post.reply_to_id != target.pk:
+                Post.objects.filter(pk=post.pk).update(reply_to=target)
+
+    def _likes(self, ours: dict[int, Post], posts: list[dict]) -> None:
+        for data in posts:
+            post = ours.get(int(data["post_number"]))
+            liked = any(isinstance(a, dict) and a.get("id") == LIKE and (a.get("count") or 0) > 0
+                        for a in data.get("actions_summary") or [])
+            if post is None or not liked or not isinstance(data.get("id"), int):
+                continue
+            for liker in self.source.likers(data["id"]):
+                if not liker.get("username"):
+                    continue
+                user = self.member(liker["username"], details=liker)
+                if user.pk == post.author_id:
+                    continue
+                _, created = Vote.objects.get_or_create(post=post, user=user)
+                if created:
+                    self.report.created["likes"] += 1
+                else:
+                    self.report.unchanged["likes"] += 1
+            Post.objects.filter(pk=post.pk).update(helpful_count=Vote.objects.filter(post=post).count())
+
+    def _accept(self, topic: Topic, data: dict, ours: dict[int, Post], posts: list[dict]) -> None:
+        # discourse-solved puts the answer on the topic (`accepted_answer.post_number`) and marks
+        # the post itself (`accepted_answer: true`); either will do.
+        number = (data.get("accepted_answer") or {}).get("post_number") if isinstance(
+            data.get("accepted_answer"), dict) else None
+        if number is None:
+            number = next((p["post_number"] for p in posts if p.get("accepted_answer") is True), None)
+        answer = ours.get(int(number)) if number else None
+        if answer is not None and answer.post_number > 1 and topic.accepted_answer_id != answer.pk:
+            Topic.objects.filter(pk=topic.pk).update(accepted_answer=answer)
+            self.report.created["accepted answers"] += 1
+
+    def _counts(self, topic: Topic) -> None:
+        last = Post.objects.filter(topic=topic).order_by("-post_number").first()
+        Topic.objects.filter(pk=topic.pk).update(
+            posts_count=Post.objects.filter(topic=topic).count(),
+            last_posted_at=last.created_at, last_poster_id=last.author_id,
+        )
+        topic_refresh_expert_answered(topic.pk)
+
+    # -- links to topics imported after the post ---------------------------------------------
+
+    def relink(self) -> None:
+        """Posts that quoted or linked a topic not imported when they were: convert them again now
+        that every topic is in, and check their quotes."""
+        pending = ImportedRecord.objects.filter(source=self.source_key, kind=Kind.POST, needs_relink=True)
+        for record in self.progress(list(pending), desc="links", unit="post"):
+            post = Post.objects.select_related("topic").filter(pk=record.object_id).first()
+            if post is None:
+                continue
+            converted = self.convert(record.source_raw)
+            with transaction.atomic():
+                if converted.raw != post.raw:
+                    rendered = post_render(raw=converted.raw, topic=post.topic)
+                    Post.objects.filter(pk=post.pk).update(raw=converted.raw, cooked=rendered.cooked.html,
+                                                           cooked_version=rendered.cooked.version)
+                    post_references_record(post=post, rendered=rendered)
+                    self.report.updated["links"] += 1
+                ImportedRecord.objects.filter(pk=record.pk).update(needs_relink=bool(converted.unresolved_topics))
+            for topic_id in sorted(converted.unresolved_topics):
+                self.report.problems.append(f"post {record.external_id}: refers to topic {topic_id}, "
+                                            "which was not imported; the link is kept as it was")
+
+    def _imported_posts(self):
+        return ImportedRecord.objects.filter(source=self.source_key, kind=Kind.POST).values("object_id")
+
+    def quote_summary(self) -> Counter:
+        """How the quotes of every post this source brought in stand now."""
+        return Counter(Quote.objects.filter(quoting_post__in=self._imported_posts()).values_list("status", flat=True))

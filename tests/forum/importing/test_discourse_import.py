@@ -1,0 +1,236 @@
+"""`manage.py import_discourse`: a Discourse site's history brought over, once, with every quote
+checked and every study link turned into a labelled citation."""
+
+import json
+import shutil
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from accounts.models import CredentialRequest
+from forum.importing.discourse.source import DiscourseSite
+from forum.models import (Category, Citation, ImportedRecord, Notification, Post, PostRevision, Quote,
+                          QuoteStatus, Topic, TopicState, Vote)
+from tests.factories import UserFactory
+
+from .fake_discourse import FakeDiscourse
+
+SITE = Path(__file__).parent / "discourse_site"
+OLD = "https://old.example"
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(*args) -> str:
+    out = StringIO()
+    call_command("import_discourse", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def _import_folder(folder=SITE, *extra) -> str:
+    return _import("--folder", str(folder), "--url", OLD, *extra)
+
+
+def _ldn():
+    return Topic.objects.get(title="Low-dose naltrexone for fibromyalgia pain?")
+
+
+def _post(topic, number):
+    return Post.objects.get(topic=topic, post_number=number)
+
+
+def test_the_seed_thread_arrives_whole_with_its_quote_matching_the_source(client):
+    summary = _import_folder()
+    topic = _ldn()
+    assert topic.category.name == "Pain & chronic conditions / Medications"
+    assert sorted(topic.tags.values_list("name", flat=True)) == ["fibromyalgia", "ldn"]
+    # The system's small action is not a post: numbers stay contiguous.
+    assert list(topic.posts.order_by("post_number").values_list("post_number", "author__username")) == [
+        (1, "casey"), (2, "austin"), (3, "casey")]
+    assert topic.posts_count == 3
+    question, answer, thanks = _post(topic, 1), _post(topic, 2), _post(topic, 3)
+    assert (answer.reply_to_id, thanks.reply_to_id) == (question.pk, answer.pk)
+    assert question.created_at.isoformat() == "2022-03-14T09:12:00+00:00"
+    assert topic.created_at == question.created_at
+    quote = Quote.objects.get(quoting_post=answer)
+    assert (quote.quoted_post_id, quote.status) == (question.pk, QuoteStatus.VERIFIED)
+    assert "Matches the source" in client.get(topic.get_absolute_url()).content.decode()
+    assert topic.accepted_answer_id == answer.pk
+    assert "quotes checked: 3 verified" in summary
+
+
+def test_study_links_become_citations_and_uploads_link_to_the_old_site():
+    _import_folder()
+    topic = _ldn()
+    question, answer = _post(topic, 1), _post(topic, 2)
+    assert list(Citation.objects.filter(post=question).values_list("study__doi", flat=True)) == [
+        "10.1136/bmjopen-2021-055351"]
+    assert list(Citation.objects.filter(post=answer).values_list("study__pmid", flat=True)) == ["38226027"]
+    assert "https://old.example/uploads/short-url/7mVqDdHcmHnGrr3B3C0dBEc6eBV.png" in answer.cooked
+    assert "upload://" not in answer.cooked
+    assert "<strong>chronic pain</strong>" in answer.cooked  # [b] became markdown
+    second = Topic.objects.get(title="What does a null trial tell us?")
+    assert list(Citation.objects.filter(post__topic=second).values_list("study__doi", flat=True)) == [
+        "10.1016/s2665-9913(23)00278-3"]
+
+
+def test_links_and_quotes_across_topics_lead_to_the_imported_posts():
+    _import_folder()
+    ldn, null_trial = _ldn(), Topic.objects.get(title="What does a null trial tell us?")
+    opening, reply = _post(null_trial, 1), _post(null_trial, 2)
+    assert f'href="{ldn.get_absolute_url()}"' in opening.cooked
+    assert Quote.objects.get(quoting_post=opening).quoted_post == _post(ldn, 2)
+    assert Quote.objects.get(quoting_post=opening).status == QuoteStatus.VERIFIED
+    assert ldn.post_url(2) in reply.raw
+    # A post written before the topic it links to: rewritten once that topic was in.
+    thanks = _post(ldn, 3)
+    assert null_trial.get_absolute_url() in thanks.raw and "old.example/t/" not in thanks.raw
+    assert not ImportedRecord.objects.filter(needs_relink=True).exists()
+
+
+def test_states_roles_likes_and_left_behind():
+    summary = _import_folder()
+    null_trial = Topic.objects.get(title="What does a null trial tell us?")
+    assert null_trial.state == TopicState.CLOSED
+    assert not Topic.objects.filter(title__in=["Private note", "Moderator rota"]).exists()
+    assert not Category.objects.filter(name="Staff lounge").exists()
+    assert not Post.objects.filter(raw__contains="Staff only").exists()  # whispers stay behind
+    User = get_user_model()
+    austin, lena, casey = (User.objects.get(username=n) for n in ("austin", "Lena.Park", "casey"))
+    assert (austin.role, lena.role, casey.role) == ("moderator", "admin", "member")
+    assert not any(u.has_usable_password() for u in (austin, lena, casey))
+    assert casey.email == "casey@example.org" and austin.email == ""
+    assert casey.date_joined.year == 2021
+    # A title waits for a moderator: here a credential shows only once checked.
+    request = CredentialRequest.objects.get(user=austin)
+    assert (request.credential, request.state) == ("Physician and coach", "pending")
+    answer = _post(_ldn(), 2)
+    assert set(Vote.objects.filter(post=answer).values_list("user__username", flat=True)) == {"casey", "Lena.Park"}
+    assert answer.helpful_count == 2
+    assert User.objects.filter(username="quiet_reader").exists()  # a member who only liked
+    assert "left behind: 1 private messages" in summary
+    assert "left behind: 1 restricted categories" in summary
+    assert "left behind: 2 moderator actions, small actions and whispers" in summary
+    assert "topics: 2 created" in summary and "posts: 5 created" in summary
+    # Nobody hears about replies and quotes from years ago.
+    assert not Notification.objects.exists() and not mail.outbox
+
+
+def test_a_second_run_changes_nothing_and_duplicates_nothing():
+    _import_folder()
+    counts = (Topic.objects.count(), Post.objects.count(), Vote.objects.count(), Quote.objects.count(),
+              Citation.objects.count(), get_user_model().objects.count(), Category.objects.count())
+    summary = _import_folder()
+    assert counts == (Topic.objects.count(), Post.objects.count(), Vote.objects.count(), Quote.objects.count(),
+                      Citation.objects.count(), get_user_model().objects.count(), Category.objects.count())
+    assert "topics: 0 created, 0 updated, 2 unchanged" in summary
+
+
+def test_a_post_edited_at_the_source_is_updated_and_its_old_text_kept(tmp_path):
+    _import_folder()
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+    topic_file = folder / "t" / "117.json"
+    data = json.loads(topic_file.read_text())
+    data["post_stream"]["posts"][1]["raw"] += "\n\nEdited: and on how it was powered."
+    data["post_stream"]["posts"][1]["version"] = 3
+    topic_file.write_text(json.dumps(data))
+    summary = _import_folder(folder)
+    reply = _post(Topic.objects.get(title="What does a null trial tell us?"), 2)
+    assert reply.raw.endswith("and on how it was powered.")
+    revision = PostRevision.objects.get(post=reply)
+    assert "powered" not in revision.raw and revision.reason == "Updated from the Discourse import"
+    assert "posts: 0 created, 1 updated, 4 unchanged" in summary
+
+
+def test_a_taken_username_is_imported_under_another_and_quotes_follow_it():
+    UserFactory(username="Casey")
+    summary = _import_folder()
+    imported = get_user_model().objects.get(username="casey_2")
+    answer = _post(_ldn(), 2)
+    assert answer.raw.startswith('[quote="casey_2, post:1, topic:')
+    assert Quote.objects.get(quoting_post=answer).status == QuoteStatus.VERIFIED
+    assert _post(_ldn(), 1).author == imported
+    assert "member casey: that username is taken here, imported as casey_2" in summary
+
+
+def test_a_dry_run_reports_and_changes_nothing():
+    summary = _import_folder(SITE, "--dry-run")
+    assert summary.startswith("Dry run: nothing was changed.")
+    assert "topics: 2 would create" in summary
+    assert not Topic.objects.exists() and not ImportedRecord.objects.exists()
+    assert not get_user_model().objects.exists()
+
+
+def test_malformed_and_missing_fields_are_reported_not_fatal(tmp_path):
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+    (folder / "t" / "117.json").write_text(json.dumps({"id": 117, "title": "Broken", "post_stream": {"posts": [
+        {"id": 1, "post_number": "one"}]}}))
+    data = json.loads((folder / "t" / "101.json").read_text())
+    del data["post_stream"]["posts"][0]["raw"]  # a site that did not send raw
+    data["post_stream"]["posts"][0]["cooked"] = "<p>Only the <b>HTML</b> came.</p>"
+    (folder / "t" / "101.json").write_text(json.dumps(data))
+    (folder / "u" / "austin.json").write_text("{not json")
+    summary = _import_folder(folder)
+    assert "topic 117: malformed" in summary
+    assert "topic 101 post 1: no raw text, imported from its HTML" in summary
+    assert _post(_ldn(), 1).raw == "Only the HTML came."
+    assert get_user_model().objects.filter(username="austin").exists()
+
+
+def test_a_member_claims_an_imported_account_by_resetting_the_password(client):
+    _import_folder()
+    response = client.post("/accounts/password/reset/", {"email": "casey@example.org"})
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["casey@example.org"]]
+
+
+def test_imports_from_the_live_api_with_its_key_and_keeps_the_responses(tmp_path):
+    with FakeDiscourse(SITE) as site:
+        summary = _import("--url", site.url, "--api-key", "secret-key", "--api-username", "admin",
+                          "--rate", "0", "--save-to", str(tmp_path / "saved"))
+        assert "topics: 2 created" in summary and "quotes checked: 3 verified" in summary
+        assert all(headers["_headers"].get("Api-Key") == "secret-key" for _, headers in site.requests)
+        assert ("/t/101/posts.json", ) == tuple({p for p, q in site.requests if "post_ids[]" in q})
+        assert all(q.get("include_raw") == "true" for p, q in site.requests if p.startswith("/t/"))
+    # The saved folder replays the same import offline.
+    assert (tmp_path / "saved" / "t" / "101" / "posts.json").is_file()
+    Post.objects.all().delete()
+    ImportedRecord.objects.filter(kind__in=["topic", "post"]).delete()
+    Topic.objects.all().delete()
+    summary = _import("--folder", str(tmp_path / "saved"), "--url", site.url)
+    assert "topics: 2 created" in summary
+
+
+def test_an_interrupted_import_resumes_where_it_stopped():
+    with FakeDiscourse(SITE) as site:
+        site.failures["/t/117.json"] = 503
+        with pytest.raises(CommandError, match="run the same command again to resume"):
+            _import("--url", site.url, "--rate", "0", "--retries", "0")
+        assert list(Topic.objects.values_list("title", flat=True)) == ["Low-dose naltrexone for fibromyalgia pain?"]
+        del site.failures["/t/117.json"]
+        summary = _import("--url", site.url, "--rate", "0", "--retries", "0")
+    assert "topics: 1 created, 0 updated, 1 unchanged" in summary
+    assert Topic.objects.count() == 2 and Post.objects.count() == 5
+    assert not ImportedRecord.objects.filter(needs_relink=True).exists()
+
+
+def test_the_client_waits_as_long_as_the_site_asks():
+    waits = []
+    with FakeDiscourse(SITE) as site:
+        site.retry_after_once["/site.json"] = "7"
+        source = DiscourseSite(site.url, requests_per_second=0, sleep=waits.append)
+        assert source.site()["categories"]
+    assert 7.0 in waits
+
+
+def test_no_address_is_a_clear_error():
+    with pytest.raises(CommandError, match="--url"):
+        _import()
+    with pytest.raises(CommandError, match="must start with http"):
+        _import("--url", "ftp://old.example")
