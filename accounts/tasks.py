@@ -3,8 +3,11 @@ and a failed send is retried later instead of undoing what the user did."""
 
 import logging
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -38,12 +41,16 @@ def deliver_email(*, subject: str, body: str, from_email: str, to: list[str],
 
 
 def enqueue_email(message) -> None:
-    """Queue an already rendered EmailMessage; arguments are plain JSON for any task backend."""
+    """Queue an already rendered EmailMessage; arguments are plain JSON for any task backend.
+    Its Message-ID is fixed now, so every attempt and any repeat of the task sends the same one."""
+    headers = dict(message.extra_headers)
+    if not any(name.lower() == "message-id" for name in headers):
+        headers["Message-ID"] = make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "evident")
     deliver_email.enqueue(
         subject=str(message.subject),
         body=message.body,
         from_email=message.from_email,
         to=list(message.to),
         alternatives=[[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
-        headers=dict(message.extra_headers),
+        headers=headers,
     )

@@ -113,11 +113,19 @@ AUTH_USER_MODEL = "accounts.User"
 # --- Cache (Redis when REDIS_URL is set) -----------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # Redis down, stalled or restarted: pages render from the database, rate limits count in
+    # each process's memory, and nothing Redis held before is trusted again (forum/resilient_cache.py).
+    REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "forum.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "evident",
+            "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
+            # While down, Redis is tried again after this many seconds.
+            "RETRY_SECONDS": float(os.environ.get("REDIS_RETRY_SECONDS", "5")),
+            # The longest a process trusts its copy of the cache epoch (the staleness bound).
+            "EPOCH_SECONDS": float(os.environ.get("CACHE_EPOCH_SECONDS", "2")),
         }
     }
 else:
@@ -287,3 +295,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Task worker faults (forum/task_queue.py) -------------------------------------------------
+# A task RUNNING longer than this is taken to have lost its worker (kill -9, OOM, reboot) and is
+# run again by `manage.py worker`. Longer than any task takes: a study look-up with its retries
+# is well under a minute.
+TASKS_VISIBILITY_TIMEOUT = int(os.environ.get("TASKS_VISIBILITY_TIMEOUT", "600"))
+# Tries of a task that keeps failing (or whose worker keeps dying), then it stays FAILED.
+TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "4"))
+# Seconds before the second try; doubled for each further one.
+TASKS_RETRY_BACKOFF = int(os.environ.get("TASKS_RETRY_BACKOFF", "30"))
+# /healthz and `manage.py task_queue` call the worker "behind" when a task waits longer than this.
+TASKS_ALERT_WAIT_SECONDS = int(os.environ.get("TASKS_ALERT_WAIT_SECONDS", "300"))
+# /healthz shows its details to staff and to requests with "Authorization: Bearer <token>".
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
+# Load balancers probe over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]

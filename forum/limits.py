@@ -1,6 +1,9 @@
 """Posting limits: what new members may post, and how fast anyone may post.
 
 Counters live in the cache (Redis when REDIS_URL is set, so every web process shares them).
+While Redis is down they are counted in each process's memory (forum/resilient_cache.py): the
+per-minute limits still hold, per process. The new members' daily limit counts posts in the
+database and is exact whatever the cache does.
 Each refusal says which limit was hit and when it lifts, and is raised as LimitExceeded so views
 answer 429 and give the text back.
 """

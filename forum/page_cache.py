@@ -17,6 +17,9 @@ between the two may have seen the old rows and stores its page under the first n
 second change makes sure that page is never served.
 
 Entries also expire after FORUM_PAGE_CACHE_SECONDS, because a page says "3 minutes ago".
+
+A renewal that cannot reach the cache (Redis down) renews the cache's epoch instead, which
+abandons every stored page: forum/resilient_cache.py.
 """
 
 from __future__ import annotations
@@ -47,7 +50,13 @@ def _page_key(path: str, query: str) -> str:
 
 
 def _renew(keys: list[str]) -> None:
-    cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+    lost = cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+    if lost and not transaction.get_connection().in_atomic_block:
+        # The cache is down: when it returns, its old tokens would make old pages current again.
+        # (Inside a transaction the renewal after commit does this, once the write is visible.)
+        from forum.resilient_cache import cache_epoch_renew
+
+        cache_epoch_renew(reason="a write made while the cache was unreachable")
 
 
 class _RenewOnCommit:
@@ -104,7 +113,9 @@ def _lookup(keys: list[str], topic_id: int) -> tuple[dict, tuple[str, str]]:
             if key not in found:
                 cache.add(key, secrets.token_hex(8), timeout=None)
         current = cache.get_many(generation_keys)
-        generations = (current.get(SITE_KEY, ""), current.get(generation_keys[1], ""))
+        # A token still missing (the cache failed in between) is one no stored entry can match.
+        generations = (current.get(SITE_KEY) or secrets.token_hex(8),
+                       current.get(generation_keys[1]) or secrets.token_hex(8))
     hits = {key: found[key][1] for key in keys if key in found and found[key][0] == generations}
     return hits, generations
 

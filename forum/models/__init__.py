@@ -1,3 +1,4 @@
+from .cache_epoch import CacheEpoch
 from .category import Category
 from .following import CategorySubscription, Draft, NotificationPreference, TopicSubscription, WatchLevel
 from .imported import ImportedRecord
@@ -11,7 +12,7 @@ from .tag import Tag
 from .topic import Topic, TopicState
 
 __all__ = [
-    "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
+    "CacheEpoch", "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
     "Tag", "Topic", "TopicState", "Citation", "LookupState", "Study", "StudyRevision",
     "Flag", "FlagReason", "FlagState", "ModerationAction", "Vote",
     "CategorySubscription", "Draft", "ImportedRecord", "NotificationPreference", "TopicSubscription", "WatchLevel",

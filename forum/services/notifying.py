@@ -4,6 +4,7 @@ the most specific reason), preferences per kind, batched votes, and email after 
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -225,6 +226,9 @@ def notification_email_send(*, notification_id: int | None, recipient_id: int, k
     message = EmailMultiAlternatives(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body,
         from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient.email],
-        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                 # Derived from the notification: a task run twice (its worker died) sends a
+                 # message a mail client recognises as the same one.
+                 "Message-ID": f"<notification-{notification.pk}@{urlsplit(site).hostname or 'evident'}>"},
     )
     enqueue_email(message)

@@ -50,13 +50,13 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_redis_url_switches_the_cache_to_redis():
+def test_redis_url_switches_the_cache_to_redis_that_survives_an_outage():
     result = run_manage(
         "shell", "-c", "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])",
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
 
-    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip().splitlines()[-1] == "forum.resilient_cache.ResilientRedisCache"
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):
