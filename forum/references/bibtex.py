@@ -3,7 +3,8 @@
 Parsing uses bibtexparser 2; LaTeX in values (`{\\"o}`, `{\\o}`, `\\&`) is decoded with pylatexenc,
 which bibtexparser itself uses for its LatexDecodingMiddleware. Names are split before decoding
 so a braced group author (`{World Health Organization}`) stays one literal name. `and others`
-is dropped: CSL has no way to say "more authors not listed", and styles add "et al." by count.
+sets `more_authors` (the list is incomplete), which references print as "et al." and exports
+write back as `and others`.
 """
 
 from __future__ import annotations
@@ -108,10 +109,15 @@ def _decode_line(value: str) -> str:
     return " ".join(decode_latex(value).split())
 
 
-def _parse_names(raw: str, key: str, problems: list[ImportProblem]) -> list[dict[str, str]]:
+def _parse_names(
+    raw: str, key: str, problems: list[ImportProblem]
+) -> tuple[list[dict[str, str]], bool]:
+    """The named authors, and whether the list ends with `and others`."""
     authors: list[dict[str, str]] = []
+    more = False
     for name in split_multiple_persons_names(" ".join(raw.split())):
         if name.strip().lower() == "others":
+            more = True
             continue
         stripped = name.strip()
         if stripped.startswith("{") and stripped.endswith("}") and stripped.count("{") == 1:
@@ -134,7 +140,7 @@ def _parse_names(raw: str, key: str, problems: list[ImportProblem]) -> list[dict
         if given:
             author["given"] = given
         authors.append(author)
-    return authors
+    return authors, more
 
 
 def _field(entry: Entry, *names: str) -> str:
@@ -154,9 +160,11 @@ def _entry_to_metadata(entry: Entry, problems: list[ImportProblem]) -> StudyMeta
     if not title:
         problems.append(ImportProblem("has no title", entry=key, line=entry.start_line + 1))
         return None
+    authors, more_authors = _parse_names(_field(entry, "author"), key, problems)
     metadata = StudyMetadata(
         title=title,
-        authors=_parse_names(_field(entry, "author"), key, problems),
+        authors=authors,
+        more_authors=more_authors,
         container_title=_decode_line(_field(entry, "journal", "journaltitle", "booktitle")),
         container_title_short=_decode_line(_field(entry, "shortjournal", "journal-abbreviation")),
         volume=_decode_line(_field(entry, "volume")),
@@ -310,7 +318,8 @@ def to_bibtex(metadata: StudyMetadata, *, key: str | None = None) -> str:
     )
     fields: list[tuple[str, str]] = []
     if metadata.authors:
-        fields.append(("author", " and ".join(_format_name(a) for a in metadata.authors)))
+        names = [_format_name(a) for a in metadata.authors]
+        fields.append(("author", " and ".join(names + (["others"] if metadata.more_authors else []))))
     fields.append(("title", encode_latex(metadata.title)))
     if metadata.container_title:
         fields.append(("journal", encode_latex(metadata.container_title)))

@@ -16,7 +16,7 @@ from .identifiers import (
     normalize_doi,
     normalize_registration,
 )
-from .metadata import StudyMetadata, normalize_pages
+from .metadata import StudyMetadata, is_null, normalize_pages
 from .plain_text import jats_to_text, markup_to_text
 
 
@@ -71,6 +71,7 @@ def _authors(raw_authors: Any) -> list[dict[str, str]]:
     for raw in raw_authors if isinstance(raw_authors, list) else []:
         if not isinstance(raw, dict):
             continue
+        raw = {key: value for key, value in raw.items() if not is_null(value)}
         author: dict[str, str] = {}
         if raw.get("family"):
             author["family"] = markup_to_text(raw["family"])
@@ -110,8 +111,10 @@ def parse_work(message: dict[str, Any]) -> StudyMetadata:
     if subtitle and subtitle.lower() not in title.lower():
         title = f"{title}: {subtitle}" if title else subtitle
 
+    # When the work was published, never when it was deposited (`created`, `deposited`,
+    # `indexed` are Crossref's own dates and can be years later).
     year = None
-    for date_field in ("issued", "published-print", "published-online", "published", "created"):
+    for date_field in ("issued", "published-print", "published-online"):
         parts = _date_parts(message.get(date_field))
         if parts:
             year = parts[0]

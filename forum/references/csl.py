@@ -40,14 +40,26 @@ CROSSREF_TO_CSL_TYPE = {
 }
 
 
+def csl_type(metadata: StudyMetadata) -> str:
+    """The CSL type. Styles print "Preprint posted online" for `article`, so only a preprint
+    gets it: other posted content (blog posts) is `post-weblog`, an untyped record with no
+    journal a `document`."""
+    from .classification import Design, classify_design
+
+    if classify_design(metadata) is Design.PREPRINT:
+        return "article"
+    if metadata.crossref_type == "posted-content":
+        return "post-weblog"
+    return CROSSREF_TO_CSL_TYPE.get(metadata.crossref_type) or (
+        "article-journal" if metadata.container_title else "document"
+    )
+
+
 def to_csl_json(metadata: StudyMetadata, *, item_id: str | None = None) -> dict[str, Any]:
     """A CSL-JSON item (the format citeproc processors and Zotero read)."""
-    csl_type = CROSSREF_TO_CSL_TYPE.get(metadata.crossref_type) or (
-        "article-journal" if metadata.container_title else "article"
-    )
     item: dict[str, Any] = {
         "id": item_id or metadata.bibtex_key or metadata.doi or metadata.pmid or "study",
-        "type": csl_type,
+        "type": csl_type(metadata),
         "title": metadata.title,
     }
     authors = []
@@ -165,6 +177,10 @@ def format_references(
     for index, metadata in enumerate(studies):
         item = _scrub(to_csl_json(metadata, item_id=f"ref{index}"))
         item.pop("abstract", None)
+        if metadata.more_authors and item.get("author"):
+            # The list is known to be incomplete: end it with "et al." whatever its length (a
+            # style only adds it past its own limit, six names for AMA).
+            item["author"].append({"literal": "et al"})
         items.append(item)
     formatter = _SafeHtmlFormatter if output == "html" else _PlainFormatter
     with warnings.catch_warnings():
@@ -180,6 +196,7 @@ def format_references(
     # With no authors, AMA substitutes the title for them, and citeproc-py does not then
     # suppress the title as CSL requires: "Title. Title. J. 2020". Drop the repeat.
     entries = [re.sub(r"^(.+?)\. \1\.", r"\1.", entry, count=1) for entry in entries]
+    entries = [_DOUBLED_STOP_RE.sub(r"\1\2", entry) for entry in entries]
     if output == "html":
         return [_finish_html(entry) for entry in entries]
     return [_PRIVATE_USE_RE.sub("", entry) for entry in entries]
@@ -202,6 +219,10 @@ def format_reference(
         _formatted[key] = entry
     return entry
 
+
+# A field that ends in its own punctuation ("Does it work?", "Ann. Intern. Med.") followed by the
+# style's full stop: "?." and ".." read as mistakes. Italic marks may sit between the two.
+_DOUBLED_STOP_RE = re.compile(f"(?<!\\.)([?!.])((?:{_OPEN}/?\\w+{_CLOSE})*)\\.(?!\\.)")
 
 _FORMATTED_MAX = 4096
 _formatted: dict[tuple[str, str, str], str] = {}

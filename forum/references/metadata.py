@@ -39,6 +39,11 @@ class StudyMetadata:
     updated_by: list[dict[str, str]] = field(default_factory=list)  # {type, doi, date[, pmid]}
     source: Source = "manual"
     bibtex_key: str = ""
+    # The author list stops short ("and others" in BibTeX): references end it with "et al.".
+    more_authors: bool = False
+
+    def __post_init__(self) -> None:
+        _drop_nulls(self)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -69,6 +74,8 @@ class StudyMetadata:
         types, PMID/PMCID) for the same study.
         """
         merged = dataclasses.replace(self)
+        if not self.authors:
+            merged.more_authors = other.more_authors
         for f in dataclasses.fields(self):
             mine, theirs = getattr(self, f.name), getattr(other, f.name)
             if f.name in LIST_FIELDS:
@@ -89,6 +96,29 @@ class StudyMetadata:
             return ""
         first = self.authors[0]
         return first.get("family") or first.get("literal") or ""
+
+
+def is_null(value: Any) -> bool:
+    """The literal word some sources write for a missing value ("null", "None")."""
+    return isinstance(value, str) and value.strip().lower() in ("null", "none", "undefined")
+
+
+def _drop_nulls(metadata: StudyMetadata) -> None:
+    for f in dataclasses.fields(metadata):
+        value = getattr(metadata, f.name)
+        if is_null(value):
+            setattr(metadata, f.name, "")
+        elif f.name in ("registrations", "publication_types"):
+            setattr(metadata, f.name, [item for item in value if not is_null(item)])
+        elif f.name in ("authors", "updated_by"):
+            cleaned = []
+            for item in value:
+                if isinstance(item, dict):
+                    item = {k: v for k, v in item.items() if not is_null(v)}
+                if item and (f.name != "authors" or not isinstance(item, dict)
+                             or item.get("family") or item.get("literal") or item.get("given")):
+                    cleaned.append(item)
+            setattr(metadata, f.name, cleaned)
 
 
 @dataclass(frozen=True)

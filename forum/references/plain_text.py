@@ -63,12 +63,22 @@ def _numeric_entities(text: str) -> str:
     return _ENTITY_RE.sub(replace, text)
 
 
+_OPEN_TAG_RE = re.compile(r"<[A-Za-z][^<>]*>")
+_UNQUOTED_VALUE_RE = re.compile(r"""(\s[\w.-]+\s*=\s*)([^\s"'>/][^\s"'>]*)""")
+
+
+def _quote_attributes(match: re.Match[str]) -> str:
+    # Escaped markup is usually HTML (`<iframe src=x>`), which XML cannot read unquoted.
+    return _UNQUOTED_VALUE_RE.sub(r'\1"\2"', match.group(0))
+
+
 def _parse_fragment(markup: str) -> etree._Element | None:
     text = _PREFIXED_TAG_RE.sub(r"<\1", markup)
     text = _numeric_entities(_BARE_AMPERSAND_RE.sub("&amp;", text))
     text = _STRAY_LT_RE.sub("&lt;", text)
     text = re.sub(r"<!DOCTYPE[^>]*>|<\?xml[^>]*\?>", "", text, flags=re.IGNORECASE)
     text = re.sub(r"\s[A-Za-z][\w.-]*:[\w.-]+\s*=", " x-attr=", text)  # xlink:href= etc.
+    text = _OPEN_TAG_RE.sub(_quote_attributes, text)
     try:
         return etree.fromstring(f"<root>{text}</root>".encode(), _PARSER)
     except etree.XMLSyntaxError:
@@ -160,27 +170,22 @@ def _still_has_markup(text: str) -> bool:
     )
 
 
-_SCRIPT_RE = re.compile(
-    r"<(script|style|iframe|object|noscript|template)\b[^>]*>.*?(?:</\1\s*>|$)", re.I | re.S
-)
-
-
-def _strip_escaped_markup(text: str) -> str:
-    # Second pass for records that escaped their markup (`&lt;i&gt;`): after the first pass
-    # those are literal tags in the text. Tags are removed by shape, since such leftovers are
-    # rarely well-formed; entities are decoded once more, and nothing decoded here is parsed.
-    text = _SCRIPT_RE.sub(" ", text)
-    text = _TAG_LIKE_RE.sub(" ", text)
-    text = _SCRIPT_RE.sub(" ", html.unescape(text)) if "&" in text else text
-    return " ".join(_TAG_LIKE_RE.sub(" ", text).split())
+def _one_line(markup: str) -> str:
+    return " ".join(_paragraphs(_strip_tags_once(markup)))
 
 
 def markup_to_text(markup: str | None) -> str:
-    """One line of plain text from a title, name or journal that may contain markup/entities."""
+    """One line of plain text from a title, name or journal that may contain markup/entities.
+
+    Inline tags vanish without a trace ("<i>KRAS</i>/<i>NRAS</i>" reads "KRAS/NRAS"). A record
+    that escaped its markup (`&lt;i&gt;`) still holds tags after the first reading: that text
+    is markup too and is read once more, the same way. Never a third time: what is left then
+    is what the source wrote, so `&amp;amp;lt;` is not decoded down to "<".
+    """
     if not markup:
         return ""
-    text = " ".join(_paragraphs(_strip_tags_once(str(markup))))
-    return _strip_escaped_markup(text) if _still_has_markup(text) else text
+    text = _one_line(str(markup))
+    return _one_line(text) if _still_has_markup(text) else text
 
 
 def jats_to_text(jats: str | None) -> str:
@@ -192,5 +197,6 @@ def jats_to_text(jats: str | None) -> str:
     if not jats:
         return ""
     paragraphs = _paragraphs(_strip_tags_once(str(jats)))
-    paragraphs = [_strip_escaped_markup(p) if _still_has_markup(p) else p for p in paragraphs]
-    return "\n\n".join(p for p in paragraphs if p)
+    # Escaped markup (`&lt;p&gt;`) is read once more, as in markup_to_text.
+    reread = [_paragraphs(_strip_tags_once(p)) if _still_has_markup(p) else [p] for p in paragraphs]
+    return "\n\n".join(p for group in reread for p in group if p)
