@@ -1,6 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 
+from forum.one_line import one_line
+
 from .tasks import enqueue_email
 
 
@@ -9,7 +11,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
-        user.display_name = form.cleaned_data.get("display_name", "").strip()
+        user.display_name = one_line(form.cleaned_data.get("display_name", ""))
         if commit:
             user.save()
         return user

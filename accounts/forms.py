@@ -1,6 +1,8 @@
 from allauth.account import forms as allauth_forms
 from django import forms
 
+from forum.one_line import OneLineField
+
 from .models import User
 
 
@@ -17,7 +19,7 @@ SIGNUP_REFUSED = "We could not create an account from that form. Please reload t
 class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form (allauth supplies username, email, passwords)."""
 
-    display_name = forms.CharField(
+    display_name = OneLineField(
         max_length=60,
         required=False,
         help_text="How your name appears beside your posts. Optional.",
@@ -45,6 +47,9 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    display_name = OneLineField(max_length=60, required=False,
+                                help_text="How your name appears beside your posts. Optional.")
+
     class Meta:
         model = User
         fields = ["display_name", "bio"]

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 
 from forum.markup import cook
+from forum.one_line import one_line
 
 # Usernames appear in @mentions and quote markup (`[quote="name, post:1, topic:2"]`), so they
 # are kept to characters that survive both without escaping.
@@ -72,6 +73,9 @@ class User(AbstractUser):
         return self.username
 
     def save(self, *args, **kwargs):
+        # Names and credentials are shown on one line beside every post and go into mail headers;
+        # the forms already did this, and this catches every other way in (admin, imports).
+        self.display_name, self.expert_credential = one_line(self.display_name), one_line(self.expert_credential)
         self.bio_cooked = cook(self.bio).html if self.bio else ""
         super().save(*args, **kwargs)
 

@@ -1,5 +1,9 @@
 """Mail leaves through a background task so a slow or failing mail server never holds up a page,
-and a failed send is retried later instead of undoing what the user did."""
+and a failed send is retried later instead of undoing what the user did.
+
+A message that cannot even be built (a header Django refuses, an address it cannot parse) would
+fail the same way on every retry: it is reported to the operator as an error, with what is
+needed to find it, and not retried."""
 
 import logging
 from datetime import timedelta
@@ -11,6 +15,8 @@ from django.core.mail.message import make_msgid
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
+from .mail_headers import header_value, header_values
+
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
@@ -19,10 +25,17 @@ MAX_ATTEMPTS = 5
 @task()
 def deliver_email(*, subject: str, body: str, from_email: str, to: list[str],
                   alternatives: list[list[str]] = (), headers: dict | None = None, attempt: int = 1) -> bool:
-    message = EmailMultiAlternatives(subject=subject, body=body, from_email=from_email, to=to,
-                                     headers=headers or {})
-    for content, mimetype in alternatives:
-        message.attach_alternative(content, mimetype)
+    try:
+        # Headers again here: a task queued before a header was normalised still goes out.
+        message = EmailMultiAlternatives(subject=header_value(subject), body=body, from_email=from_email, to=to,
+                                         headers=header_values(headers))
+        for content, mimetype in alternatives:
+            message.attach_alternative(content, mimetype)
+        message.message()  # builds the MIME message, as sending would, so a refusal shows here
+    except Exception as exc:
+        logger.error("mail to %s could not be built and was not sent (subject %r): %s: %s",
+                     to, subject[:200], type(exc).__name__, exc)
+        return False
     try:
         message.send()
         return True
@@ -47,10 +60,10 @@ def enqueue_email(message) -> None:
     if not any(name.lower() == "message-id" for name in headers):
         headers["Message-ID"] = make_msgid(domain=urlsplit(settings.SITE_URL).hostname or "evident")
     deliver_email.enqueue(
-        subject=str(message.subject),
+        subject=header_value(message.subject),
         body=message.body,
         from_email=message.from_email,
         to=list(message.to),
         alternatives=[[content, mimetype] for content, mimetype in getattr(message, "alternatives", [])],
-        headers=headers,
+        headers=header_values(headers),
     )

@@ -1,21 +1,38 @@
 from django.contrib import admin
 
 from .models import Category, Notification, Post, PostRevision, Quote, Study, Tag, Topic
+from .one_line import OneLineField
+
+
+class OneLineFieldsAdmin(admin.ModelAdmin):
+    """Names and titles edited here are normalised as in the site's own forms (forum.one_line)."""
+
+    one_line_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name in self.one_line_fields and field is not None:
+            return OneLineField(max_length=db_field.max_length, required=field.required, label=field.label,
+                                help_text=field.help_text, widget=field.widget, initial=field.initial)
+        return field
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(OneLineFieldsAdmin):
+    one_line_fields = ("name", "description")
     list_display = ("name", "slug", "position")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(OneLineFieldsAdmin):
+    one_line_fields = ("name",)
     search_fields = ("name",)
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(OneLineFieldsAdmin):
+    one_line_fields = ("title",)
     list_display = ("title", "category", "author", "state", "posts_count", "last_posted_at", "deleted_at")
     list_filter = ("state", "category")
     search_fields = ("title",)

@@ -3,6 +3,11 @@
 Feeds are fetched by readers that never sign in and are cached by proxies, so they show what an
 anonymous visitor may see whoever asks: no deleted or unlisted topics, and no deleted or hidden
 posts (their text never leaves the site through a feed, not even as a placeholder).
+
+Titles are plain text that may look like markup (a topic called "Is <b> safe?"). Many readers
+treat an RSS title as HTML, so every title - entry and feed, RSS and Atom - is written as HTML
+that shows the text as typed: escaped once for HTML, then again by the XML writer, with Atom's
+`type="html"` saying so. Content stays the sanitised HTML the topic page shows.
 """
 
 import re
@@ -14,6 +19,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 
 from forum.models import Category, Post, Topic
 
@@ -28,6 +34,27 @@ def xml_safe(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text or "")
 
 
+def plain_title(text: str) -> str:
+    """A title (or subtitle) as HTML showing exactly its text: see the module's docstring."""
+    return escape(xml_safe(text))
+
+
+class _TitlesMarkedHtml:
+    """The XML writer, with Atom's <title> and <subtitle> marked type="html" (their text is
+    escaped by plain_title), everything else passed through."""
+
+    def __init__(self, handler):
+        self._handler = handler
+
+    def __getattr__(self, name):
+        return getattr(self._handler, name)
+
+    def addQuickElement(self, name, contents=None, attrs=None):
+        if name in {"title", "subtitle"}:
+            attrs = {**(attrs or {}), "type": "html"}
+        self._handler.addQuickElement(name, contents, attrs)
+
+
 class HtmlContentAtomFeed(Atom1Feed):
     """Atom whose entries carry the post's HTML as <content type="html"> (readers show it in
     full; <summary> is meant for an excerpt) and an xml:base, because stored HTML links within the
@@ -38,8 +65,11 @@ class HtmlContentAtomFeed(Atom1Feed):
         attrs["xml:base"] = self.feed["link"]
         return attrs
 
+    def add_root_elements(self, handler):
+        super().add_root_elements(_TitlesMarkedHtml(handler))
+
     def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
+        super().add_item_elements(_TitlesMarkedHtml(handler), item)
         if item.get("content") is not None:
             handler.addQuickElement("content", item["content"], {"type": "html"})
 
@@ -67,10 +97,10 @@ class _TopicListFeed(Feed):
         return FeedScope(request=request)
 
     def title(self, scope):
-        return f"Latest topics · {settings.SITE_NAME}"
+        return plain_title(f"Latest topics · {settings.SITE_NAME}")
 
     def subtitle(self, scope):
-        return f"New topics on {settings.SITE_NAME}, newest first."
+        return plain_title(f"New topics on {settings.SITE_NAME}, newest first.")
 
     description = subtitle  # RSS calls it a description
 
@@ -94,7 +124,7 @@ class _TopicListFeed(Feed):
         return topics
 
     def item_title(self, topic):
-        return xml_safe(topic.title)
+        return plain_title(topic.title)
 
     def item_link(self, topic):
         return topic.get_absolute_url()
@@ -141,10 +171,10 @@ class CategoryTopicsFeed(_TopicListFeed):
         return FeedScope(request=request, category=get_object_or_404(Category, slug=slug))
 
     def title(self, scope):
-        return f"{scope.category.name} · {settings.SITE_NAME}"
+        return plain_title(f"{scope.category.name} · {settings.SITE_NAME}")
 
     def subtitle(self, scope):
-        return f"New topics in {scope.category.name}, newest first."
+        return plain_title(f"New topics in {scope.category.name}, newest first.")
 
     def link(self, scope):
         return scope.category.get_absolute_url()
@@ -165,10 +195,10 @@ class TopicPostsFeed(Feed):
         return FeedScope(request=request, topic=topic)
 
     def title(self, scope):
-        return xml_safe(f"{scope.topic.title} · {settings.SITE_NAME}")
+        return plain_title(f"{scope.topic.title} · {settings.SITE_NAME}")
 
     def subtitle(self, scope):
-        return xml_safe(f"Posts in “{scope.topic.title}”, newest first.")
+        return plain_title(f"Posts in “{scope.topic.title}”, newest first.")
 
     def link(self, scope):
         return scope.topic.get_absolute_url()
@@ -186,7 +216,7 @@ class TopicPostsFeed(Feed):
 
     def item_title(self, post):
         title = post.topic.title if post.is_first else f"Re: {post.topic.title} (#{post.post_number})"
-        return xml_safe(title)
+        return plain_title(title)
 
     def item_link(self, post):
         return post.get_absolute_url()

@@ -3,6 +3,7 @@ import re
 from django import forms
 
 from .models import Category
+from .one_line import OneLineField
 
 TITLE_MIN_LENGTH = 8
 TITLE_MAX_LENGTH = 200
@@ -37,7 +38,7 @@ class BodyField(forms.CharField):
         return _clean_body(super().clean(value))
 
 
-class TitleField(forms.CharField):
+class TitleField(OneLineField):
     def __init__(self, **kwargs):
         super().__init__(
             max_length=TITLE_MAX_LENGTH,
@@ -59,7 +60,7 @@ class TopicForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the listed categories.",
                         "required": "Choose a category."},
     )
-    tags = forms.CharField(
+    tags = OneLineField(
         required=False,
         max_length=300,
         help_text=f"Up to {MAX_TAGS}, separated by commas, e.g. fibromyalgia, naltrexone.",
@@ -97,7 +98,7 @@ class ReplyForm(forms.Form):
 class EditPostForm(forms.Form):
     title = TitleField(required=False)
     raw = BodyField()
-    reason = forms.CharField(
+    reason = OneLineField(
         required=False, max_length=200, label="Reason for editing",
         help_text="Shown in the revision history.",
     )

@@ -2,7 +2,9 @@
 
 from django import forms
 
+from forum.markup.url_policy import url_allowed
 from forum.models.study import DesignChoices, StatusChoices
+from forum.one_line import OneLineField
 from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
 from forum.references.metadata import StudyMetadata
 
@@ -45,7 +47,8 @@ def _authors_to_lines(authors: list[dict]) -> str:
 
 
 class StudyForm(forms.Form):
-    title = forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+    # A long title wraps in the box, but it is one line: line breaks become spaces.
+    title = OneLineField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     authors = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 4}),
         help_text="One per line: “Family, Given”, or a group name.",
@@ -62,6 +65,12 @@ class StudyForm(forms.Form):
     )
     url = forms.URLField(label="URL", required=False, assume_scheme="https")
     abstract = forms.CharField(required=False, max_length=20_000, widget=forms.Textarea(attrs={"rows": 6}))
+
+    def clean_url(self):
+        value = self.cleaned_data["url"]
+        if value and not url_allowed(value):
+            raise forms.ValidationError("Give a web address starting with http:// or https://.")
+        return value
 
     def clean_doi(self):
         value = self.cleaned_data["doi"]
@@ -113,4 +122,4 @@ class StudyEditForm(StudyForm):
         label="Status (override)", required=False,
         choices=[("", "As classified automatically")] + list(StatusChoices.choices),
     )
-    reason = forms.CharField(max_length=200, required=False, help_text="Shown in the study's history.")
+    reason = OneLineField(max_length=200, required=False, help_text="Shown in the study's history.")

@@ -17,6 +17,8 @@ from typing import Callable
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from .url_policy import href_attribute
+
 # `[@doi:…]`, `[@pmid:…]` or `[@key]`; a key is what BibTeX allows in practice.
 CITE_PATTERN = r"\[@(?:(?P<kind>(?i:doi|pmid))\s*:\s*)?(?P<value>[^\]\s]{1,250})\]"
 # A bare link to doi.org, as people paste them into prose.
@@ -150,7 +152,7 @@ def render_chip(study: CitedStudy, scope: str, *, typed: str = "") -> str:
     flag = f" cite--{escape(study.status)}" if study.status in {"protocol", "retracted", "preprint", "corrected"} else ""
     label = f"{study.design_label}" if study.design_label else "study"
     return (
-        f'<span class="cite{flag}"{cite}><a class="cite__link" href="{escape(study.url)}" aria-describedby="{card_id}">'
+        f'<span class="cite{flag}"{cite}><a class="cite__link"{href_attribute(study.url)} aria-describedby="{card_id}">'
         f'[{study.number}]<span class="cite__design"> {escape(label)}</span></a>{card}</span>'
     )
 
@@ -162,7 +164,7 @@ def render_reference_list(cited: dict[int, CitedStudy], scope: str) -> str:
     for number in sorted(cited):
         study = cited[number]
         if study.state == "resolved":
-            body = f'{study.reference_html} <a class="references__study" href="{escape(study.url)}">Study page</a> {_chips(study)}'
+            body = f'{study.reference_html} <a class="references__study"{href_attribute(study.url)}>Study page</a> {_chips(study)}'
         elif study.state == "pending":
             body = f'<span class="muted">Looking up {escape(study.label)}…</span>'
         else:

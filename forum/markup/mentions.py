@@ -14,6 +14,8 @@ from typing import Callable
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
+from .url_policy import href_attribute
+
 # Not after a word character, "@" or "/": email addresses and URLs are not mentions.
 MENTION_PATTERN = r"(?<![\w@/])@(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]{0,29})"
 
@@ -42,7 +44,7 @@ class _MentionProcessor(InlineProcessor):
         username, url = found
         if username not in self.extension.mentioned:
             self.extension.mentioned.append(username)
-        html = f'<a class="mention" href="{escape(url)}">@{escape(username)}</a>'
+        html = f'<a class="mention"{href_attribute(url)}>@{escape(username)}</a>'
         end = m.start("name") + len(name)
         return self.extension.stash(html, text=data[m.start(0):end]), m.start(0), end
 

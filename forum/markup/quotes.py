@@ -18,6 +18,8 @@ from typing import Callable
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 
+from .url_policy import href_attribute
+
 # Up to three leading spaces, as for any markdown block; four would make it an indented code block.
 _OPEN = re.compile(r"^ {0,3}\[quote(?:=(?P<attrs>\"[^\"\n]*\"|'[^'\n]*'|[^\]\n]*))?\](?P<rest>.*)$", re.IGNORECASE)
 _USERNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,29}$")
@@ -194,10 +196,10 @@ def _title(ref: QuoteRef, source: QuoteSource | None) -> str:
         return f"{name}{status}"
     badge = f' <span class="badge badge--role">{escape(source.role_badge)}</span>' if source.role_badge else ""
     where = escape(source.topic_title) if source.topic_title else f"#{ref.post_number}"
-    link = f'<a class="quote__source" href="{escape(source.url)}">{where}</a>'
+    link = f'<a class="quote__source"{href_attribute(source.url)}>{where}</a>'
     status_text = escape(STATUS_LABELS.get(source.status, ""))
     if source.status == "modified" and source.history_url:
-        status_html = (f'<a class="quote__status quote__status--modified" href="{escape(source.history_url)}">'
+        status_html = (f'<a class="quote__status quote__status--modified"{href_attribute(source.history_url)}>'
                        f"{status_text}</a>")
     else:
         status_html = f'<span class="quote__status quote__status--{escape(source.status)}">{status_text}</span>'

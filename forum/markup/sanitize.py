@@ -2,16 +2,20 @@
 
 The allowlist covers what our markdown produces (paragraphs, emphasis, lists, code, tables,
 footnotes, quotes, links, images). Anything else - scripts, styles, event handlers, iframes,
-forms, unknown schemes such as `javascript:` or `data:` - is stripped or escaped. Links get
-`rel="nofollow ugc noopener"` because they are user content, and bare URLs are linked here
-(outside code) so markdown needs no extension for it.
+forms - is stripped or escaped. Every URL left in an attribute then passes the one URL policy
+(url_policy.py): an address with a scheme outside its allowlist loses its attribute and the link
+keeps its text. Links get `rel="nofollow ugc noopener"` because they are user content, and bare
+URLs are linked here (outside code) so markdown needs no extension for it.
 """
 
 import re
 from functools import partial
 
 import bleach
+from bleach.html5lib_shim import Filter
 from bleach.linkifier import LinkifyFilter
+
+from .url_policy import URL_ATTRIBUTES, url_allowed
 
 ALLOWED_TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em",
@@ -19,6 +23,7 @@ ALLOWED_TAGS = frozenset({
     "pre", "s", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
 })
 
+# Bleach's own scheme check, kept as a first pass; UrlPolicyFilter below has the last word.
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
 # Class names our own markdown extensions emit; user-written classes could restyle the page.
@@ -35,7 +40,7 @@ def _allow_attribute(tag: str, name: str, value: str) -> bool:
         return tag in {"li", "sup"} and bool(_FOOTNOTE_ID.match(value))
     if tag == "a":
         if name == "href":
-            return True  # bleach checks the scheme against ALLOWED_PROTOCOLS afterwards
+            return True  # the scheme is checked afterwards, by bleach and then by UrlPolicyFilter
         return name in {"title", "rel"}
     if tag == "img":
         return name in {"src", "alt", "title", "width", "height"}
@@ -56,13 +61,33 @@ def _link_rel(attrs, new=False):
     return attrs
 
 
+class UrlPolicyFilter(Filter):
+    """Drops every URL attribute the policy refuses. It runs on the sanitised token stream, after
+    linkifying, so it also sees the links bleach made; attribute values there still hold their
+    character references, which the policy decodes as a browser would."""
+
+    def __iter__(self):
+        for token in super().__iter__():
+            if token["type"] in {"StartTag", "EmptyTag"} and token.get("data"):
+                for key in [key for key in token["data"] if _attribute_name(key) in URL_ATTRIBUTES]:
+                    if not url_allowed(token["data"][key]):
+                        del token["data"][key]
+            yield token
+
+
+def _attribute_name(key) -> str:
+    namespace, name = key if isinstance(key, tuple) else (None, key)
+    return f"xlink:{name}" if namespace and namespace.endswith("xlink") else name.lower()
+
+
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
     attributes=_allow_attribute,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags={"pre", "code"}, parse_email=False)],
+    filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags={"pre", "code"}, parse_email=False),
+             UrlPolicyFilter],
 )
 
 

@@ -12,6 +12,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
+from forum.markup.url_policy import checked_url
+
 Source = Literal["crossref", "pubmed", "bibtex", "ris", "manual"]
 
 SOURCES = ("crossref", "pubmed", "bibtex", "ris", "manual")
@@ -44,6 +46,11 @@ class StudyMetadata:
 
     def __post_init__(self) -> None:
         _drop_nulls(self)
+
+    def __post_init__(self):
+        # Whatever the source (a BibTeX or RIS paste, Crossref, stored JSON), a publisher URL with
+        # a scheme outside the URL policy is not kept: API clients and reference managers follow it.
+        self.url = checked_url(self.url or "")
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

@@ -5,6 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from forum.models import Post, PostRevision, Topic
+from forum.one_line import one_line
 from forum.permissions import ensure_can_edit_post
 
 from .quoting import schedule_quote_recheck
@@ -14,7 +15,7 @@ from .rendering import post_references_record, post_render
 
 def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason: str = "") -> Post:
     ensure_can_edit_post(editor, post)
-    title = title.strip() if title is not None and post.is_first else None
+    title = one_line(title) if title is not None and post.is_first else None
     title_changed = title is not None and title != post.topic.title
     if raw == post.raw and not title_changed:
         return post  # nothing changed: no empty revision
@@ -32,7 +33,7 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
             raw=locked.raw,
             title=title_before,
             edited_by=editor,
-            reason=reason.strip()[:200],
+            reason=one_line(reason)[:200],
         )
         now = timezone.now()
         Post.objects.filter(pk=post.pk).update(

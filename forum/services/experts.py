@@ -6,20 +6,28 @@ from django.utils import timezone
 
 from accounts.models import CredentialRequest, Role
 from forum.models import ModerationAction, NotificationKind
+from forum.one_line import one_line
 from forum.permissions import ensure_can_act, ensure_can_moderate
 
 from .notifying import notify
 
 
+CREDENTIAL_MAX_LENGTH = 120
+
+
 def credential_request(*, user, credential: str, note: str = "") -> CredentialRequest:
     ensure_can_act(user)
-    # Not from a form (which would refuse NUL), and PostgreSQL cannot store NUL.
-    credential, note = credential.replace("\x00", "").strip(), note.replace("\x00", "")
+    # A credential is shown on one line beside every post (see forum.one_line); the note is a
+    # message to moderators and keeps its lines, not NUL, which PostgreSQL cannot store.
+    credential, note = one_line(credential), note.replace("\x00", "")
     if not credential:
         raise PermissionDenied("Write the credential you want verified, e.g. “MD, sports medicine physician”.")
+    if len(credential) > CREDENTIAL_MAX_LENGTH:
+        raise PermissionDenied(f"Credentials are limited to {CREDENTIAL_MAX_LENGTH} characters "
+                               f"(this one has {len(credential)}).")
     try:
         with transaction.atomic():
-            return CredentialRequest.objects.create(user=user, credential=credential[:120], note=note.strip()[:2000])
+            return CredentialRequest.objects.create(user=user, credential=credential, note=note.strip()[:2000])
     except IntegrityError:
         raise PermissionDenied("You already have a request waiting for a moderator.")
 
@@ -29,6 +37,7 @@ def credential_decide(*, moderator, request: CredentialRequest, approve: bool, n
     if request.state != CredentialRequest.State.PENDING:
         raise PermissionDenied("This request has already been decided.")
     user = request.user
+    note = one_line(note)
     now = timezone.now()
     with transaction.atomic():
         request.state = CredentialRequest.State.APPROVED if approve else CredentialRequest.State.DECLINED
@@ -52,6 +61,7 @@ def credential_decide(*, moderator, request: CredentialRequest, approve: bool, n
 
 def credential_revoke(*, moderator, user, reason: str = "") -> None:
     ensure_can_moderate(moderator)
+    reason = one_line(reason)
     with transaction.atomic():
         previous = user.expert_credential
         user.expert_credential = ""

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from forum.models import Flag, FlagReason, FlagState, ModerationAction, NotificationKind, Post
+from forum.one_line import one_line
 from forum.permissions import ensure_can_act, ensure_can_moderate, is_trusted
 
 from .moderation import post_hide, post_mark_needs_source, post_moderator_delete
@@ -93,7 +94,7 @@ def flags_resolve(*, moderator, post: Post, outcome: str, reason: str = "") -> i
         )
         ModerationAction.objects.create(
             actor=moderator, action=f"flags_{outcome}", topic=post.topic, post=post, target_user=post.author,
-            reason=reason[:300], details={"flags": len(flags), "reasons": reasons},
+            reason=one_line(reason)[:300], details={"flags": len(flags), "reasons": reasons},
         )
         for flag in flags:
             notify(recipient=flag.flagger, kind=NotificationKind.FLAG_OUTCOME, actor=moderator, post=post,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from forum.models import Category, ModerationAction, NotificationKind, Post, Topic, TopicState
+from forum.one_line import one_line
 from forum.permissions import ensure_can_moderate
 
 from .notifying import notify
@@ -20,7 +21,7 @@ from .quoting import schedule_quote_recheck
 def _log(*, actor, action: str, topic=None, post=None, target_user=None, reason: str = "", **details):
     return ModerationAction.objects.create(
         actor=actor, action=action, topic=topic or (post.topic if post else None), post=post,
-        target_user=target_user, reason=(reason or "")[:300], details=details,
+        target_user=target_user, reason=one_line(reason)[:300], details=details,
     )
 
 
@@ -74,6 +75,7 @@ def topic_retitle(*, moderator, topic: Topic, title: str, reason: str = "") -> T
     from .editing import post_edit
 
     ensure_can_moderate(moderator)
+    title, reason = one_line(title), one_line(reason)
     first = topic.posts.get(post_number=1)
     previous = topic.title
     with transaction.atomic():
@@ -110,6 +112,7 @@ def topic_restore(*, moderator, topic: Topic, reason: str = "") -> Topic:
 def post_hide(*, moderator, post: Post, reason: str, notify_author: bool = True, log: bool = True) -> Post:
     ensure_can_moderate(moderator)
     with transaction.atomic():
+        reason = one_line(reason)
         Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now(), hidden_reason=reason[:300])
         if log:
             _log(actor=moderator, action="hide_post", post=post, target_user=post.author, reason=reason)
@@ -202,6 +205,7 @@ def user_suspend(*, moderator, user, until: datetime, reason: str) -> None:
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("Moderators and administrators cannot be suspended here; ask an administrator.")
+    reason = one_line(reason)
     with transaction.atomic():
         type(user).objects.filter(pk=user.pk).update(suspended_until=until, suspension_reason=reason[:300])
         _log(actor=moderator, action="suspend", target_user=user, reason=reason, until=until.isoformat())

@@ -207,6 +207,7 @@ def _email_after_commit(notification: Notification) -> None:
 
 def notification_email_send(*, notification_id: int | None, recipient_id: int, kind: str) -> None:
     """Write the mail for a notification (or the latest of its kind) and queue its delivery."""
+    from accounts.mail_headers import header_value
     from accounts.tasks import enqueue_email
 
     query = Notification.objects.select_related("recipient", "actor", "topic", "post")
@@ -221,7 +222,8 @@ def notification_email_send(*, notification_id: int | None, recipient_id: int, k
         "link": site + (notification.post.get_absolute_url() if notification.post else reverse("forum:notifications")),
         "excerpt": (notification.post.raw[:500] if notification.post and not notification.post.is_hidden else ""),
     }
-    subject = render_to_string("forum/email/notification_subject.txt", context).strip()
+    # The subject names the topic and the actor: text people typed, so through the one header helper.
+    subject = header_value(render_to_string("forum/email/notification_subject.txt", context))
     body = render_to_string("forum/email/notification.txt", context)
     message = EmailMultiAlternatives(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body,

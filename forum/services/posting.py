@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from forum.models import Category, Post, Tag, Topic
+from forum.one_line import one_line
 from forum.permissions import ensure_can_post, ensure_can_reply
 
 from .drafts import draft_discard, draft_key
@@ -29,7 +30,7 @@ def _next_post_number(topic: Topic) -> int:
 
 def _tags_from_names(names: list[str]) -> list[Tag]:
     tags = []
-    for name in names:
+    for name in dict.fromkeys(filter(None, (one_line(name) for name in names))):
         tag, _ = Tag.objects.get_or_create(name=name)
         tags.append(tag)
     return tags
@@ -37,10 +38,11 @@ def _tags_from_names(names: list[str]) -> list[Tag]:
 
 def topic_create(*, author, category: Category, title: str, raw: str, tag_names: list[str] = ()) -> Topic:
     ensure_can_post(author)
+    title = one_line(title)  # the form did this already; callers that skip it must not store a line break
     now = timezone.now()
     with transaction.atomic():
         topic = Topic.objects.create(
-            title=title.strip(),
+            title=title,
             slug=_slug_for(title),
             category=category,
             author=author,

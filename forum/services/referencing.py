@@ -3,6 +3,7 @@ the background, importing references, moderator edits, and keeping citing posts 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from forum.markup.citations import CitationRef, CitedStudy
 from forum.models import Citation, LookupState, Post, Study, StudyRevision
+from forum.one_line import one_line
 from forum.references.classification import classify
 from forum.references.csl import format_reference
 from forum.references.http import ReferenceLookupError
@@ -150,6 +152,8 @@ def _identifier_fields(metadata: StudyMetadata) -> dict:
 
 def study_apply_metadata(*, study: Study, metadata: StudyMetadata, source: str | None = None) -> Study:
     """Store a bibliographic record on the study and re-derive its design and status."""
+    # A title is shown on one line (heading, chips, mail); typed by hand or pasted, it may not be.
+    metadata = dataclasses.replace(metadata, title=one_line(metadata.title))
     verdict = classify(metadata)
     for field, value in _identifier_fields(metadata).items():
         # Never steal an identifier another stored study already holds.
@@ -243,7 +247,8 @@ def study_edit(*, editor, study: Study, metadata: StudyMetadata, design_override
 
     ensure_can_moderate(editor)
     with transaction.atomic():
-        StudyRevision.objects.create(study=study, snapshot=_snapshot(study), edited_by=editor, reason=reason[:200])
+        StudyRevision.objects.create(study=study, snapshot=_snapshot(study), edited_by=editor,
+                                     reason=one_line(reason)[:200])
         study.design_override = design_override
         study.status_override = status_override
         study_apply_metadata(study=study, metadata=metadata, source="manual")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import CredentialRequest
 from forum.models import Category, Flag, FlagState, ModerationAction, Post, Topic
+from forum.one_line import one_line
 from forum.permissions import ensure_can_act, ensure_can_moderate
 from forum.services import experts, flagging, moderation
 
@@ -23,7 +24,7 @@ User = get_user_model()
 
 
 def _reason(request) -> str:
-    return request.POST.get("reason", "").strip()[:300]
+    return one_line(request.POST.get("reason", ""))[:300]
 
 
 @login_required
@@ -56,7 +57,7 @@ def topic_action(request, topic_id: int):
             return redirect(topic)
         moderation.topic_move(moderator=mod, topic=topic, category=category, reason=reason)
     elif action == "retitle":
-        title = request.POST.get("title", "").strip()
+        title = one_line(request.POST.get("title", ""))
         if not 8 <= len(title) <= 200:
             messages.error(request, "Titles need 8 to 200 characters; the title was not changed.")
             return redirect(topic)

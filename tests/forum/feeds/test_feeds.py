@@ -2,6 +2,7 @@
 nothing a signed-out visitor may not read."""
 
 import xml.etree.ElementTree as ET
+from html import unescape
 
 import pytest
 from django.db import connection
@@ -135,12 +136,39 @@ def test_hostile_titles_and_names_are_escaped_and_the_feed_stays_well_formed(cli
         assert "<script>" not in body, url
         assert "<img src" not in body, url
         titles = [el.text for el in root.iter() if el.tag in (f"{ATOM}title", "title")]
-        assert any(t and t.startswith('Is <script>alert("x")</script> & ]]> safe?') for t in titles), url
+        # A reader that takes the title as HTML shows the text as typed, and runs nothing.
+        assert any(t and t.startswith("Is &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; ]]&gt; safe?")
+                   for t in titles), url
+        assert not any(parse(t).tags for t in titles if t), url
 
-    [item] = entries(atom(client, "/latest.atom"))
-    assert item["title"] == 'Is <script>alert("x")</script> & ]]> safe?'  # control character dropped
-    assert item["author"] == '<img src=x onerror="alert(1)"> & Co'
+    feed = atom(client, "/latest.atom")
+    [item] = entries(feed)
+    assert unescape(item["title"]) == 'Is <script>alert("x")</script> & ]]> safe?'  # control character dropped
+    assert feed.find(f"{ATOM}entry/{ATOM}title").get("type") == "html"
+    assert item["author"] == '<img src=x onerror="alert(1)"> & Co'  # Atom names are plain text
     assert "<script>" not in item["content"]  # the stored HTML was sanitised when posted
+
+
+def test_feed_titles_with_markup_are_text_and_content_stays_html(client):
+    category = CategoryFactory(name="Sleep <i>&</i> rest", slug="sleep")
+    topic = make_topic(category=category, title="Is <b>melatonin</b> safe? <a href=x>x</a>",
+                       raw="It **is** studied.")
+    make_reply(topic=topic, raw="Yes, see <em>this</em>.")
+
+    rss = ET.fromstring(client.get("/latest.rss").content)
+    assert rss.findtext("channel/item/title") == "Is &lt;b&gt;melatonin&lt;/b&gt; safe? &lt;a href=x&gt;x&lt;/a&gt;"
+    assert "<strong>is</strong>" in rss.findtext("channel/item/description")
+
+    category_feed = atom(client, "/c/sleep/feed.atom")
+    assert category_feed.find(f"{ATOM}title").get("type") == "html"
+    assert unescape(category_feed.findtext(f"{ATOM}title")) == "Sleep <i>&</i> rest · Evident"
+    assert unescape(category_feed.findtext(f"{ATOM}subtitle")) == "New topics in Sleep <i>&</i> rest, newest first."
+
+    topic_feed = atom(client, reverse("forum:topic_feed", args=[topic.slug, topic.pk]))
+    shown = [unescape(item["title"]) for item in entries(topic_feed)]
+    assert shown == ["Re: Is <b>melatonin</b> safe? <a href=x>x</a> (#2)", "Is <b>melatonin</b> safe? <a href=x>x</a>"]
+    contents = [item["content"] for item in entries(topic_feed)]
+    assert "<em>this</em>" in contents[0] and "<strong>is</strong>" in contents[1]
 
 
 # --- per category ----------------------------------------------------------------------------
