@@ -46,8 +46,6 @@ class StudyMetadata:
 
     def __post_init__(self) -> None:
         _drop_nulls(self)
-
-    def __post_init__(self):
         # Whatever the source (a BibTeX or RIS paste, Crossref, stored JSON), a publisher URL with
         # a scheme outside the URL policy is not kept: API clients and reference managers follow it.
         self.url = checked_url(self.url or "")
