@@ -86,6 +86,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Templates rendered once per post or topic on a page, where Django's template language
+        # made a cold 100-post page slow (config/jinja_env.py). Looked for after the Django
+        # templates, in their own folder.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "config.jinja_env.environment", "keep_trailing_newline": True},
+    },
 ]
 
 # --- Database ------------------------------------------------------------------------------

@@ -26,9 +26,10 @@ from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from config.jinja_env import render
 from forum.reltime import relative_text
 
-TEMPLATE = "forum/_post.html"
+TEMPLATE = "forum/_post.html"  # a Jinja2 template: templates/jinja2/
 # Bump when code the template calls (model properties, template tags) changes what it shows.
 FRAGMENT_VERSION = 1
 # Only bounds memory: keys change when content does, so an entry is never stale.
@@ -86,7 +87,7 @@ def render_posts(request, *, topic, posts, voted_post_ids) -> list[SafeString]:
         html = found.get(key)
         if html is None:
             template = template or get_template(TEMPLATE)
-            html = template.render({
+            html = render(template, {
                 "post": post, "topic": topic, "user": user, "voted_post_ids": voted_post_ids,
                 "csrf_token": _CSRF_PLACEHOLDER,
             })

@@ -1,9 +1,11 @@
 """Each post's HTML is rendered once and reused, yet every reader sees their own actions, token
 and an up-to-date relative date."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -135,3 +137,31 @@ def test_relative_text(age, text):
 def test_after_a_month_the_date_itself_is_shown():
     now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
     assert relative_text(datetime(2026, 3, 2, 9, 30, tzinfo=UTC), now) == "2 Mar 2026"
+
+
+def _without_tokens(content: bytes) -> str:
+    # Each response masks the reader's CSRF secret afresh: the same token, different bytes.
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value=""', content.decode())
+
+
+def test_cold_and_fragment_cached_pages_are_the_same_for_each_reader(topic, member, other_member, moderator):
+    from forum.services.answers import answer_accept
+    from forum.services.moderation import post_hide, post_mark_needs_source
+
+    quoting = make_reply(topic=topic, author=other_member,
+                         raw=f'[quote="maria, post:1, topic:{topic.pk}"]\nNight cramps, twice a week.\n[/quote]\n\n'
+                             "Ask @maria about it, it is _her_ question.")
+    hidden = make_reply(topic=topic, author=UserFactory(), raw="Buy cheap pills here.")
+    post_hide(moderator=moderator, post=hidden, reason='Spam: "pills" <again>')
+    post_mark_needs_source(moderator=moderator, post=quoting)
+    answer_accept(user=member, post=topic.posts.get(post_number=2))
+    Vote.objects.create(user=other_member, post=topic.posts.get(post_number=1))
+    readers = {"visitor": Client(), "author": signed_in(member), "replier": signed_in(other_member),
+               "moderator": signed_in(moderator)}
+    for who, reader in readers.items():
+        cache.clear()
+        cold = reader.get(topic.get_absolute_url())
+        cached = reader.get(topic.get_absolute_url())
+
+        assert post_renders(cold) == 4 and post_renders(cached) == 0, who
+        assert _without_tokens(cached.content) == _without_tokens(cold.content), who
