@@ -23,9 +23,15 @@ migrate: setup
 demo: migrate
 	$(BIN)/python manage.py demo
 
-## Set everything up and serve the forum with demo data on SQLite at http://127.0.0.1:8000
+# The processes `make run` starts together (NAME=COMMAND each; see config/devserver.py, which
+# also sets the task backend they share). Add one with RUN_PROCESSES += "name=command".
+RUN_PROCESSES = "web=$(BIN)/python manage.py runserver $(HOST):$(PORT)"
+RUN_PROCESSES += "worker=$(BIN)/python manage.py db_worker"
+
+## Set everything up and serve the forum with demo data on SQLite at http://127.0.0.1:8000,
+## with the task worker beside it (one Ctrl-C stops both)
 run: demo
-	REFERENCES_MAX_RETRIES=$${REFERENCES_MAX_RETRIES:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	REFERENCES_MAX_RETRIES=$${REFERENCES_MAX_RETRIES:-1} $(BIN)/python config/devserver.py $(RUN_PROCESSES)
 
 ## Set everything up and run the whole suite: SQLite, PostgreSQL and the Chromium browser tests
 test: setup

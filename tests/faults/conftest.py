@@ -1,3 +1,6 @@
+import socket
+import threading
+
 import pytest
 
 
@@ -27,3 +30,30 @@ def redis_cache(private_redis, settings):
 
     settings.CACHES = resilient_cache_settings(private_redis.url)
     return private_redis
+
+
+@pytest.fixture
+def silent_server():
+    """A real TCP server on loopback that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
+    stop.set()
+    thread.join(timeout=2)
+    for connection in accepted:
+        connection.close()
+    listener.close()

@@ -4,8 +4,6 @@ The look-up runs after the post is committed (on the immediate task backend used
 the same request, which is the harshest case); whatever the sources do, the reply is saved, the
 author is redirected to it, and the citation reads "looking up" or "unresolved reference"."""
 
-import socket
-import threading
 import time
 from functools import partial
 
@@ -132,33 +130,6 @@ def test_a_failed_look_up_is_recorded_as_unresolved_with_the_reason(client, post
     study = assert_saved_and_shown_unresolved(client, topic, response, author)
     assert study.lookup_state == LookupState.FAILED and "503" in study.lookup_error
     assert len(sources.calls) == 3  # the first try and two retries, then give up
-
-
-@pytest.fixture
-def silent_server():
-    """A real TCP server on loopback that accepts connections and never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    accepted = []
-    stop = threading.Event()
-
-    def accept():
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{listener.getsockname()[1]}", accepted
-    stop.set()
-    thread.join(timeout=2)
-    for connection in accepted:
-        connection.close()
-    listener.close()
 
 
 def test_a_source_that_never_answers_times_out_and_the_reply_is_saved(client, post_form, author, topic, settings,
