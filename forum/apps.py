@@ -13,4 +13,9 @@ class ForumConfig(AppConfig):
         from forum.sqlite_stats import analyze_after_migrate
 
         connect_signals()
+        from django_tasks.signals import task_finished
+
+        from forum.task_queue import retry_after_failure
+
+        task_finished.connect(retry_after_failure, dispatch_uid="forum-task-retry")
         post_migrate.connect(analyze_after_migrate, sender=self, dispatch_uid="forum-sqlite-analyze")

@@ -1,0 +1,157 @@
+"""A real `manage.py worker` process, killed with SIGKILL, stopped with SIGTERM mid-task, and fed
+a task that always fails. Tasks are enqueued through the database backend in the test process;
+the worker runs against the same database (on SQLite, a file copy of the test database made with
+the online backup API, because the test database lives in memory)."""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+
+from tests.faults import worker_tasks
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class WorkerDatabase:
+    def __init__(self, tmp_path: Path):
+        self.vendor = connection.vendor
+        self.file = tmp_path / "worker.sqlite3"
+
+    def publish(self) -> str:
+        """The database URL the worker uses, holding everything enqueued so far."""
+        if self.vendor == "postgresql":
+            s = connection.settings_dict
+            return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+        connection.ensure_connection()
+        target = sqlite3.connect(self.file)
+        connection.connection.backup(target)
+        target.close()
+        return f"sqlite:///{self.file}"
+
+    def tasks(self) -> list[tuple[str, int]]:
+        """(status, attempts) of every task, oldest first, as the worker left them."""
+        from django_tasks_db.models import DBTaskResult
+
+        query = f"SELECT status, worker_ids FROM {DBTaskResult._meta.db_table} ORDER BY enqueued_at"
+        if self.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(query)
+                rows = cursor.fetchall()
+        else:
+            with sqlite3.connect(self.file) as db:
+                rows = db.execute(query).fetchall()
+        import json
+
+        return [(status, len(ids if isinstance(ids, list) else json.loads(ids))) for status, ids in rows]
+
+
+@pytest.fixture
+def worker_db(tmp_path, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return WorkerDatabase(tmp_path)
+
+
+def start_worker(database_url: str, *extra: str) -> subprocess.Popen:
+    env = {
+        **os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "TASKS_VISIBILITY_TIMEOUT": "2",
+        "TASKS_MAX_ATTEMPTS": "3", "TASKS_RETRY_BACKOFF": "0", "PYTHONPATH": str(ROOT),
+        "EVIDENT_VAR_DIR": str(Path(database_url.removeprefix("sqlite:///")).parent)
+        if database_url.startswith("sqlite") else os.environ.get("EVIDENT_VAR_DIR", str(ROOT / "var")),
+    }
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "worker", "--no-reload", "--no-startup-delay", "--interval", "0.1",
+         "--reap-every", "0.5", *extra],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+
+
+def wait_for(condition, timeout=30.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text().split() if path.exists() else []
+
+
+def stop(worker: subprocess.Popen) -> str:
+    if worker.poll() is None:
+        worker.kill()
+    output, _ = worker.communicate(timeout=10)
+    return output
+
+
+def test_a_task_whose_worker_was_killed_runs_again_after_the_visibility_timeout(worker_db, tmp_path):
+    marker = tmp_path / "marker.log"
+    worker_tasks.write_marker.enqueue(path=str(marker), seconds=1.5)
+    url = worker_db.publish()
+
+    first = start_worker(url)
+    wait_for(lambda: lines(marker) == ["started"], what="the task to start")
+    first.kill()  # kill -9: no chance to tidy up
+    first.wait(10)
+    assert worker_db.tasks() == [("RUNNING", 1)]
+
+    second = start_worker(url)
+    try:
+        wait_for(lambda: worker_db.tasks() == [("SUCCESSFUL", 2)], what="the task to run again")
+    finally:
+        output = stop(second)
+    assert lines(marker) == ["started", "started", "finished"]
+    assert "requeued" in output
+
+
+def test_a_task_that_keeps_failing_stops_after_its_attempts_and_is_listed(worker_db, tmp_path):
+    attempts = tmp_path / "attempts.log"
+    worker_tasks.always_fails.enqueue(path=str(attempts))
+    url = worker_db.publish()
+
+    worker = start_worker(url)
+    try:
+        wait_for(lambda: worker_db.tasks() == [("FAILED", 3)], what="the task to fail for good")
+        time.sleep(0.5)  # would a fourth attempt start?
+    finally:
+        stop(worker)
+    assert lines(attempts) == ["attempt"] * 3
+
+    report = subprocess.run(
+        [sys.executable, "manage.py", "task_queue"], cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "DATABASE_URL": url, "TASKS_BACKEND": "django_tasks_db.DatabaseBackend"},
+    )
+    assert "Failed for good in the last day: 1" in report.stdout, report.stdout + report.stderr
+    assert "tests.faults.worker_tasks.always_fails  builtins.RuntimeError  attempts=3" in report.stdout
+
+
+def test_sigterm_mid_task_finishes_the_task_then_exits(worker_db, tmp_path):
+    marker = tmp_path / "marker.log"
+    worker_tasks.write_marker.enqueue(path=str(marker), seconds=1.0)
+    url = worker_db.publish()
+
+    worker = start_worker(url)
+    wait_for(lambda: lines(marker) == ["started"], what="the task to start")
+    worker.send_signal(signal.SIGTERM)
+
+    assert worker.wait(15) == 0
+    assert lines(marker) == ["started", "finished"]
+    assert worker_db.tasks() == [("SUCCESSFUL", 1)]
+
+
+def test_the_settings_the_worker_relies_on_have_safe_defaults():
+    # Longer than any task takes (a study look-up with its retries is well under a minute).
+    assert django_settings.TASKS_VISIBILITY_TIMEOUT >= 300
+    assert django_settings.TASKS_MAX_ATTEMPTS >= 2
