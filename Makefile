@@ -26,7 +26,7 @@ demo: migrate
 # The processes `make run` starts together (NAME=COMMAND each; see config/devserver.py, which
 # also sets the task backend they share). Add one with RUN_PROCESSES += "name=command".
 RUN_PROCESSES = "web=$(BIN)/python manage.py runserver $(HOST):$(PORT)"
-RUN_PROCESSES += "worker=$(BIN)/python manage.py db_worker"
+RUN_PROCESSES += "worker=$(BIN)/python manage.py worker"
 
 ## Set everything up and serve the forum with demo data on SQLite at http://127.0.0.1:8000,
 ## with the task worker beside it (one Ctrl-C stops both)

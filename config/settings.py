@@ -146,7 +146,7 @@ else:
 
 # --- Background tasks ------------------------------------------------------------------------
 # Immediate in development and tests; production sets TASKS_BACKEND to the database backend
-# and runs `manage.py db_worker`.
+# and runs `manage.py worker` (db_worker plus recovery of tasks whose worker died).
 TASKS = {
     "default": {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),

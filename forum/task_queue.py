@@ -1,6 +1,6 @@
 """The background task queue as an operator sees it, and its recovery from dead workers.
 
-Tasks run in `manage.py db_worker` processes (django-tasks-db). A worker killed mid-task
+Tasks run in `manage.py worker` processes (django-tasks-db's db_worker). A worker killed mid-task
 (kill -9, the OOM killer, a reboot) leaves its task RUNNING for ever; `requeue_stuck_tasks`
 puts tasks running longer than TASKS_VISIBILITY_TIMEOUT back in the queue, and `manage.py
 worker` does it at start and periodically. Every task is safe to run twice (a repeated mail

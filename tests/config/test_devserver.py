@@ -75,7 +75,7 @@ def test_when_one_process_dies_the_others_are_stopped():
 def test_the_run_command_queues_tasks_for_the_worker():
     assert RUN_ENVIRONMENT["TASKS_BACKEND"] == "django_tasks_db.DatabaseBackend"
     makefile = (ROOT / "Makefile").read_text()
-    assert "manage.py runserver" in makefile and "manage.py db_worker" in makefile
+    assert "manage.py runserver" in makefile and "manage.py worker" in makefile
     assert "config/devserver.py $(RUN_PROCESSES)" in makefile
 
 
