@@ -70,6 +70,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         uses_db = item.get_closest_marker("django_db") or _DATABASE_FIXTURES & set(
             getattr(item, "fixturenames", ()))
+        uses_db = uses_db and not item.get_closest_marker("any_database")
         (kept if uses_db else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)

@@ -170,4 +170,5 @@ def render_reference_list(cited: dict[int, CitedStudy], scope: str) -> str:
         else:
             body = f'<span class="muted">Unresolved reference: {escape(study.label)}</span>'
         items.append(f'<li id="ref-{scope}-{number}" value="{number}">{body}</li>')
-    return f'<section class="references" aria-label="References"><h2 class="references__heading">References</h2><ol>{"".join(items)}</ol></section>'
+    # Not a named region: every post has one, and landmarks with the same name cannot be told apart.
+    return f'<section class="references"><h2 class="references__heading">References</h2><ol>{"".join(items)}</ol></section>'

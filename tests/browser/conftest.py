@@ -58,3 +58,14 @@ def demo(db):
     with open(os.devnull, "w") as devnull:
         call_command("demo", stdout=devnull)
     return Topic.objects.get(title="Does low-dose naltrexone help fibromyalgia pain?")
+
+
+# Reports a test wants shown in CI's output even when it passes (the axe-core scan's table).
+REPORTS = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    for title, lines in REPORTS:
+        terminalreporter.write_sep("-", title)
+        for line in lines:
+            terminalreporter.write_line(line)
