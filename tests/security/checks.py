@@ -12,6 +12,11 @@ import re
 from tests.parsed_html import parse
 
 DANGEROUS_SCHEMES = ("javascript:", "vbscript:", "data:")
+# What the site's URL policy allows; any other scheme a browser would read is a problem, so that
+# `javascript:123` counts as much as `javascript:alert(1)`. (Worked out here independently of
+# forum/markup/url_policy.py, from how a browser parses a URL.)
+ALLOWED_SCHEMES = ("http", "https", "mailto")
+_BROWSER_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
 # Every attribute a browser follows or loads as a URL.
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "background", "data",
                   "longdesc", "ping", "cite", "srcset", "codebase", "dynsrc", "lowsrc"}
@@ -32,7 +37,8 @@ def url_scheme_is_dangerous(value: str | None) -> bool:
     if not value:
         return False
     url = _URL_LEADING.sub("", _URL_IGNORED.sub("", value)).lower()
-    return url.startswith(DANGEROUS_SCHEMES)
+    scheme = _BROWSER_SCHEME.match(url)
+    return url.startswith(DANGEROUS_SCHEMES) or bool(scheme and scheme.group(1) not in ALLOWED_SCHEMES)
 
 
 def _is_same_site_path(value: str | None) -> bool:

@@ -136,6 +136,17 @@ SCHEME_SPELLINGS = {
     "data_html": "data:text/html,<script>alert(1)</script>",
     "data_svg_mixed_case": "DaTa:image/svg+xml,<svg onload=alert(1)>",
     "data_entity": "&#100;ata:text/html,<script>alert(1)</script>",
+    # Bleach reads "<scheme>:<digits>" as a host and a port, with no scheme at all.
+    "js_digits": "javascript:123",
+    "js_upper_digit": "JAVASCRIPT:1",
+    "js_backtick": "javascript:`x`",
+    "js_backtick_unicode": "javascript:`<h1>Sitzung abgelaufen – ваш пароль</h1>`",
+    "js_entity_j_digits": "&#106;avascript:1",
+    "js_entity_tab_digits": "java&#x09;script:1",
+    "js_percent_j_digits": "%6Aavascript:1",
+    "js_zero_width_digits": "java\u200bscript:1",
+    "data_digits": "data:123",
+    "vbscript_digit": "vbscript:1",
 }
 
 # Markdown links cannot hold a raw line break or an unbalanced space in their destination, so
@@ -154,6 +165,7 @@ _URL_CONTEXTS_FOR_SPELLING = {
     # The plain spellings go everywhere; the rarer ones in the two places they are likeliest to work.
     "js_plain": tuple(URL_CONTEXTS), "js_mixed_case": tuple(URL_CONTEXTS), "vbscript": tuple(URL_CONTEXTS),
     "data_html_base64": tuple(URL_CONTEXTS), "js_decimal": tuple(URL_CONTEXTS), "js_hex": tuple(URL_CONTEXTS),
+    "js_digits": tuple(URL_CONTEXTS), "js_backtick": tuple(URL_CONTEXTS), "data_digits": tuple(URL_CONTEXTS),
 }
 DANGEROUS_URLS = {
     f"{context}__{spelling}": URL_CONTEXTS[context](url)
@@ -311,6 +323,8 @@ QUOTES = {
     "single_quoted": "[quote='x\\' onmouseover=alert(1), post:1']\nhi\n[/quote]",
     "body_payload": '[quote="alice, post:1, topic:1"]\n<img src=x onerror=alert(1)>\n[/quote]',
     "body_link": '[quote="alice, post:1, topic:1"]\n[x](javascript:alert(1))\n[/quote]',
+    "body_link_digits": '[quote="alice, post:1, topic:1"]\n[x](javascript:123) <a href="vbscript:1">y</a>\n[/quote]',
+    "body_link_backtick": '[quote="alice, post:1, topic:1"]\n<a href="javascript:`x`" onclick="alert(1)">x</a>\n[/quote]',
     "nested_payload": '[quote="alice, post:1"]\n[quote="bob, post:2"]\n<script>alert(1)</script>\n[/quote]\n[/quote]',
     "unclosed_payload": '[quote="alice, post:1"]\n<svg onload=alert(1)>',
     "html_aside_forgery": '<aside class="quote" data-post="1" data-topic="1"><div class="quote__title">x</div>'

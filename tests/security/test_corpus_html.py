@@ -432,6 +432,9 @@ def test_the_checks_catch_what_they_look_for():
     # The checks must fail on the things they exist to find, or every test above passes vacuously.
     assert problems_in('<img src=x onerror="alert(1)">')
     assert problems_in('<a href=" jav&#x09;ascript:alert(1)">x</a>')
+    assert problems_in('<a href="javascript:123">x</a>')
+    assert problems_in('<a href="JAVA&#x09;SCRIPT:`x`">x</a>')
+    assert problems_in('<img src="vbscript:1">')
     assert problems_in("<script>alert(1)</script>")
     assert problems_in('<script src="https://evil.example/x.js"></script>')
     assert problems_in('<p style="color:red">x</p>')

@@ -29,6 +29,7 @@ from django.utils.text import slugify
 
 from accounts.models import CredentialRequest, Role
 from forum.models import Category, Citation, ImportedRecord, Post, PostRevision, Quote, Tag, Topic, TopicState, Vote
+from forum.one_line import one_line
 from forum.services.posting import topic_refresh_expert_answered
 from forum.services.rendering import post_references_record, post_render
 
@@ -85,7 +86,8 @@ def _when(value) -> datetime | None:
 
 
 def _one_line(text, limit: int) -> str:
-    return " ".join(str(text or "").split())[:limit]
+    # forum.one_line removes the invisible controls too (bidi overrides, zero-width, NUL).
+    return " ".join(one_line(str(text or "")).split())[:limit]
 
 
 def _palette_index(hex_colour) -> int:
