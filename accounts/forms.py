@@ -66,3 +66,5 @@ class LoginForm(allauth_forms.LoginForm):
         field.label = "Username or email"
         field.widget.attrs.update({"autocomplete": "username", "placeholder": ""})
         self.fields["password"].widget.attrs["placeholder"] = ""
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Remember me"

@@ -1,5 +1,18 @@
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+
+
+class CategoryQuerySet(models.QuerySet):
+    def with_topic_summary(self, topics):
+        """Annotate `topics_count` and `latest_topic_id` from `topics`, the topics this reader may
+        see in lists, so a moderator's count includes deleted topics and a visitor's does not."""
+        in_category = topics.filter(category=models.OuterRef("pk")).order_by()
+        counted = in_category.values("category").annotate(n=models.Count("pk")).values("n")
+        return self.annotate(
+            topics_count=Coalesce(models.Subquery(counted), 0),
+            latest_topic_id=models.Subquery(in_category.order_by("-last_posted_at", "-pk").values("pk")[:1]),
+        )
 
 
 class Category(models.Model):
@@ -9,6 +22,8 @@ class Category(models.Model):
     # Index into a fixed palette in the stylesheet, so colours never come from user input.
     color = models.PositiveSmallIntegerField(default=0)
     position = models.PositiveSmallIntegerField(default=0)
+
+    objects = CategoryQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

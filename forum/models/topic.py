@@ -50,6 +50,19 @@ class TopicQuerySet(models.QuerySet):
             models.Q(watch_level__isnull=True) | models.Q(watch_level__in=["watching", "tracking"]),
         )
 
+    def awaiting_expert(self):
+        """Topics an expert should look at: not pinned (announcements ask nothing), not asked by an
+        expert, and no visible expert reply. Worked out from the posts as they are now, so a member
+        verified as an expert since then counts, whatever `expert_answered` was when they wrote."""
+        from .post import Post
+
+        expert_reply = Post.objects.filter(
+            topic=models.OuterRef("pk"), post_number__gt=1, author__role="expert",
+            deleted_at__isnull=True, hidden_at__isnull=True,
+        )
+        return (self.filter(pinned=False, pinned_globally=False)
+                .exclude(author__role="expert").exclude(models.Exists(expert_reply)))
+
     def for_list(self, *, in_category: bool = False):
         # Site-wide pins lead every list; a category page then shows its own pins.
         pins = ["-pinned_globally", "-pinned"] if in_category else ["-pinned_globally"]

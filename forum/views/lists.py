@@ -11,7 +11,7 @@ def _render_list(request, topics, *, heading: str, in_category: bool = False, **
     awaiting_expert = request.GET.get("filter") == "awaiting-expert"
     topics = topics.listed()
     if awaiting_expert:
-        topics = topics.filter(expert_answered=False)
+        topics = topics.awaiting_expert()
     if request.user.is_authenticated:
         topics = topics.with_reading_state(request.user)
         if request.GET.get("filter") == "unread":
@@ -50,4 +50,8 @@ def tag(request, name: str):
 
 
 def categories(request):
-    return render(request, "forum/categories.html", {"categories": Category.objects.all()})
+    cats = list(Category.objects.with_topic_summary(Topic.objects.visible_to(request.user).listed()))
+    latest = Topic.objects.in_bulk([c.latest_topic_id for c in cats if c.latest_topic_id])
+    for cat in cats:
+        cat.latest_topic = latest.get(cat.latest_topic_id)
+    return render(request, "forum/categories.html", {"categories": cats})

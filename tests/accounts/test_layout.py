@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from tests.accounts.conftest import CONFIRM_LINK, RESET_LINK, assert_in_site_layout, link_in_mail
 from tests.factories import UserFactory
+from tests.parsed_html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +89,7 @@ def test_form_errors_render_inside_the_site_layout(client, member):
 def test_the_page_title_names_the_page_and_the_site(client):
     html = client.get(reverse("account_login")).content.decode()
     title = html[html.index("<title>") + 7:html.index("</title>")]
-    assert "Sign In" in title
+    assert "Sign in" in title
     assert "Evident" in title
 
 
@@ -102,3 +103,25 @@ def test_the_throttled_page_uses_the_site_layout(client, member):
     assert response.status_code == 429
     assert_in_site_layout(response)
     assert b"Too many" in response.content
+
+
+@pytest.mark.parametrize("name, heading, button", [
+    ("account_login", "Sign in", "Sign in"),
+    ("account_signup", "Sign up", "Sign up"),
+    ("account_reset_password", "Reset your password", "Send the link"),
+])
+def test_account_pages_use_the_sites_words_and_no_colons_after_labels(client, db, name, heading, button):
+    page = parse(client.get(reverse(name)).content)
+
+    assert page.find("h1").text.strip() == heading
+    assert button in [b.text.strip() for b in page.find_all("button")]
+    labels = [label.text.strip() for label in page.find_all("label")]
+    assert labels and not [text for text in labels if text.endswith(":")]
+    header = [a.text for a in page.find("nav", class_="site-nav").descendants() if a.tag == "a"]
+    assert "Sign in" in header and "Sign up" in header
+
+
+def test_a_signed_in_member_signs_out(member_client):
+    page = parse(member_client.get(reverse("forum:latest")).content)
+
+    assert [b.text for b in page.find_all("button", class_="link-button")] == ["Sign out"]

@@ -30,9 +30,9 @@ def test_sign_up_confirm_email_start_topic_and_reply(page, live_server, settings
     page.get_by_label("Username").fill("newcomer")
     page.get_by_label("Email").fill("newcomer@example.org")
     page.get_by_label("Display name").fill("New Comer")
-    page.get_by_label("Password:", exact=True).fill("a-long-and-unusual-passphrase")
+    page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
     page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase")
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
     expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
 
     page.goto(_confirmation_link(tmp_path / "mail"))

@@ -17,8 +17,8 @@ HIDE_REASON = "A thank-you only: the thread stays on the evidence."
 
 
 def log_out(page):
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_role("link", name="Log in")).to_be_visible()
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("link", name="Sign in")).to_be_visible()
 
 
 def helpful_button(post):

@@ -5,8 +5,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import Topic
+from forum.services import moderation
 from forum.services.deleting import post_delete
-from tests.factories import CategoryFactory, make_reply, make_topic
+from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 
 pytestmark = pytest.mark.django_db
@@ -144,3 +145,56 @@ def test_categories_page_lists_every_category(client, db):
     page = parse(client.get(reverse("forum:categories")).content)
 
     assert [h2.text for h2 in page.find_all("h2")] == ["Pain & Medicine", "Training"]
+
+
+def test_awaiting_an_expert_lists_only_questions_still_waiting(client, member, moderator):
+    expert = UserFactory(username="drx", role="expert", expert_credential="MD")
+    waiting = make_topic(author=member, title="Still waiting for an expert")
+    make_reply(topic=waiting, author=member, raw="A member's thoughts only.")
+    announcement = make_topic(author=moderator, title="Welcome: read this before posting")
+    Topic.objects.filter(pk=announcement.pk).update(pinned=True, pinned_globally=True)
+    make_topic(author=expert, title="An expert asking the others")
+    later_verified = make_topic(author=member, title="Answered by a member verified since")
+    make_reply(topic=later_verified, author=UserFactory(username="soon", role="expert"))
+    hidden_answer = make_topic(author=member, title="Only a hidden expert reply")
+    reply = make_reply(topic=hidden_answer, author=expert)
+    moderation.post_hide(moderator=moderator, post=reply, reason="Off-topic")
+    Topic.objects.update(expert_answered=False)  # as if verified after writing: the flag says nothing
+
+    waiting_titles = listed_titles(client.get(reverse("forum:latest"), {"filter": "awaiting-expert"}))
+
+    assert sorted(waiting_titles) == ["Only a hidden expert reply", "Still waiting for an expert"]
+
+
+def test_categories_page_counts_topics_and_shows_the_latest_of_each(client, member, moderator):
+    pain = CategoryFactory(name="Pain & Medicine", slug="pain-medicine", position=1)
+    CategoryFactory(name="Training", slug="training", position=2)
+    make_topic(author=member, category=pain, title="An older pain question")
+    newest = make_topic(author=member, category=pain, title="The newest pain question")
+    gone = make_topic(author=member, category=pain, title="A deleted pain question")
+    moderation.topic_delete(moderator=moderator, topic=gone)
+    hidden = make_topic(author=member, category=pain, title="An unlisted pain question")
+    moderation.topic_set_listed(moderator=moderator, topic=hidden, listed=False)
+    Topic.objects.filter(pk=newest.pk).update(last_posted_at=timezone.now() + timedelta(minutes=1))
+
+    page = parse(client.get(reverse("forum:categories")).content)
+
+    assert [p.text for p in page.find_all("p", class_="category-card__count")] == ["2 topics", "0 topics"]
+    latest = page.find("p", class_="category-card__latest")  # one: Training has no topic yet
+    link = [e for e in latest.descendants() if e.tag == "a"][0]
+    assert link.text == "The newest pain question" and link.get("href") == newest.get_absolute_url()
+    feeds = [a.get("href") for a in page.find_all("a") if "feed" in a.text.lower() or "(Atom)" in a.text or "(RSS)" in a.text]
+    assert reverse("forum:category_feed", args=["pain-medicine"]) in feeds
+    assert reverse("forum:latest_feed") in feeds and reverse("forum:latest_rss") in feeds
+
+
+def test_a_list_has_one_new_topic_button_that_knows_the_category(client, member):
+    CategoryFactory(name="Training", slug="training")
+    client.force_login(member)
+
+    for url, target in [(reverse("forum:latest"), reverse("forum:new_topic")),
+                        (reverse("forum:category", args=["training"]), reverse("forum:new_topic") + "?category=training")]:
+        page = parse(client.get(url).content)
+        buttons = [a for a in page.find_all("a") if a.text == "New topic"]
+        assert [a.get("href") for a in buttons] == [target]
+        assert reverse("forum:latest_feed") in [a.get("href") for a in page.find_all("a")]

@@ -238,7 +238,7 @@ def test_anonymous_visitors_are_invited_to_log_in_to_reply(client, member):
 
     assert page.find_all("textarea") == []
     invitation = page.find("p", class_="notice")
-    log_in = [a for a in invitation.children if a.text == "Log in"]
+    log_in = [a for a in invitation.children if a.text == "Sign in"]
     assert [a.get("href") for a in log_in] == [f"{reverse('account_login')}?next={topic.get_absolute_url()}"]
 
 
