@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from forum.markup import COOKED_VERSION
 from forum.models import Post
-from tests.factories import make_reply, make_topic
+from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +89,13 @@ def test_rebake_keeps_quote_titles_and_checks(topic, member, other_member):
     assert "Maria Lopez" in cooked.find("div", class_="quote__title").text
     assert cooked.find("a", class_="quote__source").get("href") == question.get_absolute_url()
     assert reply.quotes.get().quoted_post == question
+
+
+def test_a_bio_stored_with_a_script_link_is_rendered_again():
+    member = UserFactory(bio="[my site](javascript:123)")
+    type(member).objects.filter(pk=member.pk).update(
+        bio_cooked='<p><a href="javascript:123" rel="nofollow ugc noopener">my site</a></p>')  # as stored before
+    assert "Re-rendered 1 bio." in rebake()
+    member.refresh_from_db()
+    assert "my site" in member.bio_cooked and "javascript" not in member.bio_cooked
+    assert "bio" not in rebake()
