@@ -2,7 +2,9 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from .feeds import CategoryTopicsFeed, LatestTopicsFeed, LatestTopicsRssFeed, TopicPostsFeed
-from .views import answers, composing, following, lists, moderation, notifications, posts, search, studies, topic
+from .views import (
+    answers, composing, following, lists, moderation, notifications, posts, search, studies, study_history, topic,
+)
 
 app_name = "forum"
 
@@ -40,6 +42,11 @@ urlpatterns = [
     path("studies/resolve/", studies.resolve, name="study_resolve"),
     path("studies/<int:study_id>/", studies.detail, name="study"),
     path("studies/<int:study_id>/edit/", studies.edit, name="study_edit"),
+    path("studies/<int:study_id>/history/", study_history.history, name="study_history"),
+    path("studies/<int:study_id>/history/<int:revision_id>/restore/", study_history.restore, name="study_restore"),
+    path("studies/<int:study_id>/suggest/", study_history.suggest, name="study_suggest"),
+    path("review/studies/", study_history.suggestions, name="study_suggestions"),
+    path("review/studies/<int:suggestion_id>/", study_history.suggestion_decide, name="study_suggestion_decide"),
     path("studies/<int:study_id>/summary.json", studies.study_json, name="study_json"),
     path("studies/<int:study_id>/export.<str:fmt>", studies.export, name="study_export"),
     path("t/<int:topic_id>/moderate/", moderation.topic_action, name="topic_moderate"),

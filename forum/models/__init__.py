@@ -7,13 +7,14 @@ from .notification import Notification, NotificationKind
 from .post import Post
 from .quote import Quote, QuoteStatus
 from .revision import PostRevision
-from .study import Citation, LookupState, Study, StudyRevision
+from .study import Citation, LookupState, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState
 from .tag import Tag
 from .topic import Topic, TopicState
 
 __all__ = [
     "CacheEpoch", "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
     "Tag", "Topic", "TopicState", "Citation", "LookupState", "Study", "StudyRevision",
+    "RevisionSource", "StudySuggestion", "SuggestionState",
     "Flag", "FlagReason", "FlagState", "ModerationAction", "Vote",
     "CategorySubscription", "Draft", "ImportedRecord", "NotificationPreference", "TopicSubscription", "WatchLevel",
 ]

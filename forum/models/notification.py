@@ -19,6 +19,7 @@ class NotificationKind(models.TextChoices):
     FLAG_OUTCOME = "flag_outcome", "reviewed your flag"
     CREDENTIAL = "credential", "reviewed your expert credential"
     SUSPENDED = "suspended", "suspended your account"
+    EVIDENCE_CHANGED = "evidence_changed", "found that a study you relied on has changed"
 
 
 class NotificationQuerySet(models.QuerySet):

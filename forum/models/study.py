@@ -73,6 +73,9 @@ class Study(models.Model):
     # A moderator's judgement beats the automatic one, and survives metadata refreshes.
     design_override = models.CharField(max_length=24, choices=DesignChoices.choices, blank=True)
     status_override = models.CharField(max_length=16, choices=StatusChoices.choices, blank=True)
+    # Retractions, corrections, expressions of concern ...: only ever added to, so that a source
+    # lacking them cannot erase them (forum.references.status).
+    status_facts = models.JSONField(default=list, blank=True)
 
     lookup_state = models.CharField(max_length=12, choices=LookupState.choices, default=LookupState.RESOLVED)
     lookup_error = models.CharField(max_length=300, blank=True)
@@ -121,6 +124,14 @@ class Study(models.Model):
         return STATUS_LABELS.get(Status(self.effective_status), "")
 
     @property
+    def fact_chips(self) -> list[tuple[str, str]]:
+        """Chips for the status facts the status chip does not already say."""
+        from forum.references.status import chips
+
+        shown = self.status_label if self.effective_status != Status.PUBLISHED else ""
+        return [(kind, label) for kind, label in chips(self.status_facts or []) if label != shown]
+
+    @property
     def is_pending(self) -> bool:
         return self.lookup_state == LookupState.PENDING
 
@@ -132,17 +143,60 @@ class Study(models.Model):
         return StudyMetadata.from_dict(self.metadata)
 
 
+class RevisionSource(models.TextChoices):
+    CROSSREF = "crossref", "Crossref"
+    PUBMED = "pubmed", "PubMed"
+    BIBTEX = "bibtex", "a BibTeX entry"
+    RIS = "ris", "an RIS entry"
+    MANUAL = "manual", "manual entry"
+    MODERATOR = "moderator", "a moderator's edit"
+    SUGGESTION = "suggestion", "an accepted suggestion"
+    RESTORE = "restore", "a restored revision"
+    EARLIER = "earlier", "the record as it was"
+
+
 class StudyRevision(models.Model):
-    """The study as it was before a moderator's edit (metadata and overrides): kept, never lost."""
+    """The study as it stood after one change: who made it (or which source), when and why.
+    Consecutive revisions give the field-level differences on the study's history page."""
 
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="revisions")
     snapshot = models.JSONField()
-    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField(max_length=16, choices=RevisionSource.choices, default=RevisionSource.MODERATOR)
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+")
     edited_at = models.DateTimeField(auto_now_add=True)
-    reason = models.CharField(max_length=200, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-edited_at", "-pk"]
+
+
+class SuggestionState(models.TextChoices):
+    OPEN = "open", "Waiting for a moderator"
+    ACCEPTED = "accepted", "Accepted"
+    REJECTED = "rejected", "Rejected"
+
+
+class StudySuggestion(models.Model):
+    """A member's correction to a study, waiting for a moderator: what they pasted disagreed
+    with the stored record, which members may not change themselves."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="suggestions")
+    suggested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    metadata = models.JSONField()
+    note = models.CharField(max_length=500, blank=True)
+    state = models.CharField(max_length=10, choices=SuggestionState.choices, default=SuggestionState.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["state", "created_at"], name="study_suggestion_queue_idx")]
+
+    def as_metadata(self) -> StudyMetadata:
+        return StudyMetadata.from_dict(self.metadata)
 
 
 class Citation(models.Model):

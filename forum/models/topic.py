@@ -92,6 +92,8 @@ class Topic(models.Model):
     accepted_answer = models.ForeignKey(
         "forum.Post", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the answer was accepted: evidence that changes later is pointed out on it.
+    accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
     deleted_by = models.ForeignKey(

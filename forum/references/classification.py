@@ -34,6 +34,7 @@ class Status(StrEnum):
     PROTOCOL = "protocol"
     PREPRINT = "preprint"
     CORRECTED = "corrected"
+    CONCERN = "concern"
     RETRACTED = "retracted"
 
 
@@ -71,6 +72,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.PROTOCOL: "Protocol: no results yet",
     Status.PREPRINT: "Preprint: not peer reviewed",
     Status.CORRECTED: "Corrected",
+    Status.CONCERN: "Expression of concern",
     Status.RETRACTED: "Retracted",
 }
 

@@ -90,17 +90,22 @@ def _authors(raw_authors: Any) -> list[dict[str, str]]:
     return authors
 
 
-def _updated_by(raw_updates: Any) -> list[dict[str, str]]:
+def _updates(raw_updates: Any) -> list[dict[str, str]]:
+    """`updated-by` (notices about this work) or `update-to` (works this notice updates).
+    Retraction Watch's entries carry `"source": "retraction-watch"`, the publisher's
+    `"source": "publisher"`; both are kept so a reader can see who reported it."""
     updates = []
     for raw in raw_updates if isinstance(raw_updates, list) else []:
         if isinstance(raw, dict) and raw.get("type"):
-            updates.append(
-                {
-                    "type": str(raw["type"]).lower(),
-                    "doi": str(raw.get("DOI") or ""),
-                    "date": _iso_date(raw.get("updated")),
-                }
-            )
+            update = {
+                "type": str(raw["type"]).lower(),
+                "doi": str(raw.get("DOI") or ""),
+                "date": _iso_date(raw.get("updated")),
+            }
+            for key in ("label", "source"):
+                if isinstance(raw.get(key), str) and raw[key].strip():
+                    update[key] = raw[key].strip()
+            updates.append(update)
     return updates
 
 
@@ -156,6 +161,7 @@ def parse_work(message: dict[str, Any]) -> StudyMetadata:
         doi=doi,
         registrations=registrations,
         crossref_type=str(message.get("type") or ""),
-        updated_by=_updated_by(message.get("updated-by")),
+        updated_by=_updates(message.get("updated-by")),
+        update_to=_updates(message.get("update-to")),
         source="crossref",
     )

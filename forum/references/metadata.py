@@ -17,7 +17,7 @@ from forum.markup.url_policy import checked_url
 Source = Literal["crossref", "pubmed", "bibtex", "ris", "manual"]
 
 SOURCES = ("crossref", "pubmed", "bibtex", "ris", "manual")
-LIST_FIELDS = ("authors", "registrations", "publication_types", "updated_by")
+LIST_FIELDS = ("authors", "registrations", "publication_types", "updated_by", "update_to")
 
 
 @dataclass
@@ -38,7 +38,9 @@ class StudyMetadata:
     registrations: list[str] = field(default_factory=list)  # NCT…, EudraCT numbers
     publication_types: list[str] = field(default_factory=list)  # as the source gives them
     crossref_type: str = ""
-    updated_by: list[dict[str, str]] = field(default_factory=list)  # {type, doi, date[, pmid]}
+    updated_by: list[dict[str, str]] = field(default_factory=list)  # {type, doi, date[, pmid, label, source]}
+    # On a notice (a retraction, correction ...): the works it updates, same shape.
+    update_to: list[dict[str, str]] = field(default_factory=list)
     source: Source = "manual"
     bibtex_key: str = ""
     # The author list stops short ("and others" in BibTeX): references end it with "et al.".

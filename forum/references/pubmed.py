@@ -43,6 +43,12 @@ _CORRECTION_TYPES = {
     "ErratumIn": "erratum",
     "ExpressionOfConcernIn": "expression_of_concern",
 }
+# On a notice's own record: the article it retracts, corrects or raises concern about.
+_NOTICE_TYPES = {
+    "RetractionOf": "retraction",
+    "ErratumFor": "erratum",
+    "ExpressionOfConcernFor": "expression_of_concern",
+}
 
 
 def _params(**extra: str) -> dict[str, str]:
@@ -268,6 +274,13 @@ def merge_efetch(metadata: StudyMetadata, root: etree._Element) -> StudyMetadata
                 entry["label"] = label
             if entry not in metadata.updated_by:
                 metadata.updated_by.append(entry)
+        kind = _NOTICE_TYPES.get(node.get("RefType") or "")
+        if kind:
+            entry = {"type": kind, "doi": "", "date": "", "pmid": _text(node.find("PMID"))}
+            if _text(node.find("RefSource")):
+                entry["label"] = _text(node.find("RefSource"))
+            if entry not in metadata.update_to:
+                metadata.update_to.append(entry)
 
     if not metadata.doi:
         for node in root.iterfind(".//PubmedData/ArticleIdList/ArticleId[@IdType='doi']"):

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from forum.models import ModerationAction, NotificationKind, Post, Topic, Vote
 from forum.permissions import ensure_can_act
@@ -24,7 +25,7 @@ def answer_accept(*, user, post: Post) -> Topic:
     if post.is_deleted or post.is_hidden:
         raise PermissionDenied("A deleted or hidden post cannot be the answer.")
     with transaction.atomic():
-        Topic.objects.filter(pk=topic.pk).update(accepted_answer=post)
+        Topic.objects.filter(pk=topic.pk).update(accepted_answer=post, accepted_at=timezone.now())
         if user.pk != topic.author_id:
             ModerationAction.objects.create(actor=user, action="accept_answer", topic=topic, post=post)
         notify(recipient=post.author, kind=NotificationKind.ACCEPTED, actor=user, post=post)
@@ -35,7 +36,7 @@ def answer_accept(*, user, post: Post) -> Topic:
 def answer_unaccept(*, user, topic: Topic) -> Topic:
     ensure_can_accept(user, topic)
     with transaction.atomic():
-        Topic.objects.filter(pk=topic.pk).update(accepted_answer=None)
+        Topic.objects.filter(pk=topic.pk).update(accepted_answer=None, accepted_at=None)
         if user.pk != topic.author_id:
             ModerationAction.objects.create(actor=user, action="unaccept_answer", topic=topic)
     topic.refresh_from_db()

@@ -29,6 +29,7 @@ DEFAULT_EMAIL = {
     NotificationKind.POST_HIDDEN: True, NotificationKind.POST_UNHIDDEN: False, NotificationKind.POST_DELETED: True,
     NotificationKind.POST_RESTORED: False, NotificationKind.POST_EDITED: True, NotificationKind.NEEDS_SOURCE: True,
     NotificationKind.FLAG_OUTCOME: False, NotificationKind.CREDENTIAL: True, NotificationKind.SUSPENDED: True,
+    NotificationKind.EVIDENCE_CHANGED: True,
 }
 # When one post concerns a member in several ways, the most specific reason wins.
 PRIORITY = [NotificationKind.MENTIONED, NotificationKind.QUOTED, NotificationKind.REPLIED, NotificationKind.POSTED]
@@ -46,7 +47,7 @@ def preference_set(*, user, kind: str, web: bool, email: bool) -> None:
     NotificationPreference.objects.update_or_create(user=user, kind=kind, defaults={"web": web, "email": email})
 
 
-def _wants(user_id: int, kind: str) -> tuple[bool, bool]:
+def wants(user_id: int, kind: str) -> tuple[bool, bool]:
     row = NotificationPreference.objects.filter(user_id=user_id, kind=kind).values_list("web", "email").first()
     return row or (DEFAULT_WEB.get(kind, True), DEFAULT_EMAIL.get(kind, False))
 
@@ -55,7 +56,7 @@ def notify(*, recipient, kind: str, actor=None, post=None, topic=None, message: 
     """One notification to one member (not about their own action), by their preferences."""
     if recipient is None or not recipient.is_active or (actor is not None and recipient.pk == actor.pk):
         return None
-    web, email = _wants(recipient.pk, kind)
+    web, email = wants(recipient.pk, kind)
     if not web and not email:
         return None
     notification = Notification.objects.create(
@@ -65,7 +66,7 @@ def notify(*, recipient, kind: str, actor=None, post=None, topic=None, message: 
         read_at=None if web else timezone.now(),
     )
     if email:
-        _email_after_commit(notification)
+        email_after_commit(notification)
     return notification
 
 
@@ -129,7 +130,7 @@ def notify_post_written(*, post: Post, rendered, edited: bool = False) -> list[N
     for user_id, kind in chosen.items():
         if user_id not in active:
             continue
-        web, email = _wants(user_id, kind)
+        web, email = wants(user_id, kind)
         if not web and not email:
             continue
         notification = Notification(recipient_id=user_id, kind=kind, actor_id=post.author_id, topic_id=post.topic_id,
@@ -140,13 +141,13 @@ def notify_post_written(*, post: Post, rendered, edited: bool = False) -> list[N
     # The conditional unique constraints make a repeated quote or mention a no-op.
     Notification.objects.bulk_create(created, ignore_conflicts=True)
     for notification in to_email:
-        _email_after_commit(notification)
+        email_after_commit(notification)
     return created
 
 
 def notify_helpful(*, voter, post: Post) -> None:
     """Votes are batched: one unread "found your post helpful" per post, counting up."""
-    web, email = _wants(post.author_id, NotificationKind.HELPFUL)
+    web, email = wants(post.author_id, NotificationKind.HELPFUL)
     if not web or voter.pk == post.author_id:
         return
     existing = Notification.objects.filter(recipient_id=post.author_id, kind=NotificationKind.HELPFUL, post=post,
@@ -189,7 +190,7 @@ def unsubscribe(*, user_id: int, kind: str) -> None:
         NotificationPreference.objects.filter(pk=row.pk).update(email=False)
 
 
-def _email_after_commit(notification: Notification) -> None:
+def email_after_commit(notification: Notification) -> None:
     def send():
         # The action this mail reports has already been saved: a problem preparing the mail is
         # logged, never turned into an error page for the person who acted. The mail is written

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from forum.markup.citations import CitationRef, CitedStudy
-from forum.models import Citation, LookupState, Post, Study, StudyRevision
+from forum.models import Citation, LookupState, Post, Study
 from forum.one_line import one_line
 from forum.references.classification import classify
 from forum.references.csl import format_reference
@@ -150,28 +150,42 @@ def _identifier_fields(metadata: StudyMetadata) -> dict:
     return fields
 
 
-def study_apply_metadata(*, study: Study, metadata: StudyMetadata, source: str | None = None) -> Study:
-    """Store a bibliographic record on the study and re-derive its design and status."""
+def study_apply_metadata(*, study: Study, metadata: StudyMetadata, source: str | None = None, actor=None,
+                         reason: str = "", revision_source: str | None = None, overrides: dict | None = None) -> Study:
+    """Store a bibliographic record on the study and re-derive its design and status. Status
+    facts (retractions, corrections ...) are merged, never replaced; the change is kept as a
+    revision (see study_records)."""
+    from forum.references.status import facts_from_metadata, status_with_facts
+
+    from .study_records import status_facts_add, study_save, study_snapshot
+
     # A title is shown on one line (heading, chips, mail); typed by hand or pasted, it may not be.
     metadata = dataclasses.replace(metadata, title=one_line(metadata.title))
+    before = study_snapshot(study) if study.pk else None
+    for name, value in (overrides or {}).items():  # a moderator's design or status override
+        setattr(study, name, value)
     verdict = classify(metadata)
-    for field, value in _identifier_fields(metadata).items():
+    for field_name, value in _identifier_fields(metadata).items():
         # Never steal an identifier another stored study already holds.
-        if not getattr(study, field) and not Study.objects.filter(**{field: value}).exclude(pk=study.pk).exists():
-            setattr(study, field, value)
+        if not getattr(study, field_name) and not Study.objects.filter(**{field_name: value}).exclude(
+                pk=study.pk).exists():
+            setattr(study, field_name, value)
     study.pmcid = metadata.pmcid or study.pmcid
     study.registrations = metadata.registrations
     study.title = metadata.title[:1000]
     study.container_title = metadata.container_title[:500]
     study.year = metadata.year
     study.metadata = metadata.to_dict()
-    study.design, study.status = verdict.design.value, verdict.status.value
+    status_facts_add(study, facts_from_metadata(metadata))
+    study.design = verdict.design.value
+    study.status = status_with_facts(verdict.status.value, study.status_facts)
     study.classification_reasons = list(verdict.reasons)
     study.lookup_state = LookupState.RESOLVED
     study.lookup_error = ""
     study.metadata_source = source or metadata.source
     study.fetched_at = timezone.now()
-    study.save()
+    study_save(study=study, before=before, source=revision_source or study.metadata_source, actor=actor,
+               reason=reason)
     return study
 
 
@@ -193,7 +207,9 @@ def study_look_up(*, study_id: int, use_cache: bool = True) -> Study | None:
         study.lookup_error = str(exc)[:300]
         study.save(update_fields=["lookup_state", "lookup_error", "updated_at"])
     else:
-        study_apply_metadata(study=study, metadata=metadata)
+        was_resolved = study.lookup_state == LookupState.RESOLVED and bool(study.metadata_source)
+        study_apply_metadata(study=study, metadata=metadata,
+                             reason="Refreshed from the registry" if was_resolved else "Looked up")
     citing_posts_recook(study=study)
     return study
 
@@ -216,42 +232,52 @@ def citing_posts_recook(*, study: Study) -> int:
 
 # --- adding and editing studies ----------------------------------------------------------------
 
-def studies_import(*, records: list[StudyMetadata]) -> list[Study]:
-    """Store imported references (BibTeX, RIS, manual entry): match existing studies by DOI, PMID
-    or key, fill them in, and re-render the posts already citing them."""
+@dataclass
+class EntryMatch:
+    """A pasted entry that describes a study already stored: the study is used as it is."""
+
+    study: Study
+    entry: StudyMetadata
+    differences: list[str]  # fields where the entry disagrees: a possible suggested correction
+    filled: list[str] = field(default_factory=list)  # blank fields it filled (no registry record)
+
+
+def studies_import(*, records: list[StudyMetadata], actor=None, matches: list | None = None) -> list[Study]:
+    """Store imported references (BibTeX, RIS, manual entry). An entry that matches a stored
+    study (DOI, PMID, PMCID or key) uses it as it is: it never overwrites it, and fills blank
+    fields only of a study no registry has described. New entries become new studies."""
+    from .study_records import entry_differences, study_fill_blanks, study_match
+
     stored = []
     for metadata in records:
-        fields = _identifier_fields(metadata)
-        study = None
-        for field, value in fields.items():
-            study = Study.objects.filter(**{field: value}).first()
-            if study:
-                break
+        study = study_match(metadata)
         if study is None:
-            study = Study()
-        study_apply_metadata(study=study, metadata=metadata)
-        citing_posts_recook(study=study)
+            study = study_apply_metadata(study=Study(), metadata=metadata, actor=actor,
+                                         reason=f"Added from a {metadata.source} entry")
+            citing_posts_recook(study=study)
+        else:
+            filled = study_fill_blanks(study=study, metadata=metadata, actor=actor)
+            if filled:
+                citing_posts_recook(study=study)
+            if matches is not None:
+                matches.append(EntryMatch(study, metadata, entry_differences(study, metadata), filled))
         stored.append(study)
     return stored
 
 
-def _snapshot(study: Study) -> dict:
-    return {"metadata": study.metadata, "design_override": study.design_override,
-            "status_override": study.status_override}
-
-
 def study_edit(*, editor, study: Study, metadata: StudyMetadata, design_override: str = "",
                status_override: str = "", reason: str = "") -> Study:
-    """A moderator corrects a study. The previous state is kept as a revision."""
+    """A moderator corrects a study: a new revision and an audit-log entry."""
     from forum.permissions import ensure_can_moderate
+
+    from .study_records import study_audit
 
     ensure_can_moderate(editor)
     with transaction.atomic():
-        StudyRevision.objects.create(study=study, snapshot=_snapshot(study), edited_by=editor,
-                                     reason=one_line(reason)[:200])
-        study.design_override = design_override
-        study.status_override = status_override
-        study_apply_metadata(study=study, metadata=metadata, source="manual")
+        study_apply_metadata(study=study, metadata=metadata, source="manual", actor=editor,
+                             reason=one_line(reason), revision_source="moderator",
+                             overrides={"design_override": design_override, "status_override": status_override})
+        study_audit(moderator=editor, action="study_edit", study=study, reason=one_line(reason))
     citing_posts_recook(study=study)
     return study
 
@@ -260,11 +286,14 @@ def study_edit(*, editor, study: Study, metadata: StudyMetadata, design_override
 class AddedReferences:
     studies: list[Study]
     problems: list[str]
+    matches: list[EntryMatch] = field(default_factory=list)
+    # Preview only: DOIs and PMIDs not stored yet, and entries that would become new studies.
+    new_identifiers: list[CitationRef] = field(default_factory=list)
+    new_entries: list[StudyMetadata] = field(default_factory=list)
 
 
-def references_add(*, text: str) -> AddedReferences:
-    """What a member pastes into "Add reference": a DOI or PMID (looked up in the background), or
-    BibTeX or RIS entries (stored at once). Problems are reported per entry; nothing raises."""
+def paste_parse(text: str):
+    """(identifier, records, problems) for what a member pasted."""
     from forum.references.bibtex import parse_bibtex
     from forum.references.identifiers import IdentifierKind, detect_identifier
     from forum.references.ris import parse_ris
@@ -273,9 +302,45 @@ def references_add(*, text: str) -> AddedReferences:
     identifier = detect_identifier(text) if "\n" not in text and len(text) < 300 else None
     if identifier is not None:
         if identifier.kind not in (IdentifierKind.DOI, IdentifierKind.PMID):
-            return AddedReferences([], [f"{identifier.kind.upper()} numbers cannot be looked up yet: "
-                                        "paste the study's DOI, PMID or BibTeX instead."])
-        ref = CitationRef(identifier.kind.value, identifier.value)
+            return None, [], [f"{identifier.kind.upper()} numbers cannot be looked up yet: "
+                              "paste the study's DOI, PMID or BibTeX instead."]
+        return CitationRef(identifier.kind.value, identifier.value), [], []
+    if text.startswith("@") or "\n@" in text:
+        result = parse_bibtex(text)
+    elif "TY  -" in text:
+        result = parse_ris(text)
+    else:
+        return None, [], ["That is not a DOI, a PubMed ID, BibTeX or RIS."]
+    return None, list(result.studies), [str(problem) for problem in result.problems]
+
+
+def references_preview(*, text: str) -> AddedReferences:
+    """What "Add reference" would give for `text`, changing nothing: stored studies it matches
+    (with where the paste disagrees), and what would be new. Looking up and cancelling leaves
+    the library as it was."""
+    from .study_records import entry_differences, study_match
+
+    ref, records, problems = paste_parse(text)
+    if ref is not None:
+        study = study_find(ref)
+        return AddedReferences([study] if study else [], [], new_identifiers=[] if study else [ref])
+    added = AddedReferences([], problems)
+    for metadata in records:
+        study = study_match(metadata)
+        if study is None:
+            added.new_entries.append(metadata)
+        else:
+            added.studies.append(study)
+            added.matches.append(EntryMatch(study, metadata, entry_differences(study, metadata)))
+    return added
+
+
+def references_add(*, text: str, actor=None) -> AddedReferences:
+    """What a member adds with "Add reference": a DOI or PMID (looked up in the background), or
+    BibTeX or RIS entries (new ones stored at once, known ones used as they are). Problems are
+    reported per entry; nothing raises."""
+    ref, records, problems = paste_parse(text)
+    if ref is not None:
         study, created = study_get_or_create_pending(ref)
         if not created and study.lookup_state == LookupState.FAILED:
             Study.objects.filter(pk=study.pk).update(lookup_state=LookupState.PENDING, lookup_error="")
@@ -284,14 +349,9 @@ def references_add(*, text: str) -> AddedReferences:
         if created:
             schedule_study_lookup(study)
         return AddedReferences([study], [])
-    if text.startswith("@") or "\n@" in text:
-        result = parse_bibtex(text)
-    elif "TY  -" in text:
-        result = parse_ris(text)
-    else:
-        return AddedReferences([], ["That is not a DOI, a PubMed ID, BibTeX or RIS."])
-    studies = studies_import(records=list(result.studies))
-    return AddedReferences(studies, [str(problem) for problem in result.problems])
+    matches: list[EntryMatch] = []
+    studies = studies_import(records=records, actor=actor, matches=matches)
+    return AddedReferences(studies, problems, matches)
 
 
 def cite_markup(study: Study) -> str:

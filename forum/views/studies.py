@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,12 @@ from forum.permissions import ensure_can_act, ensure_can_moderate
 from forum.references.bibtex import to_bibtex
 from forum.references.csl import to_csl_json
 from forum.references.ris import to_ris
-from forum.services.referencing import cite_markup, references_add, studies_import, study_edit
+from forum.references.classification import STATUS_LABELS, Status, classify
+from forum.references.status import KIND_LABELS, NOTICE_LABELS, kind_of, notice_kind
+from forum.services.referencing import (
+    AddedReferences, cite_markup, references_add, references_preview, studies_import, study_edit,
+)
+from forum.references.identifiers import InvalidIdentifier, normalize_doi
 from forum.study_forms import ReferencePasteForm, StudyEditForm, StudyForm
 
 EXPORTS = {
@@ -70,14 +76,37 @@ def detail(request, study_id: int):
     metadata = study.as_metadata()
     first_page, _, last_page = metadata.pages.partition("-")
     return render(request, "forum/studies/detail.html", {
+        "facts": [{**fact, "label": KIND_LABELS.get(fact.get("kind"), "")} for fact in study.status_facts or []],
+        "notice_label": NOTICE_LABELS.get(notice_kind(metadata) or ""),
+        "updates": _updated_works(metadata),
         "first_page": first_page.strip(), "last_page": last_page.strip(),
         "study": study,
         "metadata": metadata,
         "abstract_paragraphs": [p for p in metadata.abstract.split("\n\n") if p.strip()],
         "topics": topics,
         "cite_markup": cite_markup(study),
-        "revisions": study.revisions.select_related("edited_by")[:20] if getattr(request.user, "is_moderator", False) else [],
+        "revision_count": study.revisions.count(),
     })
+
+
+def _updated_works(metadata) -> list[dict]:
+    """On a notice: the works it retracts or corrects, linked to their study pages when stored."""
+    works = []
+    for entry in metadata.update_to:
+        kind = kind_of(entry.get("type", "")) if isinstance(entry, dict) else None
+        if not kind:
+            continue
+        doi = str(entry.get("doi") or "")
+        study = None
+        try:
+            study = Study.objects.filter(doi=normalize_doi(doi)).first() if doi else None
+        except InvalidIdentifier:
+            doi = ""
+        if study is None and entry.get("pmid"):
+            study = Study.objects.filter(pmid=str(entry["pmid"])).first()
+        works.append({"kind": kind, "doi": doi, "pmid": entry.get("pmid", ""), "study": study,
+                      "label": entry.get("label", "")})
+    return works
 
 
 def _export_response(text: str, fmt: str, filename: str) -> HttpResponse:
@@ -118,8 +147,14 @@ def study_json(request, study_id: int):
     return JsonResponse(_study_summary(study))
 
 
-def _study_summary(study: Study) -> dict:
-    return {
+STATUS_WARNINGS = {
+    Status.RETRACTED: "This study was retracted: cite it only to discuss the retraction.",
+    Status.CONCERN: "The journal has published an expression of concern about this study.",
+}
+
+
+def _study_summary(study: Study, match=None) -> dict:
+    summary = {
         "id": study.pk,
         "url": study.get_absolute_url(),
         "state": study.lookup_state,
@@ -131,14 +166,46 @@ def _study_summary(study: Study) -> dict:
         "design_label": study.design_label,
         "status": study.effective_status,
         "status_label": study.status_label,
+        "warning": STATUS_WARNINGS.get(study.effective_status, ""),
         "cite": cite_markup(study),
     }
+    if match is not None:
+        summary["existing"] = True
+        summary["differences"] = match.differences
+        summary["suggest_url"] = reverse("forum:study_suggest", args=[study.pk])
+    return summary
+
+
+def _new_entry_summary(metadata) -> dict:
+    """A pasted entry not in the library yet: what it would be, nothing stored."""
+    verdict = classify(metadata)
+    if metadata.doi:
+        cite = f"[@doi:{metadata.doi}]"
+    elif metadata.pmid:
+        cite = f"[@pmid:{metadata.pmid}]"
+    else:
+        cite = f"[@{metadata.bibtex_key}]" if metadata.bibtex_key else ""
+    return {
+        "id": None, "url": "", "state": "new", "identifier": metadata.doi or metadata.bibtex_key or metadata.title,
+        "title": metadata.title, "journal": metadata.container_title, "year": metadata.year,
+        "design": verdict.design.value, "design_label": verdict.design_label, "status": verdict.status.value,
+        "status_label": STATUS_LABELS[verdict.status], "warning": STATUS_WARNINGS.get(verdict.status, ""),
+        "cite": cite,
+    }
+
+
+def _new_identifier_summary(ref) -> dict:
+    label = f"PMID {ref.value}" if ref.kind == "pmid" else ref.value
+    return {"id": None, "url": "", "state": "new", "identifier": label, "title": "", "journal": "", "year": None,
+            "design": "", "design_label": "", "status": "", "status_label": "", "warning": "",
+            "cite": f"[@{ref.kind}:{ref.value}]"}
 
 
 @login_required
 @require_POST
 def resolve(request):
-    """The composer's "Add reference" dialog: paste something, get studies to cite (JSON)."""
+    """The composer's "Add reference" dialog (JSON). Looking up changes nothing; pressing
+    Insert posts again with `commit` to store new entries and start their look-ups."""
     try:
         ensure_can_act(request.user)  # adding to the shared library is writing
     except PermissionDenied as exc:
@@ -147,10 +214,17 @@ def resolve(request):
     if not form.is_valid():
         return JsonResponse({"studies": [], "problems": [e for errors in form.errors.values() for e in errors]},
                             status=400)
-    added = references_add(text=form.cleaned_data["text"])
-    status = 200 if added.studies or not added.problems else 400
-    return JsonResponse({"studies": [_study_summary(s) for s in added.studies], "problems": added.problems},
-                        status=status)
+    text = form.cleaned_data["text"]
+    if request.POST.get("commit"):
+        added = references_add(text=text, actor=request.user)
+    else:
+        added = references_preview(text=text)
+    matches = {match.study.pk: match for match in added.matches}
+    summaries = [_study_summary(s, matches.get(s.pk)) for s in added.studies]
+    summaries += [_new_identifier_summary(ref) for ref in added.new_identifiers]
+    summaries += [_new_entry_summary(entry) for entry in added.new_entries]
+    status = 200 if summaries or not added.problems else 400
+    return JsonResponse({"studies": summaries, "problems": added.problems}, status=status)
 
 
 @login_required
@@ -162,14 +236,18 @@ def add(request):
         if "manual-title" in request.POST:
             manual_form = StudyForm(request.POST, prefix="manual")
             if manual_form.is_valid():
-                study = studies_import(records=[manual_form.to_metadata()])[0]
-                return redirect(study)
-            status = 400
+                matches = []
+                study = studies_import(records=[manual_form.to_metadata()], actor=request.user, matches=matches)[0]
+                if not matches or not matches[0].differences:
+                    return redirect(study)
+                added = AddedReferences([study], [], matches)
+            else:
+                status = 400
         else:
             paste_form = ReferencePasteForm(request.POST)
             if paste_form.is_valid():
-                added = references_add(text=paste_form.cleaned_data["text"])
-                if len(added.studies) == 1 and not added.problems:
+                added = references_add(text=paste_form.cleaned_data["text"], actor=request.user)
+                if len(added.studies) == 1 and not added.problems and not any(m.differences for m in added.matches):
                     return redirect(added.studies[0])
                 if not added.studies:
                     status = 400
@@ -177,6 +255,10 @@ def add(request):
                 status = 400
     return TemplateResponse(request, "forum/studies/add.html", {
         "paste_form": paste_form, "manual_form": manual_form, "added": added,
+        # Each known study the member's entry disagrees with, and that entry as BibTeX to send
+        # as a suggested correction (a hand-typed entry too).
+        "disagreements": [(m, to_bibtex(m.entry, key=m.entry.bibtex_key or None))
+                          for m in (added.matches if added else []) if m.differences],
     }, status=status)
 
 

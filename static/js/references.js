@@ -101,7 +101,7 @@
       }
     });
     cancel.addEventListener("click", () => dialog.close());
-    insert.addEventListener("click", () => insertCitations(state));
+    insert.addEventListener("click", () => commitAndInsert(state));
     results.addEventListener("change", () => updateInsertButton(state));
 
     // Escape, Cancel and Insert all end here.
@@ -257,6 +257,9 @@
     const title = element("span", "reference-result__title", study.title || study.identifier || "Untitled study");
     const where = [study.journal, study.year].filter(Boolean).join(" · ");
     let metaText = where;
+    if (study.state === "new" && !study.title) {
+      metaText = `${study.identifier} is not in the library yet: its details are looked up when you insert it.`;
+    } else if (study.state === "new") metaText = [where, "New to the library: added when you insert it."].filter(Boolean).join(" · ");
     if (study.state === "pending") metaText = `Looking up the details of ${study.identifier}…`;
     else if (study.state === "failed") {
       metaText = `No details found for ${study.identifier}. If you cite it, it shows as an unresolved reference.`;
@@ -264,10 +267,10 @@
     const meta = element("span", "reference-result__meta", metaText);
 
     const chips = element("span", "reference-result__chips");
-    if (study.state === "resolved" && study.design_label) {
+    if ((study.state === "resolved" || study.state === "new") && study.design_label) {
       chips.append(element("span", `chip chip--design chip--${token(study.design)}`, study.design_label));
     }
-    if (study.state === "resolved" && study.status && study.status !== "published" && study.status_label) {
+    if ((study.state === "resolved" || study.state === "new") && study.status && study.status !== "published" && study.status_label) {
       chips.append(element("span", `chip chip--status chip--${token(study.status)}`, study.status_label));
     }
     if (study.state === "pending") chips.append(element("span", "chip chip--pending", "Looking up…"));
@@ -276,8 +279,52 @@
     const parts = [title];
     if (metaText) parts.push(meta);
     if (chips.childElementCount) parts.push(chips);
+    if (study.warning) parts.push(element("strong", "reference-result__warning", study.warning));
     if (study.cite) parts.push(element("code", "reference-result__cite", study.cite));
     label.replaceChildren(...parts);
+    item.querySelector(".reference-result__match")?.remove();
+    if (study.existing) item.append(matchNote(study));
+  }
+
+  /* ---------- a paste that matches a stored study ---------- */
+
+  // The stored study is cited as it is. If the paste disagrees with it, the member may send
+  // the paste to the moderators as a suggested correction; nothing changes until one accepts.
+  function matchNote(study) {
+    const note = element("span", "reference-result__match");
+    const differences = Array.isArray(study.differences) ? study.differences.map(String) : [];
+    if (!differences.length) {
+      note.textContent = "Already in the library; it is cited as stored.";
+      return note;
+    }
+    note.append(element("span", "",
+      `Already in the library; it is cited as stored. What you pasted differs in: ${differences.join(", ")}. `));
+    const button = element("button", "button", "Suggest a correction");
+    button.type = "button";
+    button.addEventListener("click", () => suggestCorrection(study, button, note));
+    note.append(button);
+    return note;
+  }
+
+  async function suggestCorrection(study, button, note) {
+    if (!ui || button.getAttribute("aria-disabled") === "true") return;
+    button.setAttribute("aria-disabled", "true");
+    const body = new FormData();
+    body.append("text", ui.text.value.trim());
+    let message = "";
+    try {
+      const response = await fetch(study.suggest_url, {
+        method: "POST", body, credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(ui.composer), Accept: "application/json" },
+      });
+      const data = await response.json();
+      message = response.ok ? String(data.message || "Sent.") : (data.problems || ["Could not send it."]).map(String).join(" ");
+    } catch {
+      message = "Couldn’t reach the server. Try again.";
+    }
+    button.remove();
+    note.append(element("span", "", message));
+    ui.status.textContent = message;
   }
 
   /* ---------- a DOI or PMID looked up in the background ---------- */
@@ -324,6 +371,37 @@
   }
 
   /* ---------- inserting ---------- */
+
+  // Looking up stored nothing; inserting something new to the library stores it first (a new
+  // BibTeX entry, or a DOI whose look-up then starts), so "Cancel" leaves the library as it was.
+  async function commitAndInsert(state) {
+    const fresh = state.found.some(({ study, checkbox }) => checkbox.checked && study.state === "new");
+    if (fresh) {
+      if (state.busy) return;
+      state.busy = true;
+      state.status.textContent = "Adding to the library…";
+      const body = new FormData();
+      body.append("text", state.text.value.trim());
+      body.append("commit", "1");
+      let ok = false;
+      try {
+        const response = await fetch(state.link.dataset.resolveUrl, {
+          method: "POST", body, credentials: "same-origin",
+          headers: { "X-CSRFToken": csrfToken(state.composer), "X-Requested-With": "fetch", Accept: "application/json" },
+        });
+        ok = response.ok;
+      } catch {
+        ok = false;
+      }
+      state.busy = false;
+      if (!ok) {
+        state.status.textContent = "";
+        showProblems(state, ["Couldn’t add it to the library. Try again."]);
+        return;
+      }
+    }
+    insertCitations(state);
+  }
 
   function selectedCites(state) {
     return state.found.filter(({ checkbox }) => checkbox.checked && !checkbox.disabled)

@@ -20,10 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import CredentialRequest
-from forum.models import Flag, FlagState, Notification, NotificationKind, Post, Study, Topic, TopicState, Vote
+from forum.models import (
+    Flag, FlagState, Notification, NotificationKind, Post, Study, StudySuggestion, Topic, TopicState, Vote,
+)
 from forum.references.metadata import StudyMetadata
 from forum.services.flagging import flag_create
-from forum.services.referencing import studies_import
+from forum.services.referencing import studies_import, study_edit
+from forum.services.study_records import study_suggestion_create
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -146,6 +149,28 @@ def _a_study(world, actor):
     world.extra["study"] = studies_import(records=[StudyMetadata(source="manual", title="Original title")])[0]
 
 
+def _a_suggestable_study(world, actor):
+    world.extra["study"] = studies_import(records=[StudyMetadata(
+        source="manual", title="Original title", container_title="Journal of Here", bibtex_key="matrix2020")])[0]
+
+
+def _an_edited_study(world, actor):
+    _a_study(world, actor)
+    study = world.extra["study"]
+    world.extra["revision"] = study.revisions.get()
+    metadata = study.as_metadata()
+    metadata.title = "Vandalised title"
+    study_edit(editor=world.user("moderator"), study=study, metadata=metadata, reason="Test")
+
+
+def _a_suggestion(world, actor):
+    _a_suggestable_study(world, actor)
+    entry = StudyMetadata(source="bibtex", title="Original title", container_title="Journal of Elsewhere",
+                          bibtex_key="matrix2020")
+    world.extra["suggestion"] = study_suggestion_create(member=world.user("member"), study=world.extra["study"],
+                                                        metadata=entry)
+
+
 #                      anonymous  new    member other  suspended expert mod  admin
 EVERY_WRITER         = "login     429    ok     ok     403       ok     ok   ok"
 SIGNED_IN            = "login     ok     ok     ok     ok        ok     ok   ok"
@@ -228,13 +253,27 @@ MATRIX = [
              lambda w, actor, client: Study.objects.filter(title="A trial added by hand").exists(),
              ANY_ACTIVE),
     Endpoint("study_resolve", lambda w: reverse("forum:study_resolve"),
-             lambda w: {"text": "10.5555/matrix.1"},
+             lambda w: {"text": "10.5555/matrix.1", "commit": "1"},  # Insert: a look-up alone writes nothing
              lambda w, actor, client: Study.objects.filter(doi="10.5555/matrix.1").exists(),
              ANY_ACTIVE),
     Endpoint("study_edit", lambda w: reverse("forum:study_edit", args=[w.extra["study"].pk]),
              lambda w: {"title": "Corrected title", "reason": "Typo"},
              lambda w, actor, client: _refetch(w.extra["study"]).title == "Corrected title",
              MODERATORS_ONLY, setup=_a_study),
+    Endpoint("study_suggest", lambda w: reverse("forum:study_suggest", args=[w.extra["study"].pk]),
+             lambda w: {"text": "@article{matrix2020, title={Original title}, journal={Journal of Elsewhere}}"},
+             lambda w, actor, client: StudySuggestion.objects.filter(study=w.extra["study"]).exists(),
+             ANY_ACTIVE, setup=_a_suggestable_study),
+    Endpoint("study_restore", lambda w: reverse("forum:study_restore", args=[w.extra["study"].pk,
+                                                                              w.extra["revision"].pk]),
+             lambda w: {"reason": "Back"},
+             lambda w, actor, client: _refetch(w.extra["study"]).title == "Original title",
+             MODERATORS_ONLY, setup=_an_edited_study),
+    Endpoint("study_suggestion_decide", lambda w: reverse("forum:study_suggestion_decide",
+                                                          args=[w.extra["suggestion"].pk]),
+             lambda w: {"decision": "accept"},
+             lambda w, actor, client: _refetch(w.extra["study"]).container_title == "Journal of Elsewhere",
+             MODERATORS_ONLY, setup=_a_suggestion),
     Endpoint("profile_edit", lambda w: reverse("accounts:profile_edit"),
              lambda w: {"display_name": "Renamed Person", "bio": "About me."},
              lambda w, actor, client: actor is not None and _refetch(actor).display_name == "Renamed Person",

@@ -85,7 +85,8 @@ def test_updated_by_records_retractions(client, server):
     )
     study = fetch_work("10.5555/evident-retracted", client=client)
     assert study.updated_by == [
-        {"type": "retraction", "doi": "10.5555/evident-retraction-notice", "date": "2021-03-09"}
+        {"type": "retraction", "doi": "10.5555/evident-retraction-notice", "date": "2021-03-09",
+         "label": "Retraction", "source": "retraction-watch"}
     ]
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from forum.markup.citations import CitationRef
-from forum.models import Citation, LookupState, Post, Study, StudyRevision
+from forum.models import Citation, LookupState, ModerationAction, Post, Study, StudyRevision
 from forum.references.metadata import StudyMetadata
 from forum.services.editing import post_edit
 from forum.services.referencing import (
@@ -359,7 +359,7 @@ def test_manual_entry_is_stored_as_given():
 
 # --- moderator corrections --------------------------------------------------------------------
 
-def test_a_moderator_edit_keeps_the_previous_version_and_rerenders_citing_posts(moderator):
+def test_a_moderator_edit_keeps_a_revision_and_an_audit_entry_and_rerenders_citing_posts(moderator):
     study = stored_study("younger2009")
     post = make_topic(raw="[@doi:10.1111/j.1526-4637.2009.00613.x]").posts.get()
     before = dict(study.metadata)
@@ -369,10 +369,12 @@ def test_a_moderator_edit_keeps_the_previous_version_and_rerenders_citing_posts(
     study_edit(editor=moderator, study=study, metadata=metadata, design_override="case_report",
                reason="Only ten patients")
 
-    revision = StudyRevision.objects.get(study=study)
-    assert revision.snapshot["metadata"] == before
-    assert revision.snapshot["design_override"] == ""
-    assert (revision.edited_by, revision.reason) == (moderator, "Only ten patients")
+    latest, previous = StudyRevision.objects.filter(study=study)[:2]
+    assert previous.snapshot["metadata"] == before and previous.snapshot["design_override"] == ""
+    assert latest.snapshot["title"].endswith("(corrected)") and latest.snapshot["design_override"] == "case_report"
+    assert (latest.edited_by, latest.source, latest.reason) == (moderator, "moderator", "Only ten patients")
+    entry = ModerationAction.objects.get(action="study_edit")
+    assert (entry.actor, entry.reason, entry.details["study"]) == (moderator, "Only ten patients", study.pk)
     study.refresh_from_db()
     assert study.title.endswith("(corrected)")
     assert study.effective_design == "case_report"
@@ -397,11 +399,14 @@ def test_an_override_beats_the_classification_and_survives_a_metadata_refresh(mo
     assert list(Study.objects.filter(pk=study.pk).strongest_first().values_list("design_rank", flat=True)) == [3]
 
 
-def test_each_edit_adds_a_revision(moderator):
+def test_each_edit_that_changes_something_adds_a_revision(moderator):
     study = stored_study("bruun2024")
     for reason in ("first", "second"):
-        study_edit(editor=moderator, study=study, metadata=study.as_metadata(), reason=reason)
-    assert list(study.revisions.values_list("reason", flat=True)) == ["second", "first"]
+        metadata = study.as_metadata()
+        metadata.volume = reason
+        study_edit(editor=moderator, study=study, metadata=metadata, reason=reason)
+    study_edit(editor=moderator, study=study, metadata=study.as_metadata(), reason="nothing changed")
+    assert list(study.revisions.filter(edited_by=moderator).values_list("reason", flat=True)) == ["second", "first"]
 
 
 def test_members_cannot_edit_studies(member):
@@ -412,7 +417,7 @@ def test_members_cannot_edit_studies(member):
         study_edit(editor=member, study=study, metadata=metadata, design_override="systematic_review")
     study.refresh_from_db()
     assert study.title != "Vandalised" and study.design_override == ""
-    assert not StudyRevision.objects.exists()
+    assert not StudyRevision.objects.filter(edited_by=member).exists()
 
 
 # --- markup from Crossref ---------------------------------------------------------------------

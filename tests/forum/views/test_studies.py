@@ -138,7 +138,7 @@ def test_the_summary_json(client, verified):
         "id": innova.pk, "url": innova.get_absolute_url(), "state": "resolved",
         "identifier": "10.1136/bmjopen-2021-055351", "title": innova.title, "journal": "BMJ Open",
         "year": 2022, "design": "protocol", "design_label": "Protocol", "status": "protocol",
-        "status_label": "Protocol: no results yet", "cite": "[@doi:10.1136/bmjopen-2021-055351]",
+        "status_label": "Protocol: no results yet", "warning": "", "cite": "[@doi:10.1136/bmjopen-2021-055351]",
     }
 
 
@@ -365,19 +365,27 @@ def test_manual_entry_errors_keep_what_was_typed(member_client):
 
 # --- the composer's resolve endpoint ---------------------------------------------------------
 
-def test_resolve_a_doi_gives_a_pending_study_to_cite(member_client, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks():
+def test_looking_up_a_doi_stores_nothing_and_inserting_it_starts_the_look_up(
+        member_client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as callbacks:
         response = member_client.post(reverse("forum:study_resolve"), {"text": "doi:10.1002/art.37734"})
 
     assert response.status_code == 200
     data = response.json()
     assert data["problems"] == []
     [study] = data["studies"]
+    assert (study["state"], study["cite"]) == ("new", "[@doi:10.1002/art.37734]")
+    assert not Study.objects.exists() and callbacks == []
+
+    with django_capture_on_commit_callbacks():
+        response = member_client.post(reverse("forum:study_resolve"),
+                                      {"text": "doi:10.1002/art.37734", "commit": "1"})
+    [study] = response.json()["studies"]
     assert study["state"] == "pending"
     assert study["cite"] == "[@doi:10.1002/art.37734]"
     assert study["url"] == Study.objects.get().get_absolute_url()
     assert set(study) == {"id", "url", "state", "identifier", "title", "journal", "year", "design",
-                          "design_label", "status", "status_label", "cite"}
+                          "design_label", "status", "status_label", "warning", "cite"}
 
 
 def test_resolve_a_known_study_gives_its_metadata(member_client, verified):
@@ -432,7 +440,7 @@ def test_members_may_not_open_or_post_the_edit_page(member_client, verified):
     assert member_client.post(url, edit_data(study, title="Vandalised")).status_code == 403
     study.refresh_from_db()
     assert study.title != "Vandalised"
-    assert not StudyRevision.objects.exists()
+    assert not StudyRevision.objects.filter(edited_by__isnull=False).exists()
 
 
 def test_the_edit_page_is_prefilled_and_opening_it_writes_nothing(client, moderator, verified):
@@ -444,7 +452,7 @@ def test_the_edit_page_is_prefilled_and_opening_it_writes_nothing(client, modera
 
     assert html.find("textarea", name="title").text.strip() == study.title
     assert html.find("input", name="registrations").get("value") == "NCT00568555"
-    assert not StudyRevision.objects.exists()
+    assert not StudyRevision.objects.filter(edited_by__isnull=False).exists()
     study.refresh_from_db()
     assert study.updated_at == updated_at
 
@@ -461,10 +469,10 @@ def test_a_moderator_edit_is_saved_with_history_shown_on_the_study_page(client, 
     assert study.effective_design == "case_report"
     html = page(client.get(study.get_absolute_url()))
     assert [c.text for c in html.find("p", class_="study__chips").children] == ["Case report"]
-    history = html.find("h2", id="history-heading")
-    assert history.text == "Edit history"
-    assert "Ten patients, no control" in html.text
-    assert StudyRevision.objects.get(study=study).edited_by == moderator
+    assert html.find("h2", id="history-heading").text == "History"
+    history = page(client.get(reverse("forum:study_history", args=[study.pk])))
+    assert "Ten patients, no control" in history.text
+    assert StudyRevision.objects.filter(study=study).first().edited_by == moderator
 
 
 def test_an_invalid_edit_is_a_400_and_changes_nothing(client, moderator, verified):
@@ -472,7 +480,7 @@ def test_an_invalid_edit_is_a_400_and_changes_nothing(client, moderator, verifie
     study = verified["younger2009"]
     response = client.post(reverse("forum:study_edit", args=[study.pk]), edit_data(study, title="", doi="nope"))
     assert response.status_code == 400
-    assert not StudyRevision.objects.exists()
+    assert not StudyRevision.objects.filter(edited_by__isnull=False).exists()
     study.refresh_from_db()
     assert study.title
 

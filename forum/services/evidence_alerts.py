@@ -1,0 +1,100 @@
+"""When evidence changes, the people who relied on it hear.
+
+A look-up or refresh that finds a cited study newly retracted, corrected or under an expression
+of concern tells, once each and by their notification preferences: the authors of visible posts
+citing it, the askers whose accepted answer cites it, and the watchers of the topics citing it.
+Someone who muted a topic hears nothing about it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from forum.models import Notification, NotificationKind, Post, Study, Topic, TopicSubscription, WatchLevel
+from forum.references.status import KIND_VERBS
+
+from .notifying import email_after_commit, wants
+
+logger = logging.getLogger(__name__)
+
+AUTHOR, ASKER, WATCHER = "author of a post citing it", "asker whose accepted answer cites it", "watcher of a topic citing it"
+
+
+@dataclass
+class Recipient:
+    user_id: int
+    why: str
+    post_id: int
+    topic_id: int
+
+
+def evidence_alert_recipients(study: Study) -> list[Recipient]:
+    """Who is told when `study` changes, each person once, by the most personal reason."""
+    citing = list(
+        Post.objects.filter(citations__study=study, deleted_at__isnull=True, hidden_at__isnull=True,
+                            topic__deleted_at__isnull=True)
+        .order_by("-pk").values_list("pk", "author_id", "topic_id")
+    )
+    topic_ids = {topic_id for _, _, topic_id in citing}
+    first_citing = {}
+    for post_id, _, topic_id in citing:
+        first_citing.setdefault(topic_id, post_id)  # the latest citing post of each topic
+    subscriptions = TopicSubscription.objects.filter(topic_id__in=topic_ids)
+    muted = set(subscriptions.filter(level=WatchLevel.MUTED).values_list("user_id", "topic_id"))
+    chosen: dict[int, Recipient] = {}
+
+    def offer(user_id, why, post_id, topic_id):
+        if user_id is None or user_id in chosen or (user_id, topic_id) in muted:
+            return
+        chosen[user_id] = Recipient(user_id, why, post_id, topic_id)
+
+    for post_id, author_id, topic_id in citing:
+        offer(author_id, AUTHOR, post_id, topic_id)
+    citing_ids = {post_id for post_id, _, _ in citing}
+    for topic_id, asker_id, answer_id in Topic.objects.filter(pk__in=topic_ids, accepted_answer_id__in=citing_ids) \
+            .values_list("pk", "author_id", "accepted_answer_id"):
+        offer(asker_id, ASKER, answer_id, topic_id)
+    for user_id, topic_id in subscriptions.filter(level=WatchLevel.WATCHING).values_list("user_id", "topic_id"):
+        offer(user_id, WATCHER, first_citing[topic_id], topic_id)
+    active = set(get_user_model().objects.filter(pk__in=chosen, is_active=True).values_list("pk", flat=True))
+    return [recipient for user_id, recipient in chosen.items() if user_id in active]
+
+
+def evidence_change_message(study: Study, kinds: list[str]) -> str:
+    facts = {fact["kind"]: fact for fact in study.status_facts}
+    changes = []
+    for kind in kinds:
+        date = facts.get(kind, {}).get("date", "")
+        changes.append(f"{KIND_VERBS[kind]}{f' on {date}' if date else ''}")
+    title = study.title or study.identifier_label
+    if len(title) > 150:
+        title = title[:149] + "…"
+    return f"“{title}” {' and '.join(changes)}."
+
+
+def evidence_changed_notify(*, study_id: int, kinds: list[str]) -> list[Notification]:
+    study = Study.objects.filter(pk=study_id).first()
+    if study is None or not kinds:
+        return []
+    message = evidence_change_message(study, kinds)
+    created, to_email = [], []
+    for recipient in evidence_alert_recipients(study):
+        web, email = wants(recipient.user_id, NotificationKind.EVIDENCE_CHANGED)
+        if not web and not email:
+            continue
+        notification = Notification.objects.create(
+            recipient_id=recipient.user_id, kind=NotificationKind.EVIDENCE_CHANGED, post_id=recipient.post_id,
+            topic_id=recipient.topic_id, message=message[:300],
+        )
+        if not web:
+            Notification.objects.filter(pk=notification.pk).update(read_at=notification.created_at)
+        created.append(notification)
+        if email:
+            to_email.append(notification)
+    for notification in to_email:
+        email_after_commit(notification)
+    logger.info("evidence: %s %s; %d people told", study.identifier_label, kinds, len(created))
+    return created

@@ -1,0 +1,276 @@
+"""Who may change a study, and the history of every change.
+
+A registry record (Crossref, PubMed) is the authority for a study. A member's BibTeX, RIS or
+hand-typed entry never overwrites a stored study: it may fill blank fields of a study no registry
+has described, and where it disagrees the member can send it to the moderators as a suggested
+correction. Moderators alone edit. Every change is saved through `study_save`, which keeps a
+revision (the study as it stood after the change, who or which source, when, why); moderators'
+changes also go into the audit log.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from forum.models import (
+    ModerationAction, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState,
+)
+from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmcid, normalize_pmid
+from forum.references.metadata import StudyMetadata
+from forum.references.status import facts_merge, new_kinds
+
+REGISTRY_SOURCES = frozenset({"crossref", "pubmed"})
+SNAPSHOT_FIELDS = ("doi", "pmid", "pmcid", "bibtex_key", "registrations", "title", "container_title", "year",
+                   "metadata", "design", "status", "design_override", "status_override", "status_facts")
+# The bibliographic fields a member's entry is compared on and may fill, with their names.
+COMPARED_FIELDS = {
+    "title": "Title", "authors": "Authors", "container_title": "Journal", "year": "Year", "volume": "Volume",
+    "issue": "Issue", "pages": "Pages", "doi": "DOI", "pmid": "PMID", "pmcid": "PMCID",
+    "registrations": "Trial registrations", "abstract": "Abstract",
+}
+
+
+def has_registry_record(study: Study) -> bool:
+    return study.metadata_source in REGISTRY_SOURCES
+
+
+def study_snapshot(study: Study) -> dict:
+    return {name: getattr(study, name) for name in SNAPSHOT_FIELDS}
+
+
+def study_save(*, study: Study, before: dict | None, source: str, actor=None, reason: str = "") -> StudyRevision | None:
+    """Save the study; if anything a reader sees changed (or it is new), keep a revision. People
+    who relied on it hear of a retraction, correction or expression of concern it did not have."""
+    created = study.pk is None
+    study.save()
+    after = study_snapshot(study)
+    if not created and after == before:
+        return None
+    revision = StudyRevision.objects.create(study=study, snapshot=after, source=source, edited_by=actor,
+                                            reason=reason[:300])
+    news = new_kinds((before or {}).get("status_facts") or [], study.status_facts)
+    if news and not created:
+        from .evidence_alerts import evidence_changed_notify
+
+        transaction.on_commit(lambda: evidence_changed_notify(study_id=study.pk, kinds=news))
+    return revision
+
+
+def status_facts_add(study: Study, found: list[dict]) -> None:
+    study.status_facts = facts_merge(study.status_facts or [], found, seen_at=timezone.now().isoformat())
+
+
+# --- matching and comparing a member's entry ------------------------------------------------------
+
+def study_match(metadata: StudyMetadata) -> Study | None:
+    """The stored study an entry describes: by normalised DOI, then PMID, PMCID, BibTeX key."""
+    tries = []
+    for field, value, normalize in (("doi", metadata.doi, normalize_doi), ("pmid", metadata.pmid, normalize_pmid),
+                                    ("pmcid", metadata.pmcid, normalize_pmcid)):
+        if value:
+            try:
+                tries.append((field, normalize(value)))
+            except InvalidIdentifier:
+                pass
+    if metadata.bibtex_key:
+        tries.append(("bibtex_key", metadata.bibtex_key[:120]))
+    for field, value in tries:
+        if study := Study.objects.filter(**{field: value}).order_by("pk").first():
+            return study
+    return None
+
+
+def _comparable(field: str, value):
+    if field == "authors":
+        return [" ".join(str(a.get("family") or a.get("literal") or "").split()).casefold() for a in value or []]
+    if field == "registrations":
+        return sorted(str(v).upper() for v in value or [])
+    if field == "year":
+        return value
+    text = " ".join(str(value or "").split()).casefold().rstrip(".")
+    if field == "doi" and text:
+        try:
+            return normalize_doi(text)
+        except InvalidIdentifier:
+            return text
+    return text
+
+
+def _blank(value) -> bool:
+    return value in ("", None, [], {})
+
+
+def entry_differences(study: Study, metadata: StudyMetadata) -> list[str]:
+    """Names of the fields where the entry says something else than the stored study (a field
+    the entry leaves blank is no disagreement)."""
+    stored = study.as_metadata()
+    return [label for field, label in COMPARED_FIELDS.items()
+            if not _blank(getattr(metadata, field)) and not _blank(getattr(stored, field))
+            and _comparable(field, getattr(metadata, field)) != _comparable(field, getattr(stored, field))]
+
+
+def study_fill_blanks(*, study: Study, metadata: StudyMetadata, actor=None) -> list[str]:
+    """Fill the blank fields of a study no registry has described from a member's entry; never
+    change a field that holds something. Returns the names of the fields filled."""
+    if has_registry_record(study):
+        return []
+    stored = study.as_metadata()
+    filled = []
+    for field, label in COMPARED_FIELDS.items():
+        if _blank(getattr(stored, field)) and not _blank(getattr(metadata, field)):
+            setattr(stored, field, getattr(metadata, field))
+            filled.append(label)
+    if not stored.bibtex_key and metadata.bibtex_key:
+        stored.bibtex_key = metadata.bibtex_key
+    if not filled and (study.bibtex_key or not metadata.bibtex_key):
+        return []
+    from .referencing import study_apply_metadata
+
+    study_apply_metadata(study=study, metadata=stored, source=study.metadata_source or metadata.source, actor=actor,
+                         reason=f"Blank fields filled from {metadata.source} entry: {', '.join(filled) or 'key'}",
+                         revision_source=metadata.source if metadata.source in RevisionSource.values else "manual")
+    return filled
+
+
+# --- moderators: edits and restores ---------------------------------------------------------------
+
+def study_audit(*, moderator, action: str, study: Study, reason: str, **details) -> None:
+    ModerationAction.objects.create(actor=moderator, action=action, reason=reason[:300],
+                                    details={"study": study.pk, "study_title": study.title[:200], **details})
+
+
+def study_restore(*, moderator, revision: StudyRevision, reason: str = "") -> Study:
+    """Put a study back as it stood in `revision`. Itself a new revision and an audit entry;
+    status facts are only ever added to, so a restore cannot erase a retraction."""
+    from forum.permissions import ensure_can_moderate
+
+    from .referencing import citing_posts_recook
+
+    ensure_can_moderate(moderator)
+    study = revision.study
+    with transaction.atomic():
+        study = Study.objects.select_for_update().get(pk=study.pk)
+        before = study_snapshot(study)
+        for name in SNAPSHOT_FIELDS:
+            if name not in revision.snapshot or name == "status_facts":
+                continue
+            value = revision.snapshot[name]
+            if name in ("doi", "pmid", "bibtex_key") and value and \
+                    Study.objects.filter(**{name: value}).exclude(pk=study.pk).exists():
+                continue  # another study holds that identifier now; never steal it
+            setattr(study, name, value)
+        status_facts_add(study, revision.snapshot.get("status_facts") or [])
+        from forum.references.status import status_with_facts
+
+        study.status = status_with_facts(study.status, study.status_facts)
+        why = reason or f"Restored the revision of {revision.edited_at:%d %b %Y %H:%M}"
+        study_save(study=study, before=before, source=RevisionSource.RESTORE, actor=moderator, reason=why)
+        study_audit(moderator=moderator, action="study_restore", study=study, reason=why, revision=revision.pk)
+    citing_posts_recook(study=study)
+    return study
+
+
+# --- suggested corrections ------------------------------------------------------------------------
+
+def study_suggestion_create(*, member, study: Study, metadata: StudyMetadata, note: str = "") -> StudySuggestion:
+    from forum.permissions import ensure_can_act
+
+    ensure_can_act(member)
+    if not entry_differences(study, metadata):
+        raise PermissionDenied("Your entry agrees with the stored study: there is nothing to correct.")
+    existing = StudySuggestion.objects.filter(study=study, suggested_by=member, state=SuggestionState.OPEN,
+                                              metadata=metadata.to_dict()).first()
+    if existing:
+        return existing  # sending the same thing twice is one suggestion
+    return StudySuggestion.objects.create(study=study, suggested_by=member, metadata=metadata.to_dict(),
+                                          note=note[:500])
+
+
+def suggestion_applied(study: Study, suggestion: StudySuggestion) -> StudyMetadata:
+    """The study's record with the suggestion's differing, non-blank fields put in."""
+    stored = study.as_metadata()
+    proposed = suggestion.as_metadata()
+    for field in COMPARED_FIELDS:
+        value = getattr(proposed, field)
+        if not _blank(value) and _comparable(field, value) != _comparable(field, getattr(stored, field)):
+            setattr(stored, field, value)
+    return stored
+
+
+def _decide(*, moderator, suggestion: StudySuggestion, state: str) -> None:
+    from forum.permissions import ensure_can_moderate
+
+    ensure_can_moderate(moderator)
+    if suggestion.state != SuggestionState.OPEN:
+        raise PermissionDenied("That suggestion has already been decided.")
+    suggestion.state, suggestion.decided_by, suggestion.decided_at = state, moderator, timezone.now()
+    suggestion.save(update_fields=["state", "decided_by", "decided_at"])
+
+
+def study_suggestion_accept(*, moderator, suggestion: StudySuggestion, reason: str = "") -> Study:
+    from .referencing import citing_posts_recook, study_apply_metadata
+
+    with transaction.atomic():
+        _decide(moderator=moderator, suggestion=suggestion, state=SuggestionState.ACCEPTED)
+        study = Study.objects.select_for_update().get(pk=suggestion.study_id)
+        why = reason or f"Suggested by {suggestion.suggested_by.username}" + (
+            f": {suggestion.note}" if suggestion.note else "")
+        study_apply_metadata(study=study, metadata=suggestion_applied(study, suggestion), source="manual",
+                             actor=moderator, reason=why, revision_source=RevisionSource.SUGGESTION)
+        study_audit(moderator=moderator, action="study_suggestion_accept", study=study, reason=why,
+               suggestion=suggestion.pk)
+    citing_posts_recook(study=study)
+    return study
+
+
+def study_suggestion_reject(*, moderator, suggestion: StudySuggestion, reason: str = "") -> None:
+    with transaction.atomic():
+        _decide(moderator=moderator, suggestion=suggestion, state=SuggestionState.REJECTED)
+        study_audit(moderator=moderator, action="study_suggestion_reject", study=suggestion.study, reason=reason,
+               suggestion=suggestion.pk)
+
+
+# --- reading the history ----------------------------------------------------------------------------
+
+def _authors_text(authors) -> str:
+    return "; ".join(
+        (f"{a.get('family')}, {a.get('given')}" if a.get("given") else a.get("family")) if a.get("family")
+        else str(a.get("literal") or "") for a in authors or [] if isinstance(a, dict))
+
+
+def _facts_text(facts) -> str:
+    from forum.references.status import KIND_LABELS
+
+    return "; ".join(
+        " ".join(part for part in (KIND_LABELS.get(f.get("kind"), f.get("kind", "")), f.get("date", ""),
+                                   f.get("notice_doi") or f.get("notice_pmid") or "") if part)
+        for f in facts or [] if isinstance(f, dict))
+
+
+def revision_fields(snapshot: dict) -> dict[str, str]:
+    """A snapshot as the named values a reader compares (older snapshots may lack some)."""
+    from forum.models.study import DesignChoices, StatusChoices
+
+    metadata = StudyMetadata.from_dict(snapshot.get("metadata") or {})
+    designs, statuses = dict(DesignChoices.choices), dict(StatusChoices.choices)
+    return {
+        "Title": metadata.title, "Authors": _authors_text(metadata.authors), "Journal": metadata.container_title,
+        "Year": str(metadata.year or ""), "Volume": metadata.volume, "Issue": metadata.issue, "Pages": metadata.pages,
+        "DOI": metadata.doi or str(snapshot.get("doi") or ""), "PMID": str(snapshot.get("pmid") or metadata.pmid),
+        "PMCID": str(snapshot.get("pmcid") or metadata.pmcid), "BibTeX key": str(snapshot.get("bibtex_key") or ""),
+        "Trial registrations": ", ".join(metadata.registrations), "Abstract": metadata.abstract,
+        "Publication types": ", ".join(metadata.publication_types),
+        "Design": designs.get(snapshot.get("design", ""), ""), "Status": statuses.get(snapshot.get("status", ""), ""),
+        "Design set by a moderator": designs.get(snapshot.get("design_override", ""), ""),
+        "Status set by a moderator": statuses.get(snapshot.get("status_override", ""), ""),
+        "Status facts": _facts_text(snapshot.get("status_facts")),
+    }
+
+
+def revision_changes(older: dict | None, newer: dict) -> list[tuple[str, str, str]]:
+    """(field, before, after) for every field that differs between two snapshots."""
+    before = revision_fields(older) if older is not None else dict.fromkeys(revision_fields(newer), "")
+    after = revision_fields(newer)
+    return [(name, before[name], after[name]) for name in after if before[name] != after[name]]
