@@ -5,10 +5,10 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 
 from forum.markup import cook
 from forum.one_line import one_line
+from forum.url_patterns import fast_reverse
 
 # Usernames appear in @mentions and quote markup (`[quote="name, post:1, topic:2"]`), so they
 # are kept to characters that survive both without escaping.
@@ -80,7 +80,7 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("accounts:profile", kwargs={"username": self.username})
+        return fast_reverse("accounts:profile", self.username)
 
     @property
     def name(self) -> str:

@@ -21,7 +21,8 @@ def _date(value, format_string: str) -> str:
 def environment(**options) -> Environment:
     env = Environment(**options)
     env.globals.update(url=fast_reverse, avatar=avatar, reltime=reltime)
-    env.filters.update(date=_date, post_excerpt=post_excerpt, pluralize=defaultfilters.pluralize)
+    env.filters.update(date=_date, post_excerpt=post_excerpt, pluralize=defaultfilters.pluralize,
+                       truncatechars=defaultfilters.truncatechars)
     return env
 
 

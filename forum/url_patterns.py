@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from django.urls import get_script_prefix, reverse
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 # Stand-ins no real argument equals, each found exactly once in the reversed URL.
 _STAND_INS = {int: (987654321, 987654322, 987654323), str: ("zstandinz1", "zstandinz2", "zstandinz3")}
@@ -50,15 +50,13 @@ class UrlPattern:
         return "".join(pieces)
 
 
-def url_pattern(name: str, *args) -> UrlPattern:
-    """The `UrlPattern` for `name` with arguments of these types, made once per process and
-    script prefix (URL patterns do not change while it runs)."""
-    return _url_pattern(get_script_prefix(), name, args)
-
-
 @lru_cache(maxsize=256)
-def _url_pattern(prefix: str, name: str, args: tuple) -> UrlPattern:
-    return UrlPattern(name, *args)
+def _url_pattern(prefix: str, name: str, args: tuple) -> UrlPattern | None:
+    try:
+        return UrlPattern(name, *args)
+    except NoReverseMatch:
+        # A URL whose converter refuses the stand-ins (a fixed choice, say): not formattable.
+        return None
 
 
 # Path characters reverse() never quotes: the slugs and usernames these URLs carry.
@@ -69,5 +67,7 @@ def fast_reverse(name: str, *args) -> str:
     """`reverse(name, args=args)`, formatted from a cached pattern when every argument is a
     number or a path-safe string (slugs, usernames), through the resolver otherwise."""
     if all(type(arg) is int or (type(arg) is str and _UNQUOTED.match(arg)) for arg in args):
-        return _url_pattern(get_script_prefix(), name, tuple(type(arg) for arg in args))(*args)
+        pattern = _url_pattern(get_script_prefix(), name, tuple(type(arg) for arg in args))
+        if pattern is not None:
+            return pattern(*args)
     return reverse(name, args=args)

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models.functions import Coalesce
-from django.urls import reverse
+
+from forum.url_patterns import fast_reverse
 
 
 class CategoryQuerySet(models.QuerySet):
@@ -33,4 +34,4 @@ class Category(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("forum:category", kwargs={"slug": self.slug})
+        return fast_reverse("forum:category", self.slug)

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from forum.references.classification import DESIGN_LABELS, DESIGN_RANK, STATUS_LABELS, Design, Status, design_rank
 from forum.references.metadata import StudyMetadata
+from forum.url_patterns import fast_reverse
 
 DesignChoices = models.TextChoices("DesignChoices", [(d.name, (d.value, DESIGN_LABELS[d])) for d in Design])
 StatusChoices = models.TextChoices("StatusChoices", [(s.name, (s.value, STATUS_LABELS[s])) for s in Status])
@@ -97,7 +97,7 @@ class Study(models.Model):
         return self.title or self.identifier_label
 
     def get_absolute_url(self) -> str:
-        return reverse("forum:study", kwargs={"study_id": self.pk})
+        return fast_reverse("forum:study", self.pk)
 
     @property
     def identifier_label(self) -> str:

@@ -1,5 +1,6 @@
 from django.db import models
-from django.urls import reverse
+
+from forum.url_patterns import fast_reverse
 
 
 class Tag(models.Model):
@@ -12,4 +13,4 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("forum:tag", kwargs={"name": self.name})
+        return fast_reverse("forum:tag", self.name)

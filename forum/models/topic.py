@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+
+from forum.url_patterns import fast_reverse
 
 
 class TopicState(models.TextChoices):
@@ -116,13 +117,10 @@ class Topic(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("forum:topic", kwargs={"slug": self.slug, "topic_id": self.pk})
+        return fast_reverse("forum:topic", self.slug, self.pk)
 
     def post_url(self, post_number: int) -> str:
-        return reverse(
-            "forum:post_permalink",
-            kwargs={"slug": self.slug, "topic_id": self.pk, "post_number": post_number},
-        )
+        return fast_reverse("forum:post_permalink", self.slug, self.pk, post_number)
 
     @property
     def unread_count(self) -> int | None:

@@ -1,6 +1,8 @@
 from django import template
+from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from forum.reltime import relative_text
 
@@ -26,6 +28,13 @@ def reltime(value):
         '<time datetime="{}" title="{}">{}</time>',
         local.isoformat(), local.strftime("%d %b %Y, %H:%M %Z"), relative_text(value),
     )
+
+
+@register.simple_tag
+def study_chips(study):
+    """A study's design and status chips: one Jinja2 template (templates/jinja2/), shared by the
+    Evidence panel and the study pages."""
+    return mark_safe(get_template("forum/studies/_chips.html").render({"study": study}))
 
 
 @register.filter
