@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0009_cache_epoch'),
+        ('forum', '0010_one_line_titles_and_names'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
