@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0010_one_line_titles_and_names'),
+        ('forum', '0011_study_history_suggestions_status_facts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
