@@ -105,7 +105,10 @@
     input.setAttribute("aria-autocomplete", "list");
     let active = -1;
     let options = [];
-    let lastQuery = "";
+    // Every change of the text starts a new generation; an answer from an older one is stale
+    // (the text was cleared or changed while it travelled) and must not reopen the list.
+    let generation = 0;
+    let pending = null;
 
     const wordAtCursor = () => {
       const upto = input.value.slice(0, input.selectionStart);
@@ -119,6 +122,7 @@
       const start = input.selectionStart;
       const upto = input.value.slice(0, start);
       const at = upto.lastIndexOf("@");
+      if (at < 0 || wordAtCursor() === null) return close();  // nothing left to complete
       input.setRangeText(`@${username} `, at, start, "end");
       input.dispatchEvent(new Event("input", { bubbles: true }));
       close();
@@ -132,15 +136,23 @@
     };
 
     input.addEventListener("input", async () => {
+      const ticket = ++generation;
+      if (pending) pending.abort();
+      pending = null;
       const query = wordAtCursor();
       if (!query) return close();
-      lastQuery = query;
+      const request = new AbortController();
+      pending = request;
       let data;
       try {
-        const response = await fetch(`/u/-/suggest/?q=${encodeURIComponent(query)}`, { credentials: "same-origin" });
+        const response = await fetch(`/u/-/suggest/?q=${encodeURIComponent(query)}`,
+                                     { credentials: "same-origin", signal: request.signal });
         data = await response.json();
-      } catch { return close(); }
-      if (query !== lastQuery) return;  // a newer keystroke already asked
+      } catch {
+        if (ticket === generation) close();
+        return;
+      }
+      if (ticket !== generation || wordAtCursor() !== query) return;  // the text changed meanwhile
       list.replaceChildren();
       options = data.results.map((member, index) => {
         const li = document.createElement("li");
@@ -165,7 +177,9 @@
       if (event.key === "ArrowDown") { event.preventDefault(); highlight((active + 1) % options.length); }
       else if (event.key === "ArrowUp") { event.preventDefault(); highlight((active - 1 + options.length) % options.length); }
       else if (event.key === "Enter" || event.key === "Tab") {
-        if (active >= 0) { event.preventDefault(); choose(options[active].textContent.split(" ")[0].slice(1)); }
+        if (active < 0 || wordAtCursor() === null) return close();  // the key does what it normally does
+        event.preventDefault();
+        choose(options[active].textContent.split(" ")[0].slice(1));
       } else if (event.key === "Escape") { close(); }
     });
     input.addEventListener("blur", () => setTimeout(close, 150));

@@ -1,6 +1,7 @@
 """@mentions and drafts in Chromium: Priya mentions Dr Rivera by picking him from the suggestions
 with the keyboard; he sees it on the bell and opens it. And a draft survives a reload."""
 
+import json
 import re
 
 import pytest
@@ -10,6 +11,7 @@ from forum.models import Draft, Notification, NotificationKind, Post
 from tests.browser.demo_pages import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
 
 def test_a_mention_picked_from_the_suggestions_reaches_the_member_through_the_bell(page, browser, live_server,
                                                                                  demo):
@@ -85,3 +87,47 @@ def test_a_draft_survives_a_reload_and_can_be_discarded(page, live_server, demo)
 
     page.reload()
     expect(page.get_by_label("Your reply")).to_have_value("")
+
+
+def test_a_late_answer_does_not_reopen_the_suggestions_after_the_text_was_cleared(page, live_server, demo):
+    log_in(page, live_server, "priya", "demo-priya-2026")
+    page.goto(f"{live_server.url}{demo.get_absolute_url()}")
+    # The suggestions server is slow: its answers are held until the test lets them go.
+    held = []
+
+    def hold(route):
+        held.append(route)
+
+    page.route("**/u/-/suggest/**", hold)
+
+    composer = page.get_by_label("Your reply")
+    composer.click()
+    composer.press_sequentially("@dr_r")
+    for _ in range(50):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the composer asked for suggestions"
+    composer.press("Control+a")
+    composer.press("Backspace")
+    expect(composer).to_have_value("")
+
+    answer = json.dumps({"results": [{"username": "dr_rivera", "name": "Dr Elena Rivera"}]})
+    for route in held:
+        try:
+            route.fulfill(status=200, content_type="application/json", body=answer)
+        except Exception:  # the page gave up on that request itself, which is as good
+            pass
+    page.wait_for_timeout(300)
+    expect(page.get_by_role("listbox", name="Suggested members")).to_be_hidden()
+
+    composer.press("Tab")  # once threw "setRangeText: The index is not in the allowed range"
+    expect(composer).to_have_value("")
+    page.screenshot(path="/tmp/i22-mentions-cleared.png")
+
+    # Typing again still suggests, from a fresh answer.
+    page.unroute("**/u/-/suggest/**", hold)
+    composer.focus()
+    composer.press_sequentially("Thanks @dr_r")
+    expect(page.get_by_role("option", name=re.compile(r"^@dr_rivera"))).to_be_visible()
+    page.screenshot(path="/tmp/i22-mentions-fresh.png")
