@@ -17,6 +17,7 @@ from django.utils import timezone
 from forum.models import (
     ModerationAction, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState,
 )
+from forum.one_line import one_line
 from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmcid, normalize_pmid
 from forum.references.metadata import StudyMetadata
 from forum.references.status import facts_merge, new_kinds
@@ -49,7 +50,7 @@ def study_save(*, study: Study, before: dict | None, source: str, actor=None, re
     if not created and after == before:
         return None
     revision = StudyRevision.objects.create(study=study, snapshot=after, source=source, edited_by=actor,
-                                            reason=reason[:300])
+                                            reason=one_line(reason)[:300])
     news = new_kinds((before or {}).get("status_facts") or [], study.status_facts)
     if news and not created:
         from .evidence_alerts import evidence_changed_notify
@@ -137,7 +138,7 @@ def study_fill_blanks(*, study: Study, metadata: StudyMetadata, actor=None) -> l
 # --- moderators: edits and restores ---------------------------------------------------------------
 
 def study_audit(*, moderator, action: str, study: Study, reason: str, **details) -> None:
-    ModerationAction.objects.create(actor=moderator, action=action, reason=reason[:300],
+    ModerationAction.objects.create(actor=moderator, action=action, reason=one_line(reason)[:300],
                                     details={"study": study.pk, "study_title": study.title[:200], **details})
 
 
