@@ -27,6 +27,7 @@ class FlagState(models.TextChoices):
     DISAGREED = "disagreed", "Reviewed: no action needed"
     DELETED = "deleted", "Agreed: the post was deleted"
     SOURCE_REQUESTED = "source_requested", "Agreed: the author was asked for a source"
+    EDITED = "edited", "Agreed: a moderator edited the post"
 
 
 class FlagQuerySet(models.QuerySet):
@@ -57,6 +58,27 @@ class Flag(models.Model):
         indexes = [models.Index(fields=["state", "post"], name="flag_queue_idx")]
 
 
+# What each audit code reads as in the log; a code missing here shows as itself, never as nothing.
+ACTION_LABELS = {
+    "pin": "Pinned in its category", "unpin": "Unpinned from its category",
+    "pin_site_wide": "Pinned site-wide", "unpin_site_wide": "Unpinned site-wide",
+    "close": "Closed", "reopen": "Reopened", "archive": "Archived",
+    "list": "Listed", "unlist": "Unlisted", "move": "Moved", "retitle": "Retitled",
+    "delete_topic": "Deleted the topic", "restore_topic": "Restored the topic",
+    "hide_post": "Hid the post", "unhide_post": "Unhid the post",
+    "delete_post": "Deleted the post", "restore_post": "Restored the post", "edit_post": "Edited the post",
+    "needs_source": "Asked for a source", "clear_needs_source": "Cleared “needs a source”",
+    "flags_agree": "Agreed with the flags and hid the post", "flags_disagree": "Disagreed with the flags",
+    "flags_delete": "Agreed with the flags and deleted the post",
+    "flags_ask_source": "Agreed with the flags and asked for a source",
+    "suspend": "Suspended", "unsuspend": "Lifted the suspension",
+    "approve_credential": "Verified an expert credential", "decline_credential": "Declined an expert credential",
+    "revoke_credential": "Revoked an expert credential",
+    "accept_answer": "Accepted an answer", "unaccept_answer": "Unaccepted the answer",
+}
+_STATE_NAMES = {"open": "open", "closed": "closed", "archived": "archived"}
+
+
 class ModerationAction(models.Model):
     """The audit log: every moderator action, who, what, on what, why and when."""
 
@@ -76,3 +98,18 @@ class ModerationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.action}"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS.get(self.action, self.action.replace("_", " ").capitalize())
+
+    @property
+    def change(self) -> tuple[str, str] | None:
+        """(from, to) for actions that replace one value with another: moves, retitles, states."""
+        details = self.details or {}
+        if self.action in {"move", "retitle"} and "previous" in details:
+            return details["previous"], details.get("to", "")
+        if self.action in {"close", "reopen", "archive"} and "previous" in details:
+            to = {"close": "closed", "reopen": "open", "archive": "archived"}[self.action]
+            return _STATE_NAMES.get(details["previous"], details["previous"]), to
+        return None

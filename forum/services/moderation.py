@@ -9,7 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from forum.models import Category, ModerationAction, NotificationKind, Post, Topic, TopicState
+from forum.models import Category, Flag, FlagState, ModerationAction, NotificationKind, Post, Topic, TopicState
 from forum.one_line import one_line
 from forum.permissions import ensure_can_moderate
 
@@ -23,6 +23,27 @@ def _log(*, actor, action: str, topic=None, post=None, target_user=None, reason:
         actor=actor, action=action, topic=topic or (post.topic if post else None), post=post,
         target_user=target_user, reason=one_line(reason)[:300], details=details,
     )
+
+
+def _settle_flags(*, moderator, post: Post, state: str) -> int:
+    """A moderator who acts on a flagged post has reviewed it: its open flags are settled with
+    what was done, and each flagger is told. Without this, hiding a post from the topic page
+    left its flag waiting in the queue for a second moderator to review a settled matter."""
+    flags = list(Flag.objects.open().filter(post=post).select_related("flagger"))
+    if not flags:
+        return 0
+    Flag.objects.filter(pk__in=[f.pk for f in flags]).update(
+        state=state, resolved_by=moderator, resolved_at=timezone.now())
+    for flag in flags:
+        notify(recipient=flag.flagger, kind=NotificationKind.FLAG_OUTCOME, actor=moderator, post=post,
+               message=FlagState(state).label)
+    return len(flags)
+
+
+def _log_post_action(*, moderator, action: str, post: Post, reason: str, settles: str | None) -> None:
+    settled = _settle_flags(moderator=moderator, post=post, state=settles) if settles else 0
+    details = {"flags_settled": settled} if settled else {}
+    _log(actor=moderator, action=action, post=post, target_user=post.author, reason=reason, **details)
 
 
 # --- topics -------------------------------------------------------------------------------------
@@ -115,7 +136,8 @@ def post_hide(*, moderator, post: Post, reason: str, notify_author: bool = True,
         reason = one_line(reason)
         Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now(), hidden_reason=reason[:300])
         if log:
-            _log(actor=moderator, action="hide_post", post=post, target_user=post.author, reason=reason)
+            _log_post_action(moderator=moderator, action="hide_post", post=post, reason=reason,
+                             settles=FlagState.AGREED)
         if notify_author:
             notify(recipient=post.author, kind=NotificationKind.POST_HIDDEN, actor=moderator, post=post, message=reason)
         schedule_quote_recheck(post)
@@ -143,7 +165,8 @@ def post_moderator_delete(*, moderator, post: Post, reason: str = "", log: bool 
     with transaction.atomic():
         post_delete(actor=moderator, post=post)
         if log:
-            _log(actor=moderator, action="delete_post", post=post, target_user=post.author, reason=reason)
+            _log_post_action(moderator=moderator, action="delete_post", post=post, reason=reason,
+                             settles=FlagState.DELETED)
         notify(recipient=post.author, kind=NotificationKind.POST_DELETED, actor=moderator, post=post, message=reason)
     post.refresh_from_db()
     return post
@@ -170,7 +193,9 @@ def post_moderator_edit(*, moderator, post: Post, raw: str, reason: str, title: 
     with transaction.atomic():
         post = post_edit(editor=moderator, post=post, raw=raw, title=title, reason=reason)
         if post.author_id != moderator.pk:
-            _log(actor=moderator, action="edit_post", post=post, target_user=post.author, reason=reason)
+            # An edit by a moderator is how a flagged post gets fixed rather than removed.
+            _log_post_action(moderator=moderator, action="edit_post", post=post, reason=reason,
+                             settles=FlagState.EDITED)
             notify(recipient=post.author, kind=NotificationKind.POST_EDITED, actor=moderator, post=post,
                    message=reason)
     return post
@@ -181,7 +206,8 @@ def post_mark_needs_source(*, moderator, post: Post, reason: str = "", log: bool
     with transaction.atomic():
         Post.objects.filter(pk=post.pk).update(needs_source_at=timezone.now())
         if log:
-            _log(actor=moderator, action="needs_source", post=post, target_user=post.author, reason=reason)
+            _log_post_action(moderator=moderator, action="needs_source", post=post, reason=reason,
+                             settles=FlagState.SOURCE_REQUESTED)
         notify(recipient=post.author, kind=NotificationKind.NEEDS_SOURCE, actor=moderator, post=post,
                message=reason or "Please back this up with a study: edit the post and cite it.")
     post.refresh_from_db()

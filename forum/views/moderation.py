@@ -79,16 +79,22 @@ POST_ACTIONS = {
 }
 
 
+def _post_actions_context(post: Post) -> dict:
+    # The moderator decides looking at the post and at every flag on it, settled ones included.
+    flags = Flag.objects.filter(post=post).select_related("flagger", "resolved_by").order_by("-created_at")
+    return {"post": post, "actions": POST_ACTIONS, "flags": flags}
+
+
 @login_required
 def post_action(request, post_id: int):
     ensure_can_moderate(request.user)
     post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=post_id)
     if request.method != "POST":
-        return render(request, "forum/moderation/post_actions.html", {"post": post, "actions": POST_ACTIONS})
+        return render(request, "forum/moderation/post_actions.html", _post_actions_context(post))
     action, reason, mod = request.POST.get("action", ""), _reason(request), request.user
     if action == "hide" and not reason:
         return TemplateResponse(request, "forum/moderation/post_actions.html", {
-            "post": post, "actions": POST_ACTIONS, "error": "Give a reason: the author sees it.",
+            **_post_actions_context(post), "error": "Give a reason: the author sees it.",
         }, status=400)
     handlers = {
         "hide": lambda: moderation.post_hide(moderator=mod, post=post, reason=reason),
@@ -100,7 +106,7 @@ def post_action(request, post_id: int):
     }
     if action not in handlers:
         return TemplateResponse(request, "forum/moderation/post_actions.html", {
-            "post": post, "actions": POST_ACTIONS, "error": "Unknown moderation action.",
+            **_post_actions_context(post), "error": "Unknown moderation action.",
         }, status=400)
     handlers[action]()
     messages.success(request, f"Done: {POST_ACTIONS[action].lower()} (logged).")
@@ -154,7 +160,8 @@ def audit_log(request):
             entries = entries.filter(created_at__gte=timezone.make_aware(datetime.combine(datetime.fromisoformat(since).date(), time.min)))
     except ValueError:
         messages.error(request, "Use a date like 2026-11-23.")
-    actions = ModerationAction.objects.order_by("action").values_list("action", flat=True).distinct()
+    codes = ModerationAction.objects.order_by("action").values_list("action", flat=True).distinct()
+    actions = sorted(((code, ModerationAction(action=code).label) for code in codes), key=lambda pair: pair[1])
     return render(request, "forum/moderation/log.html", {
         "page_obj": Paginator(entries, 50).get_page(request.GET.get("page")),
         "actions": actions, "filters": {"action": action, "actor": actor, "member": target, "since": since},

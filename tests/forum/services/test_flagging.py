@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from forum.models import Flag, FlagReason, FlagState, ModerationAction, Notification, NotificationKind, Post, Topic
 from forum.services.editing import post_edit
+from forum.services import moderation
 from forum.services.flagging import flag_create, flags_resolve
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
@@ -235,3 +236,47 @@ class TestNeedsASource:
 
         assert not Post.objects.get(pk=marked.pk).needs_source
         assert "Needs a source." not in client.get(topic.get_absolute_url()).content.decode()
+
+
+ACTIONS_ON_THE_POST = [
+    ("hide", FlagState.AGREED, lambda mod, p: moderation.post_hide(moderator=mod, post=p, reason="Advert")),
+    ("delete", FlagState.DELETED, lambda mod, p: moderation.post_moderator_delete(moderator=mod, post=p)),
+    ("needs source", FlagState.SOURCE_REQUESTED, lambda mod, p: moderation.post_mark_needs_source(moderator=mod, post=p)),
+    ("edit", FlagState.EDITED, lambda mod, p: moderation.post_moderator_edit(moderator=mod, post=p, raw="A fair point.",
+                                                                            reason="Link removed")),
+]
+
+
+@pytest.mark.parametrize("how, state, act", ACTIONS_ON_THE_POST, ids=[a[0] for a in ACTIONS_ON_THE_POST])
+def test_acting_on_a_flagged_post_outside_the_queue_settles_its_flags(moderator, post, flagged, how, state, act):
+    act(moderator, post)
+
+    assert set(Flag.objects.values_list("state", "resolved_by")) == {(state, moderator.pk)}
+    entry = ModerationAction.objects.exclude(action__startswith="flags_").get()
+    assert entry.details["flags_settled"] == 2
+    told = Notification.objects.filter(kind=NotificationKind.FLAG_OUTCOME)
+    assert sorted(told.values_list("recipient", flat=True)) == sorted(f.pk for f in flagged)
+    assert set(told.values_list("message", flat=True)) == {state.label}
+
+
+def test_the_moderate_page_shows_the_post_and_its_flags(client, moderator, post, flagged):
+    client.force_login(moderator)
+    page = parse(client.get(reverse("forum:post_moderate", args=[post.pk])).content)
+
+    assert "Buy my red light panel at a discount!" in page.find("div", class_="mod-post__body").text
+    flags = [" ".join(li.text.split()) for li in page.find("ul", class_="review-item__flags").children]
+    assert len(flags) == 2 and all("Open" in f for f in flags)
+    assert any(f.startswith("Spam by") for f in flags) and any(f.startswith("Inappropriate by") for f in flags)
+
+
+def test_moderators_see_how_many_posts_wait_for_review_in_the_header(client, moderator, member, post, flagged):
+    client.force_login(moderator)
+    review = [a for a in parse(client.get(reverse("forum:latest")).content).find_all("a", class_="site-nav__review")]
+    assert [" ".join(a.text.split()) for a in review] == ["Review 1 waiting"]
+
+    flags_resolve(moderator=moderator, post=post, outcome="disagree")
+    review = parse(client.get(reverse("forum:latest")).content).find("a", class_="site-nav__review")
+    assert review.text.strip() == "Review"
+
+    client.force_login(member)
+    assert not parse(client.get(reverse("forum:latest")).content).find_all("a", class_="site-nav__review")

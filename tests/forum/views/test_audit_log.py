@@ -52,20 +52,43 @@ def test_it_lists_who_did_what_on_what_and_why(moderator_client, entries):
     listed = rows(moderator_client)
 
     assert len(listed) == 3
-    hide = next(row for row in listed if "hide_post" in row)
+    hide = next(row for row in listed if "Hid the post" in row)
     assert "Advert" in hide and "Are standing desks worth it?" in hide and "@omar" in hide
 
 
 @pytest.mark.parametrize("params, expected", [
-    ({"action": "suspend"}, ["suspend"]),
-    ({"actor": "mod2"}, ["hide_post"]),
-    ({"member": "omar"}, ["hide_post", "suspend"]),
-    ({"since": (timezone.now() - timedelta(days=1)).date().isoformat()}, ["hide_post", "suspend"]),
+    ({"action": "suspend"}, ["Suspended"]),
+    ({"actor": "mod2"}, ["Hid the post"]),
+    ({"member": "omar"}, ["Hid the post", "Suspended"]),
+    ({"since": (timezone.now() - timedelta(days=1)).date().isoformat()}, ["Hid the post", "Suspended"]),
 ])
 def test_it_filters_by_action_moderator_member_and_date(moderator_client, entries, params, expected):
     listed = rows(moderator_client, **params)
 
-    assert sorted(action for row in listed for action in ["close", "hide_post", "suspend"] if action in row) == expected
+    labels = ["Closed", "Hid the post", "Suspended"]
+    assert sorted(label for row in listed for label in labels if label in row) == expected
+
+
+def test_moves_retitles_and_state_changes_say_from_what_to_what(moderator_client, moderator, member):
+    from tests.factories import CategoryFactory
+
+    pain = CategoryFactory(name="Pain", slug="pain")
+    training = CategoryFactory(name="Training", slug="training")
+    topic = make_topic(author=member, category=pain, title="Are standing desks worth it?")
+    moderation.topic_move(moderator=moderator, topic=topic, category=training)
+    moderation.topic_retitle(moderator=moderator, topic=topic, title="Do standing desks help back pain?")
+    moderation.topic_set_state(moderator=moderator, topic=topic, state="closed")
+    response = moderator_client.get(reverse("forum:audit_log"))
+    listed = [" ".join(row.split()) for row in rows(moderator_client)]
+
+    assert any("Moved: Pain → to Training" in row for row in listed), listed
+    assert any("Retitled: Are standing desks worth it? → to Do standing desks help back pain?" in row for row in listed)
+    assert any("Closed: open → to closed" in row for row in listed)
+    assert "<code>" not in response.content.decode()
+    links = [a.get("href") for a in parse(response.content).find_all("a")]
+    assert topic.get_absolute_url() in links
+    options = [o.text for o in parse(response.content).find_all("option")]
+    assert "Moved" in options and "move" not in options
 
 
 def test_a_bad_date_is_explained_not_a_crash(moderator_client, entries):
