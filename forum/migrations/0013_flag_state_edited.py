@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0009_cache_epoch'),
+        ('forum', '0012_post_visible_in_topic_index'),
     ]
 
     operations = [
