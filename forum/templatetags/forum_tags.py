@@ -37,6 +37,15 @@ def study_chips(study):
     return mark_safe(get_template("forum/studies/_chips.html").render({"study": study}))
 
 
+@register.simple_tag(takes_context=True)
+def topic_rows(context, topics):
+    """The rows of a topic list: one Jinja2 template (templates/jinja2/) for the whole page of
+    topics, where Django's template language spent about 0.5 ms a row."""
+    return mark_safe(get_template("forum/_topic_rows.html").render({
+        "topics": topics, "user": context["user"], "in_category": context.get("in_category", False),
+    }))
+
+
 @register.filter
 def post_excerpt(raw: str, words: int = 60) -> str:
     from forum.markup.excerpt import excerpt
