@@ -23,3 +23,12 @@ def send_notification_email(*, notification_id: int | None, recipient_id: int, k
     from forum.services.notifying import notification_email_send
 
     notification_email_send(notification_id=notification_id, recipient_id=recipient_id, kind=kind)
+
+
+@task()
+def refresh_study(*, study_id: int) -> None:
+    """A scheduled re-check (manage.py refresh_studies --due): fresh from the registry, not the
+    cache; a newly found retraction or correction tells the people who relied on the study."""
+    from forum.services.referencing import study_look_up
+
+    study_look_up(study_id=study_id, use_cache=False)

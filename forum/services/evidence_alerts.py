@@ -8,13 +8,16 @@ Someone who muted a topic hears nothing about it.
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from forum.models import Notification, NotificationKind, Post, Study, Topic, TopicSubscription, WatchLevel
-from forum.references.status import KIND_VERBS
+from forum.models import (
+    Citation, Notification, NotificationKind, Post, Study, Topic, TopicSubscription, WatchLevel,
+)
+from forum.references.status import ALERTING, KIND_VERBS
 
 from .notifying import email_after_commit, wants
 
@@ -63,11 +66,37 @@ def evidence_alert_recipients(study: Study) -> list[Recipient]:
     return [recipient for user_id, recipient in chosen.items() if user_id in active]
 
 
+def readable_date(value: str) -> str:
+    """"2021-03-09" as "9 March 2021"; a partial date as it is."""
+    try:
+        day = datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value or ""
+    return f"{day.day} {day:%B %Y}"
+
+
+def evidence_changed_since_accepted(topic) -> list[str]:
+    """What the accepted answer's readers should know: "[3] was retracted on 9 March 2021", for
+    each notice the site learned of after the answer was accepted. One query, and only on
+    topics with an accepted answer (the page caches it with the Evidence panel)."""
+    if not topic.accepted_answer_id or topic.accepted_at is None:
+        return []
+    accepted = topic.accepted_at.isoformat()
+    lines = []
+    for number, facts in Citation.objects.filter(post_id=topic.accepted_answer_id).order_by("number") \
+            .values_list("number", "study__status_facts"):
+        for fact in facts or []:
+            if fact.get("kind") in ALERTING and (fact.get("first_seen") or "") > accepted:
+                date = readable_date(fact.get("date", ""))
+                lines.append(f"[{number}] {KIND_VERBS[fact['kind']]}{f' on {date}' if date else ''}")
+    return lines
+
+
 def evidence_change_message(study: Study, kinds: list[str]) -> str:
     facts = {fact["kind"]: fact for fact in study.status_facts}
     changes = []
     for kind in kinds:
-        date = facts.get(kind, {}).get("date", "")
+        date = readable_date(facts.get(kind, {}).get("date", ""))
         changes.append(f"{KIND_VERBS[kind]}{f' on {date}' if date else ''}")
     title = study.title or study.identifier_label
     if len(title) > 150:
@@ -98,3 +127,28 @@ def evidence_changed_notify(*, study_id: int, kinds: list[str]) -> list[Notifica
         email_after_commit(notification)
     logger.info("evidence: %s %s; %d people told", study.identifier_label, kinds, len(created))
     return created
+
+
+# --- warning whoever cites a retracted study ------------------------------------------------------
+
+CITE_WARNINGS = {
+    "retracted": "[{number}] “{title}” was retracted: cite it only to discuss the retraction.",
+    "concern": "[{number}] “{title}” is under an expression of concern: say so if you rely on it.",
+}
+
+
+def citation_warnings(studies: dict[int, Study]) -> list[str]:
+    """For the composer: one line per cited study a reader should not simply rely on."""
+    warnings = []
+    for number, study in sorted(studies.items()):
+        template = CITE_WARNINGS.get(study.effective_status)
+        if template:
+            title = study.title if len(study.title) <= 120 else study.title[:119] + "…"
+            warnings.append(template.format(number=number, title=title or study.identifier_label))
+    return warnings
+
+
+def post_citation_warnings(post: Post) -> list[str]:
+    """The same, for a saved post (one query)."""
+    cited = Citation.objects.filter(post=post).select_related("study")
+    return citation_warnings({citation.number: citation.study for citation in cited})

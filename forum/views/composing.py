@@ -1,8 +1,10 @@
 """Writing: new topics, replies and previews. Failed submits re-render with the text kept."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -12,6 +14,7 @@ from forum.limits import LimitExceeded, ensure_within_posting_limits
 from forum.models import Category, Post, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
 from forum.services.drafts import draft_for, draft_key
+from forum.services.evidence_alerts import citation_warnings, post_citation_warnings
 from forum.services.posting import reply_create, topic_create
 from forum.services.quoting import full_quote
 from forum.services.rendering import post_render
@@ -48,6 +51,7 @@ def new_topic(request):
             except PermissionDenied as exc:
                 error, status = str(exc), 429 if isinstance(exc, LimitExceeded) else 403
             else:
+                _warn_about_citations(request, topic.posts.get(post_number=1))
                 return redirect(topic)
         else:
             status = 400
@@ -98,6 +102,7 @@ def reply(request, topic_id: int):
             except PermissionDenied as exc:
                 error, status = str(exc), 429 if isinstance(exc, LimitExceeded) else 403
             else:
+                _warn_about_citations(request, post)
                 return redirect(topic.post_url(post.post_number))
         else:
             status = 400
@@ -141,8 +146,16 @@ def preview(request):
 
 
 def _preview_html(raw: str, *, topic) -> str:
-    # Same rendering as saving (quotes checked, citations resolved) but nothing is created.
-    return post_render(raw=raw[:40_000], topic=topic, preview=True).cooked.html
+    # Same rendering as saving (quotes checked, citations resolved) but nothing is created; a
+    # retracted or questioned study cited is pointed out above the preview.
+    rendered = post_render(raw=raw[:40_000], topic=topic, preview=True)
+    warnings = citation_warnings(rendered.citations.studies)
+    return render_to_string("forum/_citation_warnings.html", {"warnings": warnings}) + rendered.cooked.html
+
+
+def _warn_about_citations(request, post) -> None:
+    for warning in post_citation_warnings(post):
+        messages.warning(request, warning)
 
 
 def _reply_target(topic, post_number: int | None) -> Post | None:

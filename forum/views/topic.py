@@ -14,6 +14,7 @@ from forum.models.post import quoting_posts_by_post
 from forum.page_cache import cached_for_topic
 from forum.post_fragments import render_posts
 from forum.services.drafts import draft_for, draft_key
+from forum.services.evidence_alerts import evidence_changed_since_accepted
 from forum.services.following import topic_mark_read
 
 
@@ -59,6 +60,7 @@ def topic_detail(request, slug: str, topic_id: int):
     # topic's generation: fetched from the cache together, in one round trip.
     parts = cached_for_topic(topic.pk, {
         "evidence": lambda: _evidence_panel(topic),
+        "evidence-changed": lambda: evidence_changed_since_accepted(topic),
         "tags": lambda: list(topic.tags.all()),
         f"quoted-in:{first}-{last}": lambda: quoting_posts_by_post([post.pk for post in posts]),
     })
@@ -84,6 +86,7 @@ def topic_detail(request, slug: str, topic_id: int):
         "draft_url": reverse("forum:draft", args=[draft_key(topic)]) if request.user.is_authenticated else "",
         "tags": parts["tags"],
         "evidence_html": parts["evidence"],
+        "evidence_changed": parts["evidence-changed"],
         "categories": Category.objects.all() if getattr(request.user, "is_moderator", False) else (),
         "page": page,
         "last_page": last_page,

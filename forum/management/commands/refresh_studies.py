@@ -15,8 +15,23 @@ class Command(BaseCommand):
         parser.add_argument("--only-failed", action="store_true", help="Only studies whose look-up failed.")
         parser.add_argument("--pause", type=float, default=0.4,
                             help="Seconds between studies (PubMed allows 3 requests a second without a key).")
+        parser.add_argument("--due", action="store_true",
+                            help="For cron: queue look-up tasks for studies not fetched for --older-than-days, "
+                                 "most recently cited first, --pause seconds apart; the worker runs them.")
+        parser.add_argument("--older-than-days", type=float, default=7.0)
+        parser.add_argument("--limit", type=int, default=500, help="At most this many studies per --due run.")
 
     def handle(self, *args, only_failed=False, pause=0.4, **options):
+        if options["due"]:
+            from datetime import timedelta
+
+            from forum.services.study_refresh import studies_refresh_schedule
+
+            ids = studies_refresh_schedule(limit=options["limit"], pause=pause,
+                                           older_than=timedelta(days=options["older_than_days"]))
+            self.stdout.write(self.style.SUCCESS(
+                f"Queued {len(ids)} stud{'y' if len(ids) == 1 else 'ies'} for a re-check, {pause:g} s apart."))
+            return
         studies = Study.objects.exclude(doi__isnull=True, pmid__isnull=True).order_by("pk")
         if only_failed:
             studies = studies.filter(lookup_state=LookupState.FAILED)
