@@ -17,7 +17,7 @@ class ReferencePasteForm(forms.Form):
         max_length=PASTE_MAX_LENGTH,
         strip=True,
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
-        help_text="Paste a DOI (10.…), a PubMed ID, or one or more BibTeX or RIS entries.",
+        help_text="Paste a DOI (10.…), a PubMed ID, or one or more BibTeX, RIS or CSL-JSON entries.",
         error_messages={"required": "Paste an identifier or a reference first."},
     )
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from forum.references.classification import DESIGN_LABELS, DESIGN_RANK, STATUS_LABELS, Design, Status, design_rank
+from forum.references.identifiers import InvalidIdentifier, normalize_doi
 from forum.references.metadata import StudyMetadata
 from forum.url_patterns import fast_reverse
 
@@ -141,6 +142,20 @@ class Study(models.Model):
 
     def as_metadata(self) -> StudyMetadata:
         return StudyMetadata.from_dict(self.metadata)
+
+    def as_export_metadata(self) -> StudyMetadata:
+        """The record with exactly the identifiers this study is stored under, so that importing
+        an export finds this study again (and never another holding an identifier it lacks)."""
+        metadata = self.as_metadata()
+        try:
+            spelled = normalize_doi(metadata.doi) == self.doi
+        except InvalidIdentifier:
+            spelled = False
+        metadata.doi = metadata.doi if spelled else (self.doi or "")
+        metadata.pmid = self.pmid or ""
+        metadata.pmcid = self.pmcid or metadata.pmcid
+        metadata.bibtex_key = self.bibtex_key or ""
+        return metadata
 
 
 class RevisionSource(models.TextChoices):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
+from functools import lru_cache
 
 import bibtexparser
 from bibtexparser.middlewares.names import (
@@ -45,11 +46,17 @@ _PLAIN_ENCODER = UnicodeToLatexEncoder(
 )
 
 
-def _keep_math_symbols(text: str, pos: int):
-    # Symbols LaTeX only has in math mode (−, ≤, ×) come back from decoding as something else
-    # (U+2212 as "-"); keep them as UTF-8, which biber and modern BibTeX read.
+@lru_cache(maxsize=4096)
+def _reads_back(char: str) -> bool:
+    return decode_latex(_PLAIN_ENCODER.unicode_to_latex(char)) == char
+
+
+def _keep_what_latex_would_change(text: str, pos: int):
+    # Characters LaTeX would change on the way back stay UTF-8, which biber and modern BibTeX
+    # read: symbols it only has in math mode (−, ≤, ×) and the Unicode hyphen (‐), all of which
+    # decode as something else ("-").
     char = text[pos]
-    if ord(char) > 127 and "ensuremath" in _PLAIN_ENCODER.unicode_to_latex(char):
+    if ord(char) > 127 and not _reads_back(char):
         return (1, char)
     return None
 
@@ -58,7 +65,7 @@ _ENCODER = UnicodeToLatexEncoder(
     non_ascii_only=False,
     replacement_latex_protection="braces-all",
     unknown_char_policy="keep",
-    conversion_rules=[UnicodeToLatexConversionRule(RULE_CALLABLE, _keep_math_symbols), "defaults"],
+    conversion_rules=[UnicodeToLatexConversionRule(RULE_CALLABLE, _keep_what_latex_would_change), "defaults"],
 )
 _ENTRY_START_RE = re.compile(r"@\s*(\w+)\s*[{(]\s*([^,\s{}()]*)")
 
@@ -171,7 +178,7 @@ def _entry_to_metadata(entry: Entry, problems: list[ImportProblem]) -> StudyMeta
         issue=_decode_line(_field(entry, "number", "issue")),
         pages=normalize_pages(_decode_line(_field(entry, "pages"))),
         abstract=_decode_paragraphs(_field(entry, "abstract")),
-        url=_field(entry, "url").strip(),
+        url=unescape_verbatim(_field(entry, "url")).strip(),
         crossref_type=ENTRY_TYPE_TO_CROSSREF.get(entry.entry_type.lower(), ""),
         source="bibtex",
         bibtex_key=key,
@@ -193,18 +200,36 @@ def _entry_to_metadata(entry: Entry, problems: list[ImportProblem]) -> StudyMeta
         if not raw:
             continue
         try:
-            normalizer(raw)
+            normalizer(unescape_verbatim(raw))
         except InvalidIdentifier:
             problems.append(
                 ImportProblem(f"{name} {raw.strip()!r} is not valid; left out", entry=key)
             )
             continue
         if name == "doi":
-            metadata.doi = clean_doi(raw)
+            metadata.doi = clean_doi(unescape_verbatim(raw))
         else:
             setattr(metadata, name, normalizer(raw))
     metadata.registrations = find_registrations(_decode_line(_field(entry, "note", "registration")))
     return metadata
+
+
+_VERBATIM_ESCAPES_RE = re.compile(r"\{?\\(?:(_|%|&|#|\$)|text(underscore|percent))\}?")
+
+
+def unescape_verbatim(value: str) -> str:
+    """A DOI or URL as written, from a BibTeX value some tools escaped as text (`{\\_}`, `\\%`).
+
+    biblatex reads `doi` and `url` verbatim, so an escape there is part of the value; but no DOI
+    contains a backslash, and reading `10.3892/ijo{\\_}00000353` literally makes a new study.
+    """
+    named = {"underscore": "_", "percent": "%"}
+    return _VERBATIM_ESCAPES_RE.sub(lambda m: m.group(1) or named[m.group(2)], value or "")
+
+
+def clean_bibtex_key(key: str) -> str:
+    """A citation key BibTeX can read back unchanged: no spaces, braces, commas, quotes, `#%'=\\`."""
+    return re.sub(r"[\s,{}()\"#%'=\\]", "", key or "")[:120]
 
 
 def _failed_block_key(block) -> str:
@@ -307,15 +332,18 @@ def _format_name(author: dict[str, str]) -> str:
     return f"{family}, {encode_latex(given)}" if given else family
 
 
+def _verbatim(value: str) -> str:
+    # DOIs and URLs are verbatim in biblatex; only a brace would end the value early, and a
+    # percent-encoded brace reads back as the same DOI (clean_doi decodes it).
+    return value.replace("{", "%7B").replace("}", "%7D")
+
+
 def to_bibtex(metadata: StudyMetadata, *, key: str | None = None) -> str:
     """One BibTeX entry for `metadata` (UTF-8 safe: non-ASCII letters become LaTeX commands)."""
     entry_type = CROSSREF_TO_ENTRY_TYPE.get(
         metadata.crossref_type, "article" if metadata.container_title else "misc"
     )
-    cite_key = (
-        re.sub(r"[\s,{}()\"#%'=\\]", "", key or metadata.bibtex_key or make_bibtex_key(metadata))
-        or "study"
-    )
+    cite_key = clean_bibtex_key(key or metadata.bibtex_key or make_bibtex_key(metadata)) or "study"
     fields: list[tuple[str, str]] = []
     if metadata.authors:
         names = [_format_name(a) for a in metadata.authors]
@@ -333,14 +361,14 @@ def to_bibtex(metadata: StudyMetadata, *, key: str | None = None) -> str:
     if metadata.pages:
         fields.append(("pages", encode_latex(metadata.pages).replace("-", "--")))
     if metadata.doi:
-        fields.append(("doi", encode_latex(metadata.doi)))
+        # Verbatim, as biblatex and reference managers read it: `{\\_}` would be part of the DOI.
+        fields.append(("doi", _verbatim(metadata.doi)))
     if metadata.pmid:
         fields.append(("pmid", metadata.pmid))
     if metadata.pmcid:
         fields.append(("pmcid", metadata.pmcid))
     if metadata.url:
-        # URLs are verbatim in biblatex; only braces would break the value.
-        fields.append(("url", metadata.url.replace("{", "%7B").replace("}", "%7D")))
+        fields.append(("url", _verbatim(metadata.url)))
     if metadata.registrations:
         fields.append(
             ("note", "Trial registration: " + encode_latex("; ".join(metadata.registrations)))

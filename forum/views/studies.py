@@ -120,9 +120,9 @@ def export(request, study_id: int, fmt: str):
     if fmt not in EXPORTS:
         raise Http404("Unknown export format.")
     study = get_object_or_404(Study, pk=study_id)
-    metadata = study.as_metadata()
+    metadata = study.as_export_metadata()
     if fmt == "bib":
-        text = to_bibtex(metadata, key=study.bibtex_key or None)
+        text = to_bibtex(metadata)
     elif fmt == "ris":
         text = to_ris(metadata)
     else:
@@ -136,9 +136,9 @@ def topic_bibliography(request, topic_id: int, fmt: str):
     topic = get_object_or_404(Topic.objects.visible_to(request.user), pk=topic_id)
     studies = Study.objects.cited_in_topic(topic)
     if fmt == "bib":
-        text = "\n".join(to_bibtex(s.as_metadata(), key=s.bibtex_key or None) for s in studies)
+        text = "\n".join(to_bibtex(s.as_export_metadata()) for s in studies)
     else:
-        text = "\n".join(to_ris(s.as_metadata()) for s in studies)
+        text = "\n".join(to_ris(s.as_export_metadata()) for s in studies)
     return _export_response(text, fmt, f"topic-{topic.pk}-references")
 
 

@@ -96,7 +96,7 @@ def test_pasting_something_that_is_not_a_reference_shows_the_problem_and_inserts
     dialog.get_by_label("DOI, PMID or BibTeX").fill("my cousin said it works")
     dialog.get_by_role("button", name="Look up").click()
 
-    expect(dialog.get_by_role("alert")).to_contain_text("That is not a DOI, a PubMed ID, BibTeX or RIS.")
+    expect(dialog.get_by_role("alert")).to_contain_text("That is not a DOI, a PubMed ID, BibTeX, RIS or CSL-JSON.")
     expect(dialog.get_by_role("button", name="Insert citation")).to_be_disabled()
 
     dialog.get_by_role("button", name="Cancel").click()

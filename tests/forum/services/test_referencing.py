@@ -323,7 +323,7 @@ ER  -
 
 
 @pytest.mark.parametrize("text, problem", [
-    ("naltrexone works", "not a DOI, a PubMed ID, BibTeX or RIS"),
+    ("naltrexone works", "not a DOI, a PubMed ID, BibTeX, RIS or CSL-JSON"),
     ("NCT04739995", "cannot be looked up"),
     ("", "not a DOI"),
 ])

@@ -306,7 +306,7 @@ def test_pasting_several_entries_lists_them_and_reports_the_broken_one(member_cl
 
 
 @pytest.mark.parametrize("text, message", [
-    ("naltrexone works wonders", "That is not a DOI, a PubMed ID, BibTeX or RIS."),
+    ("naltrexone works wonders", "That is not a DOI, a PubMed ID, BibTeX, RIS or CSL-JSON."),
     ("NCT04739995", "NCT numbers cannot be looked up yet"),
 ])
 def test_pasting_garbage_is_a_400_with_a_clear_message_and_the_text_kept(member_client, text, message):
@@ -406,7 +406,7 @@ def test_resolve_bibtex_with_a_broken_entry_gives_studies_and_problems(member_cl
 
 @pytest.mark.parametrize("text, problem", [
     ("", "Paste an identifier or a reference first."),
-    ("naltrexone works wonders", "That is not a DOI, a PubMed ID, BibTeX or RIS."),
+    ("naltrexone works wonders", "That is not a DOI, a PubMed ID, BibTeX, RIS or CSL-JSON."),
 ])
 def test_resolve_rejects_what_it_cannot_read_with_400(member_client, text, problem):
     response = member_client.post(reverse("forum:study_resolve"), {"text": text})
