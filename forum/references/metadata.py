@@ -106,8 +106,8 @@ class StudyMetadata:
 
 
 def is_null(value: Any) -> bool:
-    """The literal word some sources write for a missing value ("null", "None")."""
-    return isinstance(value, str) and value.strip().lower() in ("null", "none", "undefined")
+    """The literal word some sources write for a missing value."""
+    return isinstance(value, str) and value.strip().lower() == "null"
 
 
 def _drop_nulls(metadata: StudyMetadata) -> None:
