@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -27,12 +28,31 @@ def _reason(request) -> str:
     return one_line(request.POST.get("reason", ""))[:300]
 
 
+def _unconfirmed(request, *, heading: str, explanation: str, button: str, fields: dict, cancel_url: str,
+                 author_sees: bool = False):
+    """Destructive actions ask first. With JavaScript a dialog asks and sends `confirm=yes`; without
+    it (or from a form that skipped the dialog) this page asks, carrying the request over."""
+    if request.POST.get("confirm") == "yes":
+        return None
+    return TemplateResponse(request, "forum/moderation/confirm.html", {
+        "heading": heading, "explanation": explanation, "button": button, "fields": fields.items(),
+        "action_url": request.path, "cancel_url": cancel_url, "reason": _reason(request),
+        "author_sees": author_sees,
+    })
+
+
 @login_required
 @require_POST
 def topic_action(request, topic_id: int):
     ensure_can_moderate(request.user)
     topic = get_object_or_404(Topic.objects.select_related("category"), pk=topic_id)
     action, reason, mod = request.POST.get("action", ""), _reason(request), request.user
+    if action == "delete" and (ask := _unconfirmed(
+            request, heading="Delete this topic?", button="Delete topic",
+            explanation=f"Readers will no longer see “{topic.title}” or any of its posts; moderators still can, "
+                        "and can restore it.",
+            fields={"action": "delete"}, cancel_url=topic.get_absolute_url())):
+        return ask
     simple = {
         "pin": lambda: moderation.topic_set_pinned(moderator=mod, topic=topic, pinned=True, reason=reason),
         "unpin": lambda: moderation.topic_set_pinned(moderator=mod, topic=topic, pinned=False, reason=reason),
@@ -92,6 +112,11 @@ def post_action(request, post_id: int):
     if request.method != "POST":
         return render(request, "forum/moderation/post_actions.html", _post_actions_context(post))
     action, reason, mod = request.POST.get("action", ""), _reason(request), request.user
+    if action == "delete" and (ask := _unconfirmed(
+            request, heading=f"Delete post #{post.post_number} by {post.author.name}?", button="Delete post",
+            explanation="A placeholder stays in the thread; moderators can still read the post and restore it.",
+            fields={"action": "delete"}, cancel_url=request.path, author_sees=True)):
+        return ask
     if action == "hide" and not reason:
         return TemplateResponse(request, "forum/moderation/post_actions.html", {
             **_post_actions_context(post), "error": "Give a reason: the author sees it.",
@@ -135,6 +160,12 @@ def review_queue(request):
 @require_POST
 def review_post(request, post_id: int):
     post = get_object_or_404(Post.objects.select_related("topic", "author"), pk=post_id)
+    ensure_can_moderate(request.user)
+    if request.POST.get("outcome") == "delete" and (ask := _unconfirmed(
+            request, heading=f"Delete post #{post.post_number} by {post.author.name}?", button="Delete post",
+            explanation="This settles its flags as agreed; a placeholder stays in the thread and moderators can restore it.",
+            fields={"outcome": "delete"}, cancel_url=reverse("forum:review_queue"), author_sees=True)):
+        return ask
     settled = flagging.flags_resolve(moderator=request.user, post=post, outcome=request.POST.get("outcome", ""),
                                      reason=_reason(request))
     messages.success(request, f"Settled {settled} flag{'s' if settled != 1 else ''} on #{post.post_number} in “{post.topic.title}”.")

@@ -143,3 +143,28 @@ def test_the_topic_author_unaccepts_and_reaccepts_the_expert_answer(page, live_s
     expect(summary).to_contain_text("Accepted answer by Dr. Sam Rivera")
     expect(summary.get_by_role("link", name="Read the whole answer (#2)")).to_be_visible()
     expect(page.locator("#post-2")).to_have_class(re.compile(r"\bpost--accepted\b"))
+
+
+def test_deleting_a_topic_asks_in_a_dialog_first(page, live_server, demo):
+    from tests.browser.demo_pages import sign_in
+    from django.contrib.auth import get_user_model
+
+    sign_in(page, live_server, get_user_model().objects.get(username="theo"))
+    page.goto(f"{live_server.url}{demo.get_absolute_url()}")
+    review = page.get_by_role("link", name=re.compile(r"^Review 1 waiting$"))
+    expect(review).to_be_visible()  # the demo's flag waits in the queue
+
+    page.get_by_text("Moderate this topic").click()
+    page.get_by_role("button", name="Delete topic").click()
+    dialog = page.get_by_role("dialog", name=re.compile(r"^Delete this topic"))
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    page.screenshot(path="/tmp/i15-confirm-dialog.png")
+    dialog.get_by_role("button", name="Cancel").click()
+    expect(dialog).to_be_hidden()
+    assert not Topic.objects.get(pk=demo.pk).is_deleted
+
+    page.get_by_role("button", name="Delete topic").click()
+    dialog.get_by_role("button", name="Delete topic").click()
+    expect(page.get_by_text("This topic has been deleted.")).to_be_visible()
+    assert Topic.objects.get(pk=demo.pk).is_deleted

@@ -109,7 +109,7 @@ def _topic_action(action: str, changed, **extra) -> Endpoint:
     return Endpoint(
         f"topic_moderate:{action}",
         lambda w: reverse("forum:topic_moderate", args=[w.topic.pk]),
-        lambda w: {"action": action, "reason": "Matrix", **{k: v(w) for k, v in extra.items()}},
+        lambda w: {"action": action, "reason": "Matrix", "confirm": "yes", **{k: v(w) for k, v in extra.items()}},
         lambda w, actor, client: changed(_refetch(w.topic), w),
         MODERATORS_ONLY,
     )
@@ -119,7 +119,7 @@ def _post_action(action: str, changed) -> Endpoint:
     return Endpoint(
         f"post_moderate:{action}",
         lambda w: reverse("forum:post_moderate", args=[w.answer.pk]),
-        lambda w: {"action": action, "reason": "Matrix reason"},
+        lambda w: {"action": action, "reason": "Matrix reason", "confirm": "yes"},
         lambda w, actor, client: changed(_refetch(w.answer)),
         MODERATORS_ONLY,
     )

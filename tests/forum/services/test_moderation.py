@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.models import ModerationAction, Notification, NotificationKind, Topic
+from forum.models import ModerationAction, Notification, NotificationKind, Post, Topic
 from forum.services import moderation
 from forum.services.answers import vote_toggle
 from forum.services.flagging import flag_create
@@ -282,3 +282,42 @@ class TestSuspension:
         assert response.status_code == 400
         member.refresh_from_db()
         assert not member.is_suspended
+
+
+class TestDestructiveActionsAskFirst:
+    """Without JavaScript a delete first answers with a page that asks; only the confirmed request acts."""
+
+    @pytest.fixture
+    def mod_client(self, client, moderator):
+        client.force_login(moderator)
+        return client
+
+    def test_deleting_a_topic(self, mod_client, member):
+        topic = make_topic(author=member, title="Is cold water immersion good for recovery?")
+        url = reverse("forum:topic_moderate", args=[topic.pk])
+
+        asked = mod_client.post(url, {"action": "delete", "reason": "Duplicate"})
+        page = parse(asked.content)
+        assert asked.status_code == 200 and "Delete this topic?" in page.text
+        assert "“Is cold water immersion good for recovery?”" in page.text
+        assert page.find("input", id="confirm-reason").get("value") == "Duplicate"
+        assert not Topic.objects.get(pk=topic.pk).is_deleted
+
+        done = mod_client.post(url, {"action": "delete", "reason": "Duplicate", "confirm": "yes"})
+        assert done.status_code == 302 and Topic.objects.get(pk=topic.pk).is_deleted
+
+    @pytest.mark.parametrize("where", ["moderate page", "review queue"])
+    def test_deleting_a_post(self, mod_client, member, other_member, where):
+        reply = make_reply(topic=make_topic(author=member), author=other_member)
+        if where == "moderate page":
+            url, data = reverse("forum:post_moderate", args=[reply.pk]), {"action": "delete"}
+        else:
+            flag_create(flagger=member, post=reply, reason="spam")
+            url, data = reverse("forum:review_post", args=[reply.pk]), {"outcome": "delete"}
+
+        asked = mod_client.post(url, data)
+        assert asked.status_code == 200 and "Delete post #2" in parse(asked.content).text
+        assert not Post.objects.get(pk=reply.pk).is_deleted
+
+        mod_client.post(url, {**data, "confirm": "yes"})
+        assert Post.objects.get(pk=reply.pk).is_deleted
