@@ -300,6 +300,24 @@ class TestQueryCount:
 
         assert self.queries_for(client, topic.get_absolute_url()) == uncached - 4
 
+    def test_an_accepted_answer_citing_studies_costs_one_query_whatever_the_topic_holds(self, client, writers,
+                                                                                          settings):
+        # Whether the evidence changed since the answer was accepted: one look at the accepted
+        # answer's citations, only on topics that have one (cached with the Evidence panel).
+        from forum.services.answers import answer_accept
+        from tests.forum.study_data import stored_study
+
+        settings.FORUM_PAGE_CACHE = settings.FORUM_FRAGMENT_CACHE = False
+        stored_study("synthetic_retracted")
+        counts = []
+        for total in (20, 1000):
+            topic = self.topic_with(total, writers)
+            plain = self.queries_for(client, topic.get_absolute_url())
+            answer = make_reply(topic=topic, author=writers[1], raw="See [@doi:10.5555/evident-retracted].")
+            answer_accept(user=writers[0], post=answer)
+            counts.append(self.queries_for(client, topic.get_absolute_url()) - plain)
+        assert counts == [1, 1]
+
     def test_a_late_page_shows_the_right_posts(self, client, writers):
         long = self.topic_with(1000, writers)
 
