@@ -58,7 +58,8 @@ def cache_epoch_renew(*, reason: str, unless_redis_run_id: str | None = None) ->
         fields["redis_run_id"] = unless_redis_run_id
         rows = rows.exclude(redis_run_id=unless_redis_run_id)
     if rows.update(**fields):
-        logger.warning("Cache contents abandoned: %s", reason)
+        # Not a warning: during an outage every write does this, and the outage is logged once.
+        logger.debug("Cache contents abandoned: %s", reason)
         return True
     _, created = CacheEpoch.objects.get_or_create(pk=1, defaults=fields)
     return created
@@ -143,7 +144,8 @@ class ResilientRedisCache(RedisCache):
         if row is None or row[1] != run_id:
             if transaction.get_connection().in_atomic_block:
                 return None  # renewed by the next call outside this transaction
-            cache_epoch_renew(reason=f"a Redis not seen before (run_id {run_id[:8]})", unless_redis_run_id=run_id)
+            if cache_epoch_renew(reason=f"a Redis not seen before (run_id {run_id[:8]})", unless_redis_run_id=run_id):
+                logger.warning("Cache server restarted or replaced: nothing it held before is used.")
             row = CacheEpoch.objects.filter(pk=1).values_list("token", "redis_run_id").first()
         return row[0]
 
