@@ -60,6 +60,9 @@ class Flag(models.Model):
 
 # What each audit code reads as in the log; a code missing here shows as itself, never as nothing.
 ACTION_LABELS = {
+    "study_edit": "Edited a study", "study_restore": "Restored a study's earlier revision",
+    "study_suggestion_accept": "Accepted a suggested study correction",
+    "study_suggestion_reject": "Rejected a suggested study correction",
     "pin": "Pinned in its category", "unpin": "Unpinned from its category",
     "pin_site_wide": "Pinned site-wide", "unpin_site_wide": "Unpinned site-wide",
     "close": "Closed", "reopen": "Reopened", "archive": "Archived",
