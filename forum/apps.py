@@ -9,6 +9,7 @@ class ForumConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from forum import checks  # noqa: F401  (registers the deployment checks)
+        from forum import live
         from forum.page_cache import connect_signals
         from forum.sqlite_stats import analyze_after_migrate
 
@@ -18,4 +19,5 @@ class ForumConfig(AppConfig):
         from forum.task_queue import retry_after_failure
 
         task_finished.connect(retry_after_failure, dispatch_uid="forum-task-retry")
+        live.connect()
         post_migrate.connect(analyze_after_migrate, sender=self, dispatch_uid="forum-sqlite-analyze")

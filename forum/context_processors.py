@@ -1,18 +1,31 @@
 from django.conf import settings
 
+from forum import live
+
+
+def unread_notification_count(user) -> int:
+    # Counted up to 100 and shown as "99+" beyond: a member who has not looked in months has
+    # thousands, and every page they open would count them all.
+    return user.notifications.unread().about_visible_posts()[:100].count()
+
+
+def review_waiting_count() -> int:
+    from forum.models import Flag
+
+    # Posts waiting in the review queue, for the header's "Review" link: one index-only count
+    # over the open flags (state, post), capped like the bell's.
+    return Flag.objects.open().values("post").distinct()[:100].count()
+
 
 def site(request):
     context = {"SITE_NAME": settings.SITE_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
-        # Lazy: pages that never show the header (fragments) never run the query. Counted up to
-        # 100 and shown as "99+" beyond: a member who has not looked in months has thousands, and
-        # every page they open would count them all.
-        context["unread_notifications"] = lambda: user.notifications.unread().about_visible_posts()[:100].count()
+        # Lazy: pages that never show the header (fragments) never run the query.
+        context["unread_notifications"] = lambda: unread_notification_count(user)
         if user.is_moderator:
-            from forum.models import Flag
-
-            # Posts waiting in the review queue, for the header's "Review" link: one index-only
-            # count over the open flags (state, post), capped like the bell's.
-            context["review_waiting"] = lambda: Flag.objects.open().values("post").distinct()[:100].count()
+            context["review_waiting"] = review_waiting_count
+    # The tokens the page is live under (forum/live.py): the view's own when it read them before
+    # its queries, else read when the template first asks.
+    context["live_tokens"] = lambda: getattr(request, "live_tokens", None) or live.tokens_for_page(user=user)
     return context

@@ -6,11 +6,10 @@ made.
 
 Exactness comes from generations, not from expiry. Each topic has a generation token, and the
 site has one; a stored page remembers the two tokens it was rendered under and is served only
-while both are unchanged. Every write that can change what a visitor sees of a topic calls
-`topic_changed` (a reply, an edit, a vote, a hide, a quote's new status ...); writes whose effect
-reaches across topics (a renamed member, a study's new metadata, a moved or retitled topic that
-other topics quote) call `site_changed`. Model signals cover `save()` and `delete()`; services
-that write with `update()` or in bulk call these functions themselves.
+while both are unchanged. Every write that can change what a visitor sees of a topic announces it
+(forum.change_events: a reply, an edit, a vote, a hide, a quote's new status ...), and the
+topic's token is renewed; writes whose effect reaches across topics (a renamed member, a study's
+new metadata, a moved or retitled topic that other topics quote) renew the site's.
 
 A token changes twice: at once, and again when the transaction commits. A reader that renders
 between the two may have seen the old rows and stores its page under the first new token; the
@@ -28,11 +27,11 @@ import re
 import secrets
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpResponse
+
+from forum.change_events import generations_renew
 
 SITE_KEY = "page-gen:site"
 _TOPIC_PATH = re.compile(r"^/t/[^/]+/(\d+)/$")
@@ -49,43 +48,9 @@ def _page_key(path: str, query: str) -> str:
     return f"page:{path}?{query}"
 
 
-def _renew(keys: list[str]) -> None:
-    lost = cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
-    if lost and not transaction.get_connection().in_atomic_block:
-        # The cache is down: when it returns, its old tokens would make old pages current again.
-        # (Inside a transaction the renewal after commit does this, once the write is visible.)
-        from forum.resilient_cache import cache_epoch_renew
-
-        cache_epoch_renew(reason="a write made while the cache was unreachable")
-
-
-class _RenewOnCommit:
-    """One after-commit renewal per transaction, however many writes it holds (a reply touches
-    its topic a dozen times)."""
-
-    def __init__(self):
-        self.keys: set[str] = set()
-
-    def __call__(self):
-        _renew(sorted(self.keys))
-
-
 def _change(keys: list[str]) -> None:
-    if not (settings.FORUM_PAGE_CACHE or settings.FORUM_FRAGMENT_CACHE):
-        return
-    _renew(keys)
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        return
-    # The connection's list of after-commit callbacks is the one record that forgets what a
-    # rollback undid, so a pending renewal is looked up there rather than kept aside.
-    for _savepoints, callback, _robust in reversed(connection.run_on_commit):
-        if isinstance(callback, _RenewOnCommit):
-            callback.keys.update(keys)
-            return
-    renewal = _RenewOnCommit()
-    renewal.keys.update(keys)
-    transaction.on_commit(renewal)
+    if settings.FORUM_PAGE_CACHE or settings.FORUM_FRAGMENT_CACHE:
+        generations_renew(keys)
 
 
 def topic_changed(*topic_ids: int | None) -> None:
@@ -185,48 +150,12 @@ def _copy_for_cache(response):
 
 
 # --- What changes a page -------------------------------------------------------------------
-# Rows saved or deleted one by one announce themselves through signals. `update()` on posts,
-# topics and studies is covered by their querysets (forum.models), and quotes written in bulk by
-# forum.services.quoting.
-
-_USER_FIELDS_NOT_SHOWN = frozenset({"last_login", "password", "suspended_until", "suspension_reason"})
-
-
-def _post_saved(sender, instance, **kwargs):
-    topic_changed(instance.topic_id)
-
-
-def _topic_saved(sender, instance, **kwargs):
-    topic_changed(instance.pk)
-
-
-def _shown_everywhere_saved(sender, instance, **kwargs):
-    # Categories, tags, studies and members appear on many topics' pages.
-    update_fields = kwargs.get("update_fields")
-    if sender is get_user_model() and update_fields and set(update_fields) <= _USER_FIELDS_NOT_SHOWN:
-        return
-    site_changed()
-
-
-def _topic_tags_changed(sender, instance, action, **kwargs):
-    from forum.models import Topic
-
-    if not action.startswith("post_"):
-        return
-    if isinstance(instance, Topic):
-        topic_changed(instance.pk)
-    else:  # tag.topics.add(...): the tag's topics, which the signal does not name cheaply
-        site_changed()
+# Writes announce what they changed through forum.change_events; the page cache listens.
 
 
 def connect_signals() -> None:
-    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from forum import change_events
 
-    from forum.models import Category, Post, Study, Tag, Topic
-
-    for signal in (post_save, post_delete):
-        signal.connect(_post_saved, sender=Post, dispatch_uid=f"page-cache-post-{signal}")
-        signal.connect(_topic_saved, sender=Topic, dispatch_uid=f"page-cache-topic-{signal}")
-        for model in (Category, Tag, Study, get_user_model()):
-            signal.connect(_shown_everywhere_saved, sender=model, dispatch_uid=f"page-cache-{model.__name__}-{signal}")
-    m2m_changed.connect(_topic_tags_changed, sender=Topic.tags.through, dispatch_uid="page-cache-topic-tags")
+    change_events.connect_signals()
+    change_events.subscribe("topic", topic_changed)
+    change_events.subscribe("site", site_changed)

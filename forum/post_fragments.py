@@ -50,14 +50,15 @@ def _template_fingerprint() -> str:
     return _template_digest
 
 
-def _key(post, topic, user, voted: bool, now, context: tuple) -> str:
+def _key(post, topic, user, voted: bool, now, context: tuple) -> tuple[str, str]:
+    """The fragment's cache key, and its version: the same digest without the relative date, so
+    an open page (forum/live.py) replaces a post when it changed, not when "3 minutes ago" did."""
     author = post.author
     parts = (
-        *context,
         # The post.
         post.pk, post.post_number, post.cooked, post.cooked_version, post.edited_at, post.deleted_at,
         post.deleted_by_id, post.hidden_at, post.hidden_reason, post.needs_source_at, post.helpful_count,
-        post.reply_to_number, relative_text(post.created_at, now),
+        post.reply_to_number,
         # Its author.
         post.author_id, author.username, author.display_name, author.role, author.expert_credential,
         # The posts quoting it.
@@ -69,17 +70,25 @@ def _key(post, topic, user, voted: bool, now, context: tuple) -> str:
         user.is_authenticated, getattr(user, "is_moderator", False), user.pk == post.author_id,
         user.pk == topic.author_id, voted,
     )
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    return f"post-html:{digest}"
+    version = hashlib.blake2b(repr((*context, parts)).encode(), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(repr((version, relative_text(post.created_at, now))).encode(), digest_size=16).hexdigest()
+    return f"post-html:{digest}", version
 
 
 def render_posts(request, *, topic, posts, voted_post_ids) -> list[SafeString]:
     """The HTML of each post in `posts`, in order, for the reader of `request`."""
+    return [html for _version, html in render_posts_versioned(request, topic=topic, posts=posts,
+                                                               voted_post_ids=voted_post_ids)]
+
+
+def render_posts_versioned(request, *, topic, posts, voted_post_ids) -> list[tuple[str, SafeString]]:
+    """(version, HTML) of each post in `posts`, in order, for the reader of `request`."""
     user = request.user
     now = timezone.now()
     # What every post's key shares, worked out once for the page.
     context = (FRAGMENT_VERSION, _template_fingerprint(), timezone.get_current_timezone_name())
-    keys = [_key(post, topic, user, post.pk in voted_post_ids, now, context) for post in posts]
+    keyed = [_key(post, topic, user, post.pk in voted_post_ids, now, context) for post in posts]
+    keys = [key for key, _version in keyed]
     found = cache.get_many(keys) if settings.FORUM_FRAGMENT_CACHE else {}
     template = None
     rendered, fresh = [], {}
@@ -99,4 +108,4 @@ def render_posts(request, *, topic, posts, voted_post_ids) -> list[SafeString]:
         token = get_token(request)
         rendered = [html.replace(_CSRF_PLACEHOLDER, token) for html in rendered]
     # Each fragment is the output of an autoescaping template.
-    return [mark_safe(html) for html in rendered]
+    return [(version, mark_safe(html)) for (_key, version), html in zip(keyed, rendered)]

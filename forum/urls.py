@@ -3,7 +3,7 @@ from django.views.decorators.cache import cache_control
 
 from .feeds import CategoryTopicsFeed, LatestTopicsFeed, LatestTopicsRssFeed, TopicPostsFeed
 from .views import (
-    answers, composing, following, lists, moderation, notifications, posts, search, studies, study_history, topic,
+    answers, composing, following, lists, live, moderation, notifications, posts, search, studies, study_history, topic,
 )
 
 app_name = "forum"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("", lists.latest, name="latest"),
     path("categories/", lists.categories, name="categories"),
     path("search/", search.search, name="search"),
+    path("live/", live.changes, name="live"),
     path("c/<slug:slug>/", lists.category, name="category"),
     path("tag/<slug:name>/", lists.tag, name="tag"),
     path("latest.atom", public_feed(LatestTopicsFeed()), name="latest_feed"),

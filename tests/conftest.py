@@ -25,8 +25,9 @@ def _fresh_cache():
 
 @pytest.fixture
 def no_page_cache(settings):
-    """For tests that count after-commit callbacks: the caches' own would be counted too."""
-    settings.FORUM_PAGE_CACHE = settings.FORUM_FRAGMENT_CACHE = False
+    """For tests that count after-commit callbacks: the caches' (and live pages') own would be
+    counted too."""
+    settings.FORUM_PAGE_CACHE = settings.FORUM_FRAGMENT_CACHE = settings.FORUM_LIVE = False
 
 
 @pytest.fixture

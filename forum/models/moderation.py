@@ -31,6 +31,14 @@ class FlagState(models.TextChoices):
 
 
 class FlagQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        # Settling flags empties the review queue: moderators' open pages count it live.
+        from forum.change_events import review_changed
+
+        rows = super().update(**kwargs)
+        review_changed()
+        return rows
+
     def open(self):
         return self.filter(state=FlagState.OPEN)
 

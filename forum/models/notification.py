@@ -23,6 +23,23 @@ class NotificationKind(models.TextChoices):
 
 
 class NotificationQuerySet(models.QuerySet):
+    # Marking read, batching and creating in bulk change the members' counts that open pages
+    # show live; see forum.change_events.
+    def update(self, **kwargs):
+        from forum.change_events import notifications_changed
+
+        recipients = set(self.values_list("recipient_id", flat=True).distinct())
+        rows = super().update(**kwargs)
+        notifications_changed(*recipients)
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from forum.change_events import notifications_changed
+
+        created = super().bulk_create(objs, *args, **kwargs)
+        notifications_changed(*{n.recipient_id for n in objs})
+        return created
+
     def unread(self):
         return self.filter(read_at__isnull=True)
 

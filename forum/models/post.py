@@ -10,7 +10,7 @@ class PostQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Services hide, delete, re-render and count votes with update(): the topics whose
         # cached pages show these posts are found here, once, rather than at every call.
-        from forum.page_cache import topic_changed
+        from forum.change_events import topic_changed
         from .quote import Quote
 
         topic_ids = set(self.values_list("topic_id", flat=True))

@@ -18,8 +18,8 @@ class LookupState(models.TextChoices):
 
 class StudyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        # A study's chips and card show on every topic that cites it; see forum.page_cache.
-        from forum.page_cache import site_changed
+        # A study's chips and card show on every topic that cites it; see forum.change_events.
+        from forum.change_events import site_changed
 
         rows = super().update(**kwargs)
         site_changed()

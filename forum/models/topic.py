@@ -12,8 +12,8 @@ class TopicState(models.TextChoices):
 
 class TopicQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        # Moderation and posting change topics with update(); see forum.page_cache.
-        from forum.page_cache import site_changed, topic_changed
+        # Moderation and posting change topics with update(); see forum.change_events.
+        from forum.change_events import site_changed, topic_changed, topic_list_changed
 
         topic_ids = list(self.values_list("pk", flat=True))
         rows = super().update(**kwargs)
@@ -21,6 +21,8 @@ class TopicQuerySet(models.QuerySet):
             # Other topics show this one's title (and only while it exists) in "Quoted in" lines.
             site_changed()
         topic_changed(*topic_ids)
+        if "last_posted_at" in kwargs:  # a reply bumps the topic up the lists
+            topic_list_changed()
         return rows
 
     def visible_to(self, user):

@@ -15,7 +15,7 @@ from django.utils.html import strip_tags
 from forum.markup import Cooked
 from forum.markup.quotes import QuoteRef, QuoteSource
 from forum.models import Post, Quote, QuoteStatus, Topic
-from forum.page_cache import topic_changed
+from forum.change_events import topic_changed
 
 _QUOTE_TAG = re.compile(r"\[/?quote(?:=[^\]\n]*)?\]", re.IGNORECASE)
 _plain_md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"])

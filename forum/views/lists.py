@@ -1,13 +1,19 @@
 """Topic lists: latest, per category, per tag; optionally only topics no expert has answered."""
 
+import time
+
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
+from forum import live
 from forum.models import Category, CategorySubscription, Tag, Topic, WatchLevel
 from forum.paging import page_of
 
 
 def _render_list(request, topics, *, heading: str, in_category: bool = False, **context):
+    # Read before the list: a topic bumped while this page renders counts as new at its first look.
+    request.live_tokens = live.tokens_for_page(user=request.user, topic_list=True)
+    live_since = int(time.time() * 1000)
     awaiting_expert = request.GET.get("filter") == "awaiting-expert"
     topics = topics.listed()
     if awaiting_expert:
@@ -24,6 +30,7 @@ def _render_list(request, topics, *, heading: str, in_category: bool = False, **
         "awaiting_expert": awaiting_expert,
         "unread_only": request.GET.get("filter") == "unread",
         "in_category": in_category,
+        "live_since": live_since,
         **context,
     })
 

@@ -12,7 +12,8 @@ from forum.forms import ReplyForm
 from forum.models import Category, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
 from forum.models.post import quoting_posts_by_post
 from forum.page_cache import cached_for_topic
-from forum.post_fragments import render_posts
+from forum import live
+from forum.post_fragments import render_posts_versioned
 from forum.services.drafts import draft_for, draft_key
 from forum.services.evidence_alerts import evidence_changed_since_accepted
 from forum.services.following import topic_mark_read
@@ -45,6 +46,8 @@ def topic_detail(request, slug: str, topic_id: int):
         url = topic.get_absolute_url()
         return redirect(f"{url}?page={page}" if page > 1 else url, permanent=True)
 
+    # Read before the posts: a change made while this page renders shows at its first live look.
+    request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
     subscription = None
     if request.user.is_authenticated:
         subscription = TopicSubscription.objects.filter(user=request.user, topic=topic).first()
@@ -71,14 +74,18 @@ def topic_detail(request, slug: str, topic_id: int):
     ):
         topic_mark_read(user=request.user, topic=topic, post_number=posts[-1].post_number,
                         subscribed=subscription is not None)
-    voted_post_ids = _voted_post_ids(request.user, posts)
-    post_html = render_posts(request, topic=topic, posts=posts, voted_post_ids=voted_post_ids)
+    voted = voted_post_ids(request.user, posts)
+    post_html = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=voted)
     draft = draft_for(request.user, draft_key(topic)) if request.user.is_authenticated else None
     topic_url = topic.get_absolute_url()
     return render(request, "forum/topic_detail.html", {
         "topic": topic,
         "topic_url": topic_url,
-        "posts": list(zip(posts, post_html)),
+        "posts": [(post, html) for post, (_version, html) in zip(posts, post_html)],
+        "live_posts": {
+            "first": posts[0].post_number if posts else first, "last": posts[-1].post_number if posts else first - 1,
+            "versions": ".".join(version for version, _html in post_html), "tail": page == last_page,
+        },
         "subscription": subscription,
         "watch_levels": WatchLevel.choices,
         "reply_form": ReplyForm(initial={"raw": draft.raw, "reply_to": draft.reply_to} if draft else None),
@@ -114,7 +121,7 @@ def _page_links(url: str, page: int, last_page: int) -> list[tuple[int | None, s
     return links
 
 
-def _voted_post_ids(user, posts) -> set[int]:
+def voted_post_ids(user, posts) -> set[int]:
     if not user.is_authenticated or not posts:
         return set()
     return set(Vote.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list("post_id", flat=True))
