@@ -1,8 +1,8 @@
 from django import template
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from markupsafe import Markup
 
 from forum.reltime import relative_text
 
@@ -12,8 +12,9 @@ register = template.Library()
 @register.simple_tag
 def avatar(user, size: str = "md"):
     """Initials on a colour derived from the username: no image request, no upload needed."""
-    return format_html(
-        '<span class="avatar avatar--{} avatar--hue-{}" aria-hidden="true">{}</span>',
+    # markupsafe's format escapes as format_html does, at a fraction of the cost: a topic page
+    # shows one avatar and one date per post.
+    return Markup('<span class="avatar avatar--{} avatar--hue-{}" aria-hidden="true">{}</span>').format(
         size, user.avatar_hue, user.initials,
     )
 
@@ -24,8 +25,7 @@ def reltime(value):
     if value is None:
         return ""
     local = timezone.localtime(value)
-    return format_html(
-        '<time datetime="{}" title="{}">{}</time>',
+    return Markup('<time datetime="{}" title="{}">{}</time>').format(
         local.isoformat(), local.strftime("%d %b %Y, %H:%M %Z"), relative_text(value),
     )
 
