@@ -239,6 +239,84 @@ def measure(args, mode: str) -> list[Figure]:
     return bench.figures
 
 
+def peer_table(args) -> str:
+    """Evident's topic page with nothing cached beside Spirit's, in turns within this run.
+
+    The same 100 texts on one page (Spirit shows at most 100 comments a page): Evident's biggest
+    topic's first 100 posts, and in Spirit a topic whose 100 comments are those posts' texts,
+    posted through Spirit's own comment form. Each request starts from an empty cache. Rounds
+    alternate Evident and Spirit so a busy spell of the machine falls on both; Evident's page
+    with post fragments cached and its 20-post page are measured in the same rounds.
+    """
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import Client
+
+    from bench.spirit_peer import SpiritPeer
+    from forum.models import Post
+
+    big, *_rest = _subjects()
+    member = _rest[4]
+    texts = list(Post.objects.filter(topic=big, post_number__lte=100).order_by("post_number").values_list("raw", flat=True))
+    peer = SpiritPeer(ROOT / "var" / "bench" / "spirit")
+    peer.ensure(texts)
+    peer.start()
+    clients = {"visitor": Client(), "member": Client()}
+    clients["member"].force_login(member)
+    url = f"{big.get_absolute_url()}?page=1"
+
+    def evident(who: str, count: int, per_page: int, mode: str) -> list[tuple[float, float]]:
+        settings.FORUM_POSTS_PER_PAGE = per_page
+        settings.FORUM_FRAGMENT_CACHE = mode == "fragments"
+        settings.FORUM_PAGE_CACHE = False
+        timings = []
+        for _ in range(count):
+            if mode == "off":
+                cache.clear()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = clients[who].get(url)
+            timings.append(((time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000))
+            if response.status_code != 200:
+                raise SystemExit(f"Evident answered {response.status_code} for {who}")
+        return timings
+
+    rows = {}  # (label, who) -> [(wall, cpu)]
+    rounds, per_round = max(1, args.repeat // 5), 5
+    print(f"peer: Spirit {peer.info['spirit']} ({peer.info['comments']} comments on {peer.info['url']}), "
+          f"{rounds} rounds of {per_round}", file=sys.stderr)
+    for who in ("visitor", "member"):
+        evident(who, args.warmup, 100, "off"), evident(who, args.warmup, 100, "fragments")
+        evident(who, args.warmup, 20, "off"), peer.time(who, args.warmup)
+        for _ in range(rounds):
+            rows.setdefault(("Evident, 100 posts, nothing cached", who), []).extend(evident(who, per_round, 100, "off"))
+            rows.setdefault(("Spirit, 100 comments, nothing cached", who), []).extend(peer.time(who, per_round))
+            rows.setdefault(("Evident, 100 posts, post fragments cached", who), []).extend(
+                evident(who, per_round, 100, "fragments"))
+            rows.setdefault(("Evident, 20 posts, nothing cached", who), []).extend(evident(who, per_round, 20, "off"))
+    peer.stop()
+    settings.FORUM_POSTS_PER_PAGE = args.posts_per_page or 20
+
+    def median(label, who, index=0):
+        return statistics.median(t[index] for t in rows[(label, who)])
+
+    lines = [
+        f"### Beside Spirit: one topic page, SQLite ({args.size} data set for Evident)",
+        "",
+        f"{date.today().isoformat()} · {_machine()} · Spirit {peer.info['spirit']} on Django {peer.info['django']} "
+        f"in its own virtualenv, DEBUG off, its production settings with a local-memory cache · "
+        f"{rounds} alternating rounds of {per_round} requests each after {args.warmup} warm-up · "
+        "each request starts from an empty cache except the fragments row",
+        "",
+        "| Page | Who | Median ms | CPU median ms | Spirit / this |",
+        "|---|---|---:|---:|---:|",
+    ]
+    spirit = "Spirit, 100 comments, nothing cached"
+    for label, who in rows:
+        ratio = median(spirit, who) / median(label, who)
+        lines.append(f"| {label} | {who} | {median(label, who):.2f} | {median(label, who, 1):.2f} | {ratio:.1f}x |")
+    return "\n".join(lines) + "\n"
+
+
 def _machine() -> str:
     model = ""
     try:
@@ -288,8 +366,18 @@ def main(argv=None) -> None:
     parser.add_argument("--output", help="Also append the table to this Markdown file.")
     parser.add_argument("--cache", default=",".join(CACHE_MODES),
                         help="Comma-separated cache modes to measure: off, fragments, on (default all).")
+    parser.add_argument("--peer", choices=["spirit"],
+                        help="Instead of the tables: Evident's topic page beside Spirit's (bench/spirit_peer.py).")
     args = parser.parse_args(argv)
     _configure(args)
+    if args.peer:
+        _set_cache_mode("off")
+        output = peer_table(args)
+        print(output)
+        if args.output:
+            with open(args.output, "a") as handle:
+                handle.write("\n" + output)
+        return
     for mode in args.cache.split(","):
         if mode not in CACHE_MODES:
             parser.error(f"--cache takes {', '.join(CACHE_MODES)}")

@@ -1,0 +1,189 @@
+"""Spirit (django-spirit from PyPI), the plainest well-known Django forum, as a peer in the benchmarks.
+
+bench/run.py --peer spirit measures one topic page of 100 posts with nothing cached in Evident and
+a 100-comment topic in Spirit, in turns within the same run, and prints the ratio. This module
+has two halves:
+
+- `SpiritPeer`, used in Evident's process: on first use it builds `var/bench/spirit/` (its own
+  virtualenv with django-spirit, a project from `spirit startproject`, settings with DEBUG off
+  and a SQLite database holding one topic whose 100 comments are the same texts as Evident's
+  page), then starts the worker and asks it for timings.
+- `worker` and `seed`, run by that virtualenv's Python (`python bench/spirit_peer.py worker
+  --site DIR`): Spirit's own process, answering `<visitor|member> <count>` lines with the
+  timings of that many requests through Django's test client, as bench/run.py does for Evident.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SPIRIT_VERSION = "0.14.3"
+PROJECT = "spiritsite"
+# Spirit's maximum comments per page is 100 (its admin form refuses more).
+COMMENTS_PER_PAGE = 100
+
+_SETTINGS = f'''\
+# Written by bench/spirit_peer.py: Spirit's production settings, DEBUG off, on SQLite.
+import os
+
+from .prod import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "bench-only-not-secret"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3",
+                           "NAME": os.path.join(BASE_DIR, "spirit.sqlite3")}}}}  # noqa: F405
+# The same kind of cache as Evident's SQLite runs (one process, local memory).
+CACHES = {{
+    "default": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
+    "st_rate_limit": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "rl",
+                      "TIMEOUT": None}},
+}}
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LANGUAGE_CODE = "en"
+'''
+
+
+class SpiritPeer:
+    def __init__(self, root: Path):
+        self.root = root
+        self.venv = root / "venv"
+        self.site = root / PROJECT
+        self.python = self.venv / "bin" / "python"
+        self._worker: subprocess.Popen | None = None
+
+    def ensure(self, texts: list[str]) -> None:
+        """Build what is missing: the virtualenv, the project, the topic."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        if not self.python.exists():
+            print(f"spirit: creating a virtualenv in {self.venv}", file=sys.stderr)
+            subprocess.run([sys.executable, "-m", "venv", str(self.venv)], check=True)
+            subprocess.run([str(self.venv / "bin" / "pip"), "install", "--quiet", f"django-spirit=={SPIRIT_VERSION}"],
+                           check=True)
+        if not (self.site / "manage.py").exists():
+            env = {**os.environ, "PATH": f"{self.venv / 'bin'}:{os.environ.get('PATH', '')}"}
+            subprocess.run([str(self.venv / "bin" / "spirit"), "startproject", PROJECT], cwd=self.root, env=env,
+                           check=True, stdout=subprocess.DEVNULL)
+            (self.site / PROJECT / "settings" / "bench.py").write_text(_SETTINGS)
+            subprocess.run([str(self.python), "manage.py", "spiritinstall"], cwd=self.site, env=self._env(),
+                           check=True, stdout=subprocess.DEVNULL)
+        if not (self.site / "seeded").exists():
+            subprocess.run([str(self.python), __file__, "seed", "--site", str(self.site)], env=self._env(),
+                           input=json.dumps(texts), text=True, check=True)
+            (self.site / "seeded").write_text(f"{len(texts)} comments\n")
+
+    def _env(self) -> dict:
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+        env["DJANGO_SETTINGS_MODULE"] = f"{PROJECT}.settings.bench"
+        return env
+
+    def start(self) -> None:
+        self._worker = subprocess.Popen([str(self.python), __file__, "worker", "--site", str(self.site)],
+                                        env=self._env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.info = json.loads(self._worker.stdout.readline())
+
+    def time(self, who: str, count: int) -> list[tuple[float, float]]:
+        """(wall ms, CPU ms) of `count` requests of the topic page as `who`, each with the cache emptied."""
+        self._worker.stdin.write(f"{who} {count}\n")
+        self._worker.stdin.flush()
+        return [tuple(pair) for pair in json.loads(self._worker.stdout.readline())]
+
+    def stop(self) -> None:
+        if self._worker:
+            self._worker.stdin.close()
+            self._worker.wait(timeout=30)
+
+
+# --- Inside Spirit's virtualenv ------------------------------------------------------------
+
+def _setup(site: str) -> None:
+    sys.path.insert(0, site)
+    import django
+
+    django.setup()
+
+
+def seed(site: str) -> None:
+    """One category, a topic by a member, and one comment per text read from stdin (JSON), each
+    through Spirit's own comment form (its markdown, mentions) and its after-posting steps."""
+    _setup(site)
+    from django.contrib.auth import get_user_model
+    from spirit.category.models import Category
+    from spirit.comment.forms import CommentForm
+    from spirit.comment.utils import comment_posted
+    from spirit.topic.models import Topic
+    from djconfig import reload_maybe
+    from spirit.admin.forms import BasicConfigForm
+
+    texts = json.load(sys.stdin)
+    User = get_user_model()
+    authors = [User.objects.create_user(username=f"author{n}", email=f"author{n}@example.org", password="x")
+               for n in range(20)]
+    User.objects.create_user(username="bench2", email="bench2@example.org", password="x")
+    for user in User.objects.all():
+        user.st.is_verified = True
+        user.st.save()
+    category = Category.objects.create(title="Bench", slug="bench", description="Benchmark topics")
+    topic = Topic.objects.create(user=authors[0], category=category, title="A topic of a hundred comments")
+    for n, text in enumerate(texts):
+        form = CommentForm(user=authors[n % len(authors)], topic=topic, data={"comment": text})
+        if not form.is_valid():
+            raise SystemExit(f"Spirit refused comment {n + 1}: {form.errors.as_text()}")
+        comment = form.save()
+        comment_posted(comment=comment, mentions=form.mentions)
+    reload_maybe()
+    config = BasicConfigForm()
+    data = {name: field.initial for name, field in config.fields.items()}
+    data.update({k: v for k, v in config.initial.items() if v is not None})
+    data["comments_per_page"] = COMMENTS_PER_PAGE
+    form = BasicConfigForm(data=data)
+    if not form.is_valid():
+        raise SystemExit(f"Spirit refused its configuration: {form.errors.as_text()}")
+    form.save()
+
+
+def worker(site: str) -> None:
+    import time
+
+    _setup(site)
+    from django.contrib.auth import get_user_model
+    from django.core.cache import caches
+    from django.test import Client
+    from spirit.topic.models import Topic
+
+    topic = Topic.objects.order_by("-comment_count").first()
+    url = topic.get_absolute_url()
+    clients = {"visitor": Client(), "member": Client()}
+    clients["member"].force_login(get_user_model().objects.get(username="bench2"))
+    response = clients["visitor"].get(url)
+    import django
+
+    print(json.dumps({"url": url, "comments": topic.comment_count, "bytes": len(response.content),
+                      "status": response.status_code, "django": django.get_version(),
+                      "spirit": SPIRIT_VERSION}), flush=True)
+    for line in sys.stdin:
+        who, count = line.split()
+        client, timings = clients[who], []
+        for _ in range(int(count)):
+            for cache in caches.all():
+                cache.clear()
+            started, started_cpu = time.perf_counter(), time.process_time()
+            response = client.get(url)
+            timings.append(((time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000))
+            if response.status_code != 200:
+                raise SystemExit(f"Spirit answered {response.status_code} for {who}")
+        print(json.dumps(timings), flush=True)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", choices=["seed", "worker"])
+    parser.add_argument("--site", required=True)
+    args = parser.parse_args()
+    {"seed": seed, "worker": worker}[args.command](args.site)
