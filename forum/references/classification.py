@@ -77,6 +77,27 @@ STATUS_LABELS: dict[Status, str] = {
 }
 
 
+def _plural(label: str, count: int) -> str:
+    # Labels read mid-sentence in lower case, acronyms kept: "crossover RCTs", "cohort studies".
+    words = label.split(" ")
+    words = [w if w.isupper() else w.lower() for w in words]
+    if count != 1:
+        last = words[-1]
+        words[-1] = last[:-1] + "ies" if last.endswith("y") else last + "s"
+    return " ".join(words)
+
+
+def designs_summary(labels: list[str]) -> str:
+    """One line for a list of studies' design labels, strongest first as given:
+    "5 studies: 2 RCTs, 1 protocol, 1 systematic review, 1 other"."""
+    counts: dict[str, int] = {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    parts = ", ".join(f"{n} {_plural(label, n)}" for label, n in counts.items())
+    total = len(labels)
+    return f"{total} stud{'y' if total == 1 else 'ies'}: {parts}" if total else "No studies"
+
+
 def design_rank(design: Design | str) -> int:
     """Position in DESIGN_RANK (0 = strongest); unknown values sort last."""
     try:

@@ -14,6 +14,7 @@ from forum.models.post import quoting_posts_by_post
 from forum.page_cache import cached_for_topic
 from forum import live
 from forum.post_fragments import render_posts_versioned
+from forum.references.classification import designs_summary
 from forum.services.drafts import draft_for, draft_key
 from forum.services.evidence_alerts import evidence_changed_since_accepted
 from forum.services.following import topic_mark_read
@@ -105,7 +106,8 @@ def _evidence_panel(topic) -> str:
     evidence = Study.objects.cited_in_topic(topic)
     if not evidence:
         return ""
-    return render_to_string("forum/_evidence_panel.html", {"evidence": evidence, "topic": topic})
+    summary = designs_summary([study.design_label for study in evidence])
+    return render_to_string("forum/_evidence_panel.html", {"evidence": evidence, "topic": topic, "summary": summary})
 
 
 def _page_links(url: str, page: int, last_page: int) -> list[tuple[int | None, str]]:

@@ -119,7 +119,15 @@
 
   /* ---------- start ---------- */
 
+  /* ---------- the Evidence panel folds away on a phone ---------- */
+
+  function foldEvidenceOnNarrowScreens() {
+    if (!window.matchMedia("(max-width: 40rem)").matches) return;
+    document.querySelectorAll("details[data-evidence]").forEach((details) => { details.open = false; });
+  }
+
   function init() {
+    foldEvidenceOnNarrowScreens();
     const forms = document.querySelectorAll("form[data-composer]");
     forms.forEach(setUpPreview);
     // Reply links only take over when the page has exactly one composer to reply into.

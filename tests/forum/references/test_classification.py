@@ -126,3 +126,14 @@ def test_evidence_order_of_the_five_studies():
     ordered = sorted(names, key=lambda n: design_rank(classify(crossref_study(n)).design))
     assert ordered[0] == "bruun2024"
     assert ordered[-1] == "innova2022"
+
+
+def test_designs_summary_counts_each_design_in_the_order_given():
+    from forum.references.classification import designs_summary
+
+    labels = ["Systematic review", "RCT", "RCT", "Crossover RCT", "Cohort study", "Protocol"]
+
+    assert designs_summary(labels) == (
+        "6 studies: 1 systematic review, 2 RCTs, 1 crossover RCT, 1 cohort study, 1 protocol")
+    assert designs_summary(["Case-control study", "Case-control study"]) == "2 studies: 2 case-control studies"
+    assert designs_summary(["RCT"]) == "1 study: 1 RCT"

@@ -607,3 +607,14 @@ def test_preview_renders_citations_without_creating_or_looking_up_anything(
     assert [chip.text for chip in chips[1:]] == ["[2 looking up 10.5555/evident-unknown]", "[3 looking up 12345678]"]
     assert Study.objects.count() == 5
     assert callbacks == []
+
+
+def test_evidence_panel_folds_into_a_one_line_summary_of_designs(client, verified):
+    topic = make_topic(raw="[@doi:10.1097/PR9.0000000000001080] and [@doi:10.1002/art.37734]")
+
+    html = page(client.get(topic.get_absolute_url()))
+
+    details = html.find("details", class_="evidence__details")
+    assert "open" in details.attrs  # open without JavaScript; evident.js folds it on a phone
+    summary = html.find("span", class_="evidence__summary").text
+    assert summary.startswith("2 studies: ") and "crossover RCT" in summary
