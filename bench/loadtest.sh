@@ -29,6 +29,8 @@ export DJANGO_SETTINGS_MODULE=bench.settings
 # show through the others (forum/page_cache.py). Database 1, emptied first, is the load test's.
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/1}
 redis-cli -u "$REDIS_URL" flushdb > /dev/null
+redis_stats() { redis-cli -u "$REDIS_URL" info stats | tr -d '\r' | grep -E '^keyspace_(hits|misses):'; }
+redis_before=$(redis_stats)
 if [ "$database" = postgres ]; then
   export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/evident_bench_$size}
 else
@@ -41,6 +43,7 @@ out=var/bench/loadtest
 mkdir -p "$out"
 prefix="$out/${database}-${size}-$(date +%Y%m%d-%H%M%S)"
 export BENCH_TARGETS="$prefix-targets.json"
+export BENCH_CACHE_STATS="$prefix-page-cache.json"
 .venv/bin/python bench/sessions.py --members "$members" > "$BENCH_TARGETS"
 
 .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$port" --workers "$workers" --threads "$threads" \
@@ -58,11 +61,12 @@ done
 .venv/bin/locust -f bench/locustfile.py --headless --host "http://127.0.0.1:$port" \
   --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" --only-summary \
   --csv "$prefix" > "$prefix-locust.log" 2>&1 || true
+redis_after=$(redis_stats)
 
 echo "### Load test: $database, $size, $users users, $duration, gunicorn $workers workers x $threads threads"
 echo
-.venv/bin/python - "$prefix" <<'PY'
-import csv, sys
+.venv/bin/python - "$prefix" "$redis_before" "$redis_after" <<'PY'
+import csv, json, sys
 prefix = sys.argv[1]
 rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
 print("| Request | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms |")
@@ -74,4 +78,14 @@ for row in rows:
 failures = open(f"{prefix}_failures.csv").read().strip().splitlines()[1:]
 for line in failures:
     print("error:", line)
+pages = json.load(open(f"{prefix}-page-cache.json"))
+total = sum(pages.values()) or 1
+print()
+print(f"Topic pages: {pages.get('hit', 0)} from the page cache ({100 * pages.get('hit', 0) / total:.1f}%), "
+      f"{pages.get('stored', 0)} rendered for a visitor and stored, {pages.get('none', 0)} members' pages "
+      f"(rendered from post fragments where cached).")
+stats = [dict(line.split(":") for line in arg.split()) for arg in sys.argv[2:4]]
+hits, misses = (int(stats[1][k]) - int(stats[0][k]) for k in ("keyspace_hits", "keyspace_misses"))
+print(f"Redis look-ups during the run: {hits} hits, {misses} misses ({100 * hits / max(1, hits + misses):.1f}% hits; "
+      "the server's own counters, so any other client of the same Redis server counts too).")
 PY

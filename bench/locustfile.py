@@ -13,11 +13,32 @@ import os
 import random
 import itertools
 
-from locust import HttpUser, between, task
+from collections import Counter
+
+from locust import HttpUser, between, events, task
 
 TARGETS = json.load(open(os.environ["BENCH_TARGETS"]))
 _members = itertools.cycle(TARGETS["members"])
 WAIT = float(os.environ.get("BENCH_WAIT", "0.2"))
+
+
+# How each topic page was served, from the page cache's X-Page-Cache header: "hit" (a visitor's
+# page from the cache), "stored" (a visitor's page rendered and stored), none (a member's page,
+# rendered from post fragments). Written where BENCH_CACHE_STATS says when the run ends.
+page_cache = Counter()
+
+
+@events.request.add_listener
+def _count_page_cache(name, response, exception, **kwargs):
+    if name == "topic page" and exception is None and response is not None:
+        page_cache[response.headers.get("X-Page-Cache", "none")] += 1
+
+
+@events.quitting.add_listener
+def _write_page_cache(environment, **kwargs):
+    if os.environ.get("BENCH_CACHE_STATS"):
+        with open(os.environ["BENCH_CACHE_STATS"], "w") as handle:
+            json.dump(page_cache, handle)
 
 
 class Reader:

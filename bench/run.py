@@ -200,6 +200,11 @@ def measure(args, mode: str) -> list[Figure]:
     from forum.services.rendering import post_render
 
     big, typical, target, study, category, member, quoted, voted = _subjects()
+    from django.db.models import Count
+
+    from forum.models import Tag
+
+    tag = Tag.objects.annotate(n=Count("topics")).order_by("-n", "pk").first()
     bench = Bench(args)
     bench.clients["member"].force_login(member)
     per_page = settings.FORUM_POSTS_PER_PAGE
@@ -216,7 +221,9 @@ def measure(args, mode: str) -> list[Figure]:
         (f"topic, typical ({typical.posts_count} posts)", f"{typical.get_absolute_url()}?page=1"),
         ("latest topics", "/"),
         (f"category ({category.slug})", category.get_absolute_url()),
+        (f"tag ({tag.name})", tag.get_absolute_url()),
         ("study (most cited)", study.get_absolute_url()),
+        ("studies index", "/studies/"),
         ("search ('placebo trial')", "/search/?q=placebo+trial"),
     ]
     if mode == "fragments":

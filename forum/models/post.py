@@ -84,9 +84,9 @@ class Post(models.Model):
             models.Index(fields=["cooked_version"], name="post_cooked_version_idx"),
             # A topic's visible posts without reading their rows: the Evidence panel counts
             # citations of a 1,000-post topic's visible posts, and each row read on SQLite walks
-            # past the post's text to reach deleted_at and hidden_at (14 ms -> 0.4 ms).
-            models.Index(fields=["topic", "post_number"], name="post_visible_in_topic_idx",
-                         condition=models.Q(deleted_at__isnull=True, hidden_at__isnull=True)),
+            # past the post's text to reach deleted_at and hidden_at (14 ms -> 0.5 ms). Not a
+            # partial index: once analysed, SQLite preferred the plain topic index to it.
+            models.Index(fields=["topic", "deleted_at", "hidden_at"], name="post_topic_visibility_idx"),
         ]
 
     def __str__(self) -> str:
