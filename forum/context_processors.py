@@ -9,6 +9,14 @@ def unread_notification_count(user) -> int:
     return user.notifications.unread().about_visible_posts()[:100].count()
 
 
+def unread_notification_count_for_request(request) -> int:
+    """The header's count, kept on the request: a view that needs it first (the topic page, to
+    learn whether anything could be marked read) shares the one query with the header."""
+    if getattr(request, "unread_notification_count", None) is None:
+        request.unread_notification_count = unread_notification_count(request.user)
+    return request.unread_notification_count
+
+
 def review_waiting_count() -> int:
     from forum.models import Flag
 
@@ -22,7 +30,7 @@ def site(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         # Lazy: pages that never show the header (fragments) never run the query.
-        context["unread_notifications"] = lambda: unread_notification_count(user)
+        context["unread_notifications"] = lambda: unread_notification_count_for_request(request)
         if user.is_moderator:
             context["review_waiting"] = review_waiting_count
     # The tokens the page is live under (forum/live.py): the view's own when it read them before

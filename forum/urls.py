@@ -33,6 +33,7 @@ urlpatterns = [
     path("t/<int:topic_id>/watch/", following.topic_level, name="topic_level"),
     path("c/<slug:slug>/watch/", following.category_level, name="category_level"),
     path("drafts/<str:key>/", following.draft, name="draft"),
+    path("notifications/menu/", notifications.menu, name="notification_menu"),
     path("notifications/read/", notifications.mark_all_read, name="notifications_read_all"),
     path("notifications/<int:notification_id>/open/", notifications.open_one, name="notification_open"),
     path("t/<slug:slug>/<int:topic_id>/", topic.topic_detail, name="topic"),

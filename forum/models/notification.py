@@ -94,5 +94,13 @@ class Notification(models.Model):
         return f"{self.recipient} {self.kind} by {self.actor}"
 
     @property
+    def url(self) -> str:
+        """Where the row leads: the post (opening it marks this read), else the topic; "" for a
+        notification about the member's account, which the page links to their profile."""
+        if self.post_id and self.topic_id and self.kind != NotificationKind.POST_DELETED:
+            return self.topic.post_url(self.post.post_number)
+        return self.topic.get_absolute_url() if self.topic_id else ""
+
+    @property
     def is_read(self) -> bool:
         return self.read_at is not None

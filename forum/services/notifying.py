@@ -235,3 +235,13 @@ def notification_email_send(*, notification_id: int | None, recipient_id: int, k
                  "Message-ID": f"<notification-{notification.pk}@{urlsplit(site).hostname or 'evident'}>"},
     )
     enqueue_email(message)
+
+
+def notifications_read_on_sight(*, user, post_ids: list[int]) -> int:
+    """Seeing a post answers the notifications about it, however the member got there: from the
+    bell, a mail, or scrolling. One small read when nothing is unread; the write only when needed."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True, post_id__in=post_ids)
+    ids = list(unread.values_list("pk", flat=True)[:200])
+    if not ids:
+        return 0
+    return Notification.objects.filter(pk__in=ids).update(read_at=timezone.now())

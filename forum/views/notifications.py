@@ -16,6 +16,13 @@ def inbox(request):
 
 
 @login_required
+def menu(request):
+    """The bell's menu (fetched by bell.js): the latest notifications as a fragment."""
+    latest = Notification.objects.for_list(request.user)[:8]
+    return render(request, "forum/notification_menu.html", {"notifications": latest})
+
+
+@login_required
 @require_POST
 def open_one(request, notification_id: int):
     notification = get_object_or_404(Notification, pk=notification_id, recipient=request.user)

@@ -18,6 +18,8 @@ from forum.references.classification import designs_summary
 from forum.services.drafts import draft_for, draft_key
 from forum.services.evidence_alerts import evidence_changed_since_accepted
 from forum.services.following import topic_mark_read
+from forum.services.notifying import notifications_read_on_sight
+from forum.context_processors import unread_notification_count_for_request
 
 
 def get_visible_topic(user, topic_id: int) -> Topic:
@@ -75,6 +77,11 @@ def topic_detail(request, slug: str, topic_id: int):
     ):
         topic_mark_read(user=request.user, topic=topic, post_number=posts[-1].post_number,
                         subscribed=subscription is not None)
+    # Opening a post marks its notifications read. Asked only when the header's count (needed
+    # anyway) says something is unread, so reading costs no query when nothing is.
+    if request.user.is_authenticated and posts and unread_notification_count_for_request(request):
+        if notifications_read_on_sight(user=request.user, post_ids=[post.pk for post in posts]):
+            request.unread_notification_count = None  # the header counts again
     voted = voted_post_ids(request.user, posts)
     post_html = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=voted)
     draft = draft_for(request.user, draft_key(topic)) if request.user.is_authenticated else None

@@ -30,7 +30,7 @@ def bell(response):
 
 def entries(response) -> list[str]:
     page = parse(response.content)
-    return [" ".join(button.text.split()) for button in page.find_all("button", class_="notification__link")]
+    return [" ".join(link.text.split()) for link in page.find_all("a", class_="notification__link")]
 
 
 class TestBell:
@@ -183,3 +183,22 @@ class TestOpening:
 
         mention.refresh_from_db()
         assert mention.read_at is None
+
+
+class TestOpeningThePost:
+    def test_reading_the_post_marks_its_notifications_read(self, member_client, member, mention, topic):
+        other = Notification.objects.create(recipient=member, kind=Kind.SUSPENDED, message="elsewhere")
+
+        page = parse(member_client.get(mention.topic.post_url(mention.post.post_number), follow=True).content)
+
+        mention.refresh_from_db()
+        assert mention.is_read and not Notification.objects.get(pk=other.pk).is_read
+        # The header already counts what is left.
+        assert page.find("a", class_="site-nav__bell").get("aria-label") == "Notifications, 1 unread"
+
+    def test_the_bell_menu_lists_the_latest_as_links(self, member_client, mention):
+        page = parse(member_client.get(reverse("forum:notification_menu")).content)
+
+        links = page.find_all("a", class_="notification__link")
+        assert [link.get("href") for link in links] == [mention.topic.post_url(mention.post.post_number)]
+        assert reverse("forum:notifications") in [a.get("href") for a in page.find_all("a")]
