@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from . import root, schema, search, studies, topics
 
@@ -11,5 +11,6 @@ urlpatterns = [
     path("studies/<int:study_id>/", studies.study_detail, name="study"),
     path("search/", search.search, name="search"),
     path("openapi.yaml", schema.openapi, name="openapi"),
-    path("<path:rest>", root.unknown, name="unknown"),
+    # Any character, newlines included (`<path:>` stops at one), so nothing under /api/ gets HTML.
+    re_path(r"^(?P<rest>(?s:.+))$", root.unknown, name="unknown"),
 ]

@@ -15,8 +15,10 @@ from django.test import Client
 from django.urls import reverse
 
 from forum import page_cache
-from forum.models import CacheEpoch, Post
+from forum.models import CacheEpoch, ModerationAction, Post
 from forum.resilient_cache import ResilientRedisCache, _State
+from forum.services.editing import post_edit
+from forum.services.moderation import post_hide
 from tests.factories import UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -61,6 +63,21 @@ def test_visitors_and_members_read_and_reply_with_redis_stopped(redis_cache, top
     # Said once, not on every request.
     assert [r.getMessage() for r in caplog.records].count(
         "Cache unreachable (ConnectionError); serving from the database until it returns.") == 1
+
+
+def test_editing_and_moderating_work_with_redis_stopped(redis_cache, topic, member, moderator):
+    url = topic.get_absolute_url()
+    visit(url)
+    answer = topic.posts.get(post_number=2)
+    redis_cache.stop()
+
+    post_edit(editor=answer.author, post=answer, raw="Two trials say a little; a third says nothing.")
+    post_hide(moderator=moderator, post=topic.posts.get(post_number=1), reason="Needs a source.")
+    page = visit(url).content.decode()
+
+    assert "a third says nothing" in page
+    assert "Asking for my father." not in page
+    assert ModerationAction.objects.filter(actor=moderator).exists()
 
 
 def test_a_stalled_redis_costs_one_short_timeout_not_one_per_request(redis_cache, topic):

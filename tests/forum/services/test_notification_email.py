@@ -73,6 +73,20 @@ class TestContent:
         assert mention.extra_headers["List-Unsubscribe"] == f"<{settings.SITE_URL.rstrip('/')}{path}>"
         assert mention.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
+    def test_a_repeated_send_carries_the_same_message_id(self, mention):
+        # A worker killed after sending but before recording it runs the task again: the mail
+        # client sees the same message twice and can tell.
+        from forum.services.notifying import notification_email_send
+
+        notification = Notification.objects.get(kind=Kind.MENTIONED)
+        notification_email_send(notification_id=notification.pk, recipient_id=notification.recipient_id,
+                                kind=notification.kind)
+
+        first, again = mail.outbox
+        assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
+        assert first.extra_headers["Message-ID"] == f"<notification-{notification.pk}@127.0.0.1>"
+        assert first.message()["Message-ID"] == first.extra_headers["Message-ID"]
+
     def test_nothing_is_sent_before_the_transaction_commits(self, topic, other_member):
         mail.outbox.clear()
         reply_create(author=other_member, topic=topic, raw="@maria see this.")  # never committed here
