@@ -303,6 +303,10 @@ PUBMED_API_URL = os.environ.get("PUBMED_API_URL", "https://eutils.ncbi.nlm.nih.g
 REFERENCES_CONTACT_EMAIL = os.environ.get("REFERENCES_CONTACT_EMAIL", "admin@evident.example")
 REFERENCES_HTTP_TIMEOUT = float(os.environ.get("REFERENCES_HTTP_TIMEOUT", "10"))
 REFERENCES_MAX_RETRIES = int(os.environ.get("REFERENCES_MAX_RETRIES", "3"))
+# A registry that could not be reached is tried again in the background (forum/services/
+# lookup_retries.py): first after this many seconds, doubling, for up to REFERENCES_RETRY_FOR.
+REFERENCES_RETRY_BACKOFF = float(os.environ.get("REFERENCES_RETRY_BACKOFF", "60"))
+REFERENCES_RETRY_FOR = float(os.environ.get("REFERENCES_RETRY_FOR", "86400"))
 
 LOGGING = {
     "version": 1,

@@ -12,10 +12,11 @@ def recheck_quotes(*, source_post_id: int) -> int:
 
 
 @task()
-def look_up_study(*, study_id: int) -> None:
+def look_up_study(*, study_id: int, retry: bool = False) -> None:
+    """`retry`: queued after the registry could not be reached (see forum.services.lookup_retries)."""
     from forum.services.referencing import study_look_up
 
-    study_look_up(study_id=study_id)
+    study_look_up(study_id=study_id, retry=retry)
 
 
 @task()

@@ -158,8 +158,8 @@ def study_json(request, study: Study, *, citing_topic_ids: list[int]) -> dict:
             "set_by_moderator": bool(study.design_override),
         },
         "status": {
-            "code": study.effective_status,
-            "label": study.status_label,
+            "code": study.public_status,
+            "label": study.public_status_label,
             "set_by_moderator": bool(study.status_override),
         },
         "updated_by": metadata.updated_by,
@@ -187,5 +187,5 @@ def study_summary_json(request, study: Study) -> dict:
         "year": study.year,
         "identifier": study.identifier_label,
         "design": {"code": study.effective_design, "label": study.design_label},
-        "status": {"code": study.effective_status, "label": study.status_label},
+        "status": {"code": study.public_status, "label": study.public_status_label},
     }

@@ -39,7 +39,7 @@ class CitedStudy:
     """What the site knows about a cited study, at the moment the post is rendered."""
 
     number: int
-    state: str  # "resolved", "pending" or "unresolved"
+    state: str  # "resolved", "pending", "delayed" (registry unreachable, will retry) or "unresolved"
     label: str  # the identifier, shown while pending or unresolved
     url: str = ""
     title: str = ""
@@ -138,7 +138,9 @@ def render_chip(study: CitedStudy, scope: str, *, typed: str = "") -> str:
     # data-cite keeps the markup as written, so selecting the chip to quote it gives it back.
     cite = f' data-cite="{escape(typed)}"' if typed else ""
     if study.state != "resolved":
-        text = f"looking up {study.label}" if study.state == "pending" else f"unresolved reference: {study.label}"
+        text = {"pending": f"looking up {study.label}",
+                "delayed": f"look-up delayed, will retry: {study.label}"}.get(study.state,
+                                                                             f"unresolved reference: {study.label}")
         number = f"{study.number} " if study.number else ""
         return f'<span class="cite cite--{study.state}"{cite}>[{number}{escape(text)}]</span>'
     card_id = f"cite-{scope}-{study.number}"
@@ -167,6 +169,8 @@ def render_reference_list(cited: dict[int, CitedStudy], scope: str) -> str:
             body = f'{study.reference_html} <a class="references__study"{href_attribute(study.url)}>Study page</a> {_chips(study)}'
         elif study.state == "pending":
             body = f'<span class="muted">Looking up {escape(study.label)}…</span>'
+        elif study.state == "delayed":
+            body = f'<span class="muted">Look-up delayed, will retry: {escape(study.label)}</span>'
         else:
             body = f'<span class="muted">Unresolved reference: {escape(study.label)}</span>'
         items.append(f'<li id="ref-{scope}-{number}" value="{number}">{body}</li>')

@@ -13,6 +13,9 @@ StatusChoices = models.TextChoices("StatusChoices", [(s.name, (s.value, STATUS_L
 class LookupState(models.TextChoices):
     PENDING = "pending", "Looking up"
     RESOLVED = "resolved", "Resolved"
+    # The registry could not be reached (timeout, refused, 5xx, 429): tried again later.
+    DELAYED = "delayed", "Look-up delayed"
+    # The registry has no such record, or it could not be reached for a whole day.
     FAILED = "failed", "Unresolved"
 
 
@@ -24,6 +27,10 @@ class StudyQuerySet(models.QuerySet):
         rows = super().update(**kwargs)
         site_changed()
         return rows
+
+    def resolved(self):
+        """Studies a registry or an import has described (not those still being looked up)."""
+        return self.filter(lookup_state=LookupState.RESOLVED)
 
     def strongest_first(self):
         ranking = models.Case(
@@ -79,7 +86,10 @@ class Study(models.Model):
     status_facts = models.JSONField(default=list, blank=True)
 
     lookup_state = models.CharField(max_length=12, choices=LookupState.choices, default=LookupState.RESOLVED)
-    lookup_error = models.CharField(max_length=300, blank=True)
+    lookup_error = models.CharField(max_length=300, blank=True, help_text="For staff: never shown on public pages.")
+    # Failed tries in a row of a look-up that could not reach the registry, and since when.
+    lookup_attempts = models.PositiveSmallIntegerField(default=0)
+    lookup_failing_since = models.DateTimeField(null=True, blank=True)
     metadata_source = models.CharField(max_length=16, blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -137,8 +147,22 @@ class Study(models.Model):
         return self.lookup_state == LookupState.PENDING
 
     @property
+    def is_delayed(self) -> bool:
+        return self.lookup_state == LookupState.DELAYED
+
+    @property
     def is_unresolved(self) -> bool:
         return self.lookup_state == LookupState.FAILED
+
+    @property
+    def public_status(self) -> str:
+        """The status readers and the API see: a study nobody has described yet is "unresolved",
+        not "published"."""
+        return self.effective_status if self.lookup_state == LookupState.RESOLVED else "unresolved"
+
+    @property
+    def public_status_label(self) -> str:
+        return self.status_label if self.lookup_state == LookupState.RESOLVED else "Unresolved"
 
     def as_metadata(self) -> StudyMetadata:
         return StudyMetadata.from_dict(self.metadata)

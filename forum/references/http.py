@@ -83,6 +83,11 @@ def user_agent() -> str:
     return f"{USER_AGENT_PRODUCT} (mailto:{email_address})" if email_address else USER_AGENT_PRODUCT
 
 
+def _without_query(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
     if not value:
@@ -258,8 +263,10 @@ class ReferencesClient:
     def _fetch(self, url: str, *, accept: str) -> str:
         headers = {"User-Agent": user_agent(), "Accept": accept, **self.headers}
         host = urlsplit(url).netloc
+        where = _without_query(url)  # messages end up in logs: no contact address in them
         attempts = self.max_retries + 1
         last_problem = ""
+        asked: float | None = None
         for attempt in range(attempts):
             self._wait_for_rate_limit(host)
             try:
@@ -276,24 +283,26 @@ class ReferencesClient:
                     try:
                         return response.text
                     except (UnicodeDecodeError, LookupError) as exc:
-                        raise LookupFailed(f"{url} answered with undecodable text") from exc
+                        raise LookupFailed(f"{where} answered with undecodable text") from exc
                 if response.status_code in (404, 410):
-                    raise NotFound(f"{url} has no record (HTTP {response.status_code})")
+                    raise NotFound(f"{where} has no record (HTTP {response.status_code})")
                 if response.status_code not in RETRYABLE_STATUSES:
-                    raise LookupFailed(f"{url} answered HTTP {response.status_code}")
+                    raise LookupFailed(f"{where} answered HTTP {response.status_code}")
                 last_problem = f"HTTP {response.status_code}"
                 wait = parse_retry_after(response.headers.get("retry-after"))
                 if wait is None and response.status_code == 429:
                     wait = parse_rate_limit(response.headers)
+                asked = wait
                 if wait is not None and wait > self.max_retry_wait:
-                    raise LookupFailed(f"{url} asked us to wait {wait:.0f}s", retry_after=wait)
+                    raise LookupFailed(f"{where} asked us to wait {wait:.0f}s", retry_after=wait)
             if attempt == attempts - 1:
                 break
             if wait is None:
                 wait = self.backoff_base * (2**attempt) + self.backoff_base * self.jitter() / 2
-            logger.info("references: %s %s; retrying in %.1fs", url, last_problem, wait)
+            logger.info("references: %s %s; retrying in %.1fs", where, last_problem, wait)
             self.sleep(wait)
-        raise LookupFailed(f"{url} failed after {attempts} attempts ({last_problem})")
+        # The source's own Retry-After, if it gave one, tells a background task when to come back.
+        raise LookupFailed(f"{where} failed after {attempts} attempts ({last_problem})", retry_after=asked)
 
     def _wait_for_rate_limit(self, host: str) -> None:
         allowed_at = self._next_allowed.get(host)

@@ -39,7 +39,7 @@ DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 # For finding DOIs inside running text (the markup extension's bare links); stops at whitespace
 # and at characters that cannot end a DOI pasted into prose.
 DOI_IN_TEXT_RE = re.compile(r"\b10\.\d{4,9}/[^\s\"<>]+[^\s\"<>.,;:!?)\]]")
-PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
+PMID_RE = re.compile(r"^[1-9]\d{0,7}$")  # PubMed IDs have at most 8 digits
 PMCID_RE = re.compile(r"^PMC\d{1,9}$")
 NCT_RE = re.compile(r"^NCT\d{8}$")
 EUDRACT_RE = re.compile(r"^\d{4}-\d{6}-\d{2}$")

@@ -24,18 +24,20 @@ def lookup_study(
     client: ReferencesClient | None = None,
     enrich: bool = True,
     use_cache: bool = True,
+    max_retries: int | None = None,
 ) -> StudyMetadata:
     """Metadata for a DOI or PMID (any pasted form).
 
     Raises `InvalidIdentifier` if `raw` is neither (or is a kind that cannot be looked up:
     PMCID, NCT, EudraCT), `NotFound` if the primary source has no record, `LookupFailed` if it
-    could not be reached. `enrich=False` skips the second source.
+    could not be reached. `enrich=False` skips the second source. `max_retries` overrides
+    REFERENCES_MAX_RETRIES for the client made here (0 when the caller reschedules instead).
     """
     identifier = detect_identifier(raw)
     if identifier is None:
         raise InvalidIdentifier(f"not a DOI or PMID: {raw!r}")
     own_client = client is None
-    client = client or ReferencesClient()
+    client = client or ReferencesClient(max_retries=max_retries)
     try:
         if identifier.kind is IdentifierKind.DOI:
             metadata = fetch_work(identifier.value, client=client, use_cache=use_cache)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -17,10 +18,12 @@ from forum.one_line import one_line
 from forum.references.bibtex import clean_bibtex_key, make_bibtex_key
 from forum.references.classification import classify
 from forum.references.csl import format_reference
-from forum.references.http import ReferenceLookupError
+from forum.references.http import LookupFailed, ReferenceLookupError
 from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
 from forum.references.lookup import lookup_study
 from forum.references.metadata import StudyMetadata
+
+from .lookup_retries import study_lookup_requeue
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +70,7 @@ def study_get_or_create_pending(ref: CitationRef) -> tuple[Study | None, bool]:
 
 def cited_study(study: Study, number: int) -> CitedStudy:
     if study.lookup_state != LookupState.RESOLVED:
-        state = "pending" if study.is_pending else "unresolved"
+        state = "pending" if study.is_pending else ("delayed" if study.is_delayed else "unresolved")
         return CitedStudy(number=number, state=state, label=study.identifier_label, url=study.get_absolute_url())
     metadata = study.as_metadata()
     return CitedStudy(
@@ -93,10 +96,13 @@ class CitationResolver:
     the post is saved; previews pass False so that typing never creates anything.
     """
 
-    def __init__(self, *, create_missing: bool = True):
+    def __init__(self, *, create_missing: bool = True, retry_failed: bool = False):
         self.create_missing = create_missing
+        # A person citing a study whose look-up failed tries it again; a re-render does not.
+        self.retry_failed = retry_failed
         self.studies: dict[int, Study] = {}  # number -> study
         self.created: list[Study] = []
+        self.to_retry: list[Study] = []
         self._numbers: dict[tuple, int] = {}
 
     def __call__(self, ref: CitationRef) -> CitedStudy:
@@ -104,6 +110,9 @@ class CitationResolver:
             study, created = study_get_or_create_pending(ref)
             if created:
                 self.created.append(study)
+            elif (self.retry_failed and study is not None and study not in self.to_retry
+                  and study.lookup_state in (LookupState.FAILED, LookupState.DELAYED)):
+                self.to_retry.append(study)
         else:
             study = study_find(ref)
         key = ("study", study.pk) if study else ("typed", ref.kind, ref.value.lower())
@@ -124,6 +133,8 @@ def citations_record(*, post: Post, resolver: CitationResolver, new: bool = Fals
     )
     for study in resolver.created:
         schedule_study_lookup(study)
+    for study in resolver.to_retry:
+        study_lookup_requeue(study=study)
 
 
 def schedule_study_lookup(study: Study) -> None:
@@ -190,25 +201,37 @@ def study_apply_metadata(*, study: Study, metadata: StudyMetadata, source: str |
     return study
 
 
-def study_look_up(*, study_id: int, use_cache: bool = True) -> Study | None:
-    """Fetch a study's metadata (Crossref, then PubMed); on failure mark it unresolved. Either
-    way, posts citing it are re-rendered so readers stop seeing "looking up"."""
+def study_look_up(*, study_id: int, use_cache: bool = True, retry: bool = False) -> Study | None:
+    """Fetch a study's metadata (Crossref, then PubMed). "No such record" leaves it unresolved;
+    a registry that could not be reached leaves it "look-up delayed" with a retry queued (see
+    lookup_retries). Either way, posts citing it are re-rendered. `retry` marks a queued retry,
+    which has nothing to do once the study was resolved or re-queued meanwhile."""
+    from .lookup_retries import can_defer, lookup_answered, lookup_unreachable
+
     study = Study.objects.filter(pk=study_id).first()
-    if study is None:
-        return None
+    if study is None or (retry and study.lookup_state != LookupState.DELAYED):
+        return study
     identifier = f"doi:{study.doi}" if study.doi else (f"pmid:{study.pmid}" if study.pmid else "")
     if not identifier:
         return study
     try:
-        metadata = lookup_study(identifier, use_cache=use_cache)
+        # One attempt when a retry can be queued: a worker is never held by back-off sleeps.
+        metadata = lookup_study(identifier, use_cache=use_cache, max_retries=0 if can_defer() else None)
     except (ReferenceLookupError, InvalidIdentifier) as exc:
         logger.info("references: look-up of %s failed: %s", identifier, exc)
-        if study.lookup_state != LookupState.RESOLVED:  # a failed refresh keeps what we had
-            study.lookup_state = LookupState.FAILED
         study.lookup_error = str(exc)[:300]
-        study.save(update_fields=["lookup_state", "lookup_error", "updated_at"])
+        if study.lookup_state == LookupState.RESOLVED:
+            pass  # a failed refresh keeps what we had
+        elif isinstance(exc, LookupFailed):
+            lookup_unreachable(study=study, retry_after=exc.retry_after)
+        else:  # NotFound, or an identifier no registry can have
+            lookup_answered(study=study)
+            study.lookup_state = LookupState.FAILED
+        study.save(update_fields=["lookup_state", "lookup_error", "lookup_attempts", "lookup_failing_since",
+                                  "updated_at"])
     else:
         was_resolved = study.lookup_state == LookupState.RESOLVED and bool(study.metadata_source)
+        lookup_answered(study=study)
         study_apply_metadata(study=study, metadata=metadata,
                              reason="Refreshed from the registry" if was_resolved else "Looked up")
     citing_posts_recook(study=study)
@@ -307,6 +330,9 @@ class AddedReferences:
     new_entries: list[StudyMetadata] = field(default_factory=list)
 
 
+_TOO_LONG_PMID_RE = re.compile(r"(?:pmid|pubmed)?\s*:?\s*0*([1-9]\d{8,40})", re.IGNORECASE)
+
+
 def paste_parse(text: str):
     """(identifier, records, problems) for what a member pasted."""
     from forum.references.bibtex import parse_bibtex
@@ -315,6 +341,10 @@ def paste_parse(text: str):
     from forum.references.ris import parse_ris
 
     text = (text or "").strip()
+    if long_pmid := _TOO_LONG_PMID_RE.fullmatch(text):
+        digits = long_pmid.group(1)
+        return None, [], [f"{digits} has {len(digits)} digits, but PubMed IDs have at most 8: "
+                          "check the number, or paste the study's DOI instead."]
     identifier = detect_identifier(text) if "\n" not in text and len(text) < 300 else None
     if identifier is not None:
         if identifier.kind not in (IdentifierKind.DOI, IdentifierKind.PMID):
@@ -360,12 +390,10 @@ def references_add(*, text: str, actor=None) -> AddedReferences:
     ref, records, problems = paste_parse(text)
     if ref is not None:
         study, created = study_get_or_create_pending(ref)
-        if not created and study.lookup_state == LookupState.FAILED:
-            Study.objects.filter(pk=study.pk).update(lookup_state=LookupState.PENDING, lookup_error="")
-            study.lookup_state = LookupState.PENDING
-            created = True
         if created:
             schedule_study_lookup(study)
+        else:
+            study_lookup_requeue(study=study)  # citing a failed identifier again tries it again
         return AddedReferences([study], [])
     matches: list[EntryMatch] = []
     studies = studies_import(records=records, actor=actor, matches=matches)

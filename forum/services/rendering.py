@@ -42,10 +42,12 @@ class MentionResolver:
         return (user.username, user.get_absolute_url()) if user else None
 
 
-def post_render(*, raw: str, topic: Topic | None, preview: bool = False) -> RenderedPost:
-    """`topic` is None for a new topic's preview; `preview` renders without creating anything."""
+def post_render(*, raw: str, topic: Topic | None, preview: bool = False, cited_anew: bool = True) -> RenderedPost:
+    """`topic` is None for a new topic's preview; `preview` renders without creating anything.
+    `cited_anew`: someone wrote this text now, so a cited study whose look-up failed is tried
+    again (a re-render after the study changed passes False)."""
     quote_resolver = QuoteResolver(topic=topic)
-    citation_resolver = CitationResolver(create_missing=not preview)
+    citation_resolver = CitationResolver(create_missing=not preview, retry_failed=cited_anew and not preview)
     mention_resolver = MentionResolver()
     cooked = cook(raw, quote_resolver=quote_resolver, citation_resolver=citation_resolver,
                   mention_resolver=mention_resolver)
@@ -63,7 +65,7 @@ def post_references_record(*, post: Post, rendered: RenderedPost, new: bool = Fa
 
 def post_recook(*, post: Post) -> Post:
     """Re-render one post against the current state of what it quotes and cites (no notifications)."""
-    rendered = post_render(raw=post.raw, topic=post.topic)
+    rendered = post_render(raw=post.raw, topic=post.topic, cited_anew=False)
     with transaction.atomic():
         Post.objects.filter(pk=post.pk).update(cooked=rendered.cooked.html, cooked_version=rendered.cooked.version)
         post_references_record(post=post, rendered=rendered)

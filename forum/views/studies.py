@@ -35,7 +35,7 @@ EXPORTS = {
 
 
 def index(request):
-    studies = Study.objects.all()
+    studies = Study.objects.resolved()  # a study still being looked up has nothing to list yet
     query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL
     if query:
         studies = studies.filter(
@@ -164,8 +164,8 @@ def _study_summary(study: Study, match=None) -> dict:
         "year": study.year,
         "design": study.effective_design,
         "design_label": study.design_label,
-        "status": study.effective_status,
-        "status_label": study.status_label,
+        "status": study.public_status,
+        "status_label": study.public_status_label,
         "warning": STATUS_WARNINGS.get(study.effective_status, ""),
         "cite": cite_markup(study),
     }

@@ -274,6 +274,7 @@
       chips.append(element("span", `chip chip--status chip--${token(study.status)}`, study.status_label));
     }
     if (study.state === "pending") chips.append(element("span", "chip chip--pending", "Looking up…"));
+    if (study.state === "delayed") chips.append(element("span", "chip chip--pending", "Look-up delayed, will retry"));
     if (study.state === "failed") chips.append(element("span", "chip chip--unresolved", "Unresolved"));
 
     const parts = [title];

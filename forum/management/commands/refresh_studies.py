@@ -12,7 +12,7 @@ class Command(BaseCommand):
             "retractions and corrections published since show up, and citing posts are re-rendered.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--only-failed", action="store_true", help="Only studies whose look-up failed.")
+        parser.add_argument("--only-failed", action="store_true", help="Only studies not resolved: look-up failed, delayed, or still waiting.")
         parser.add_argument("--pause", type=float, default=0.4,
                             help="Seconds between studies (PubMed allows 3 requests a second without a key).")
         parser.add_argument("--due", action="store_true",
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             return
         studies = Study.objects.exclude(doi__isnull=True, pmid__isnull=True).order_by("pk")
         if only_failed:
-            studies = studies.filter(lookup_state=LookupState.FAILED)
+            studies = studies.exclude(lookup_state=LookupState.RESOLVED)
         ids = list(studies.values_list("pk", flat=True))
         retracted_before = set(Study.objects.filter(pk__in=ids, status="retracted").values_list("pk", flat=True))
         failed = 0

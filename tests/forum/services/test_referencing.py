@@ -86,19 +86,12 @@ def test_the_look_up_runs_as_a_task_after_commit(reference_server, django_captur
     assert "looking up" not in topic.posts.get().cooked
 
 
-@pytest.mark.parametrize("answer", [
-    httpx.Response(404, text="Resource not found."),
-    httpx.Response(503),
-    httpx.ConnectError("connection refused"),
-    httpx.ReadTimeout("timed out"),
-    httpx.Response(200, text="<html>not json</html>", headers={"content-type": "text/html"}),
-])
-def test_a_failed_look_up_shows_an_unresolved_reference_and_keeps_the_post(
-    django_capture_on_commit_callbacks, reference_server, answer
+def test_no_such_record_shows_an_unresolved_reference_and_keeps_the_post(
+    django_capture_on_commit_callbacks, reference_server
 ):
     raw = f"Younger 2013 [@doi:{YOUNGER_2013}] and some prose around it."
     post, callbacks = cite_post(django_capture_on_commit_callbacks, raw)
-    reference_server.add(f"/works/{YOUNGER_2013}", answer)
+    reference_server.add(f"/works/{YOUNGER_2013}", httpx.Response(404, text="Resource not found."))
 
     run(callbacks)
 
@@ -113,10 +106,36 @@ def test_a_failed_look_up_shows_an_unresolved_reference_and_keeps_the_post(
     assert study.lookup_error
 
 
+@pytest.mark.parametrize("answer", [
+    httpx.Response(503),
+    httpx.Response(429, headers={"Retry-After": "120"}),
+    httpx.ConnectError("connection refused"),
+    httpx.ReadTimeout("timed out"),
+    httpx.Response(200, text="<html>not json</html>", headers={"content-type": "text/html"}),
+])
+def test_a_registry_that_cannot_be_reached_shows_look_up_delayed_not_unresolved(
+    django_capture_on_commit_callbacks, reference_server, answer
+):
+    raw = f"Younger 2013 [@doi:{YOUNGER_2013}] and some prose around it."
+    post, callbacks = cite_post(django_capture_on_commit_callbacks, raw)
+    reference_server.add(f"/works/{YOUNGER_2013}", answer)
+
+    run(callbacks)
+
+    post.refresh_from_db()
+    assert post.raw == raw
+    [chip] = chips(post)
+    assert "cite--delayed" in chip.classes
+    assert chip.text == f"[1 look-up delayed, will retry: {YOUNGER_2013}]"
+    study = Study.objects.get(doi=YOUNGER_2013)
+    assert study.lookup_state == LookupState.DELAYED
+    assert study.lookup_error and study.lookup_attempts == 1 and study.lookup_failing_since
+
+
 def test_an_outage_without_any_stub_fails_fast_and_loses_nothing(django_capture_on_commit_callbacks):
     post, callbacks = cite_post(django_capture_on_commit_callbacks, f"[@doi:{YOUNGER_2013}]")
     run(callbacks)
-    assert "cite--unresolved" in chips(post)[0].classes
+    assert "cite--delayed" in chips(post)[0].classes
     assert Post.objects.filter(pk=post.pk).exists()
 
 
