@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0013_flag_state_edited'),
+        ('forum', '0014_post_topic_visibility_index'),
     ]
 
     operations = [
