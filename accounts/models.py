@@ -56,6 +56,8 @@ class User(AbstractUser):
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     credential_verified_at = models.DateTimeField(null=True, blank=True)
+    # Set only when the member signed in with ORCID as this iD (accounts/social.py).
+    orcid = models.CharField("ORCID iD", max_length=19, blank=True)
     # Suspended members can read but not write until this moment; the reason is shown to them.
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=300, blank=True)

@@ -7,5 +7,8 @@ app_name = "accounts"
 urlpatterns = [
     path("-/edit-profile/", views.profile_edit, name="profile_edit"),
     path("-/suggest/", views.suggest, name="suggest"),
+    path("-/account/", views.account_settings, name="account_settings"),
+    path("-/account/data/", views.data_download, name="data_download"),
+    path("-/account/delete/", views.account_delete, name="account_delete"),
     path("<str:username>/", views.profile, name="profile"),
 ]

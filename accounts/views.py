@@ -1,13 +1,19 @@
+import json
+
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.utils import timezone
 
 from forum.models import Post
 from forum.permissions import ensure_not_suspended
 
 from .forms import ProfileForm
+from .member_data import member_data, member_delete
 from .models import User
 
 
@@ -47,3 +53,32 @@ def suggest(request):
                .order_by("username").values("username", "display_name")[:8])
     return JsonResponse({"results": [{"username": m["username"], "name": m["display_name"] or m["username"]}
                                      for m in members]})
+
+
+@login_required
+def account_settings(request):
+    """One page for everything about the account: sign-in, second factors, connections, data."""
+    return render(request, "accounts/account_settings.html")
+
+
+@login_required
+def data_download(request):
+    data = json.dumps(member_data(user=request.user), indent=2, ensure_ascii=False)
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    stamp = timezone.now().strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="evident-{request.user.username}-{stamp}.json"'
+    return response
+
+
+@login_required
+@reauthentication_required
+def account_delete(request):
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            messages.error(request, "Tick the box to confirm that you want your account deleted.")
+            return TemplateResponse(request, "accounts/account_delete.html", status=400)
+        member_delete(user=request.user)
+        logout(request)
+        messages.success(request, "Your account has been deleted. Your posts stay, signed \"Deleted member\".")
+        return redirect("forum:latest")
+    return TemplateResponse(request, "accounts/account_delete.html")

@@ -48,6 +48,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.orcid",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.usersessions",
     "django_tasks",
     "django_tasks_db",
     "accounts",
@@ -66,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "accounts.second_factor.SecondFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -180,6 +187,45 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Evident] "
+# Changing an email address, a password or a second factor asks for the password (or a
+# factor) again if the last sign-in is older than five minutes.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
+
+# --- Second factors and passkeys (allauth.mfa) ------------------------------------------------
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "Evident"
+MFA_PASSKEY_LOGIN_ENABLED = True
+# Browsers allow WebAuthn on http://localhost and 127.0.0.1 only; the library checks the origin
+# itself and needs telling that plain http is fine there (development and the test server).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Moderators and administrators hide posts and verify clinicians: without a second factor,
+# moderation sends them to set one up first. Off only for a local demo (`make run`).
+FORUM_MODERATOR_SECOND_FACTOR = env_bool("FORUM_MODERATOR_SECOND_FACTOR", True)
+
+# --- Sign-in with ORCID and a community's own OpenID Connect provider --------------------------
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # an address from a provider never opens an existing account
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_PROVIDERS = {
+    "orcid": {
+        # sandbox.orcid.org while trying it out; the public API reads the iD and name.
+        "BASE_DOMAIN": os.environ.get("ORCID_BASE_DOMAIN", "orcid.org"),
+        "MEMBER_API": False,
+        "APPS": [{"client_id": os.environ["ORCID_CLIENT_ID"], "secret": os.environ.get("ORCID_CLIENT_SECRET", "")}]
+        if os.environ.get("ORCID_CLIENT_ID") else [],
+    },
+    "openid_connect": {
+        "APPS": [{
+            "provider_id": os.environ.get("OIDC_PROVIDER_ID", "sso"),
+            "name": os.environ.get("OIDC_PROVIDER_NAME", "Single sign-on"),
+            "client_id": os.environ["OIDC_CLIENT_ID"],
+            "secret": os.environ.get("OIDC_CLIENT_SECRET", ""),
+            "settings": {"server_url": os.environ.get("OIDC_SERVER_URL", "")},
+        }] if os.environ.get("OIDC_CLIENT_ID") and os.environ.get("OIDC_SERVER_URL") else [],
+    },
+}
+
 # Rate limits: allauth's defaults apply (ACCOUNT_RATE_LIMITS unset): failed logins, sign-ups,
 # password resets and verification mails are throttled; over the limit allauth renders 429.html.
 

@@ -8,6 +8,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from accounts.second_factor import ensure_second_factor
+
 from .models import Post, Topic
 
 
@@ -118,3 +120,4 @@ def can_see_deleted(user) -> bool:
 def ensure_can_moderate(user) -> None:
     if not _is_moderator(user):
         raise PermissionDenied("Only moderators can do that.")
+    ensure_second_factor(user)

@@ -2,6 +2,7 @@
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 
 from forum.markup import COOKED_VERSION
@@ -9,6 +10,10 @@ from forum.models import Category, Post, Topic
 from forum.services.posting import reply_create, topic_create
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+# A fixed secret, so a test can compute the code a moderator's authenticator app would show.
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -27,6 +32,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         if create and extracted is not False:
             EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        # Moderators work with a second factor (accounts/second_factor.py); pass
+        # second_factor=False for one who has not set it up yet.
+        if create and extracted is not False and self.role in {"moderator", "admin"}:
+            TOTP.activate(self, TEST_TOTP_SECRET)
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,9 @@
 """The demo community, written in our own words. Study facts come from shared references."""
 
 PASSWORDS_NOTE = "Demo passwords are public: never load demo data into a real site."
+# Moderators work with a second factor. The demo's is public too: add this key to an
+# authenticator app, or use a recovery code that `manage.py demo` prints.
+DEMO_TOTP_SECRET = "EVIDENTDEMOMODERATORKEYXYZ234567"
 
 USERS = [
     {"username": "lena", "display_name": "Lena Park", "email": "lena@demo.evident.example",

@@ -1,4 +1,7 @@
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -27,10 +30,14 @@ class Command(BaseCommand):
             for spec in content.OTHER_TOPICS:
                 self._topic(users, categories, spec)
             self._moderation_work(users)
+            second_factors = {name: self._second_factor(user) for name, user in users.items() if user.is_moderator}
 
         self.stdout.write(self.style.SUCCESS("Demo community ready. Sign in with:"))
         for spec in content.USERS:
             self.stdout.write(f"  {spec['username']:<10} {spec['password']:<18} ({spec['role']})")
+        for username, codes in second_factors.items():
+            self.stdout.write(f"  {username} also needs a second factor: authenticator app key "
+                              f"{content.DEMO_TOTP_SECRET}, or a recovery code: {', '.join(codes[:3])}")
         self.stdout.write(content.PASSWORDS_NOTE)
 
     def _user(self, spec):
@@ -48,6 +55,13 @@ class Command(BaseCommand):
             user=user, email=spec["email"], defaults={"verified": True, "primary": True}
         )
         return user
+
+    @staticmethod
+    def _second_factor(user) -> list[str]:
+        """A fresh authenticator for a demo moderator; returns unused recovery codes."""
+        Authenticator.objects.filter(user=user).delete()
+        TOTP.activate(user, content.DEMO_TOTP_SECRET)
+        return RecoveryCodes.activate(user).get_unused_codes()
 
     def _category(self, spec):
         category, _ = Category.objects.update_or_create(
