@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import social  # noqa: F401 - connects the ORCID signal receivers
+        from . import checks, social  # noqa: F401 - registers the deploy check, connects ORCID's receivers
