@@ -29,3 +29,11 @@ def assert_in_site_layout(response) -> None:
 def _fast_password_hashing(settings):
     # These tests log in and sign up dozens of times; the production hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def recently_signed_in(member_client, password):
+    """Changing an address or a password asks for the password again after five minutes; a test
+    client logged in with force_login has not typed it at all."""
+    member_client.post("/accounts/reauthenticate/", {"password": password})
+    return member_client

@@ -23,6 +23,7 @@ def test_the_email_page_requires_login(client):
     assert response["Location"].startswith(reverse("account_login"))
 
 
+@pytest.mark.usefixtures("recently_signed_in")
 def test_adding_a_second_address_sends_a_verification_mail(member_client, member, mailoutbox):
     response = member_client.post(reverse("account_email"), {
         "action_add": "", "email": "maria.lopez@work.example",
@@ -45,6 +46,7 @@ def test_adding_a_second_address_sends_a_verification_mail(member_client, member
     assert b"maria.lopez@work.example" in response.content
 
 
+@pytest.mark.usefixtures("recently_signed_in")
 def test_a_verified_second_address_can_become_primary(member_client, member):
     EmailAddress.objects.create(user=member, email="maria.lopez@work.example", verified=True)
 
@@ -80,6 +82,7 @@ def test_another_members_address_cannot_be_verified_by_adding_it(member_client, 
     assert all(message.to == ["omar@example.org"] for message in mailoutbox)
 
 
+@pytest.mark.usefixtures("recently_signed_in")
 def test_the_only_address_cannot_be_removed(member_client, member):
     # Posting needs a verified address and password resets go by mail.
     response = member_client.post(
@@ -99,6 +102,7 @@ def test_the_primary_address_cannot_be_removed_while_others_exist(member_client,
     assert EmailAddress.objects.filter(user=member, email="maria@example.org").exists()
 
 
+@pytest.mark.usefixtures("recently_signed_in")
 def test_a_second_address_can_be_removed(member_client, member):
     EmailAddress.objects.create(user=member, email="maria.lopez@work.example", verified=True)
 

@@ -124,8 +124,7 @@ def test_clearing_the_bio_clears_the_rendered_bio(member):
 def test_own_profile_links_to_edit_and_account_pages(member_client, member, other_member):
     html = member_client.get(member.get_absolute_url()).content.decode()
     assert f'href="{EDIT_URL}"' in html
-    assert f'href="{reverse("account_email")}"' in html
-    assert f'href="{reverse("account_change_password")}"' in html
+    assert f'href="{reverse("accounts:account_settings")}"' in html
 
     html = member_client.get(other_member.get_absolute_url()).content.decode()
     assert f'href="{EDIT_URL}"' not in html
