@@ -90,3 +90,13 @@ def test_the_sign_in_page_offers_only_configured_providers(client, settings, pro
     settings.SOCIALACCOUNT_PROVIDERS = {"orcid": {"APPS": []}, "openid_connect": {"APPS": []}}
     page = client.get("/accounts/login/").content.decode()
     assert "Clinic sign-on" not in page and "Orcid" not in page
+
+
+def test_a_credential_request_carries_the_verified_orcid_to_moderators(client):
+    from accounts.models import CredentialRequest
+
+    expert = UserFactory(username="rivera", orcid=ORCID_ID)
+    CredentialRequest.objects.create(user=expert, credential="MD, rheumatologist")
+    client.force_login(UserFactory(role="moderator"))
+    queue = client.get("/review/credentials/").content.decode()
+    assert f'href="https://orcid.org/{ORCID_ID}"' in queue
