@@ -24,6 +24,8 @@ def profile(request, username: str):
         "member": member,
         "post_count": posts.count(),
         "recent_posts": posts.select_related("topic").order_by("-created_at")[:10],
+        "staff_notes": (member.staff_notes.select_related("author")
+                        if getattr(request.user, "is_moderator", False) else ()),
     })
 
 

@@ -62,6 +62,7 @@ urlpatterns = [
     path("review/credentials/", moderation.credential_queue, name="credential_queue"),
     path("review/credentials/<int:request_id>/", moderation.credential_decide, name="credential_decide"),
     path("members/<str:username>/suspend/", moderation.suspend, name="suspend"),
+    path("members/<str:username>/notes/", moderation.staff_note, name="staff_note"),
     path("members/<str:username>/unsuspend/", moderation.unsuspend, name="unsuspend"),
     path("credential/", moderation.credential_request, name="credential_request"),
     path("p/<int:post_id>/edit/", posts.edit, name="post_edit"),

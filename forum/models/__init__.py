@@ -2,7 +2,7 @@ from .cache_epoch import CacheEpoch
 from .category import Category
 from .following import CategorySubscription, Draft, NotificationPreference, TopicSubscription, WatchLevel
 from .imported import ImportedRecord
-from .moderation import Flag, FlagReason, FlagState, ModerationAction, Vote
+from .moderation import Flag, FlagReason, FlagState, ModerationAction, StaffNote, Vote
 from .notification import Notification, NotificationKind
 from .post import Post
 from .quote import Quote, QuoteStatus
@@ -15,6 +15,6 @@ __all__ = [
     "CacheEpoch", "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
     "Tag", "Topic", "TopicState", "Citation", "LookupState", "Study", "StudyRevision",
     "RevisionSource", "StudySuggestion", "SuggestionState",
-    "Flag", "FlagReason", "FlagState", "ModerationAction", "Vote",
+    "Flag", "FlagReason", "FlagState", "ModerationAction", "StaffNote", "Vote",
     "CategorySubscription", "Draft", "ImportedRecord", "NotificationPreference", "TopicSubscription", "WatchLevel",
 ]

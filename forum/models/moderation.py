@@ -85,6 +85,7 @@ ACTION_LABELS = {
     "suspend": "Suspended", "unsuspend": "Lifted the suspension",
     "approve_credential": "Verified an expert credential", "decline_credential": "Declined an expert credential",
     "revoke_credential": "Revoked an expert credential",
+    "staff_note": "Added a staff note",
     "accept_answer": "Accepted an answer", "unaccept_answer": "Unaccepted the answer",
 }
 _STATE_NAMES = {"open": "open", "closed": "closed", "archived": "archived"}
@@ -124,3 +125,16 @@ class ModerationAction(models.Model):
             to = {"close": "closed", "reopen": "open", "archive": "archived"}[self.action]
             return _STATE_NAMES.get(details["previous"], details["previous"]), to
         return None
+
+
+class StaffNote(models.Model):
+    """What moderators want each other to know about a member (Discourse's user notes): seen by
+    moderators only, on the member's profile and beside their flagged posts in the review queue."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

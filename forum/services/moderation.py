@@ -9,7 +9,9 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from forum.models import Category, Flag, FlagState, ModerationAction, NotificationKind, Post, Topic, TopicState
+from forum.models import (
+    Category, Flag, FlagState, ModerationAction, NotificationKind, Post, StaffNote, Topic, TopicState,
+)
 from forum.one_line import one_line
 from forum.permissions import ensure_can_moderate
 
@@ -246,3 +248,18 @@ def user_unsuspend(*, moderator, user, reason: str = "") -> None:
         type(user).objects.filter(pk=user.pk).update(suspended_until=None, suspension_reason="")
         _log(actor=moderator, action="unsuspend", target_user=user, reason=reason)
     user.refresh_from_db()
+
+
+def staff_note_add(*, moderator, member, text: str) -> StaffNote:
+    """A note for the other moderators about a member; the member never sees it. Kept, like every
+    moderator action, in the audit log (which says a note was added, not what it says)."""
+    from django.core.exceptions import PermissionDenied
+
+    ensure_can_moderate(moderator)
+    text = text.replace("\x00", "").strip()
+    if not text:
+        raise PermissionDenied("Write the note first.")
+    with transaction.atomic():
+        note = StaffNote.objects.create(member=member, author=moderator, text=text[:2000])
+        _log(actor=moderator, action="staff_note", target_user=member)
+    return note

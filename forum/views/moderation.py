@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import CredentialRequest
-from forum.models import Category, Flag, FlagState, ModerationAction, Post, Topic
+from forum.models import Category, Flag, FlagState, ModerationAction, Post, StaffNote, Topic
 from forum.one_line import one_line
 from forum.permissions import ensure_can_act, ensure_can_moderate
 from forum.services import experts, flagging, moderation
@@ -146,7 +146,9 @@ def review_queue(request):
         Post.objects.filter(flags__state=FlagState.OPEN).distinct()
         .annotate(open_flags=Count("flags", distinct=True), last_flagged=Max("flags__created_at"))
         .select_related("topic", "author")
-        .prefetch_related(Prefetch("flags", queryset=Flag.objects.open().select_related("flagger"), to_attr="open_flag_list"))
+        .prefetch_related(Prefetch("flags", queryset=Flag.objects.open().select_related("flagger"), to_attr="open_flag_list"),
+                          Prefetch("author__staff_notes", queryset=StaffNote.objects.select_related("author"),
+                                   to_attr="staff_note_list"))
         .order_by("last_flagged")
     )
     page_obj = Paginator(posts, 20).get_page(request.GET.get("page"))
@@ -238,6 +240,21 @@ def suspend(request, username: str):
     return TemplateResponse(request, "forum/moderation/suspend.html", {
         "member": member, "error": error, "values": request.POST,
     }, status=status)
+
+
+@login_required
+@require_POST
+def staff_note(request, username: str):
+    member = get_object_or_404(User.objects.by_username(username))
+    try:
+        moderation.staff_note_add(moderator=request.user, member=member, text=request.POST.get("text", ""))
+    except PermissionDenied as exc:
+        if not request.user.is_moderator:
+            raise
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Note added to {member.name}'s profile; only moderators see it.")
+    return redirect(request.POST.get("next") if request.POST.get("next") == reverse("forum:review_queue") else member)
 
 
 @login_required

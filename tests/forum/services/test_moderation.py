@@ -321,3 +321,33 @@ class TestDestructiveActionsAskFirst:
 
         mod_client.post(url, {**data, "confirm": "yes"})
         assert Post.objects.get(pk=reply.pk).is_deleted
+
+
+class TestStaffNotes:
+    def test_moderators_leave_notes_that_only_moderators_see(self, client, moderator, member, other_member):
+        client.force_login(moderator)
+        response = client.post(reverse("forum:staff_note", args=[other_member.username]),
+                               {"text": "Warned twice about supplement adverts."})
+        assert response.status_code == 302
+        assert ModerationAction.objects.get(action="staff_note").target_user == other_member
+
+        profile = parse(client.get(other_member.get_absolute_url()).content)
+        assert "Warned twice about supplement adverts." in profile.text
+
+        client.force_login(member)
+        assert "Warned twice" not in parse(client.get(other_member.get_absolute_url()).content).text
+        assert client.post(reverse("forum:staff_note", args=[other_member.username]),
+                           {"text": "sneaky"}).status_code == 403
+        client.force_login(other_member)
+        assert "Warned twice" not in parse(client.get(other_member.get_absolute_url()).content).text
+
+    def test_the_review_queue_shows_notes_on_each_flagged_author(self, client, moderator, member, other_member):
+        reply = make_reply(topic=make_topic(author=member), author=other_member)
+        flag_create(flagger=member, post=reply, reason="spam")
+        moderation.staff_note_add(moderator=moderator, member=other_member, text="Sells red light panels.")
+        client.force_login(moderator)
+
+        page = parse(client.get(reverse("forum:review_queue")).content)
+
+        notes = page.find("details", class_="review-item__notes")
+        assert "Staff notes on" in notes.text and "(1)" in notes.text and "Sells red light panels." in notes.text
