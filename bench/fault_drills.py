@@ -26,7 +26,6 @@ tasks (must be 0), as JSON; exit status 0 only if all of that holds. Not run in 
 import argparse
 import json
 import os
-import re
 import signal
 import socket
 import subprocess
@@ -154,23 +153,13 @@ def main() -> int:
             db.execute(f"DELETE FROM {TASKS_TABLE}")
     targets = json.loads(subprocess.run([PYTHON, "bench/sessions.py", "--members", str(args.clients)], cwd=ROOT,
                                         env=env, check=True, capture_output=True, text=True).stdout)
-    gunicorn = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", "2", "--threads", "4", "--access-logfile", "/dev/null",
-         "--error-logfile", str(out / "gunicorn.log")], cwd=ROOT, env=env)
+    gunicorn = fault_restart.start_gunicorn(port=args.port, environment=env, log_dir=out)
     base = f"http://127.0.0.1:{args.port}"
     workers: list[subprocess.Popen] = []
     enqueued = [0]
     marker_dir = Path(tempfile.mkdtemp(prefix="evident-drill-tasks-"))
     fault = {}
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
         if args.fault == "worker":
             workers = [start_worker(env, out / "worker.log", f"drill-{n}") for n in range(2)]
             # Both up and taking tasks before the load starts (starting Django takes seconds here).

@@ -124,6 +124,22 @@ def acknowledged_missing(acknowledged: list[dict]) -> list[dict]:
     return [entry for entry in acknowledged if entry["marker"] not in found]
 
 
+def start_gunicorn(*, port: int, environment: dict, log_dir: Path) -> subprocess.Popen:
+    """gunicorn with bench.settings on loopback, returned once it answers (or after 20 s)."""
+    gunicorn = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--threads", "4", "--access-logfile", "/dev/null",
+         "--error-logfile", str(log_dir / "gunicorn.log")], cwd=ROOT, env=environment)
+    for _ in range(100):
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return gunicorn
+
+
 def ok(outcome) -> bool:
     return isinstance(outcome, int) and outcome < 400
 
@@ -142,20 +158,9 @@ def main() -> int:
                                         env=env(), check=True, capture_output=True, text=True).stdout)
     out = ROOT / "var/bench/fault"
     out.mkdir(parents=True, exist_ok=True)
-    gunicorn = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", "2", "--threads", "4", "--access-logfile", "/dev/null",
-         "--error-logfile", str(out / "gunicorn.log")], cwd=ROOT, env=env())
+    gunicorn = start_gunicorn(port=args.port, environment=env(), log_dir=out)
     base = f"http://127.0.0.1:{args.port}"
     try:
-        for _ in range(100):
-            try:
-                if httpx.get(base + "/", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-
         started = time.monotonic()
         log = Log(started)
         stop = threading.Event()

@@ -19,20 +19,9 @@ from forum.models import CacheEpoch, ModerationAction, Post
 from forum.resilient_cache import ResilientRedisCache, _State
 from forum.services.editing import post_edit
 from forum.services.moderation import post_hide
-from tests.factories import UserFactory, make_reply, make_topic
+from tests.forum.test_page_cache import topic, visit  # noqa: F401  (the same topic, the same visitor)
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def topic(member, other_member):
-    topic = make_topic(author=member, title="Does creatine help older lifters?", raw="Asking for my father.")
-    make_reply(topic=topic, author=other_member, raw="Two trials say a little.")
-    return topic
-
-
-def visit(url):
-    return Client().get(url)
 
 
 def reply(client, topic, raw):
