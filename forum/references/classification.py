@@ -26,6 +26,9 @@ class Design(StrEnum):
     NARRATIVE_REVIEW = "narrative_review"
     PROTOCOL = "protocol"
     PREPRINT = "preprint"
+    NOTICE = "notice"  # a retraction, correction or expression of concern: about a study, not one
+    BLOG_POST = "blog_post"
+    COMPONENT = "component"  # a figure or table with its own DOI
     OTHER = "other"
 
 
@@ -50,6 +53,9 @@ DESIGN_RANK: tuple[Design, ...] = (
     Design.NARRATIVE_REVIEW,
     Design.PROTOCOL,
     Design.PREPRINT,
+    Design.BLOG_POST,
+    Design.NOTICE,
+    Design.COMPONENT,
     Design.OTHER,
 )
 
@@ -64,6 +70,9 @@ DESIGN_LABELS: dict[Design, str] = {
     Design.NARRATIVE_REVIEW: "Narrative review",
     Design.PROTOCOL: "Protocol",
     Design.PREPRINT: "Preprint",
+    Design.NOTICE: "Notice",
+    Design.BLOG_POST: "Blog post",
+    Design.COMPONENT: "Figure or table",
     Design.OTHER: "Other",
 }
 
@@ -172,11 +181,37 @@ _TITLE_TRIAL = re.compile(
       | \bsingle[-\ ]arm\b | \bphase\ (?:i|ii|1|2)\b | \buncontrolled\b | \bclinical\ trial\b""",
     re.I | re.X,
 )
-_TITLE_CASE_CONTROL = re.compile(r"\bcase[- ]control\b", re.I)
+_TITLE_CASE_CONTROL = re.compile(r"\bcase[-\u2010\u2013 ]control\b", re.I)
 _TITLE_COHORT = re.compile(
     r"\bcohort\b|\bprospective (?:observational )?study\b|\blongitudinal study\b", re.I
 )
-_TITLE_CASE_REPORT = re.compile(r"\bcase reports?\b|\bcase series\b|\ba case of\b", re.I)
+_TITLE_CASE_REPORT = re.compile(
+    r"""\bcase\ reports?\b | \bcase\ series\b | \b(?:a|first|an\ unusual|a\ rare)\ case\ of\b
+      | \bfamilial\ cases?\b | \bcase\ presentation\b | \breport\ of\ (?:a|one|two|three|four|five|six|seven|eight|nine|ten|\d+)\ (?:\w+\ )?cases?\b""",
+    re.I | re.X,
+)
+# A design word in a title means a study of people only with words that place it in clinical
+# research: "Imaging with Randomized Beamforming" and "Randomized Kaczmarz" are mathematics.
+_CLINICAL_CONTEXT = re.compile(
+    r"""\b(?:patients?|participants?|adults?|adolescents?|children|infants?|neonates?|women|men|people|persons
+      |volunteers|subjects|pregnan\w*|elderly|smokers|veterans|nurses|physicians|residents|students
+      |trials?|placebo|sham|double[-\ ]blind\w*|single[-\ ]blind\w*|blinded|controlled|intervention\w*|treatment
+      |therapy|therapies|care|clinical|surgery|surgical|vaccines?|vaccination|drug|dose|doses|mg|supplement\w*
+      |diet\w*|exercise|rehabilitation|hospital\w*|prevention|prophylaxis|screening|disease|disorder|syndrome
+      |cancer|pain|infection|covid-19|hiv|diabetes|depression|stroke|obesity|mortality)\b""",
+    re.I | re.X,
+)
+_TITLE_NOTICE = re.compile(
+    r"""^\s*(?:notice\ of\ )?(?:retraction|retracted\ article|withdrawal|correction|corrigendum|corrigenda|erratum
+      |errata|expression\ of\ concern|editorial\ expression\ of\ concern|department\ of\ error|addendum)
+      (?:\ and\ (?:replacement|republication))?\b\s*(?:$|[:.\u2014\u2013-]|to\b|for\b|of\b|notice\b|note\b)""",
+    re.I | re.X,
+)
+_NOTICE_TYPES = {"retraction of publication", "published erratum", "expression of concern", "retraction notice"}
+# Posted content is a preprint unless it says it is something else: Crossref's subtype, a blog
+# as its container or address, or a blog archive's DOI prefix (Rogue Scholar registers blogs).
+_BLOG_PREFIXES = ("10.53731/", "10.59350/", "10.54900/")
+_BLOG_WORDS = re.compile(r"\bblogs?\b|\bfront matter\b", re.I)
 _TITLE_REVIEW = re.compile(
     r"\b(?:narrative|scoping|literature|critical|clinical|state[- ]of[- ]the[- ]art)? ?review\b",
     re.I,
@@ -238,13 +273,14 @@ def _design_from_title(title: str, reasons: list[str]) -> Design | None:
         if pattern.search(title):
             reasons.append(reason)
             return design
-    if _TITLE_RANDOMISED.search(title) and not _TITLE_NONRANDOMISED.search(title):
+    clinical = bool(_CLINICAL_CONTEXT.search(title))
+    if _TITLE_RANDOMISED.search(title) and not _TITLE_NONRANDOMISED.search(title) and clinical:
         if _TITLE_CROSSOVER.search(title):
-            reasons.append("title says randomised crossover")
+            reasons.append("title says randomised crossover, about people")
             return Design.CROSSOVER_RCT
-        reasons.append("title says randomised")
+        reasons.append("title says randomised, about people")
         return Design.RCT
-    if (
+    if clinical and (
         _TITLE_NONRANDOMISED.search(title)
         or _TITLE_TRIAL.search(title)
         or _TITLE_CROSSOVER.search(title)
@@ -260,8 +296,27 @@ def _design_from_title(title: str, reasons: list[str]) -> Design | None:
     return None
 
 
+def _is_blog_post(metadata: StudyMetadata) -> bool:
+    return metadata.crossref_type == "posted-content" and (
+        metadata.doi.lower().startswith(_BLOG_PREFIXES)
+        or bool(_BLOG_WORDS.search(f"{metadata.container_title} {metadata.url}"))
+    )
+
+
 def _is_preprint(metadata: StudyMetadata, types: set[str]) -> bool:
+    if _is_blog_post(metadata):
+        return False
     return metadata.crossref_type == "posted-content" or bool(types & _PREPRINT_TYPES)
+
+
+def _notice_reason(metadata: StudyMetadata, types: set[str], title: str) -> str | None:
+    if found := next((t for t in sorted(types) if t in _NOTICE_TYPES), None):
+        return f"publication type '{found}'"
+    if any(isinstance(u, dict) and u.get("type") for u in getattr(metadata, "update_to", [])):
+        return "it updates another work (Crossref update-to)"
+    if _TITLE_NOTICE.search(title):
+        return "title says it is a retraction, correction or expression of concern"
+    return None
 
 
 def classify(metadata: StudyMetadata) -> Classification:
@@ -270,7 +325,16 @@ def classify(metadata: StudyMetadata) -> Classification:
     types = _types(metadata)
     title = metadata.title or ""
 
-    if _is_preprint(metadata, types):
+    if metadata.crossref_type == "component":
+        reasons.append("Crossref type component (a figure or table of an article)")
+        design = Design.COMPONENT
+    elif notice := _notice_reason(metadata, types, title):
+        reasons.append(notice)
+        design = Design.NOTICE
+    elif _is_blog_post(metadata):
+        reasons.append("posted content from a blog")
+        design = Design.BLOG_POST
+    elif _is_preprint(metadata, types):
         reasons.append(
             "Crossref type posted-content"
             if metadata.crossref_type == "posted-content"
