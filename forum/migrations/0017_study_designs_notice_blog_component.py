@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0015_study_lookup_delayed'),
+        ('forum', '0016_staff_notes'),
     ]
 
     operations = [
