@@ -61,6 +61,13 @@ class User(AbstractUser):
     # Suspended members can read but not write until this moment; the reason is shown to them.
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=300, blank=True)
+    # How notification mail arrives: one mail each, or one digest a day or a week grouping
+    # everything since the last (sent by the task worker; forum/services/digests.py), or none.
+    email_digest = models.CharField(max_length=12, default="immediately", choices=[
+        ("immediately", "As it happens, one mail each"), ("daily", "A daily digest"),
+        ("weekly", "A weekly digest"), ("never", "Never"),
+    ])
+    digest_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = MemberManager()
 

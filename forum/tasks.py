@@ -27,6 +27,14 @@ def send_notification_email(*, notification_id: int | None, recipient_id: int, k
 
 
 @task()
+def send_email_digests() -> int:
+    """Daily and weekly notification digests that are due (queued by `manage.py send_digests`)."""
+    from forum.services.digests import digests_send_due
+
+    return digests_send_due()
+
+
+@task()
 def refresh_study(*, study_id: int) -> None:
     """A scheduled re-check (manage.py refresh_studies --due): fresh from the registry, not the
     cache; a newly found retraction or correction tells the people who relied on the study."""

@@ -216,6 +216,8 @@ def notification_email_send(*, notification_id: int | None, recipient_id: int, k
         recipient_id=recipient_id, kind=kind).order_by("-pk").first()
     if notification is None or not notification.recipient.email:
         return
+    if notification.recipient.email_digest != "immediately":
+        return  # a digest member hears in the daily or weekly mail, or (never) not by mail
     site = settings.SITE_URL.rstrip("/")
     unsubscribe_url = site + reverse("forum:unsubscribe", args=[unsubscribe_token(recipient_id, kind)])
     context = {

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from forum.models import Category, NotificationKind, WatchLevel
 from forum.services import drafts
+from forum.services.digests import FREQUENCIES, digest_set
 from forum.services.following import category_level_set, topic_level_set
 from forum.services.notifying import preference_set, preferences_for, unsubscribe, unsubscribe_read
 
@@ -52,11 +53,16 @@ def preferences(request):
         for kind in NotificationKind.values:
             preference_set(user=request.user, kind=kind, web=f"web-{kind}" in request.POST,
                            email=f"email-{kind}" in request.POST)
+        frequency = request.POST.get("email_digest", request.user.email_digest)
+        if frequency in FREQUENCIES and frequency != request.user.email_digest:
+            digest_set(user=request.user, frequency=frequency)
         messages.success(request, "Your notification settings are saved.")
         return redirect("forum:notification_preferences")
     current = preferences_for(request.user)
     rows = [(kind, label, *current[kind]) for kind, label in NotificationKind.choices]
-    return render(request, "forum/notification_preferences.html", {"rows": rows})
+    return render(request, "forum/notification_preferences.html", {
+        "rows": rows, "digest_choices": request.user._meta.get_field("email_digest").choices,
+    })
 
 
 # Mail clients send RFC 8058 one-click unsubscribes as a bare POST with no session or CSRF token;
