@@ -32,7 +32,9 @@ def textareas(response) -> dict[str, str]:
 
 
 def assert_sign_in_link_returns_to(response, path):
-    links = [a.get("href") for a in parse(response.content).find_all("a") if "Sign in" in a.text]
+    # The page's own link, not the header's "Sign in".
+    main = parse(response.content).find(id="main")
+    links = [a.get("href") for a in main.descendants() if a.tag == "a" and "Sign in" in a.text]
     assert links, "a link to sign in again"
     url = urlsplit(links[0])
     assert url.path == reverse("account_login") and parse_qs(url.query)["next"] == [path]
