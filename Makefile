@@ -31,7 +31,8 @@ RUN_PROCESSES += "worker=$(BIN)/python manage.py worker"
 ## Set everything up and serve the forum with demo data on SQLite at http://127.0.0.1:8000,
 ## with the task worker beside it (one Ctrl-C stops both)
 run: demo
-	REFERENCES_MAX_RETRIES=$${REFERENCES_MAX_RETRIES:-1} $(BIN)/python config/devserver.py $(RUN_PROCESSES)
+	REFERENCES_MAX_RETRIES=$${REFERENCES_MAX_RETRIES:-1} SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
+		$(BIN)/python config/devserver.py $(RUN_PROCESSES)
 
 ## Set everything up and run the whole suite: SQLite, PostgreSQL and the Chromium browser tests
 test: setup

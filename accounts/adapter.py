@@ -1,5 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
+
+from config.site_links import current_site_identity, site_url
 
 from forum.one_line import one_line
 
@@ -17,8 +20,24 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def send_mail(self, template_prefix, email, context):
-        # Rendered here, where the request and objects are at hand; delivered by a task.
+        # Rendered here, where the request and objects are at hand; delivered by a task. The
+        # templates greet from `current_site`: the configured name and address, never the empty
+        # name of an unconfigured sites framework ("Hello from !").
+        context = {"request": allauth_context.request, "current_site": current_site_identity(),
+                   "site_url": site_url("/"), **context}
+        # Any other link allauth put in (e.g. "signup_url", built from the request's host).
+        for name, value in list(context.items()):
+            if name.endswith("_url") and isinstance(value, str) and value.startswith(("http://", "https://")):
+                context[name] = site_url(value)
         enqueue_email(self.render_mail(template_prefix, email, context))
+
+    # Links in allauth's mails come from SITE_URL, like every other mail link, not from the host
+    # the request that triggered the mail arrived on.
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return site_url(super().get_email_confirmation_url(request, emailconfirmation))
+
+    def get_reset_password_from_key_url(self, key):
+        return site_url(super().get_reset_password_from_key_url(key))
 
     def can_delete_email(self, email_address) -> bool:
         # allauth lets a member who can log in by username delete their last address, but here

@@ -1,7 +1,7 @@
 from allauth.account import forms as allauth_forms
 from django import forms
 
-from forum.one_line import OneLineField
+from forum.forms import LimitedCharField, LimitedOneLineField, too_long_message
 
 from .models import User
 
@@ -19,7 +19,8 @@ SIGNUP_REFUSED = "We could not create an account from that form. Please reload t
 class SignupForm(forms.Form):
     """Extra fields on allauth's sign-up form (allauth supplies username, email, passwords)."""
 
-    display_name = OneLineField(
+    display_name = LimitedOneLineField(
+        what="Names are",
         max_length=60,
         required=False,
         help_text="How your name appears beside your posts. Optional.",
@@ -47,14 +48,20 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    display_name = OneLineField(max_length=60, required=False,
-                                help_text="How your name appears beside your posts. Optional.")
+    display_name = LimitedOneLineField(what="Names are", max_length=60, required=False,
+                                       help_text="How your name appears beside your posts. Optional.")
 
     class Meta:
         model = User
         fields = ["display_name", "bio"]
+        field_classes = {"bio": LimitedCharField}
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
         help_texts = {"bio": "Markdown. A few lines about you and your background."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A pasted bio over the limit is refused with its length, never cut by the browser.
+        self.fields["bio"].error_messages["max_length"] = too_long_message("Bios are", 5000)
 
 
 class LoginForm(allauth_forms.LoginForm):

@@ -10,5 +10,6 @@ urlpatterns = [
     path("-/account/", views.account_settings, name="account_settings"),
     path("-/account/data/", views.data_download, name="data_download"),
     path("-/account/delete/", views.account_delete, name="account_delete"),
+    path("-/confirm-again/", views.confirmation_resend, name="confirmation_resend"),
     path("<str:username>/", views.profile, name="profile"),
 ]

@@ -1,6 +1,8 @@
 import json
 
 from allauth.account.decorators import reauthentication_required
+from allauth.account.models import EmailAddress
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -84,3 +86,20 @@ def account_delete(request):
         messages.success(request, "Your account has been deleted. Your posts stay, signed \"Deleted member\".")
         return redirect("forum:latest")
     return TemplateResponse(request, "accounts/account_delete.html")
+def confirmation_resend(request):
+    """"Send the confirmation again": for whoever lost the mail, or let the link expire.
+
+    The answer is the same whether or not the address belongs to an unconfirmed account, so the
+    form tells nobody who has an account here; allauth's `confirm_email` rate limit (per address)
+    keeps it from being used to flood an inbox.
+    """
+    sent = False
+    email = ""
+    if request.method == "POST":
+        email = request.POST.get("email", "").strip()[:254]
+        if email:
+            address = EmailAddress.objects.filter(email__iexact=email, verified=False).select_related("user").first()
+            if address is not None and ratelimit.consume(request, action="confirm_email", key=email.lower()):
+                address.send_confirmation(request)
+            sent = True
+    return TemplateResponse(request, "accounts/confirmation_resend.html", {"sent": sent, "email": email})

@@ -327,8 +327,10 @@ FORUM_LIVE_WAIT_SECONDS = float(os.environ.get("FORUM_LIVE_WAIT_SECONDS", "45"))
 FORUM_SEARCH_CANDIDATES = int(os.environ.get("FORUM_SEARCH_CANDIDATES", "1000"))
 FORUM_TOPICS_PER_PAGE = int(os.environ.get("FORUM_TOPICS_PER_PAGE", "30"))
 SITE_NAME = os.environ.get("SITE_NAME", "Evident")
-# Absolute links in emails and feeds.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The address members reach the site at: every link in every mail is built from it
+# (config/site_links.py). `make run` sets it to the address it serves; production must set it
+# (`check --deploy` fails without it: evident.E001).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
 # New members (until both thresholds pass) get limits that make spam unprofitable.
 FORUM_NEW_USER_DAYS = int(os.environ.get("FORUM_NEW_USER_DAYS", "2"))
 FORUM_NEW_USER_MIN_POSTS = int(os.environ.get("FORUM_NEW_USER_MIN_POSTS", "3"))

@@ -1,7 +1,9 @@
 """Deployment checks of our own, run by `manage.py check --deploy`."""
 
 from django.conf import settings
-from django.core.checks import Tags, Warning, register
+from urllib.parse import urlsplit
+
+from django.core.checks import Error, Tags, Warning, register
 
 
 @register(Tags.caches, deploy=True)
@@ -18,5 +20,19 @@ def shared_cache_for_page_generations(app_configs, **kwargs):
             "process, a change made through one would not show through the others.",
             hint="Set REDIS_URL, or set FORUM_PAGE_CACHE=false and FORUM_FRAGMENT_CACHE=false.",
             id="evident.W001",
+        )]
+    return []
+
+
+@register(deploy=True)
+def site_url_for_mail_links(app_configs, **kwargs):
+    # Mail is written by a worker with no request to take a host from: without SITE_URL every
+    # confirmation, reset and notification link would point nowhere (or at a developer's machine).
+    bits = urlsplit(settings.SITE_URL or "")
+    if bits.scheme not in {"http", "https"} or not bits.netloc:
+        return [Error(
+            "SITE_URL is not set to the site's address, so links in mail would not lead to the site.",
+            hint="Set SITE_URL to the address members use, e.g. https://forum.example.org",
+            id="evident.E001",
         )]
     return []

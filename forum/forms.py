@@ -4,6 +4,7 @@ from django import forms
 
 from .models import Category
 from .one_line import OneLineField
+from .services.submissions import TOKEN_FIELD, submission_token_new
 
 TITLE_MIN_LENGTH = 8
 TITLE_MAX_LENGTH = 200
@@ -13,6 +14,58 @@ MAX_TAGS = 5
 _TAG_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
 
+class VisibleLimit:
+    """A length limit the writer sees, never one that cuts.
+
+    Django renders `max_length` as the HTML `maxlength` attribute, and a browser silently drops
+    whatever is pasted beyond it, so a 40,000-character answer would be published ending
+    mid-sentence. Here the limit becomes `data-limit` (static/js/limits.js shows a live counter)
+    and the server refuses an over-long text, saying by how much (`what` names the text in that
+    message: "Tags are limited to ..."), with the text kept.
+    """
+
+    def __init__(self, *args, what: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if what and self.max_length is not None:
+            self.error_messages["max_length"] = too_long_message(what, self.max_length)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if attrs.pop("maxlength", None) is not None:
+            attrs["data-limit"] = str(self.max_length)
+        return attrs
+
+
+def too_long_message(what: str, limit: int) -> str:
+    return f"{what} limited to {limit} characters (this one has %(show_value)s)."
+
+
+class LimitedCharField(VisibleLimit, forms.CharField):
+    pass
+
+
+class LimitedOneLineField(VisibleLimit, OneLineField):
+    pass
+
+
+class OneTimeTokenForm(forms.Form):
+    """A form whose every rendering carries a fresh one-time token (forum/services/submissions.py).
+
+    A form that comes back with errors keeps the token it was sent with: nothing was written under
+    it, and the writer's next try is still the same submit.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields[TOKEN_FIELD] = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+        if not self.is_bound:
+            self.initial.setdefault(TOKEN_FIELD, submission_token_new())
+
+    @property
+    def submit_token(self) -> str:
+        return self.cleaned_data.get(TOKEN_FIELD, "")
+
+
 def _clean_body(value: str) -> str:
     # Keep the text exactly as typed (markdown is whitespace-sensitive); only refuse blanks.
     if len(value.strip()) < BODY_MIN_LENGTH:
@@ -20,7 +73,7 @@ def _clean_body(value: str) -> str:
     return value
 
 
-class BodyField(forms.CharField):
+class BodyField(VisibleLimit, forms.CharField):
     widget = forms.Textarea
 
     def __init__(self, **kwargs):
@@ -29,16 +82,16 @@ class BodyField(forms.CharField):
         kwargs.setdefault(
             "error_messages",
             {"required": "Write something before posting.",
-             "max_length": f"Posts are limited to {BODY_MAX_LENGTH} characters (this one has %(show_value)s)."},
+             "max_length": too_long_message("Posts are", BODY_MAX_LENGTH)},
         )
         super().__init__(max_length=BODY_MAX_LENGTH, **kwargs)
-        self.widget.attrs.update({"rows": 8, "maxlength": BODY_MAX_LENGTH})
+        self.widget.attrs.update({"rows": 8})
 
     def clean(self, value):
         return _clean_body(super().clean(value))
 
 
-class TitleField(OneLineField):
+class TitleField(VisibleLimit, OneLineField):
     def __init__(self, **kwargs):
         super().__init__(
             max_length=TITLE_MAX_LENGTH,
@@ -46,13 +99,13 @@ class TitleField(OneLineField):
             error_messages={
                 "required": "Give your topic a title.",
                 "min_length": f"Titles need at least {TITLE_MIN_LENGTH} characters, so others know what it is about.",
-                "max_length": f"Titles are limited to {TITLE_MAX_LENGTH} characters (this one has %(show_value)s).",
+                "max_length": too_long_message("Titles are", TITLE_MAX_LENGTH),
             },
             **kwargs,
         )
 
 
-class TopicForm(forms.Form):
+class TopicForm(OneTimeTokenForm):
     title = TitleField()
     category = forms.ModelChoiceField(
         queryset=Category.objects.all(),
@@ -60,7 +113,8 @@ class TopicForm(forms.Form):
         error_messages={"invalid_choice": "Choose one of the listed categories.",
                         "required": "Choose a category."},
     )
-    tags = OneLineField(
+    tags = LimitedOneLineField(
+        what="Tags are",
         required=False,
         max_length=300,
         help_text=f"Up to {MAX_TAGS}, separated by commas, e.g. fibromyalgia, naltrexone.",
@@ -84,7 +138,7 @@ class TopicForm(forms.Form):
         return names
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(OneTimeTokenForm):
     raw = BodyField()
     reply_to = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -95,11 +149,11 @@ class ReplyForm(forms.Form):
         return int(value) if value.isdigit() and 0 < int(value) < 2**31 else None
 
 
-class EditPostForm(forms.Form):
+class EditPostForm(OneTimeTokenForm):
     title = TitleField(required=False)
     raw = BodyField()
-    reason = OneLineField(
-        required=False, max_length=200, label="Reason for editing",
+    reason = LimitedOneLineField(
+        what="Reasons are", required=False, max_length=200, label="Reason for editing",
         help_text="Shown in the revision history.",
     )
 

@@ -48,7 +48,7 @@ def ensure_not_suspended(user) -> None:
     if user.is_suspended:
         reason = f" Reason: {user.suspension_reason}" if user.suspension_reason else ""
         raise PermissionDenied(
-            f"Your account is suspended until {user.suspended_until:%d %b %Y, %H:%M} UTC: you can read but not "
+            f"You are suspended until {user.suspended_until:%d %b %Y, %H:%M} UTC: you can read but not "
             f"write.{reason}"
         )
 

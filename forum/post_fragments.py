@@ -50,7 +50,7 @@ def _template_fingerprint() -> str:
     return _template_digest
 
 
-def _key(post, topic, user, voted: bool, now, context: tuple) -> tuple[str, str]:
+def _key(post, topic, user, voted: bool, flagged: bool, now, context: tuple) -> tuple[str, str]:
     """The fragment's cache key, and its version: the same digest without the relative date, so
     an open page (forum/live.py) replaces a post when it changed, not when "3 minutes ago" did."""
     author = post.author
@@ -68,26 +68,28 @@ def _key(post, topic, user, voted: bool, now, context: tuple) -> tuple[str, str]
         topic.author_id,
         # The reader: what they may do here.
         user.is_authenticated, getattr(user, "is_moderator", False), user.pk == post.author_id,
-        user.pk == topic.author_id, voted,
+        user.pk == topic.author_id, voted, flagged,
     )
     version = hashlib.blake2b(repr((*context, parts)).encode(), digest_size=8).hexdigest()
     digest = hashlib.blake2b(repr((version, relative_text(post.created_at, now))).encode(), digest_size=16).hexdigest()
     return f"post-html:{digest}", version
 
 
-def render_posts(request, *, topic, posts, voted_post_ids) -> list[SafeString]:
+def render_posts(request, *, topic, posts, voted_post_ids, flagged_post_ids=frozenset()) -> list[SafeString]:
     """The HTML of each post in `posts`, in order, for the reader of `request`."""
     return [html for _version, html in render_posts_versioned(request, topic=topic, posts=posts,
-                                                               voted_post_ids=voted_post_ids)]
+                                                               voted_post_ids=voted_post_ids,
+                                                               flagged_post_ids=flagged_post_ids)]
 
 
-def render_posts_versioned(request, *, topic, posts, voted_post_ids) -> list[tuple[str, SafeString]]:
+def render_posts_versioned(request, *, topic, posts, voted_post_ids,
+                           flagged_post_ids=frozenset()) -> list[tuple[str, SafeString]]:
     """(version, HTML) of each post in `posts`, in order, for the reader of `request`."""
     user = request.user
     now = timezone.now()
     # What every post's key shares, worked out once for the page.
     context = (FRAGMENT_VERSION, _template_fingerprint(), timezone.get_current_timezone_name())
-    keyed = [_key(post, topic, user, post.pk in voted_post_ids, now, context) for post in posts]
+    keyed = [_key(post, topic, user, post.pk in voted_post_ids, post.pk in flagged_post_ids, now, context) for post in posts]
     keys = [key for key, _version in keyed]
     found = cache.get_many(keys) if settings.FORUM_FRAGMENT_CACHE else {}
     template = None
@@ -98,6 +100,7 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids) -> list[tup
             template = template or get_template(TEMPLATE)
             html = render(template, {
                 "post": post, "topic": topic, "user": user, "voted_post_ids": voted_post_ids,
+                "flagged_post_ids": flagged_post_ids,
                 "csrf_token": _CSRF_PLACEHOLDER,
             })
             fresh[key] = html

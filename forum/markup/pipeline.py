@@ -13,7 +13,7 @@ from .quotes import QuoteExtension, QuoteRef, QuoteResolver
 from .sanitize import sanitize
 
 # Bump when the same raw text would now render differently; `manage.py rebake` catches up.
-COOKED_VERSION = 10  # 10: a post's reference list is no longer a named landmark
+COOKED_VERSION = 11  # 11: a quote naming the wrong author says so; 10: a post's reference list is no longer a named landmark
 
 
 @dataclass(frozen=True)

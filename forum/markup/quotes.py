@@ -57,6 +57,8 @@ class QuoteSource:
     status: str  # one of forum.models.QuoteStatus
     topic_title: str = ""  # set only when the source is in another topic
     history_url: str = ""
+    author_username: str = ""  # to tell a quote that names the wrong author
+    words_status: str = ""  # for such a quote: whether its words are in the post all the same
 
 
 QuoteResolver = Callable[[QuoteRef], "QuoteSource | None"]
@@ -198,6 +200,17 @@ def _title(ref: QuoteRef, source: QuoteSource | None) -> str:
     where = escape(source.topic_title) if source.topic_title else f"#{ref.post_number}"
     link = f'<a class="quote__source"{href_attribute(source.url)}>{where}</a>'
     status_text = escape(STATUS_LABELS.get(source.status, ""))
+    if source.author_username and source.author_username.lower() != ref.username.lower():
+        # The markup names one member and the post is another's: say exactly that, rather than
+        # a title that puts the real author's name over words attributed to someone else.
+        misattributed = (f'<span class="quote__status quote__status--misattributed">attributed to '
+                         f'{escape(ref.username)}, but {link} is by {escape(source.author_name)}</span>')
+        words_status = source.words_status or source.status
+        words = "" if words_status == "verified" else (
+            f' <span class="quote__status quote__status--{escape(words_status)}">'
+            f'{escape(STATUS_LABELS.get(words_status, ""))}</span>')
+        return f'<span class="quote__author">{escape(ref.username)}</span>: {misattributed}{words}'
+
     if source.status == "modified" and source.history_url:
         status_html = (f'<a class="quote__status quote__status--modified"{href_attribute(source.history_url)}>'
                        f"{status_text}</a>")

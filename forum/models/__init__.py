@@ -7,6 +7,7 @@ from .notification import Notification, NotificationKind
 from .post import Post
 from .quote import Quote, QuoteStatus
 from .revision import PostRevision
+from .submission import Submission
 from .study import Citation, LookupState, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState
 from .tag import Tag
 from .topic import Topic, TopicState
@@ -15,6 +16,6 @@ __all__ = [
     "CacheEpoch", "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
     "Tag", "Topic", "TopicState", "Citation", "LookupState", "Study", "StudyRevision",
     "RevisionSource", "StudySuggestion", "SuggestionState",
-    "Flag", "FlagReason", "FlagState", "ModerationAction", "StaffNote", "Vote",
+    "Submission", "Flag", "FlagReason", "FlagState", "ModerationAction", "StaffNote", "Vote",
     "CategorySubscription", "Draft", "ImportedRecord", "NotificationPreference", "TopicSubscription", "WatchLevel",
 ]

@@ -34,13 +34,20 @@ class CategorySubscription(models.Model):
 
 
 class Draft(models.Model):
-    """What a member was writing, saved as they type: per topic, or for a new topic."""
+    """What a member was writing, saved as they type: per topic, for a new topic, or an edit.
+
+    Everything the composer holds is kept, as typed and uncut: a draft over a limit is still the
+    member's text, and the form says by how much it is over when they post it.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
-    key = models.CharField(max_length=40, help_text='"new-topic" or "topic-<id>"')
-    title = models.CharField(max_length=200, blank=True)
-    raw = models.TextField(max_length=32_000)
+    key = models.CharField(max_length=40, help_text='"new-topic", "topic-<id>" or "edit-<post id>"')
+    title = models.TextField(blank=True)
+    raw = models.TextField()
     reply_to = models.PositiveIntegerField(null=True, blank=True)
+    category = models.ForeignKey("forum.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    tags = models.TextField(blank=True, help_text="As typed: comma-separated")
+    reason = models.TextField(blank=True, help_text="An edit's reason, as typed")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

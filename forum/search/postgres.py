@@ -2,7 +2,7 @@
 ranked with ts_rank and highlighted with ts_headline."""
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
-from django.db.models import F, Func, TextField
+from django.db.models import F, Func, TextField, Value
 from django.db.models.expressions import RawSQL
 
 from .query import SearchExpression
@@ -31,11 +31,24 @@ def candidates(posts, expression: SearchExpression, *, titles_only: bool = False
                 .values_list("pk", "search_rank", "created_at")[:limit])
 
 
+def _regexp_replace(expression, pattern: str, replacement: str):
+    return Func(expression, Value(pattern), Value(replacement), Value("gi"), function="regexp_replace",
+                output_field=TextField())
+
+
+def _snippet_text():
+    # The indexed text with a quote's bounds as quotation marks (the index drops quote tags
+    # altogether), so a snippet does not run the quoted words into the writer's own.
+    text = _regexp_replace(F("raw"), "[\x02\x03]", "")
+    text = _regexp_replace(text, r"\[quote[^\]]*\]", " “")
+    return _regexp_replace(text, r"\[/quote\]", "” ")
+
+
 def with_snippets(posts, expression: SearchExpression, ids: list[int]):
     """`posts` (a page of results) with `search_snippet`."""
     return posts.annotate(
         search_snippet=SearchHeadline(
-            Func(F("raw"), function="evident_search_text", output_field=TextField()),
+            _snippet_text(),
             _query(expression),
             config=CONFIG,
             start_sel=START,

@@ -45,25 +45,31 @@ def answer_unaccept(*, user, topic: Topic) -> Topic:
 
 def vote_toggle(*, user, post: Post) -> tuple[bool, int]:
     """Found helpful, or not any more. Returns (voted, new count)."""
+    voted = Vote.objects.filter(post=post, user=user).exists()
+    return vote_set(user=user, post=post, helpful=not voted)
+
+
+def vote_set(*, user, post: Post, helpful: bool) -> tuple[bool, int]:
+    """Found helpful (or not): the state asked for, so a repeated submit (a double click, Back and
+    submit again) changes nothing more. Returns (voted, new count)."""
     ensure_can_act(user)
     if post.author_id == user.pk:
         raise PermissionDenied("You cannot vote for your own post.")
     if post.is_deleted or post.is_hidden:
         raise PermissionDenied("This post cannot be voted on.")
     with transaction.atomic():
-        removed, _ = Vote.objects.filter(post=post, user=user).delete()
-        if removed:
-            Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
-            voted = False
+        if not helpful:
+            removed, _ = Vote.objects.filter(post=post, user=user).delete()
+            if removed:
+                Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") - 1)
         else:
             try:
                 with transaction.atomic():
                     Vote.objects.create(post=post, user=user)
-            except IntegrityError:  # a double click raced itself: the first vote stands
-                voted = True
+            except IntegrityError:
+                pass  # already voted (a repeat, or a double click that raced itself): the first stands
             else:
                 Post.objects.filter(pk=post.pk).update(helpful_count=F("helpful_count") + 1)
                 notify_helpful(voter=user, post=post)
-                voted = True
     count = Post.objects.values_list("helpful_count", flat=True).get(pk=post.pk)
-    return voted, count
+    return helpful, count

@@ -8,20 +8,26 @@ from forum.models import Post, PostRevision, Topic
 from forum.one_line import one_line
 from forum.permissions import ensure_can_edit_post
 
+from .drafts import draft_discard, draft_key_for_edit
 from .quoting import schedule_quote_recheck
 from .notifying import notify_post_written
 from .rendering import post_references_record, post_render
+from .submissions import submission_claim, submission_record
 
 
-def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason: str = "") -> Post:
+def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason: str = "",
+              submit_token: str = "") -> Post:
+    """A repeat of the same edit form (`submit_token`) raises AlreadySubmitted: one revision."""
     ensure_can_edit_post(editor, post)
     title = one_line(title) if title is not None and post.is_first else None
     title_changed = title is not None and title != post.topic.title
     if raw == post.raw and not title_changed:
+        draft_discard(user=editor, key=draft_key_for_edit(post))
         return post  # nothing changed: no empty revision
 
     rendered = post_render(raw=raw, topic=post.topic)
     with transaction.atomic():
+        submission = submission_claim(user=editor, token=submit_token, kind="edit")
         # Lock the post so two simultaneous edits each keep the version they replaced.
         locked = Post.objects.select_for_update().get(pk=post.pk)
         # The title is read again under the lock: another edit may have changed it since `post`
@@ -52,5 +58,7 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
             Post.objects.filter(pk=post.pk).update(needs_source_at=None)
         # Posts quoting this one may no longer match it (or may match again).
         schedule_quote_recheck(post)
+        draft_discard(user=editor, key=draft_key_for_edit(post))
+        submission_record(submission, post=post)
     post.refresh_from_db()
     return post

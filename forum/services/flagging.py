@@ -13,27 +13,49 @@ from .moderation import post_hide, post_mark_needs_source, post_moderator_delete
 from .notifying import notify
 from .posting import topic_refresh_expert_answered
 from .quoting import schedule_quote_recheck
+from .submissions import submission_claim, submission_record
 
 SPAM_CONSENSUS_REASON = "Hidden after several members flagged it as spam; a moderator will review it."
 
 
-def flag_create(*, flagger, post: Post, reason: str, note: str = "") -> Flag:
+FLAG_NOTE_MAX_LENGTH = 500
+
+
+def flag_create(*, flagger, post: Post, reason: str, note: str = "", submit_token: str = "") -> Flag:
+    """Flag a post, or change the reason of the open flag this member already has on it.
+
+    The returned flag's `repeated` says which happened, so the member can be told: a second
+    flag never silently disappears. A repeat of the same form (`submit_token`) raises
+    AlreadySubmitted and changes nothing.
+    """
     ensure_can_act(flagger)
-    note = note.replace("\x00", "")  # not from a form (which would refuse NUL); PostgreSQL cannot store it
+    note = note.replace("\x00", "").strip()  # not from a form (which would refuse NUL); PostgreSQL cannot store it
     if reason not in FlagReason.values:
         raise PermissionDenied("Choose one of the listed reasons.")
     if post.author_id == flagger.pk:
         raise PermissionDenied("You cannot flag your own post.")
     if post.is_deleted:
         raise PermissionDenied("This post has been deleted.")
-    if reason == FlagReason.OTHER and not note.strip():
+    if reason == FlagReason.OTHER and not note:
         raise PermissionDenied("Say what is wrong in a short note.")
+    if len(note) > FLAG_NOTE_MAX_LENGTH:
+        raise PermissionDenied(
+            f"Notes are limited to {FLAG_NOTE_MAX_LENGTH} characters (this one has {len(note)})."
+        )
     with transaction.atomic():
+        submission = submission_claim(user=flagger, token=submit_token, kind="flag")
+        submission_record(submission, post=post)
         try:
             with transaction.atomic():
-                flag = Flag.objects.create(post=post, flagger=flagger, reason=reason, note=note.strip()[:500])
+                flag = Flag.objects.create(post=post, flagger=flagger, reason=reason, note=note)
         except IntegrityError:
-            return Flag.objects.get(post=post, flagger=flagger, state=FlagState.OPEN)
+            # The member already has an open flag here: their newer words replace the old ones.
+            flag = Flag.objects.select_for_update().get(post=post, flagger=flagger, state=FlagState.OPEN)
+            flag.reason, flag.note = reason, note
+            flag.save(update_fields=["reason", "note"])
+            flag.repeated = True
+        else:
+            flag.repeated = False
         if reason == FlagReason.SPAM and not post.is_hidden:
             _hide_if_spam_consensus(post)
     return flag

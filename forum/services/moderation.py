@@ -188,12 +188,13 @@ def post_restore(*, moderator, post: Post, reason: str = "") -> Post:
     return post
 
 
-def post_moderator_edit(*, moderator, post: Post, raw: str, reason: str, title: str | None = None) -> Post:
+def post_moderator_edit(*, moderator, post: Post, raw: str, reason: str, title: str | None = None,
+                        submit_token: str = "") -> Post:
     from .editing import post_edit
 
     ensure_can_moderate(moderator)
     with transaction.atomic():
-        post = post_edit(editor=moderator, post=post, raw=raw, title=title, reason=reason)
+        post = post_edit(editor=moderator, post=post, raw=raw, title=title, reason=reason, submit_token=submit_token)
         if post.author_id != moderator.pk:
             # An edit by a moderator is how a flagged post gets fixed rather than removed.
             _log_post_action(moderator=moderator, action="edit_post", post=post, reason=reason,

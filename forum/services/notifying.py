@@ -16,6 +16,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from config.site_links import site_url
+
 from forum.models import (
     CategorySubscription, Notification, NotificationKind, NotificationPreference, Post, QuoteStatus,
     TopicSubscription, Vote, WatchLevel,
@@ -218,11 +220,10 @@ def notification_email_send(*, notification_id: int | None, recipient_id: int, k
         return
     if notification.recipient.email_digest != "immediately":
         return  # a digest member hears in the daily or weekly mail, or (never) not by mail
-    site = settings.SITE_URL.rstrip("/")
-    unsubscribe_url = site + reverse("forum:unsubscribe", args=[unsubscribe_token(recipient_id, kind)])
+    unsubscribe_url = site_url(reverse("forum:unsubscribe", args=[unsubscribe_token(recipient_id, kind)]))
     context = {
-        "notification": notification, "site": site, "unsubscribe_url": unsubscribe_url,
-        "link": site + (notification.post.get_absolute_url() if notification.post else reverse("forum:notifications")),
+        "notification": notification, "site": site_url("/"), "unsubscribe_url": unsubscribe_url,
+        "link": site_url(notification.post.get_absolute_url() if notification.post else reverse("forum:notifications")),
         "excerpt": (notification.post.raw[:500] if notification.post and not notification.post.is_hidden else ""),
     }
     # The subject names the topic and the actor: text people typed, so through the one header helper.
@@ -234,7 +235,7 @@ def notification_email_send(*, notification_id: int | None, recipient_id: int, k
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                  # Derived from the notification: a task run twice (its worker died) sends a
                  # message a mail client recognises as the same one.
-                 "Message-ID": f"<notification-{notification.pk}@{urlsplit(site).hostname or 'evident'}>"},
+                 "Message-ID": f"<notification-{notification.pk}@{urlsplit(site_url('/')).hostname or 'evident'}>"},
     )
     enqueue_email(message)
 

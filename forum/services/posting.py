@@ -13,6 +13,7 @@ from .drafts import draft_discard, draft_key
 from .following import topic_mark_read, topic_watch_automatically
 from .notifying import notify_post_written
 from .rendering import post_references_record, post_render
+from .submissions import submission_claim, submission_record
 
 
 def _slug_for(title: str) -> str:
@@ -36,11 +37,15 @@ def _tags_from_names(names: list[str]) -> list[Tag]:
     return tags
 
 
-def topic_create(*, author, category: Category, title: str, raw: str, tag_names: list[str] = ()) -> Topic:
+def topic_create(*, author, category: Category, title: str, raw: str, tag_names: list[str] = (),
+                 submit_token: str = "") -> Topic:
+    """A new topic and its first post. A repeat of the same form (`submit_token`) raises
+    AlreadySubmitted carrying the first one's post, and creates nothing."""
     ensure_can_post(author)
     title = one_line(title)  # the form did this already; callers that skip it must not store a line break
     now = timezone.now()
     with transaction.atomic():
+        submission = submission_claim(user=author, token=submit_token, kind="topic")
         topic = Topic.objects.create(
             title=title,
             slug=_slug_for(title),
@@ -67,15 +72,20 @@ def topic_create(*, author, category: Category, title: str, raw: str, tag_names:
         topic_mark_read(user=author, topic=topic, post_number=1)
         notify_post_written(post=post, rendered=rendered)
         draft_discard(user=author, key=draft_key(None))
+        submission_record(submission, post=post)
     return topic
 
 
-def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None) -> Post:
+def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None, submit_token: str = "") -> Post:
+    """A reply. A repeat of the same form (`submit_token`: a double click, Back and submit again,
+    two tabs) raises AlreadySubmitted carrying the first one's post, and creates nothing."""
     ensure_can_reply(author, topic)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         reply_to = None  # a stale or forged reply target must not link across topics
     rendered = post_render(raw=raw, topic=topic)  # before the lock: the write transaction stays short
     with transaction.atomic():
+        # Claimed before the topic lock: a twin waits here and never takes a post number.
+        submission = submission_claim(user=author, token=submit_token, kind="reply")
         number = _next_post_number(topic)
         post = Post.objects.create(
             topic=topic,
@@ -99,6 +109,7 @@ def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None
         topic_mark_read(user=author, topic=topic, post_number=number)
         notify_post_written(post=post, rendered=rendered)
         draft_discard(user=author, key=draft_key(topic))
+        submission_record(submission, post=post)
     return post
 
 

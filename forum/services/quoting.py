@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from html import unescape
 
 import markdown
@@ -51,8 +51,12 @@ def _contains_words(text: str, quoted: str) -> bool:
     return re.search(f"{before}{re.escape(quoted)}{after}", text) is not None
 
 
+def _misattributed(ref: QuoteRef, source: Post) -> bool:
+    return bool(ref.username) and ref.username.lower() != source.author.username.lower()
+
+
 def _status(ref: QuoteRef, source: Post) -> str:
-    if ref.username and ref.username.lower() != source.author.username.lower():
+    if _misattributed(ref, source):
         return QuoteStatus.UNMATCHED
     quoted = plain_text(ref.text)
     if _contains_words(plain_text(source.raw), quoted):
@@ -97,6 +101,10 @@ class QuoteResolver:
             status=status,
             topic_title=source.topic.title if self.topic is None or source.topic_id != self.topic.pk else "",
             history_url=source.revisions_url() if status == QuoteStatus.MODIFIED else "",
+            author_username=source.author.username,
+            # A quote naming the wrong author is unmatched as attributed; its label also says
+            # whether the words themselves are in the post.
+            words_status=_status(replace(ref, username=None), source) if _misattributed(ref, source) else "",
         )
 
     def outermost(self, cooked: Cooked) -> list[Resolution]:

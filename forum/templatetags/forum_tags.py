@@ -51,3 +51,11 @@ def post_excerpt(raw: str, words: int = 60) -> str:
     from forum.markup.excerpt import excerpt
 
     return excerpt(raw, words=words)
+
+
+@register.filter
+def review_excerpt(raw: str, words: int = 80) -> str:
+    """The post's words for a moderator: markdown read as text, quotes kept inside quotation marks."""
+    from forum.markup.excerpt import excerpt
+
+    return excerpt(raw, words=words, quotes=True)

@@ -8,10 +8,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from forum.models import FlagReason, Post
+from forum.models import Flag, FlagReason, Post
 from forum.permissions import ensure_can_act
-from forum.services.answers import answer_accept, answer_unaccept, vote_toggle
+from forum.services.answers import answer_accept, answer_unaccept, vote_set
 from forum.services.flagging import flag_create
+from forum.services.submissions import TOKEN_FIELD, AlreadySubmitted, submission_token_new
+
+from .notices import post_notice
 
 
 def _visible_post(user, post_id: int) -> Post:
@@ -30,10 +33,10 @@ def accept(request, post_id: int):
     post = _visible_post(request.user, post_id)
     if post.topic.accepted_answer_id == post.pk:
         answer_unaccept(user=request.user, topic=post.topic)
-        messages.success(request, "The answer is no longer marked as accepted.")
+        post_notice(request, post, "The answer is no longer marked as accepted.")
     else:
         answer_accept(user=request.user, post=post)
-        messages.success(request, f"#{post.post_number} is now the accepted answer.")
+        post_notice(request, post, f"#{post.post_number} is now the accepted answer.")
     return redirect(post.topic.post_url(post.post_number))
 
 
@@ -42,13 +45,15 @@ def accept(request, post_id: int):
 def vote(request, post_id: int):
     post = _visible_post(request.user, post_id)
     try:
-        voted, count = vote_toggle(user=request.user, post=post)
+        # Forms say which state they ask for; a request without one (an old page) means "helpful".
+        voted, count = vote_set(user=request.user, post=post, helpful=request.POST.get("helpful", "1") != "0")
     except PermissionDenied as exc:
         if _wants_json(request):
             return JsonResponse({"error": str(exc)}, status=403)
         raise
     if _wants_json(request):
         return JsonResponse({"voted": voted, "count": count})
+    post_notice(request, post, "You found this helpful." if voted else "Your helpful vote is taken back.")
     return redirect(post.topic.post_url(post.post_number))
 
 
@@ -56,16 +61,30 @@ def vote(request, post_id: int):
 def flag(request, post_id: int):
     post = _visible_post(request.user, post_id)
     error, status = None, 200
+    values = request.POST
     if request.method == "POST":
         ensure_can_act(request.user)  # 403 for who may not act; the form answers 400 for what was sent
         try:
-            flag_create(flagger=request.user, post=post, reason=request.POST.get("reason", ""),
-                        note=request.POST.get("note", ""))
+            flag = flag_create(flagger=request.user, post=post, reason=request.POST.get("reason", ""),
+                               note=request.POST.get("note", ""), submit_token=request.POST.get(TOKEN_FIELD, ""))
+        except AlreadySubmitted:
+            post_notice(request, post, "You flagged this post: moderators will review it.", level=messages.INFO)
+            return redirect(post.topic.post_url(post.post_number))
         except PermissionDenied as exc:
             error, status = str(exc), 400
         else:
-            messages.success(request, "Thanks: moderators will review the post, and you will hear the outcome.")
+            if flag.repeated:
+                post_notice(request, post, f"You had already flagged this post: your reason is now "
+                                           f"“{flag.get_reason_display()}”.")
+            else:
+                post_notice(request, post, "Thanks: moderators will review the post, and you will hear the outcome.")
             return redirect(post.topic.post_url(post.post_number))
+    else:
+        # Changing a flag starts from what the member said before.
+        mine = Flag.objects.open().filter(post=post, flagger=request.user).first()
+        values = {"reason": mine.reason, "note": mine.note} if mine else {}
     return TemplateResponse(request, "forum/moderation/flag.html", {
-        "post": post, "reasons": FlagReason.choices, "error": error, "values": request.POST,
+        "post": post, "reasons": FlagReason.choices, "error": error, "values": values,
+        "already_flagged": request.method == "GET" and bool(values),
+        "submit_token": request.POST.get(TOKEN_FIELD) or submission_token_new(),
     }, status=status)

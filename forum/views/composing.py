@@ -18,9 +18,11 @@ from forum.services.evidence_alerts import citation_warnings, post_citation_warn
 from forum.services.posting import reply_create, topic_create
 from forum.services.quoting import full_quote
 from forum.services.rendering import post_render
+from forum.services.submissions import AlreadySubmitted
 
 from .errors import composer_login_required
-from .topic import get_visible_topic
+from .notices import post_notice
+from .topic import get_visible_topic, page_for, topic_page
 
 
 def _wants_preview(request) -> bool:
@@ -47,19 +49,23 @@ def new_topic(request):
                     title=form.cleaned_data["title"],
                     raw=form.cleaned_data["raw"],
                     tag_names=form.cleaned_data["tags"],
+                    submit_token=form.submit_token,
                 )
+            except AlreadySubmitted as repeat:
+                return _already_posted(request, repeat, "This topic was already created: here it is.")
             except PermissionDenied as exc:
                 error, status = str(exc), 429 if isinstance(exc, LimitExceeded) else 403
             else:
                 _warn_about_citations(request, topic.posts.get(post_number=1))
+                post_notice(request, topic.posts.get(post_number=1), "Your topic is posted.")
                 return redirect(topic)
         else:
             status = 400
     else:
         draft = draft_for(request.user, draft_key(None))
-        initial = {"title": draft.title, "raw": draft.raw} if draft else {}
+        initial = {"title": draft.title, "raw": draft.raw, "category": draft.category, "tags": draft.tags} if draft else {}
         slug = request.GET.get("category")
-        if slug:
+        if slug and not initial.get("category"):
             initial["category"] = Category.objects.filter(slug=slug).first()
         form = TopicForm(initial=initial)
         try:
@@ -68,7 +74,7 @@ def new_topic(request):
             error = str(exc)
     return TemplateResponse(
         request, "forum/new_topic.html",
-        {"form": form, "preview": preview, "error": error, "draft": draft,
+        {"form": form, "preview": preview, "error": error, "draft": draft, "typed": _typed(request),
          "draft_url": reverse("forum:draft", args=[draft_key(None)])}, status=status,
     )
 
@@ -93,19 +99,28 @@ def reply(request, topic_id: int):
             reply_to = _reply_target(topic, form.cleaned_data.get("reply_to"))
         if _wants_preview(request):
             preview = _preview_html(request.POST.get("raw", ""), topic=topic)
-        elif form.is_valid():
-            try:
-                ensure_can_reply(request.user, topic)
-                ensure_within_posting_limits(user=request.user, raw=form.cleaned_data["raw"], ip=_client_ip(request))
-                post = reply_create(author=request.user, topic=topic, raw=form.cleaned_data["raw"],
-                                    reply_to=reply_to)
-            except PermissionDenied as exc:
-                error, status = str(exc), 429 if isinstance(exc, LimitExceeded) else 403
-            else:
-                _warn_about_citations(request, post)
-                return redirect(topic.post_url(post.post_number))
         else:
-            status = 400
+            if form.is_valid():
+                try:
+                    ensure_can_reply(request.user, topic)
+                    ensure_within_posting_limits(user=request.user, raw=form.cleaned_data["raw"], ip=_client_ip(request))
+                    post = reply_create(author=request.user, topic=topic, raw=form.cleaned_data["raw"],
+                                        reply_to=reply_to, submit_token=form.submit_token)
+                except AlreadySubmitted as repeat:
+                    return _already_posted(request, repeat, "This reply was already posted: here it is.")
+                except PermissionDenied as exc:
+                    error, status = str(exc), 429 if isinstance(exc, LimitExceeded) else 403
+                else:
+                    _warn_about_citations(request, post)
+                    post_notice(request, post, "Your reply is posted.")
+                    return redirect(topic.post_url(post.post_number))
+            else:
+                status = 400
+            if Topic.objects.visible_to(request.user).filter(pk=topic.pk).exists():
+                # Refused: back to the topic page, at its composer, with the reason and the text.
+                topic = get_visible_topic(request.user, topic.pk)
+                return topic_page(request, topic, page_for(topic.posts_count), reply_form=form,
+                                  reply_error=error or "", reply_to=reply_to, status=status)
     else:
         reply_to = _reply_target(topic, _int_or_none(request.GET.get("to")))
         initial = {"reply_to": reply_to.post_number if reply_to else None}
@@ -128,6 +143,7 @@ def reply(request, topic_id: int):
     return TemplateResponse(
         request, "forum/reply.html",
         {"topic": topic, "form": form, "preview": preview, "error": error, "reply_to": reply_to, "draft": draft,
+         "typed": _typed(request),
          "draft_url": reverse("forum:draft", args=[draft_key(topic)])},
         status=status,
     )
@@ -156,6 +172,21 @@ def _preview_html(raw: str, *, topic) -> str:
 def _warn_about_citations(request, post) -> None:
     for warning in post_citation_warnings(post):
         messages.warning(request, warning)
+
+
+def _typed(request) -> dict | None:
+    # Shown to copy when the composer itself is not (a member suspended while writing).
+    return {"title": request.POST.get("title", ""), "raw": request.POST.get("raw", "")} if request.method == "POST" else None
+
+
+def _already_posted(request, repeat: AlreadySubmitted, text: str):
+    """A repeated submit (double click, Back and submit again, a retry) is answered with what the
+    first one wrote, and writes nothing."""
+    post = repeat.post
+    if post is None or post.is_deleted:
+        return redirect("forum:latest")
+    post_notice(request, post, text, level=messages.INFO)
+    return redirect(post.topic.post_url(post.post_number))
 
 
 def _reply_target(topic, post_number: int | None) -> Post | None:

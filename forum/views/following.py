@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from forum.models import Category, NotificationKind, WatchLevel
+from forum.models import Category, NotificationKind, Submission, WatchLevel
 from forum.services import drafts
 from forum.services.digests import FREQUENCIES, digest_set
 from forum.services.following import category_level_set, topic_level_set
@@ -87,7 +87,7 @@ def draft(request, key: str):
     """GET the saved draft, POST to save it (the composer calls this as you type), DELETE-by-POST
     with discard=1 to throw it away."""
     # ASCII digits only: str.isdigit() also accepts "²" and other digits no topic id is made of.
-    if key != drafts.NEW_TOPIC and not re.fullmatch(r"topic-[0-9]{1,19}", key):
+    if key != drafts.NEW_TOPIC and not re.fullmatch(r"(topic|edit)-[0-9]{1,19}", key):
         raise Http404("No such draft.")
     if request.method == "POST":
         if request.POST.get("discard"):
@@ -101,13 +101,25 @@ def draft(request, key: str):
                 next_url = reverse("forum:latest")  # never send a member off-site
             return redirect(next_url)
         reply_to = request.POST.get("reply_to", "")
-        # The composer's forms refuse NUL characters; PostgreSQL cannot store them, so drop them here.
-        saved = drafts.draft_save(user=request.user, key=key, raw=request.POST.get("raw", "").replace("\x00", ""),
-                                  title=request.POST.get("title", "").replace("\x00", ""),
-                                  reply_to=int(reply_to) if reply_to.isdigit() else None)
+        category = request.POST.get("category", "")
+
+        def typed(name: str) -> str:
+            # The composer's forms refuse NUL characters; PostgreSQL cannot store them, so drop them here.
+            return request.POST.get(name, "").replace("\x00", "")
+
+        saved = drafts.draft_save(
+            user=request.user, key=key, raw=typed("raw"), title=typed("title"), tags=typed("tags"),
+            reason=typed("reason"), reply_to=int(reply_to) if reply_to.isdigit() and len(reply_to) < 10 else None,
+            category=Category.objects.filter(pk=category).first() if category.isdigit() and len(category) < 19 else None,
+        )
         return JsonResponse({"saved": saved is not None, "updated_at": saved.updated_at.isoformat() if saved else None})
     found = drafts.draft_for(request.user, key)
+    # A page brought back by Back (the back/forward cache) asks whether its form was already
+    # sent, so it can empty itself instead of offering the same text again.
+    token = request.GET.get("token", "")[:64]
+    submitted = bool(token) and Submission.objects.filter(user=request.user, token=token).exists()
     if found is None:
-        return JsonResponse({"raw": "", "title": "", "updated_at": None})
+        return JsonResponse({"raw": "", "title": "", "updated_at": None, "submitted": submitted})
     return JsonResponse({"raw": found.raw, "title": found.title, "reply_to": found.reply_to,
-                         "updated_at": found.updated_at.isoformat()})
+                         "category": found.category_id, "tags": found.tags, "reason": found.reason,
+                         "updated_at": found.updated_at.isoformat(), "submitted": submitted})

@@ -1,21 +1,26 @@
 """Changing one post: edit, delete, and reading its revision history."""
 
-import difflib
-
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from forum.forms import EditPostForm
 from forum.limits import LimitExceeded, ensure_content_within_new_member_limits
 from forum.models import Post
 from forum.permissions import ensure_can_delete_post, ensure_can_edit_post
+from forum.revision_diff import word_diff
 from forum.services.deleting import post_delete
+from forum.services.drafts import draft_for, draft_key_for_edit
 from forum.services.editing import post_edit
 from forum.services.moderation import post_moderator_edit
+from forum.services.rendering import post_render
+from forum.services.submissions import AlreadySubmitted
 
 from .errors import composer_login_required
+from .notices import post_notice
 
 
 def _get_post(user, post_id: int) -> Post:
@@ -30,29 +35,51 @@ def edit(request, post_id: int):
     post = _get_post(request.user, post_id)
     ensure_can_edit_post(request.user, post)
     status = 200
+    draft, preview, error = None, None, None
     if request.method == "POST":
         form = EditPostForm(request.POST, is_first_post=post.is_first)
-        if form.is_valid():
+        if "preview" in request.POST:
+            preview = post_render(raw=request.POST.get("raw", "")[:40_000], topic=post.topic, preview=True).cooked.html
+        elif form.is_valid():
             try:
                 ensure_content_within_new_member_limits(user=request.user, raw=form.cleaned_data["raw"])
+                if post.author_id != request.user.pk and not form.cleaned_data["reason"]:
+                    # A moderator editing someone else's words: logged, and the author is told why.
+                    form.add_error("reason", "Give a reason: the author sees it, and it goes in the history.")
+                    status = 400
+                else:
+                    _save_edit(request, post, form)
+                    post_notice(request, post, "Your edit is saved.")
+                    return redirect(post)
+            except AlreadySubmitted:
+                post_notice(request, post, "This edit was already saved: here is the post.", level=messages.INFO)
+                return redirect(post)
             except LimitExceeded as exc:
                 form.add_error("raw", str(exc))
-                return TemplateResponse(request, "forum/edit_post.html", {"post": post, "form": form}, status=429)
-            if post.author_id != request.user.pk:
-                # A moderator editing someone else's words: logged, and the author is told why.
-                if not form.cleaned_data["reason"]:
-                    form.add_error("reason", "Give a reason: the author sees it, and it goes in the history.")
-                    return TemplateResponse(request, "forum/edit_post.html", {"post": post, "form": form}, status=400)
-                post_moderator_edit(moderator=request.user, post=post, raw=form.cleaned_data["raw"],
-                                    title=form.cleaned_data.get("title"), reason=form.cleaned_data["reason"])
-            else:
-                post_edit(editor=request.user, post=post, raw=form.cleaned_data["raw"],
-                          title=form.cleaned_data.get("title"), reason=form.cleaned_data["reason"])
-            return redirect(post)
-        status = 400
+                status = 429
+            except PermissionDenied as exc:
+                error, status = str(exc), 403
+        else:
+            status = 400
     else:
-        form = EditPostForm(initial={"raw": post.raw, "title": post.topic.title}, is_first_post=post.is_first)
-    return TemplateResponse(request, "forum/edit_post.html", {"post": post, "form": form}, status=status)
+        draft = draft_for(request.user, draft_key_for_edit(post))
+        initial = {"raw": post.raw, "title": post.topic.title}
+        if draft is not None:
+            initial.update(raw=draft.raw, reason=draft.reason, **({"title": draft.title} if draft.title else {}))
+        form = EditPostForm(initial=initial, is_first_post=post.is_first)
+    return TemplateResponse(request, "forum/edit_post.html", {
+        "post": post, "form": form, "draft": draft, "preview": preview, "error": error,
+        "draft_url": reverse("forum:draft", args=[draft_key_for_edit(post)]),
+    }, status=status)
+
+
+def _save_edit(request, post, form) -> None:
+    fields = {"post": post, "raw": form.cleaned_data["raw"], "title": form.cleaned_data.get("title"),
+              "reason": form.cleaned_data["reason"], "submit_token": form.submit_token}
+    if post.author_id != request.user.pk:
+        post_moderator_edit(moderator=request.user, **fields)
+    else:
+        post_edit(editor=request.user, **fields)
 
 
 @login_required
@@ -85,20 +112,9 @@ def revisions(request, post_id: int):
             "reason": reason,
             "title": titles[index],
             "raw": raw,
-            "diff": _diff(previous, raw) if previous is not None else None,
+            "diff": word_diff(previous, raw) if previous is not None else None,
         })
         if index < len(history):
             writer, written_at, reason = history[index].edited_by, history[index].edited_at, history[index].reason
     versions.reverse()
     return render(request, "forum/revisions.html", {"post": post, "versions": versions})
-
-
-def _diff(before: str, after: str) -> list[tuple[str, str]]:
-    """Line diff as (kind, text) pairs; the template escapes the text."""
-    lines = []
-    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
-        code, text = line[:2], line[2:]
-        if code == "? ":
-            continue
-        lines.append(({"+ ": "added", "- ": "removed"}.get(code, "same"), text))
-    return lines

@@ -3,13 +3,14 @@
 import math
 
 from django.conf import settings
+from django.db.models import Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from forum.forms import ReplyForm
-from forum.models import Category, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
+from forum.models import Category, Flag, FlagState, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
 from forum.models.post import quoting_posts_by_post
 from forum.page_cache import cached_for_topic
 from forum import live
@@ -20,6 +21,8 @@ from forum.services.evidence_alerts import evidence_changed_since_accepted
 from forum.services.following import topic_mark_read
 from forum.services.notifying import notifications_read_on_sight
 from forum.context_processors import unread_notification_count_for_request
+
+from .notices import place_post_notices
 
 
 def get_visible_topic(user, topic_id: int) -> Topic:
@@ -58,7 +61,23 @@ def topic_detail(request, slug: str, topic_id: int):
         # Opening a topic you have read part of takes you to where you stopped.
         if "page" not in request.GET and 1 < first_unread <= topic.posts_count and page_for(first_unread) > 1:
             return redirect(topic.post_url(first_unread))
+    return topic_page(request, topic, page, subscription=subscription)
 
+
+_NOT_LOOKED_UP = object()
+
+
+def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_form=None, reply_error: str = "",
+               reply_to=None, status: int = 200):
+    """One page of a topic, with its reply composer: `reply_form` and `reply_error` put a refused
+    reply back where it was written, with its text and the reason."""
+    if not hasattr(request, "live_tokens"):  # a refused reply renders the page from the reply view
+        request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
+    per_page = settings.FORUM_POSTS_PER_PAGE
+    last_page = max(1, math.ceil(topic.posts_count / per_page))
+    if subscription is _NOT_LOOKED_UP:
+        subscription = (TopicSubscription.objects.filter(user=request.user, topic=topic).first()
+                        if request.user.is_authenticated else None)
     first = (page - 1) * per_page + 1
     last = first + per_page - 1
     posts = list(Post.objects.for_topic_page(topic, first, last))
@@ -82,9 +101,17 @@ def topic_detail(request, slug: str, topic_id: int):
     if request.user.is_authenticated and posts and unread_notification_count_for_request(request):
         if notifications_read_on_sight(user=request.user, post_ids=[post.pk for post in posts]):
             request.unread_notification_count = None  # the header counts again
-    voted = voted_post_ids(request.user, posts)
-    post_html = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=voted)
-    draft = draft_for(request.user, draft_key(topic)) if request.user.is_authenticated else None
+    voted, flagged = _reader_marks(request.user, posts)
+    post_html = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=voted,
+                                       flagged_post_ids=flagged)
+    place_post_notices(request, posts)
+    draft = None
+    if reply_form is None and request.user.is_authenticated:
+        draft = draft_for(request.user, draft_key(topic))
+        reply_form = ReplyForm(initial={"raw": draft.raw, "reply_to": draft.reply_to} if draft else None)
+        if draft and draft.reply_to:
+            reply_to = Post.objects.select_related("author").filter(
+                topic=topic, post_number=draft.reply_to, deleted_at__isnull=True).first()
     topic_url = topic.get_absolute_url()
     return render(request, "forum/topic_detail.html", {
         "topic": topic,
@@ -96,7 +123,11 @@ def topic_detail(request, slug: str, topic_id: int):
         },
         "subscription": subscription,
         "watch_levels": WatchLevel.choices,
-        "reply_form": ReplyForm(initial={"raw": draft.raw, "reply_to": draft.reply_to} if draft else None),
+        "reply_form": reply_form,
+        "reply_error": reply_error,
+        # What a member who may not reply (suspended meanwhile) had written: shown to copy.
+        "typed": {"raw": reply_form.data.get("raw", "")} if reply_form is not None and reply_form.is_bound else None,
+        "reply_to": reply_to,
         "draft": draft,
         "draft_url": reverse("forum:draft", args=[draft_key(topic)]) if request.user.is_authenticated else "",
         "tags": parts["tags"],
@@ -106,7 +137,7 @@ def topic_detail(request, slug: str, topic_id: int):
         "page": page,
         "last_page": last_page,
         "page_links": _page_links(topic_url, page, last_page),
-    })
+    }, status=status)
 
 
 def _evidence_panel(topic) -> str:
@@ -134,6 +165,21 @@ def voted_post_ids(user, posts) -> set[int]:
     if not user.is_authenticated or not posts:
         return set()
     return set(Vote.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list("post_id", flat=True))
+
+
+def _reader_marks(user, posts) -> tuple[set[int], set[int]]:
+    """The posts on this page the reader found helpful, and those they have an open flag on:
+    one query for both, so the page's query count does not grow."""
+    if not user.is_authenticated or not posts:
+        return set(), set()
+    ids = [p.pk for p in posts]
+    votes = Vote.objects.filter(user=user, post__in=ids).annotate(mark=Value("vote")).values_list("post_id", "mark")
+    flags = (Flag.objects.filter(flagger=user, post__in=ids, state=FlagState.OPEN)
+             .annotate(mark=Value("flag")).values_list("post_id", "mark"))
+    voted, flagged = set(), set()
+    for post_id, mark in votes.union(flags, all=True):
+        (voted if mark == "vote" else flagged).add(post_id)
+    return voted, flagged
 
 
 def post_permalink(request, slug: str, topic_id: int, post_number: int):

@@ -10,14 +10,25 @@
 
   /* ---------- drafts ---------- */
 
+  // Everything a composer holds besides the body: a draft brings all of it back.
+  const DRAFT_FIELDS = ["title", "category", "tags", "reason"];
+
   function setUpDrafts(form) {
     const url = form.dataset.draftUrl;
     const input = form.querySelector("[data-composer-input]");
     const status = form.querySelector("[data-draft-status]");
     if (!url || !input) return;
-    const title = form.querySelector("[name=title]");
+    const fields = DRAFT_FIELDS.map((name) => form.querySelector(`[name=${name}]`)).filter(Boolean);
     const replyTo = form.querySelector("[name=reply_to]");
+    const token = form.querySelector("[name=submit_token]");
     const localKey = `evident-draft:${url}`;
+
+    const snapshot = () => {
+      const data = { raw: input.value };
+      fields.forEach((field) => { data[field.name] = field.value; });
+      if (replyTo) data.reply_to = replyTo.value;
+      return data;
+    };
 
     // The server restores its own copy into the page; a newer local copy (the network was down
     // while typing) wins when the page came without one.
@@ -25,35 +36,72 @@
       const local = JSON.parse(localStorage.getItem(localKey) || "null");
       if (local && !input.value && local.raw) {
         input.value = local.raw;
-        if (title && !title.value && local.title) title.value = local.title;
+        fields.forEach((field) => { if (!field.value && local[field.name]) field.value = local[field.name]; });
+        if (replyTo && !replyTo.value && local.reply_to) replyTo.value = local.reply_to;
         say("Restored your unsaved draft from this browser.");
       }
     } catch { /* storage disabled: drafts still go to the server */ }
 
     let timer = null;
     const save = async () => {
+      const data = snapshot();
       const body = new FormData();
-      body.append("raw", input.value);
-      if (title) body.append("title", title.value);
-      if (replyTo?.value) body.append("reply_to", replyTo.value);
-      try { localStorage.setItem(localKey, JSON.stringify({ raw: input.value, title: title?.value ?? "" })); } catch {}
+      Object.entries(data).forEach(([name, value]) => { if (value) body.append(name, value); });
+      if (!body.has("raw")) body.append("raw", "");
+      try { localStorage.setItem(localKey, JSON.stringify(data)); } catch {}
       try {
         const response = await fetch(url, { method: "POST", body, credentials: "same-origin",
           headers: { "X-CSRFToken": csrf(form), Accept: "application/json" } });
         if (response.ok) {
-          const data = await response.json();
-          say(data.saved ? "Draft saved." : "");
-          showDiscard(data.saved);
+          const answer = await response.json();
+          say(answer.saved ? "Draft saved." : "");
+          showDiscard(answer.saved);
         }
       } catch { say("Draft kept in this browser; it will be saved when you are back online."); }
     };
     const schedule = () => { clearTimeout(timer); timer = setTimeout(save, 1200); };
     input.addEventListener("input", schedule);
-    title?.addEventListener("input", schedule);
+    fields.forEach((field) => {
+      field.addEventListener("input", schedule);
+      field.addEventListener("change", schedule);
+    });
     form.addEventListener("submit", (event) => {
       if (event.submitter?.name === "preview") return;
       clearTimeout(timer);
       try { localStorage.removeItem(localKey); } catch {}
+      if (token?.value) {
+        try { sessionStorage.setItem(`evident-sent:${token.value}`, "1"); } catch {}
+      }
+    });
+
+    const empty = () => {
+      input.value = "";
+      fields.forEach((field) => { field.value = ""; });
+      if (replyTo) replyTo.value = "";
+      form.querySelector(".composer__context")?.remove();
+      input.dispatchEvent(new Event("input", { bubbles: false }));
+      clearTimeout(timer);
+    };
+
+    // Back after posting can show this page from the back/forward cache, as it was when sent:
+    // text in the composer and the spent token. Ask the server whether that token was used; if
+    // it was, the post exists, and the page is fetched again: the composer comes back empty with
+    // a fresh token (and a topic page shows the new post). Without this, "Post reply" again would
+    // only lead to the first post; with it, there is nothing to send twice.
+    window.addEventListener("pageshow", async (event) => {
+      if (!event.persisted || !token?.value) return;
+      let sent = false;
+      try { sent = sessionStorage.getItem(`evident-sent:${token.value}`) === "1"; } catch {}
+      if (!sent) return;
+      try {
+        const response = await fetch(`${url}?token=${encodeURIComponent(token.value)}`, {
+          credentials: "same-origin", headers: { Accept: "application/json" } });
+        const answer = await response.json();
+        if (!answer.submitted) return;  // refused or never arrived: keep the text
+      } catch { return; }
+      try { sessionStorage.removeItem(`evident-sent:${token.value}`); } catch {}
+      empty();  // at once, so the spent text is not there to send while the page reloads
+      window.location.reload();
     });
 
     let discard = null;
@@ -70,8 +118,7 @@
           await fetch(url, { method: "POST", body, credentials: "same-origin",
             headers: { "X-CSRFToken": csrf(form), Accept: "application/json" } }).catch(() => {});
           try { localStorage.removeItem(localKey); } catch {}
-          input.value = "";
-          if (title) title.value = "";
+          empty();
           say("Draft discarded.");
           discard.hidden = true;
           input.focus();

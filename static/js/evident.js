@@ -117,6 +117,21 @@
     });
   }
 
+  /* ---------- after an action: the post acted on has the focus ---------- */
+
+  // After posting, flagging, voting or accepting, the server places a notice right after the post
+  // concerned. Focus goes to that post (not the page body), so keyboard and screen-reader users
+  // continue from it and hear its notice.
+  function focusPostActedOn() {
+    const notice = document.querySelector("[data-post-notice]");
+    const post = notice && document.getElementById(`post-${notice.dataset.postNotice}`);
+    if (!post) return;
+    post.setAttribute("tabindex", "-1");
+    post.setAttribute("aria-describedby", notice.id);
+    post.focus({ preventScroll: true });
+    post.scrollIntoView({ block: "start" });
+  }
+
   /* ---------- start ---------- */
 
   /* ---------- the Evidence panel folds away on a phone ---------- */
@@ -128,6 +143,7 @@
 
   function init() {
     foldEvidenceOnNarrowScreens();
+    focusPostActedOn();
     const forms = document.querySelectorAll("form[data-composer]");
     forms.forEach(setUpPreview);
     // Reply links only take over when the page has exactly one composer to reply into.

@@ -4,9 +4,12 @@ import re
 
 import pytest
 
-# The confirmation and reset links allauth puts in its mails, as the test client sees them.
-CONFIRM_LINK = re.compile(r"https?://testserver(/accounts/confirm-email/[^/\s]+/)")
-RESET_LINK = re.compile(r"https?://testserver(/accounts/password/reset/key/[^/\s]+/)")
+# The site's configured address: every mail link is built from it, never from the host a request
+# arrived on (the test client's is "testserver").
+SITE_URL = "https://forum.evident.example"
+# The confirmation and reset links allauth puts in its mails.
+CONFIRM_LINK = re.compile(r"https://forum\.evident\.example(/accounts/confirm-email/[^/\s]+/)")
+RESET_LINK = re.compile(r"https://forum\.evident\.example(/accounts/password/reset/key/[^/\s]+/)")
 
 
 def link_in_mail(message, pattern: re.Pattern) -> str:
@@ -23,6 +26,11 @@ def assert_in_site_layout(response) -> None:
     assert 'class="brand"' in html
     assert 'aria-label="Main"' in html
     assert "<strong>Menu:</strong>" not in html  # allauth's own layout
+
+
+@pytest.fixture(autouse=True)
+def _site_url(settings):
+    settings.SITE_URL = SITE_URL
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ def _confirmation_link(mail_dir: Path) -> str:
 def test_sign_up_confirm_email_start_topic_and_reply(page, live_server, settings, tmp_path):
     settings.EMAIL_BACKEND = "config.mail.ConsoleAndFileBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    settings.SITE_URL = live_server.url  # mail links are built from the configured address
     CategoryFactory(name="Pain & Medicine", slug="pain-medicine")
 
     page.goto(live_server.url)
@@ -33,7 +34,7 @@ def test_sign_up_confirm_email_start_topic_and_reply(page, live_server, settings
     page.get_by_label("Password", exact=True).fill("a-long-and-unusual-passphrase")
     page.get_by_label("Password (again)").fill("a-long-and-unusual-passphrase")
     page.get_by_role("button", name="Sign up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Confirm your email address")).to_be_visible()
 
     page.goto(_confirmation_link(tmp_path / "mail"))
     page.get_by_role("button", name="Confirm").click()

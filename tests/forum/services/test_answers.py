@@ -118,9 +118,13 @@ class TestVoting:
 
     def test_the_endpoint_answers_json_to_javascript(self, member_client, answer):
         url = reverse("forum:post_vote", args=[answer.pk])
-        response = member_client.post(url, headers={"Accept": "application/json"})
+        response = member_client.post(url, {"helpful": "1"}, headers={"Accept": "application/json"})
         assert response.status_code == 200 and response.json() == {"voted": True, "count": 1}
-        response = member_client.post(url, headers={"Accept": "application/json"})
+        # The form asks for a state, so the same press sent twice is not a toggle ...
+        response = member_client.post(url, {"helpful": "1"}, headers={"Accept": "application/json"})
+        assert response.json() == {"voted": True, "count": 1}
+        # ... and taking the vote back is asked for explicitly.
+        response = member_client.post(url, {"helpful": "0"}, headers={"Accept": "application/json"})
         assert response.json() == {"voted": False, "count": 0}
 
     def test_the_endpoint_redirects_a_plain_form_back_to_the_post(self, member_client, answer):

@@ -51,7 +51,8 @@ class TestEndpoint:
         assert (data["title"], data["raw"]) == ("Zinc for colds?", "Is there")
 
     def test_no_draft_reads_as_empty(self, member_client, topic):
-        assert member_client.get(draft_url(topic_key(topic))).json() == {"raw": "", "title": "", "updated_at": None}
+        assert member_client.get(draft_url(topic_key(topic))).json() == {
+            "raw": "", "title": "", "updated_at": None, "submitted": False}
 
     def test_an_emptied_composer_deletes_the_draft(self, member_client, member, topic):
         member_client.post(draft_url(topic_key(topic)), {"raw": "Something"})
@@ -85,11 +86,12 @@ class TestEndpoint:
 
         assert response.status_code == 302 and response.url == reverse("forum:latest")
 
-    def test_an_overlong_draft_is_cut_to_the_post_limit(self, member_client, member):
+    def test_an_overlong_draft_is_kept_whole(self, member_client, member):
+        # The forms say by how much a text is over its limit; the draft keeps it safe meanwhile.
         member_client.post(draft_url("new-topic"), {"title": "t" * 500, "raw": "x" * 40_000})
 
         draft = Draft.objects.get(user=member)
-        assert (len(draft.title), len(draft.raw)) == (200, 32_000)
+        assert (len(draft.title), len(draft.raw)) == (500, 40_000)
 
     def test_nul_characters_are_dropped_rather_than_failing(self, member_client, member):
         response = member_client.post(draft_url("new-topic"), {"title": "Zinc\x00?", "raw": "Half\x00 a thought"})

@@ -122,14 +122,13 @@ class TestRevisions:
         assert "Edited by Moderator Mo" in sections[0].text and "Added context" in sections[0].text
         assert "Edited by Maria Lopez" in sections[1].text and "Typo" in sections[1].text
         assert "Written by Maria Lopez" in sections[2].text
-        newest_diff = [(span.classes, span.text) for span in sections[0].children[-1].children]
-        assert newest_diff == [
-            ({"diff__same"}, "  First line"),
-            ({"diff__same"}, "  Second line, corrected"),
-            ({"diff__added"}, "+ Third line"),
-        ]
-        middle_diff = {span.text for span in sections[1].children[-1].children}
-        assert {"- Second line", "+ Second line, corrected"} <= middle_diff
+        newest_diff = sections[0].children[-1]
+        assert [(mark.tag, mark.text) for mark in newest_diff.children] == [("ins", "[added: \nThird line]")]
+        assert "Changes from version 2: 2 words added, 0 removed." in sections[0].text
+        middle_diff = sections[1].children[-1]
+        # Only the changed word is marked, not the whole line.
+        assert [(mark.tag, mark.text) for mark in middle_diff.children] == [
+            ("del", "[removed: line]"), ("ins", "[added: line, corrected]")]
         assert "First line\nSecond line" == sections[2].children[-1].text
 
     def test_history_of_the_question_shows_old_titles(self, client, member, topic):
@@ -155,5 +154,5 @@ class TestRevisions:
         page = parse(client.get(own_reply.revisions_url()).content)
 
         assert not any(script.text for script in page.find_all("script"))
-        assert "+ <script>alert(1)</script>" in page.text
+        assert "[added: <script>alert(1)</script>]" in page.text
         assert PostRevision.objects.count() == 1
