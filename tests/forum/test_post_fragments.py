@@ -140,8 +140,10 @@ def test_after_a_month_the_date_itself_is_shown():
 
 
 def _without_tokens(content: bytes) -> str:
-    # Each response masks the reader's CSRF secret afresh: the same token, different bytes.
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value=""', content.decode())
+    # Each response masks the reader's CSRF secret afresh: the same token, different bytes; and
+    # each rendering of the composer carries its own one-time submit token.
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'name="csrfmiddlewaretoken" value=""', content.decode())
+    return re.sub(r'name="submit_token" value="[^"]+"', 'name="submit_token" value=""', html)
 
 
 def test_cold_and_fragment_cached_pages_are_the_same_for_each_reader(topic, member, other_member, moderator):
