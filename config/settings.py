@@ -251,7 +251,13 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads (forum/services/uploads.py). Files are served through forum.views.uploads, which
+    # checks who may see them, so base_url is never handed to browsers. For S3-compatible object
+    # storage see README "Deploying".
+    "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": os.environ.get("EVIDENT_UPLOADS_DIR", str(VAR_DIR / "uploads"))},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -336,6 +342,12 @@ FORUM_NEW_USER_DAYS = int(os.environ.get("FORUM_NEW_USER_DAYS", "2"))
 FORUM_NEW_USER_MIN_POSTS = int(os.environ.get("FORUM_NEW_USER_MIN_POSTS", "3"))
 FORUM_NEW_USER_POSTS_PER_DAY = int(os.environ.get("FORUM_NEW_USER_POSTS_PER_DAY", "10"))
 FORUM_NEW_USER_MAX_LINKS = int(os.environ.get("FORUM_NEW_USER_MAX_LINKS", "2"))
+# Uploads (forum/services/uploads.py): new members cannot upload at all.
+FORUM_UPLOAD_MAX_BYTES = int(os.environ.get("FORUM_UPLOAD_MAX_BYTES", str(8 * 1024 * 1024)))
+FORUM_UPLOADS_PER_DAY = int(os.environ.get("FORUM_UPLOADS_PER_DAY", "30"))
+FORUM_UPLOAD_MAX_PIXELS = int(os.environ.get("FORUM_UPLOAD_MAX_PIXELS", str(40_000_000)))
+FORUM_UPLOAD_MAX_DIMENSION = int(os.environ.get("FORUM_UPLOAD_MAX_DIMENSION", "2400"))
+FORUM_UPLOAD_MAX_FRAMES = int(os.environ.get("FORUM_UPLOAD_MAX_FRAMES", "100"))
 # Everyone: posts per user and per IP address in a sliding minute (counted in the cache).
 FORUM_POSTS_PER_MINUTE_PER_USER = int(os.environ.get("FORUM_POSTS_PER_MINUTE_PER_USER", "6"))
 FORUM_POSTS_PER_MINUTE_PER_IP = int(os.environ.get("FORUM_POSTS_PER_MINUTE_PER_IP", "30"))

@@ -11,11 +11,13 @@ from .submission import Submission
 from .study import Citation, LookupState, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState
 from .tag import Tag
 from .topic import Topic, TopicState
+from .upload import Upload, UploadKind
 
 __all__ = [
     "CacheEpoch", "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
     "Tag", "Topic", "TopicState", "Citation", "LookupState", "Study", "StudyRevision",
     "RevisionSource", "StudySuggestion", "SuggestionState",
     "Submission", "Flag", "FlagReason", "FlagState", "ModerationAction", "StaffNote", "Vote",
+    "Upload", "UploadKind",
     "CategorySubscription", "Draft", "ImportedRecord", "NotificationPreference", "TopicSubscription", "WatchLevel",
 ]

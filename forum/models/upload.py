@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.db import models
+
+from forum.url_patterns import fast_reverse
+
+
+class UploadKind(models.TextChoices):
+    IMAGE = "image", "Image"
+    PDF = "pdf", "PDF document"
+
+
+class UploadQuerySet(models.QuerySet):
+    def by_member_since(self, user, since):
+        return self.filter(uploader=user, created_at__gte=since)
+
+
+class Upload(models.Model):
+    """A file stored once under a name made from its content's SHA-256 (identical uploads share
+    one file and one row). The file itself lives in Django's default storage."""
+
+    # A deleted account keeps no uploads attached to its name; the files stay for the posts.
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                 related_name="uploads")
+    sha256 = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=80, unique=True)
+    kind = models.CharField(max_length=10, choices=UploadKind.choices)
+    content_type = models.CharField(max_length=40)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField()
+    # As the browser sent it: shown escaped (the template engines escape), never used as a path.
+    original_name = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # The posts whose text refers to it (kept by forum/services/rendering.py on every write):
+    # who may fetch it follows from who may see them.
+    posts = models.ManyToManyField("forum.Post", related_name="uploads", blank=True)
+
+    objects = UploadQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["uploader", "created_at"], name="upload_uploader_recent_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return fast_reverse("forum:upload", self.name)

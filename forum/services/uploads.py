@@ -1,0 +1,180 @@
+"""Taking an upload: judged by its content, never by its name or the browser's claim.
+
+Images are decoded and re-encoded with Pillow, so what is stored is pixels we wrote ourselves:
+EXIF (and with it GPS) is gone, the orientation is applied, the size is capped. A PDF is kept as
+sent but only ever served as a download (forum/views/uploads.py). Anything else - SVG and HTML
+included, which a browser would run - is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from datetime import timedelta
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from PIL import Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
+
+from forum.limits import LimitExceeded
+from forum.models import Upload, UploadKind
+from forum.permissions import ensure_can_act, is_new_member
+
+# Never decode half an image: a truncated file is refused, not padded with grey.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
+_IMAGE_FORMATS = {"PNG": ("png", "image/png"), "JPEG": ("jpg", "image/jpeg"),
+                  "WEBP": ("webp", "image/webp"), "GIF": ("gif", "image/gif")}
+ACCEPTED = "PNG, JPEG, WebP or GIF images and PDF documents"
+
+
+class UploadRefused(Exception):
+    """The file cannot be taken; `message` says why in words for the member."""
+
+    def __init__(self, message: str, *, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def upload_create(*, uploader, file) -> Upload:
+    """Store `file` (an UploadedFile) for `uploader`, or raise UploadRefused / PermissionDenied."""
+    ensure_can_upload(uploader)
+    limit = settings.FORUM_UPLOAD_MAX_BYTES
+    if file.size > limit:
+        raise UploadRefused(f"This file is {_megabytes(file.size)}; uploads can be at most {_megabytes(limit)}.",
+                            status=413)
+    data = file.read(limit + 1)
+    if len(data) > limit:
+        raise UploadRefused(f"This file is larger than {_megabytes(limit)}, the most an upload can be.", status=413)
+    if not data:
+        raise UploadRefused("This file is empty.")
+    if data.startswith(b"%PDF-"):
+        stored, kind, ext, content_type, width, height = data, UploadKind.PDF, "pdf", "application/pdf", None, None
+    else:
+        stored, ext, content_type, width, height = _reencoded_image(data)
+        kind = UploadKind.IMAGE
+    digest = hashlib.sha256(stored).hexdigest()
+    name = f"{digest}.{ext}"
+    existing = Upload.objects.filter(sha256=digest).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                existing = Upload.objects.create(
+                    uploader=uploader, sha256=digest, name=name, kind=kind, content_type=content_type,
+                    width=width, height=height, size=len(stored),
+                    original_name=PurePath(file.name or "").name[:255],
+                )
+        except IntegrityError:  # the same file, uploaded by someone else a moment ago
+            existing = Upload.objects.get(sha256=digest)
+    if not default_storage.exists(name):
+        # Saved under exactly this name: the storage only renames when the name is taken, and
+        # then the file there is this one.
+        default_storage.save(name, ContentFile(stored))
+    return existing
+
+
+def ensure_can_upload(user) -> None:
+    ensure_can_act(user)
+    if is_new_member(user):
+        raise LimitExceeded(
+            "New members cannot upload files yet. The limit lifts after "
+            f"{settings.FORUM_NEW_USER_DAYS} days and {settings.FORUM_NEW_USER_MIN_POSTS} posts."
+        )
+    per_day = settings.FORUM_UPLOADS_PER_DAY
+    if Upload.objects.by_member_since(user, timezone.now() - timedelta(days=1)).count() >= per_day:
+        raise LimitExceeded(f"You can upload {per_day} files a day; try again tomorrow. Your text is kept.")
+
+
+def upload_markdown(upload: Upload) -> str:
+    """What goes into the post: an image with alt text to be filled in, or a link to the PDF."""
+    label = PurePath(upload.original_name).stem or "file"
+    label = "".join(ch for ch in label if ch not in "[]\\\n\r")[:100] or "file"
+    if upload.kind == UploadKind.IMAGE:
+        return f"![{label}](upload://{upload.name})"
+    return f"[{label}.pdf](upload://{upload.name})"
+
+
+def _reencoded_image(data: bytes) -> tuple[bytes, str, str, int, int]:
+    Image.MAX_IMAGE_PIXELS = settings.FORUM_UPLOAD_MAX_PIXELS
+    refused = UploadRefused(f"This file is not an image we can read or a PDF. Uploads can be {ACCEPTED}.",
+                            status=415)
+    if data.lstrip()[:5].lower() in (b"<svg ", b"<?xml") or b"<svg" in data[:1024].lower():
+        raise UploadRefused(f"SVG images cannot be uploaded (they can carry scripts). Uploads can be {ACCEPTED}.",
+                            status=415)
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between MAX_IMAGE_PIXELS and twice that; here both refuse.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as probe:
+                image_format = probe.format
+                _ensure_reasonable(probe)
+                probe.verify()
+            image = Image.open(io.BytesIO(data))
+            _ensure_reasonable(image)
+            image.load()
+            frames = getattr(image, "n_frames", 1)
+            if frames > settings.FORUM_UPLOAD_MAX_FRAMES:
+                raise UploadRefused(f"This animation has {frames} frames; at most "
+                                    f"{settings.FORUM_UPLOAD_MAX_FRAMES} are accepted.", status=413)
+            if image_format not in _IMAGE_FORMATS:
+                raise refused
+            ext, content_type = _IMAGE_FORMATS[image_format]
+            out = io.BytesIO()
+            if frames > 1:
+                width, height = _save_animation(image, image_format, out)
+            else:
+                width, height = _save_still(image, image_format, out)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UploadRefused("This image declares more pixels than we accept "
+                            f"(at most {settings.FORUM_UPLOAD_MAX_PIXELS:,}).", status=413) from None
+    except (UnidentifiedImageError, SyntaxError, EOFError, ValueError):
+        raise refused from None
+    except OSError:
+        raise UploadRefused("This image is damaged or cut short; save it again and retry.") from None
+    return out.getvalue(), ext, content_type, width, height
+
+
+def _ensure_reasonable(image) -> None:
+    if image.width * image.height > settings.FORUM_UPLOAD_MAX_PIXELS:
+        raise Image.DecompressionBombError("too many pixels")
+
+
+def _capped(image):
+    cap = settings.FORUM_UPLOAD_MAX_DIMENSION
+    if max(image.size) > cap:
+        image.thumbnail((cap, cap))
+    return image
+
+
+def _save_still(image, image_format: str, out) -> tuple[int, int]:
+    # Orientation from EXIF applied to the pixels; then a fresh image with no metadata at all.
+    image = ImageOps.exif_transpose(image)
+    if image_format == "JPEG" and image.mode not in ("RGB", "L"):
+        image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
+        image = image.convert("RGBA")
+    clean = _capped(image.copy())
+    clean.info = {"transparency": image.info["transparency"]} if "transparency" in image.info else {}
+    options = {"quality": 88} if image_format in ("JPEG", "WEBP") else {}
+    clean.save(out, format=image_format, **options)
+    return clean.width, clean.height
+
+
+def _save_animation(image, image_format: str, out) -> tuple[int, int]:
+    frames = [_capped(frame.convert("RGBA")) for frame in ImageSequence.Iterator(image)]
+    durations = [frame.info.get("duration", 100) for frame in ImageSequence.Iterator(image)]
+    first, rest = frames[0], frames[1:]
+    first.save(out, format=image_format, save_all=True, append_images=rest, duration=durations,
+               loop=image.info.get("loop", 0), disposal=2)
+    return first.width, first.height
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
