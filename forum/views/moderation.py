@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import CredentialRequest
-from forum.models import Category, Flag, FlagState, ModerationAction, Post, StaffNote, Topic
+from forum.models import (
+    Category, Flag, FlagState, ModerationAction, Post, StaffNote, StudySuggestion, SuggestionState, Topic,
+)
 from forum.one_line import one_line
 from forum.permissions import ensure_can_act, ensure_can_moderate
 from forum.services import experts, flagging, moderation
@@ -155,6 +157,7 @@ def review_queue(request):
     return render(request, "forum/moderation/queue.html", {
         "page_obj": page_obj, "outcomes": flagging.OUTCOMES,
         "pending_credentials": CredentialRequest.objects.filter(state=CredentialRequest.State.PENDING).count(),
+        "pending_suggestions": StudySuggestion.objects.filter(state=SuggestionState.OPEN).count(),
     })
 
 
