@@ -9,11 +9,12 @@ from django.db import transaction
 from forum.demo import content
 from forum.demo.studies import DEMO_STUDIES
 from accounts.models import CredentialRequest
-from forum.models import Category, Flag, FlagReason, Topic
+from forum.models import Category, Flag, FlagReason, StaffNote, Topic
 from forum.services.posting import reply_create, topic_create
 from forum.services.answers import answer_accept
 from forum.services.experts import credential_request
 from forum.services.flagging import flag_create
+from forum.services.moderation import staff_note_add
 from forum.services.referencing import studies_import
 
 
@@ -31,6 +32,10 @@ class Command(BaseCommand):
                 self._topic(users, categories, spec)
             self._moderation_work(users)
             second_factors = {name: self._second_factor(user) for name, user in users.items() if user.is_moderator}
+            # Moderators act only with a second factor, so the staff note comes after theirs.
+            if not StaffNote.objects.filter(member=users["priya"]).exists():
+                staff_note_add(moderator=users["theo"], member=users["priya"],
+                               text="Physiotherapist; credential request pending. Helpful, cites well.")
 
         self.stdout.write(self.style.SUCCESS("Demo community ready. Sign in with:"))
         for spec in content.USERS:
