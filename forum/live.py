@@ -128,9 +128,11 @@ def wait_for_change(keys: list[str], timeout: float) -> None:
             left = deadline - time.monotonic()
             if left <= 0:
                 return
-            # Without a listener nothing would wake us: the caller looks at the tokens again soon.
-            step = left if _listener.running() else min(left, RECHECK_SECONDS_WITHOUT_WAKEUPS)
-            if event.wait(step) or not _listener.running():
+            # With Redis configured but its channel lost, other processes' changes would wake no
+            # one: the caller looks at the tokens again soon. (Without Redis at all there is one
+            # process, whose own changes wake it.)
+            deaf = bool(_redis_url()) and not _listener.running()
+            if event.wait(min(left, RECHECK_SECONDS_WITHOUT_WAKEUPS) if deaf else left) or deaf:
                 return
     finally:
         _waiters.remove(keys, event)

@@ -94,8 +94,8 @@ def changes(request):
             # The cache is down (forum/resilient_cache.py answers for it): without tokens every
             # page would be told of a change at every look, and render for nothing.
             raise ConnectionError("live tokens unavailable")
-    except Exception:  # noqa: BLE001 - the cache is down: the page stays as it is and asks again later
-        logger.warning("Live updates unavailable", exc_info=True)
+    except Exception as error:  # noqa: BLE001 - the cache is down: the page stays as it is, asks later
+        logger.warning("Live updates unavailable: %r", error)
         response = JsonResponse({"retry": 30}, status=503)
         response["Retry-After"] = "30"
         return _no_store(response)
