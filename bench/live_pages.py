@@ -214,11 +214,13 @@ async def simulate(args, base: str, topics, writer, sessions, server_pids) -> di
 
         stats.clear()
         cpu_before, wall_before = cpu_seconds(server_pids()), time.monotonic()
+        per_process = {pid: cpu_seconds([pid]) for pid in server_pids()}
         await asyncio.sleep(args.idle)
+        per_process = {pid: round(cpu_seconds([pid]) - before, 2) for pid, before in per_process.items()}
         cpu_idle, wall_idle = cpu_seconds(server_pids()) - cpu_before, time.monotonic() - wall_before
         idle = {"cpu_share": cpu_idle / wall_idle, "requests": dict(stats),
                 "rps": sum(v for v in stats.values()) / wall_idle, "rss_mb": rss_mb(server_pids()),
-                "seconds": wall_idle}
+                "seconds": wall_idle, "cpu_seconds_by_process": per_process}
         print(f"idle: {idle}", flush=True)
 
         if not args.replies:
@@ -269,7 +271,7 @@ def main():
     parser.add_argument("--gap", type=float, default=8, help="seconds between replies")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=700)
-    parser.add_argument("--wait", default="45", help="FORUM_LIVE_WAIT_SECONDS")
+    parser.add_argument("--wait", default="55", help="FORUM_LIVE_WAIT_SECONDS")
     args = parser.parse_args()
 
     shutil.rmtree(VAR, ignore_errors=True)

@@ -326,8 +326,8 @@ FORUM_PAGE_CACHE_SECONDS = int(os.environ.get("FORUM_PAGE_CACHE_SECONDS", "60"))
 FORUM_LIVE = os.environ.get("FORUM_LIVE", "true").lower() in {"1", "true", "yes"}
 # Open pages ask /live/ whether what they show has changed; a request is held open this long
 # while nothing has (forum/live.py). 0 answers at once (plain polling). Keep it below the proxy's
-# read timeout.
-FORUM_LIVE_WAIT_SECONDS = float(os.environ.get("FORUM_LIVE_WAIT_SECONDS", "45"))
+# read timeout (nginx's default is 60 s).
+FORUM_LIVE_WAIT_SECONDS = float(os.environ.get("FORUM_LIVE_WAIT_SECONDS", "55"))
 # Search ranks the newest this many matches of a query; a common word on a big forum matches
 # hundreds of thousands of posts, and ranking them all takes seconds (forum/search/posts.py).
 FORUM_SEARCH_CANDIDATES = int(os.environ.get("FORUM_SEARCH_CANDIDATES", "1000"))

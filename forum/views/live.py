@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import time
 from datetime import datetime, timezone as dt_timezone
 
 from django.conf import settings
@@ -118,10 +119,25 @@ def _answer(request, changed: list[str], tokens: dict[str, str]) -> bytes:
             f"{tokens['topic']}?{request.GET.urlencode()}".encode(), digest_size=16).hexdigest()
         answer = cache.get(key)
         if answer is None:
-            answer = _render_answer(request, changed, tokens)
-            cache.set(key, answer, timeout=VISITOR_ANSWER_SECONDS)
+            answer = _visitor_answer_once(key, lambda: _render_answer(request, changed, tokens))
         return answer
     return _render_answer(request, changed, tokens)
+
+
+def _visitor_answer_once(key: str, render) -> bytes:
+    """A reply wakes every visitor on the topic at once: one of them renders the answer, the
+    others wait a moment for it rather than all rendering the same thing."""
+    if cache.add(f"{key}:rendering", 1, timeout=5):
+        answer = render()
+        cache.set(key, answer, timeout=VISITOR_ANSWER_SECONDS)
+        return answer
+    deadline = time.monotonic() + 2
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        answer = cache.get(key)
+        if answer is not None:
+            return answer
+    return render()  # the renderer died or the cache is failing: this reader renders for itself
 
 
 def _render_answer(request, changed, tokens) -> bytes:

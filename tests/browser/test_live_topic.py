@@ -140,3 +140,15 @@ def test_a_topic_list_offers_new_topics(page, live_server, people, question):
     page.screenshot(path="/tmp/i16-list.png")
     show.click()
     expect(page.get_by_role("link", name=re.compile("tai chi"))).to_be_visible()
+
+
+def test_a_moderators_review_count_follows_the_queue(page, live_server, people, question):
+    from forum.services.flagging import flag_create
+
+    reply = make_reply(topic=question, author=people["writer"], raw="Cures everything, trust me.")
+    sign_in(page, live_server, people["moderator"])
+    page.goto(live_server.url + question.get_absolute_url())
+    review = page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("^Review"))
+    expect(review).to_have_accessible_name("Review")
+    flag_create(flagger=people["reader"], post=reply, reason="other", note="No source for this claim")
+    expect(review).to_have_accessible_name("Review 1 waiting", timeout=5_000)
