@@ -22,11 +22,10 @@ def test_the_asker_hears_that_an_accepted_answers_study_was_retracted(page, live
     study_apply_metadata(study=bested, metadata=metadata, source="crossref", reason="Refreshed from the registry")
 
     sign_in(page, live_server, get_user_model().objects.get(username="lena"))
-    page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="Notifications").click()
-    note = page.get_by_role("listitem").filter(has_text="a study you relied on has changed")
+    page.goto(f"{live_server.url}/notifications/")
+    note = page.get_by_role("main").get_by_role("listitem").filter(has_text="a study you relied on has changed")
     expect(note).to_contain_text("was retracted on 15 January 2027")
-    note.get_by_role("button").first.click()
+    note.get_by_role("link").first.click()
 
     banner = page.locator(".post__evidence-changed")
     expect(banner).to_have_text(
