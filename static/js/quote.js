@@ -172,7 +172,8 @@
 
   function setUpQuoteToggles() {
     document.querySelectorAll(".post__body aside.quote[data-post][data-topic]").forEach((aside) => {
-      if (aside.dataset.status === "missing") return;
+      if (aside.dataset.status === "missing" || aside.dataset.toggleReady) return;
+      aside.dataset.toggleReady = "1";
       const title = aside.querySelector(":scope > .quote__title");
       const quoted = aside.querySelector(":scope > blockquote");
       if (!title || !quoted) return;
@@ -210,6 +211,8 @@
 
   function init() {
     setUpQuoteToggles();
+    // Posts that arrive or change while the page is open (static/js/live.js) get theirs too.
+    document.addEventListener("evident:posts-changed", setUpQuoteToggles);
     setUpSelectionQuoting();
     setUpWholePostQuoting();
   }
