@@ -23,6 +23,8 @@ from forum.one_line import one_line
 from forum.permissions import ensure_can_act, ensure_can_moderate
 from forum.services import experts, flagging, moderation
 
+from .notices import post_notice
+
 User = get_user_model()
 
 
@@ -136,7 +138,7 @@ def post_action(request, post_id: int):
             **_post_actions_context(post), "error": "Unknown moderation action.",
         }, status=400)
     handlers[action]()
-    messages.success(request, f"Done: {POST_ACTIONS[action].lower()} (logged).")
+    post_notice(request, post, f"Done: {POST_ACTIONS[action].lower()} (logged).")  # beside the post acted on
     return redirect(post.topic.post_url(post.post_number))
 
 

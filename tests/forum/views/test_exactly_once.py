@@ -300,3 +300,14 @@ class TestLimitsThatDoNotCut:
         cutting = [e.get("name") for e in page.elements if "maxlength" in e.attrs and e.get("name") in typed_fields]
         assert cutting == []
         assert {e.get("name") for e in page.elements if "data-limit" in e.attrs} & typed_fields
+
+
+class TestModerationConfirmedInPlace:
+    def test_a_moderators_action_is_confirmed_beside_the_post(self, client, moderator, topic):
+        reply = make_reply(topic=topic, raw="Needs a citation, this one.")
+        client.force_login(moderator)
+
+        response = client.post(reverse("forum:post_moderate", args=[reply.pk]), {"action": "needs_source"})
+
+        page = parse(follow_to_page(client, response).content)
+        assert notices_after(page, reply.post_number)[0].startswith("Done: mark as needing a source (logged).")
