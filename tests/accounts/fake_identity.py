@@ -6,16 +6,15 @@ OpenID Connect: `/.well-known/openid-configuration`, `POST /token` (with an `id_
 `GET /userinfo`.
 """
 
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
 
+from tests.loopback import JsonHandler, LoopbackServer
 
-class FakeIdentityProvider:
+
+class FakeIdentityProvider(LoopbackServer):
     def __init__(self, *, orcid="0000-0002-1825-0097", given="Sam", family="Rivera",
                  oidc_client_id="evident", oidc_claims=None):
         self.orcid = orcid
@@ -25,20 +24,17 @@ class FakeIdentityProvider:
         self.token_requests: list[dict] = []
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(JsonHandler):
             def do_GET(self):
                 path = urlsplit(self.path).path
                 if path == "/.well-known/openid-configuration":
-                    self._json(fake.discovery())
+                    self.send_json(fake.discovery())
                 elif path == f"/v3.0/{fake.orcid}/record":
-                    self._json(fake.orcid_record())
+                    self.send_json(fake.orcid_record())
                 elif path == "/userinfo":
-                    self._json(fake.claims())
+                    self.send_json(fake.claims())
                 else:
-                    self._json({"error": "not found"}, 404)
+                    self.send_json({"error": "not found"}, 404)
 
             def do_POST(self):
                 length = int(self.headers.get("Content-Length") or 0)
@@ -46,26 +42,16 @@ class FakeIdentityProvider:
                 fake.token_requests.append(form)
                 path = urlsplit(self.path).path
                 if path == "/oauth/token":
-                    self._json({"access_token": "orcid-access", "token_type": "bearer", "refresh_token": "r",
+                    self.send_json({"access_token": "orcid-access", "token_type": "bearer", "refresh_token": "r",
                                 "expires_in": 631138518, "scope": "/authenticate",
                                 "name": f"{fake.given} {fake.family}", "orcid": fake.orcid})
                 elif path == "/token":
-                    self._json({"access_token": "oidc-access", "token_type": "Bearer", "expires_in": 300,
+                    self.send_json({"access_token": "oidc-access", "token_type": "Bearer", "expires_in": 300,
                                 "id_token": fake.id_token()})
                 else:
-                    self._json({"error": "not found"}, 404)
+                    self.send_json({"error": "not found"}, 404)
 
-            def _json(self, body, status=200):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def discovery(self):
         return {"issuer": self.url, "authorization_endpoint": f"{self.url}/authorize",
@@ -87,11 +73,3 @@ class FakeIdentityProvider:
         now = int(time.time())
         return jwt.encode({"iss": self.url, "aud": self.oidc_client_id, "iat": now, "exp": now + 300,
                            **self.claims()}, "not-checked-when-fetched-directly", algorithm="HS256")
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()

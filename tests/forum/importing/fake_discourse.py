@@ -5,15 +5,14 @@ make paths fail (`failures[path] = status`) or ask the client to wait (`retry_af
 """
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from forum.importing.discourse.source import saved_name
+from tests.loopback import JsonHandler, LoopbackServer
 
 
-class FakeDiscourse:
+class FakeDiscourse(LoopbackServer):
     def __init__(self, folder: Path):
         self.folder = Path(folder)
         self.failures: dict[str, int] = {}
@@ -21,36 +20,21 @@ class FakeDiscourse:
         self.requests: list[tuple[str, dict]] = []
         fake = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
+        class Handler(JsonHandler):
             def do_GET(self):
                 parts = urlsplit(self.path)
                 params = {k: v if k.endswith("[]") else v[0] for k, v in parse_qs(parts.query).items()}
                 fake.requests.append((parts.path, dict(params, _headers=dict(self.headers))))
                 if parts.path in fake.retry_after_once:
-                    self._send(429, {"errors": ["slow down"]}, {"Retry-After": fake.retry_after_once.pop(parts.path)})
+                    self.send_json({"errors": ["slow down"]}, 429, {"Retry-After": fake.retry_after_once.pop(parts.path)})
                     return
                 if parts.path in fake.failures:
-                    self._send(fake.failures[parts.path], {"errors": ["unavailable"]})
+                    self.send_json({"errors": ["unavailable"]}, fake.failures[parts.path])
                     return
                 body = fake.answer(parts.path, params)
-                self._send(200, body) if body is not None else self._send(404, {"errors": ["not found"]})
+                self.send_json(body) if body is not None else self.send_json({"errors": ["not found"]}, 404)
 
-            def _send(self, status, body, headers=None):
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                for name, value in (headers or {}).items():
-                    self.send_header(name, value)
-                self.end_headers()
-                self.wfile.write(data)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def answer(self, path: str, params: dict):
         if path.startswith("/t/") and path.endswith("/posts.json"):
@@ -64,11 +48,3 @@ class FakeDiscourse:
     def _load(self, name: str):
         target = self.folder / name
         return json.loads(target.read_text()) if target.is_file() else None
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.server.shutdown()
-        self.server.server_close()
