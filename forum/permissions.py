@@ -121,3 +121,17 @@ def ensure_can_moderate(user) -> None:
     if not _is_moderator(user):
         raise PermissionDenied("Only moderators can do that.")
     ensure_second_factor(user)
+
+
+def can_see_upload(user, upload) -> bool:
+    """An uploaded file is as visible as the most visible post that shows it. Not yet in any post
+    (being written), only its uploader and moderators fetch it; its name is a content hash,
+    so nobody else can guess it anyway."""
+    if _is_moderator(user) or (user.is_authenticated and upload.uploader_id == user.pk):
+        return True
+    posts = upload.posts.all()
+    if posts.filter(deleted_at__isnull=True, hidden_at__isnull=True, topic__deleted_at__isnull=True).exists():
+        return True
+    # A hidden post is still shown to its author, so its pictures are too.
+    return user.is_authenticated and posts.filter(author=user, deleted_at__isnull=True,
+                                                  topic__deleted_at__isnull=True).exists()

@@ -4,6 +4,7 @@ from django.views.decorators.cache import cache_control
 from .feeds import CategoryTopicsFeed, LatestTopicsFeed, LatestTopicsRssFeed, TopicPostsFeed
 from .views import (
     answers, composing, following, lists, live, moderation, notifications, posts, search, studies, study_history, topic,
+    uploads,
 )
 
 app_name = "forum"
@@ -24,6 +25,8 @@ urlpatterns = [
     path("t/<slug:slug>/<int:topic_id>/feed.atom", public_feed(TopicPostsFeed()), name="topic_feed"),
     path("new-topic/", composing.new_topic, name="new_topic"),
     path("preview/", composing.preview, name="preview"),
+    path("uploads/", uploads.create, name="upload_create"),
+    path("uploads/<str:name>", uploads.serve, name="upload"),
     path("t/<int:topic_id>/", topic.topic_short, name="topic_short"),
     path("t/<int:topic_id>/reply/", composing.reply, name="reply"),
     path("t/<int:topic_id>/posts/<int:post_number>/cooked/", topic.post_cooked, name="post_cooked"),

@@ -11,6 +11,7 @@ from .guards import GuardExtension
 from .mentions import MentionExtension, MentionResolver
 from .quotes import QuoteExtension, QuoteRef, QuoteResolver
 from .sanitize import sanitize
+from .uploads import UPLOAD_PREFIX, UploadExtension, UploadResolver
 
 # Bump when the same raw text would now render differently; `manage.py rebake` catches up.
 COOKED_VERSION = 11  # 11: a quote naming the wrong author says so; 10: a post's reference list is no longer a named landmark
@@ -26,14 +27,18 @@ class Cooked:
     citations: tuple[CitedStudy, ...] = field(default_factory=tuple)
     # Usernames of existing members mentioned with @name, in order of first mention.
     mentions: tuple[str, ...] = field(default_factory=tuple)
+    # Names of the uploaded files the post shows or links to (upload://name), in order.
+    uploads: tuple[str, ...] = field(default_factory=tuple)
 
 
 class _Render:
     """One rendering: the resolvers, and what the post cites, shared by nested quote bodies."""
 
     def __init__(self, raw: str, quote_resolver: QuoteResolver | None, citation_resolver: CitationResolver | None,
-                 mention_resolver: MentionResolver | None = None):
+                 mention_resolver: MentionResolver | None = None, upload_resolver: UploadResolver | None = None):
         self.quote_resolver = quote_resolver
+        self.upload_resolver = upload_resolver
+        self.uploads: list[str] = []
         self.citation_resolver = citation_resolver
         self.mention_resolver = mention_resolver
         self.mentioned: list[str] = []
@@ -80,6 +85,8 @@ class _Render:
                 # this post's author speaking to them.
                 MentionExtension(resolver=self.mention_resolver, stash=stash,
                                  mentioned=self.mentioned if collect_mentions else []),
+                # Only texts that name an upload pay for the walk over the tree.
+                *([UploadExtension(resolver=self.upload_resolver, used=self.uploads)] if UPLOAD_PREFIX in raw else []),
             ],
             extension_configs={
                 "tables": {"use_align_attribute": True},
@@ -130,16 +137,18 @@ def _scope_footnotes(html: str, scope: str) -> str:
 
 
 def cook(raw: str, *, quote_resolver: QuoteResolver | None = None,
-         citation_resolver: CitationResolver | None = None, mention_resolver: MentionResolver | None = None) -> Cooked:
+         citation_resolver: CitationResolver | None = None, mention_resolver: MentionResolver | None = None,
+         upload_resolver: UploadResolver | None = None) -> Cooked:
     """Render raw markdown to sanitised HTML.
 
     `quote_resolver` looks up quoted posts (title bar and source check); `citation_resolver`
     looks up cited studies (chips and reference list); `mention_resolver` says which @names are
     members. Without them, quotes show the name as typed, citations show as unresolved and
-    mentions stay plain text.
+    mentions stay plain text. `upload_resolver` gives the serving URL of an uploaded file's name;
+    without it (or for an unknown name) `upload://` addresses are dropped by the URL policy.
     """
     raw = raw or ""
-    render = _Render(raw, quote_resolver, citation_resolver, mention_resolver)
+    render = _Render(raw, quote_resolver, citation_resolver, mention_resolver, upload_resolver)
     quotes: list[QuoteRef] = []
     try:
         html = render.html(raw, quotes=quotes)
@@ -150,4 +159,4 @@ def cook(raw: str, *, quote_resolver: QuoteResolver | None = None,
     html += render_reference_list(render.cited, render.scope)
     return Cooked(html=html, quotes=tuple(quotes),
                   citations=tuple(render.cited[n] for n in sorted(render.cited)),
-                  mentions=tuple(render.mentioned))
+                  mentions=tuple(render.mentioned), uploads=tuple(render.uploads))

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from forum.markup import Cooked, cook
-from forum.models import Post, Topic
+from forum.models import Post, Topic, Upload
 
 from .quoting import QuoteResolver, Resolution, quotes_record
 from .referencing import CitationResolver, citations_record
@@ -26,6 +26,7 @@ class RenderedPost:
     quotes: list[Resolution]
     citations: CitationResolver
     mentioned_user_ids: list[int] = field(default_factory=list)
+    upload_ids: list[int] = field(default_factory=list)
 
 
 class MentionResolver:
@@ -42,6 +43,19 @@ class MentionResolver:
         return (user.username, user.get_absolute_url()) if user else None
 
 
+class UploadResolver:
+    """Serving URLs of uploaded files by name, looked up once each per rendering."""
+
+    def __init__(self):
+        self.found: dict[str, Upload | None] = {}
+
+    def __call__(self, name: str) -> str | None:
+        if name not in self.found:
+            self.found[name] = Upload.objects.filter(name=name).first()
+        upload = self.found[name]
+        return upload.get_absolute_url() if upload else None
+
+
 def post_render(*, raw: str, topic: Topic | None, preview: bool = False, cited_anew: bool = True) -> RenderedPost:
     """`topic` is None for a new topic's preview; `preview` renders without creating anything.
     `cited_anew`: someone wrote this text now, so a cited study whose look-up failed is tried
@@ -49,11 +63,13 @@ def post_render(*, raw: str, topic: Topic | None, preview: bool = False, cited_a
     quote_resolver = QuoteResolver(topic=topic)
     citation_resolver = CitationResolver(create_missing=not preview, retry_failed=cited_anew and not preview)
     mention_resolver = MentionResolver()
+    upload_resolver = UploadResolver()
     cooked = cook(raw, quote_resolver=quote_resolver, citation_resolver=citation_resolver,
-                  mention_resolver=mention_resolver)
+                  mention_resolver=mention_resolver, upload_resolver=upload_resolver)
     mentioned = [mention_resolver.users[name.lower()].pk for name in cooked.mentions]
     return RenderedPost(cooked=cooked, quotes=quote_resolver.outermost(cooked), citations=citation_resolver,
-                        mentioned_user_ids=mentioned)
+                        mentioned_user_ids=mentioned,
+                        upload_ids=[upload_resolver.found[name].pk for name in cooked.uploads])
 
 
 def post_references_record(*, post: Post, rendered: RenderedPost, new: bool = False) -> None:
@@ -61,6 +77,9 @@ def post_references_record(*, post: Post, rendered: RenderedPost, new: bool = Fa
     has no rows to replace."""
     quotes_record(post=post, resolutions=rendered.quotes, new=new)
     citations_record(post=post, resolver=rendered.citations, new=new)
+    # Who may fetch an upload follows from the posts that show it (forum/views/uploads.py).
+    if rendered.upload_ids or not new:
+        post.uploads.set(rendered.upload_ids)
 
 
 def post_recook(*, post: Post) -> Post:

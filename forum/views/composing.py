@@ -23,6 +23,7 @@ from forum.services.submissions import AlreadySubmitted
 from .errors import composer_login_required
 from .notices import post_notice
 from .topic import get_visible_topic, page_for, topic_page
+from .uploads import attached_text
 
 
 def _wants_preview(request) -> bool:
@@ -36,9 +37,10 @@ def new_topic(request):
     error = None
     draft = None
     if request.method == "POST":
-        form = TopicForm(request.POST)
-        if _wants_preview(request):
-            preview = _preview_html(request.POST.get("raw", ""), topic=None)
+        data, attaching, error, status = attached_text(request)
+        form = TopicForm(data)
+        if _wants_preview(request) or attaching:
+            preview = _preview_html(data.get("raw", ""), topic=None)
         elif form.is_valid():
             try:
                 ensure_can_post(request.user)
@@ -94,11 +96,12 @@ def reply(request, topic_id: int):
     reply_to = None
     draft = None
     if request.method == "POST":
-        form = ReplyForm(request.POST)
+        data, attaching, error, status = attached_text(request)
+        form = ReplyForm(data)
         if form.is_valid():
             reply_to = _reply_target(topic, form.cleaned_data.get("reply_to"))
-        if _wants_preview(request):
-            preview = _preview_html(request.POST.get("raw", ""), topic=topic)
+        if _wants_preview(request) or attaching:
+            preview = _preview_html(data.get("raw", ""), topic=topic)
         else:
             if form.is_valid():
                 try:

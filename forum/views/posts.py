@@ -21,6 +21,7 @@ from forum.services.submissions import AlreadySubmitted
 
 from .errors import composer_login_required
 from .notices import post_notice
+from .uploads import attached_text
 
 
 def _get_post(user, post_id: int) -> Post:
@@ -37,9 +38,10 @@ def edit(request, post_id: int):
     status = 200
     draft, preview, error = None, None, None
     if request.method == "POST":
-        form = EditPostForm(request.POST, is_first_post=post.is_first)
-        if "preview" in request.POST:
-            preview = post_render(raw=request.POST.get("raw", "")[:40_000], topic=post.topic, preview=True).cooked.html
+        data, attaching, error, status = attached_text(request)
+        form = EditPostForm(data, is_first_post=post.is_first)
+        if "preview" in request.POST or attaching:
+            preview = post_render(raw=data.get("raw", "")[:40_000], topic=post.topic, preview=True).cooked.html
         elif form.is_valid():
             try:
                 ensure_content_within_new_member_limits(user=request.user, raw=form.cleaned_data["raw"])
