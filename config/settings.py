@@ -267,6 +267,16 @@ STORAGES = {
     },
 }
 
+if os.environ.get("UPLOADS_S3_BUCKET"):
+    # S3-compatible object storage (pip install ".[s3]"); credentials come from the usual
+    # AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY environment variables that boto3 reads.
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ["UPLOADS_S3_BUCKET"],
+        "endpoint_url": os.environ.get("UPLOADS_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("UPLOADS_S3_REGION") or None,
+        "default_acl": "private", "querystring_auth": True, "file_overwrite": False,
+    }}
+
 # --- Security ------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -178,3 +178,24 @@ def _save_animation(image, image_format: str, out) -> tuple[int, int]:
 
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
+
+
+def uploads_remove_unused(*, older_than: timedelta = timedelta(days=1), dry_run: bool = False) -> list[str]:
+    """Remove uploads no post shows, once they are `older_than` old: the writer had that long to
+    post them. A file still named in a saved draft or in an earlier version of a post is kept, so
+    a draft in progress or a post's history never loses a picture. Returns the names removed."""
+    from forum.models import Draft, PostRevision
+
+    removed = []
+    candidates = Upload.objects.filter(created_at__lt=timezone.now() - older_than, posts__isnull=True)
+    for upload in candidates.iterator():
+        reference = f"upload://{upload.name}"
+        if (Draft.objects.filter(raw__contains=reference).exists()
+                or PostRevision.objects.filter(raw__contains=reference).exists()):
+            continue
+        removed.append(upload.name)
+        if not dry_run:
+            upload.delete()
+            # After the row: should deleting the file fail, a row pointing at nothing is not left.
+            default_storage.delete(upload.name)
+    return removed
