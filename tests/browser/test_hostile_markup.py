@@ -153,7 +153,6 @@ def test_previewing_the_corpus_in_the_composer(trapped, live_server):
     for group, vectors in GROUPS.items():
         editor.fill(storable("\n\n".join(v.text for v in vectors))[:30_000])
         trapped.get_by_role("button", name="Preview").click()
-        trapped.wait_for_load_state("networkidle")
         trapped.locator(".composer__preview-heading, .field__errors").first.wait_for()
         trapped.mouse.move(300, 300)
         trapped.wait_for_timeout(100)
