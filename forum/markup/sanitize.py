@@ -15,6 +15,7 @@ import bleach
 from bleach.html5lib_shim import Filter
 from bleach.linkifier import LinkifyFilter
 
+from .external_images import ExternalImageFilter
 from .url_policy import URL_ATTRIBUTES, url_allowed
 
 ALLOWED_TAGS = frozenset({
@@ -87,7 +88,7 @@ _cleaner = bleach.Cleaner(
     strip=True,
     strip_comments=True,
     filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags={"pre", "code"}, parse_email=False),
-             UrlPolicyFilter],
+             UrlPolicyFilter, ExternalImageFilter],
 )
 
 

@@ -2,7 +2,7 @@
  * Uploads in the composer: an "Upload" button and pasting an image send the file to the server
  * (forum.views.uploads.create) and put its markdown where the cursor is, after asking for the
  * picture's description (alt text). Without JavaScript the composer's file field and "Attach"
- * button do the same through the form.
+ * button do the same through the form. Also: other sites' images shown on request.
  */
 (() => {
   "use strict";
@@ -83,4 +83,17 @@
   }
 
   document.querySelectorAll("form[data-composer]").forEach(setUp);
+
+  // Other sites' images wait behind "Image from host - show" (forum/markup/external_images.py);
+  // clicking shows the picture in place (the link itself opens it without JavaScript).
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest?.("a.external-image");
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    const image = document.createElement("img");
+    image.src = link.href;
+    image.alt = link.title || "";
+    image.referrerPolicy = "no-referrer";
+    link.replaceWith(image);
+  });
 })();

@@ -73,7 +73,7 @@ OWN_ATTRIBUTES = {
 }
 OWN_CLASS = re.compile(r"^(quote|quote__[a-z]+|quote__status--[a-z]+|badge|badge--role|mention|cite|cite--[a-z]+|"
                        r"cite__[a-z]+|cite-card|cite-card__[a-z]+|chip|chip--[a-z_-]+|references|references__[a-z]+|"
-                       r"muted)$")
+                       r"muted|external-image)$")
 USER_ATTRIBUTES = {
     "a": {"href", "title", "rel"},
     "img": {"src", "alt", "title", "width", "height"},
