@@ -57,3 +57,23 @@ def test_a_picture_uploaded_by_the_button_and_one_pasted_show_in_the_reply(page,
         assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
     article.scroll_into_view_if_needed()
     page.screenshot(path="/tmp/i19-upload.png")
+
+
+def test_another_sites_image_loads_only_when_the_reader_asks(page, live_server, demo):
+    from tests.factories import make_reply
+    author = Post.objects.filter(topic=demo).first().author
+    reply = make_reply(topic=demo, author=author, raw="See ![Chart of the trials](https://img.example.org/c.png)")
+    requested = []
+    page.on("request", lambda request: requested.append(request.url) if "img.example.org" in request.url else None)
+    page.route("https://img.example.org/**", lambda route: route.fulfill(body=_png((20, 160, 60)),
+                                                                          content_type="image/png"))
+    page.goto(f"{live_server.url}{reply.get_absolute_url()}")
+    article = page.locator(f"#post-{reply.post_number}")
+    show = article.get_by_role("link", name="Image from img.example.org - show")
+    expect(show).to_be_visible()
+    assert requested == []  # reading the post asked nothing of the other site
+    show.click()
+    picture = article.get_by_role("img", name="Chart of the trials")
+    expect(picture).to_be_visible()
+    assert requested == ["https://img.example.org/c.png"]
+    page.screenshot(path="/tmp/i19-external.png")
