@@ -22,6 +22,7 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "forum.example.org",
     "DATABASE_URL": "sqlite:////tmp/evident-deploy-check.sqlite3",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    "SITE_URL": "https://forum.example.org",
 }
 
 
