@@ -26,7 +26,7 @@ def test_the_bell_menu_opens_and_its_links_mark_read(page, live_server, demo):
     expect(bell).to_have_attribute("aria-expanded", "true")
     first = menu.get_by_role("link", name=re.compile(r"^Unread: ")).first
     expect(first).to_be_focused()
-    page.screenshot(path="/tmp/i15-bell-menu.png")
+    page.screenshot(path="/tmp/evident-bell-menu.png")
     page.keyboard.press("Escape")
     expect(menu).to_be_hidden()
     expect(bell).to_be_focused()

@@ -20,10 +20,10 @@ def test_a_delayed_look_up_reads_as_delayed_and_hides_the_error(page, live_serve
 
     page.goto(f"{live_server.url}{topic.get_absolute_url()}")
     expect(page.get_by_text(f"look-up delayed, will retry: {DOI}").first).to_be_visible()
-    page.screenshot(path="/tmp/i12b-delayed-post.png")
+    page.screenshot(path="/tmp/evident-delayed-post.png")
 
     page.goto(f"{live_server.url}{Study.objects.get(doi=DOI).get_absolute_url()}")
     expect(page.get_by_role("status")).to_contain_text("Look-up delayed, will retry")
     body = page.locator("body").inner_text()
     assert "mailto" not in body and "crossref.org" not in body and "HTTP 503" not in body
-    page.screenshot(path="/tmp/i12b-delayed-study.png")
+    page.screenshot(path="/tmp/evident-delayed-study.png")

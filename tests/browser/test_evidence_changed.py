@@ -33,11 +33,11 @@ def test_the_asker_hears_that_an_accepted_answers_study_was_retracted(page, live
     evidence = page.get_by_role("region", name="Evidence")
     expect(evidence.get_by_role("listitem").filter(has_text="Low-dose naltrexone for treatment")).to_contain_text(
         "Retracted")
-    page.screenshot(path="/tmp/i12a-evidence-changed.png", full_page=True)
+    page.screenshot(path="/tmp/evident-evidence-changed.png", full_page=True)
 
     page.get_by_role("link", name="Add reference").click()
     dialog = page.get_by_role("dialog", name="Add reference")
     dialog.get_by_label("DOI, PMID or BibTeX").fill("10.1097/PR9.0000000000001080")
     dialog.get_by_role("button", name="Look up").click()
     expect(dialog.get_by_role("listitem")).to_contain_text("This study was retracted: cite it only to discuss")
-    page.screenshot(path="/tmp/i12a-dialog-warning.png")
+    page.screenshot(path="/tmp/evident-dialog-warning.png")

@@ -83,6 +83,6 @@ def test_r_replies_to_the_current_post_and_question_mark_lists_the_shortcuts(rea
     dialog = reader.get_by_role("dialog", name="Keyboard shortcuts")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_text("Next post")).to_be_visible()
-    reader.screenshot(path="/tmp/i15-shortcuts.png")
+    reader.screenshot(path="/tmp/evident-shortcuts.png")
     reader.keyboard.press("Escape")
     expect(dialog).to_be_hidden()

@@ -63,7 +63,7 @@ def test_a_reader_sees_a_reply_arrive_its_edit_and_its_hiding_with_the_composer_
     # Nothing moved under the reader before they asked for it: the selection is still there.
     assert "Small trials suggest it might" in reader.evaluate("document.getSelection().toString()")
     expect(reader.locator("#post-2")).to_have_count(0)
-    reader.screenshot(path="/tmp/i16-bar.png")
+    reader.screenshot(path="/tmp/evident-bar.png")
     show.click()
     expect(reader.locator("#post-2")).to_contain_text("modest drop in pain")
     expect(reader.get_by_label("Your reply")).to_have_value(DRAFT)
@@ -73,13 +73,13 @@ def test_a_reader_sees_a_reply_arrive_its_edit_and_its_hiding_with_the_composer_
     writer.get_by_role("button", name="Save edit").click()
     expect(reader.locator("#post-2")).to_contain_text("(n=31)", timeout=5_000)
     expect(reader.locator("#post-2").get_by_role("link", name="edited")).to_be_visible()
-    reader.screenshot(path="/tmp/i16-edited.png")
+    reader.screenshot(path="/tmp/evident-edited.png")
 
     post_hide(moderator=people["moderator"], post=question.posts.get(post_number=2), reason="Off-topic")
     expect(reader.locator("#post-2")).to_contain_text("This post was hidden by a moderator.", timeout=5_000)
     expect(reader.locator("#post-2")).not_to_contain_text("modest drop in pain")
     expect(reader.get_by_label("Your reply")).to_have_value(DRAFT)
-    reader.screenshot(path="/tmp/i16-hidden.png")
+    reader.screenshot(path="/tmp/evident-hidden.png")
 
 
 def test_a_readers_own_reply_from_another_tab_is_not_announced(page, live_server, people, question):
@@ -137,7 +137,7 @@ def test_a_topic_list_offers_new_topics(page, live_server, people, question):
                raw="A 2018 BMJ trial compared them.")
     show = page.get_by_role("link", name="1 new or updated topic - show")
     expect(show).to_be_visible(timeout=5_000)
-    page.screenshot(path="/tmp/i16-list.png")
+    page.screenshot(path="/tmp/evident-list.png")
     show.click()
     expect(page.get_by_role("link", name=re.compile("tai chi"))).to_be_visible()
 

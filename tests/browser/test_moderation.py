@@ -159,7 +159,7 @@ def test_deleting_a_topic_asks_in_a_dialog_first(page, live_server, demo):
     dialog = page.get_by_role("dialog", name=re.compile(r"^Delete this topic"))
     expect(dialog).to_be_visible()
     expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
-    page.screenshot(path="/tmp/i15-confirm-dialog.png")
+    page.screenshot(path="/tmp/evident-confirm-dialog.png")
     dialog.get_by_role("button", name="Cancel").click()
     expect(dialog).to_be_hidden()
     assert not Topic.objects.get(pk=demo.pk).is_deleted

@@ -16,7 +16,7 @@ from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-SHOTS = "/tmp/i13-{}.png"
+SHOTS = "/tmp/evident-{}.png"
 
 
 @pytest.fixture

@@ -23,10 +23,10 @@ def test_the_evidence_panel_folds_on_a_phone(browser, live_server, demo, viewpor
     if folded:
         expect(first_study).to_be_hidden()
         assert question.bounding_box()["y"] < viewport["height"], "the question starts on the first screen"
-        page.screenshot(path="/tmp/i15-phone-topic.png")
+        page.screenshot(path="/tmp/evident-phone-topic.png")
         toggle.click()
         expect(first_study).to_be_visible()
     else:
         expect(first_study).to_be_visible()
-        page.screenshot(path="/tmp/i15-desktop-topic.png")
+        page.screenshot(path="/tmp/evident-desktop-topic.png")
     context.close()

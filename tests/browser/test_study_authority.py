@@ -52,7 +52,7 @@ def test_a_pasted_entry_for_a_stored_study_changes_nothing_and_becomes_a_suggest
     expect(page.locator(".study__venue")).to_contain_text("PAIN Reports 2023")
     expect(page.locator(".study__authors")).to_contain_text("Kirsten Bested")
     expect(page.get_by_text("Nobody")).to_have_count(0)
-    page.screenshot(path="/tmp/i12a-study-unchanged.png", full_page=True)
+    page.screenshot(path="/tmp/evident-study-unchanged.png", full_page=True)
 
     page.go_back()
     match.get_by_label("What is wrong with the stored record?").fill("The journal is wrong, I think")
@@ -88,7 +88,7 @@ def test_a_moderator_accepts_a_suggestion_then_restores_the_earlier_revision(pag
     page.get_by_role("link", name="See this study's history").click()
     latest = page.get_by_role("region").filter(has_text="Journal of Made Up Results is right").first
     expect(latest.get_by_role("row", name="Journal")).to_contain_text("PAIN Reports")
-    page.screenshot(path="/tmp/i12a-history.png", full_page=True)
+    page.screenshot(path="/tmp/evident-history.png", full_page=True)
     restore = page.get_by_role("button", name="Restore the revision").first
     restore.click()
 

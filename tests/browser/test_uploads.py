@@ -56,7 +56,7 @@ def test_a_picture_uploaded_by_the_button_and_one_pasted_show_in_the_reply(page,
         expect(picture).to_be_visible()
         assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
     article.scroll_into_view_if_needed()
-    page.screenshot(path="/tmp/i19-upload.png")
+    page.screenshot(path="/tmp/evident-upload.png")
 
 
 def test_another_sites_image_loads_only_when_the_reader_asks(page, live_server, demo):
@@ -76,4 +76,4 @@ def test_another_sites_image_loads_only_when_the_reader_asks(page, live_server, 
     picture = article.get_by_role("img", name="Chart of the trials")
     expect(picture).to_be_visible()
     assert requested == ["https://img.example.org/c.png"]
-    page.screenshot(path="/tmp/i19-external.png")
+    page.screenshot(path="/tmp/evident-external.png")
