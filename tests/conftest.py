@@ -1,4 +1,5 @@
 import os
+import time
 
 import pytest
 from django.core.cache import cache
@@ -49,6 +50,16 @@ def moderator(db):
 def member_client(client, member):
     client.force_login(member)
     return client
+
+
+@pytest.fixture
+def clock_mid_minute(monkeypatch):
+    """Posting limits count per clock minute (forum/limits.py), so a burst that straddled a minute
+    boundary would start a new count half-way; the clock stands still mid-minute instead. Returns
+    a one-item list a test can move forward."""
+    now = [1_000_020.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])
+    return now
 
 
 @pytest.fixture

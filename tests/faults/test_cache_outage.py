@@ -93,7 +93,8 @@ def test_signing_in_works_with_redis_stopped(redis_cache, member, password):
     assert response.status_code == 302
 
 
-def test_posting_limits_still_hold_per_process_with_redis_stopped(redis_cache, topic, member_client, settings):
+def test_posting_limits_still_hold_per_process_with_redis_stopped(redis_cache, topic, member_client, settings,
+                                                                   clock_mid_minute):
     settings.FORUM_POSTS_PER_MINUTE_PER_USER = 2
     redis_cache.stop()
 

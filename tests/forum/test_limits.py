@@ -127,13 +127,8 @@ class TestNewMembers:
 
 class TestRateLimits:
     @pytest.fixture(autouse=True)
-    def _mid_minute(self, monkeypatch):
-        """The limits count per clock minute, so a run that straddled a minute boundary would start
-        a new count half-way through; the clock stands still mid-minute unless a test moves it."""
-        import time as time_module
-
-        self.now = [1_000_020.0]
-        monkeypatch.setattr(time_module, "time", lambda: self.now[0])
+    def _mid_minute(self, clock_mid_minute):
+        self.now = clock_mid_minute
 
     def test_per_user_a_minute(self, regular, topic):
         client = as_user(regular)

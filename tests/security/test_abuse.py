@@ -56,7 +56,7 @@ def test_a_burst_of_password_resets_is_throttled(client, mailoutbox):
     assert len(mailoutbox) <= 5
 
 
-def test_a_burst_of_replies_is_throttled_with_a_message(settings):
+def test_a_burst_of_replies_is_throttled_with_a_message(settings, clock_mid_minute):
     settings.FORUM_NEW_USER_MIN_POSTS = 0
     settings.FORUM_NEW_USER_DAYS = 0
     poster = UserFactory(username="fastposter")
