@@ -1,5 +1,10 @@
 """Study citations in posts: `[@doi:10.…]`, `[@pmid:38226027]`, `[@bibtexkey]` and bare doi.org links.
 
+A bracketed citation may end with the author's stance, one word after a space:
+`[@doi:10.1097/PR9.0000000000001080 supports]`, `contradicts` or `mentions` (any case). A word
+that is not a stance makes the whole bracket plain text, as typed, so a typo never passes for a
+stance nobody meant (services/evidence_alerts.py tells the author after posting).
+
 Each becomes a numbered chip linking to the study page, with a card (title, journal, year,
 design and status) shown on hover and focus, and the post ends with a formatted reference list.
 What a citation says about its study comes from a resolver supplied by the caller (the service
@@ -19,8 +24,13 @@ from markdown.inlinepatterns import InlineProcessor
 
 from .url_policy import href_attribute
 
-# `[@doi:…]`, `[@pmid:…]` or `[@key]`; a key is what BibTeX allows in practice.
-CITE_PATTERN = r"\[@(?:(?P<kind>(?i:doi|pmid))\s*:\s*)?(?P<value>[^\]\s]{1,250})\]"
+# `[@doi:…]`, `[@pmid:…]` or `[@key]`, optionally followed by a stance word; a key is what BibTeX
+# allows in practice.
+CITE_PATTERN = (r"\[@(?:(?P<kind>(?i:doi|pmid))\s*:\s*)?(?P<value>[^\]\s]{1,250})"
+                r"(?:[ \t]+(?P<stance>[A-Za-z]{1,20}))?[ \t]*\]")
+# What a citing post says the study does for its claim. The order is the order shown.
+STANCES = {"supports": "supports", "contradicts": "contradicts", "mentions": "mentions"}
+STANCE_LABELS = {"supports": "Supports", "contradicts": "Contradicts", "mentions": "Mentions", "": "No stance given"}
 # A bare link to doi.org, as people paste them into prose.
 DOI_LINK_PATTERN = r"\bhttps?://(?:dx\.|www\.)?doi\.org/(?P<doi>10\.\d{4,9}/[^\s<>\"\]]+)"
 _KEY = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_:.+/-]{0,119}$")
@@ -32,6 +42,8 @@ class CitationRef:
     value: str  # as typed (the resolver normalises)
     # The whole citation as written, so quoting the post can write it back; not part of identity.
     typed: str = field(default="", compare=False)
+    # "supports", "contradicts", "mentions", or "" when the author gave none.
+    stance: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -65,6 +77,20 @@ def _trim_doi(doi: str) -> str:
     return doi
 
 
+_STANCE_TYPO = re.compile(CITE_PATTERN)
+
+
+def unknown_stances(raw: str) -> list[tuple[str, str]]:
+    """(citation as typed, word) for each bracketed citation whose last word is not a stance:
+    those stay plain text, and the composer says why."""
+    found = []
+    for match in _STANCE_TYPO.finditer(raw or ""):
+        word = match.group("stance")
+        if word and word.lower() not in STANCES:
+            found.append((match.group(0), word))
+    return found
+
+
 # One pattern for both forms: Markdown runs each inline pattern over the whole paragraph before
 # the next, so two patterns would number every `[@…]` before any bare link, not by appearance.
 CITATION_PATTERN = f"(?:{CITE_PATTERN})|(?:{DOI_LINK_PATTERN})"
@@ -80,11 +106,14 @@ class _CitationProcessor(InlineProcessor):
             return self._doi_link(m, data)
         kind = (m.group("kind") or "").lower()
         value = m.group("value")
+        stance = (m.group("stance") or "").lower()
+        if stance and stance not in STANCES:
+            return None, None, None  # not a stance: the bracket stays as typed
         if not kind:
             kind = "doi" if value.startswith("10.") else "key"
             if kind == "key" and not _KEY.match(value):
                 return None, None, None
-        return self.extension.chip(CitationRef(kind, value, m.group(0))), m.start(0), m.end(0)
+        return self.extension.chip(CitationRef(kind, value, m.group(0), stance)), m.start(0), m.end(0)
 
     def _doi_link(self, m, data):
         start = m.start(0)
@@ -117,7 +146,7 @@ class CitationExtension(Extension):
         else:
             study = self.resolver(ref)
             self.cited.setdefault(study.number, study)
-        return self.stash(render_chip(study, self.scope, typed=ref.typed), text=ref.typed)
+        return self.stash(render_chip(study, self.scope, typed=ref.typed, stance=ref.stance), text=ref.typed)
 
     def extendMarkdown(self, md):
         # Above links (160) so `[@key]` is never read as a reference link; below code spans
@@ -134,15 +163,27 @@ def _chips(study: CitedStudy) -> str:
     return " ".join(parts)
 
 
-def render_chip(study: CitedStudy, scope: str, *, typed: str = "") -> str:
+def _stance_html(stance: str) -> str:
+    # In words, inside the link, so the chip's accessible name says it ("[2] RCT, supports");
+    # the comma is for screen readers and hidden on screen.
+    if not stance:
+        return ""
+    return (f'<span class="cite__stance cite__stance--{stance}"><span class="visually-hidden">, </span>'
+            f'{STANCES[stance]}</span>')
+
+
+def render_chip(study: CitedStudy, scope: str, *, typed: str = "", stance: str = "") -> str:
     # data-cite keeps the markup as written, so selecting the chip to quote it gives it back.
     cite = f' data-cite="{escape(typed)}"' if typed else ""
+    stance = stance if stance in STANCES else ""
+    stance_attr = f' data-stance="{stance}"' if stance else ""
     if study.state != "resolved":
         text = {"pending": f"looking up {study.label}",
                 "delayed": f"look-up delayed, will retry: {study.label}"}.get(study.state,
                                                                              f"unresolved reference: {study.label}")
         number = f"{study.number} " if study.number else ""
-        return f'<span class="cite cite--{study.state}"{cite}>[{number}{escape(text)}]</span>'
+        return (f'<span class="cite cite--{study.state}"{cite}{stance_attr}>[{number}{escape(text)}]'
+                f'{_stance_html(stance)}</span>')
     card_id = f"cite-{scope}-{study.number}"
     source = ", ".join(p for p in (escape(study.journal), str(study.year or "")) if p)
     source_html = f'<span class="cite-card__source">{source}</span>' if source else ""
@@ -154,8 +195,8 @@ def render_chip(study: CitedStudy, scope: str, *, typed: str = "") -> str:
     flag = f" cite--{escape(study.status)}" if study.status in {"protocol", "retracted", "preprint", "corrected"} else ""
     label = f"{study.design_label}" if study.design_label else "study"
     return (
-        f'<span class="cite{flag}"{cite}><a class="cite__link"{href_attribute(study.url)} aria-describedby="{card_id}">'
-        f'[{study.number}]<span class="cite__design"> {escape(label)}</span></a>{card}</span>'
+        f'<span class="cite{flag}"{cite}{stance_attr}><a class="cite__link"{href_attribute(study.url)} aria-describedby="{card_id}">'
+        f'[{study.number}]<span class="cite__design"> {escape(label)}</span>{_stance_html(stance)}</a>{card}</span>'
     )
 
 

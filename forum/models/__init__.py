@@ -8,14 +8,14 @@ from .post import Post
 from .quote import Quote, QuoteStatus
 from .revision import PostRevision
 from .submission import Submission
-from .study import Citation, LookupState, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState
+from .study import Citation, LookupState, RevisionSource, Stance, Study, StudyRevision, StudySuggestion, SuggestionState
 from .tag import Tag
 from .topic import Topic, TopicState
 from .upload import Upload, UploadKind
 
 __all__ = [
     "CacheEpoch", "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
-    "Tag", "Topic", "TopicState", "Citation", "LookupState", "Study", "StudyRevision",
+    "Tag", "Topic", "TopicState", "Citation", "LookupState", "Stance", "Study", "StudyRevision",
     "RevisionSource", "StudySuggestion", "SuggestionState",
     "Submission", "Flag", "FlagReason", "FlagState", "ModerationAction", "StaffNote", "Vote",
     "Upload", "UploadKind",

@@ -18,6 +18,7 @@ class FlagReason(models.TextChoices):
     INAPPROPRIATE = "inappropriate", "Inappropriate"
     OFF_TOPIC = "off_topic", "Off-topic"
     NEEDS_SOURCE = "needs_source", "Needs a source"
+    MISREPRESENTS_STUDY = "misrepresents", "The cited study does not say this"
     OTHER = "other", "Something else"
 
 

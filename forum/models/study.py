@@ -10,6 +10,12 @@ DesignChoices = models.TextChoices("DesignChoices", [(d.name, (d.value, DESIGN_L
 StatusChoices = models.TextChoices("StatusChoices", [(s.name, (s.value, STATUS_LABELS[s])) for s in Status])
 
 
+class Stance(models.TextChoices):
+    SUPPORTS = "supports", "Supports"
+    CONTRADICTS = "contradicts", "Contradicts"
+    MENTIONS = "mentions", "Mentions"
+
+
 class LookupState(models.TextChoices):
     PENDING = "pending", "Looking up"
     RESOLVED = "resolved", "Resolved"
@@ -244,6 +250,8 @@ class Citation(models.Model):
     post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, related_name="citations")
     study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="citations")
     number = models.PositiveSmallIntegerField(help_text="Its number in the post's reference list.")
+    # What the post says the study does for its claim (`[@doi:… supports]`); blank when unsaid.
+    stance = models.CharField(max_length=12, choices=Stance.choices, blank=True)
 
     class Meta:
         ordering = ["number"]

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from forum.models import (
     Citation, Notification, NotificationKind, Post, Study, Topic, TopicSubscription, WatchLevel,
 )
+from forum.markup.citations import unknown_stances
 from forum.references.status import ALERTING, KIND_VERBS
 
 from .notifying import email_after_commit, wants
@@ -148,7 +149,13 @@ def citation_warnings(studies: dict[int, Study]) -> list[str]:
     return warnings
 
 
+def stance_warnings(raw: str) -> list[str]:
+    """For the composer: citations whose stance word is not one we know, which stay plain text."""
+    return [f"“{word}” in {typed} is not a stance, so it shows as plain text: end the citation with "
+            "supports, contradicts or mentions, or nothing." for typed, word in unknown_stances(raw)]
+
+
 def post_citation_warnings(post: Post) -> list[str]:
     """The same, for a saved post (one query)."""
     cited = Citation.objects.filter(post=post).select_related("study")
-    return citation_warnings({citation.number: citation.study for citation in cited})
+    return citation_warnings({citation.number: citation.study for citation in cited}) + stance_warnings(post.raw)

@@ -101,6 +101,9 @@ class CitationResolver:
         # A person citing a study whose look-up failed tries it again; a re-render does not.
         self.retry_failed = retry_failed
         self.studies: dict[int, Study] = {}  # number -> study
+        # number -> the stance the post first states for it; a post citing one study twice with
+        # different stances shows each on its chip, and is counted by the first.
+        self.stances: dict[int, str] = {}
         self.created: list[Study] = []
         self.to_retry: list[Study] = []
         self._numbers: dict[tuple, int] = {}
@@ -121,6 +124,8 @@ class CitationResolver:
             state = "pending" if (ref.kind in {"doi", "pmid"} and _canonical(ref)) else "unresolved"
             return CitedStudy(number=number, state=state, label=ref.value)
         self.studies[number] = study
+        if ref.stance and not self.stances.get(number):
+            self.stances[number] = ref.stance
         return cited_study(study, number)
 
 
@@ -128,7 +133,8 @@ def citations_record(*, post: Post, resolver: CitationResolver, new: bool = Fals
     if not new:
         Citation.objects.filter(post=post).delete()
     Citation.objects.bulk_create(
-        [Citation(post=post, study=study, number=number) for number, study in resolver.studies.items()],
+        [Citation(post=post, study=study, number=number, stance=resolver.stances.get(number, ""))
+         for number, study in resolver.studies.items()],
         ignore_conflicts=True,
     )
     for study in resolver.created:

@@ -14,7 +14,7 @@ from forum.limits import LimitExceeded, ensure_within_posting_limits
 from forum.models import Category, Post, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
 from forum.services.drafts import draft_for, draft_key
-from forum.services.evidence_alerts import citation_warnings, post_citation_warnings
+from forum.services.evidence_alerts import citation_warnings, post_citation_warnings, stance_warnings
 from forum.services.posting import reply_create, topic_create
 from forum.services.quoting import full_quote
 from forum.services.rendering import post_render
@@ -168,7 +168,7 @@ def _preview_html(raw: str, *, topic) -> str:
     # Same rendering as saving (quotes checked, citations resolved) but nothing is created; a
     # retracted or questioned study cited is pointed out above the preview.
     rendered = post_render(raw=raw[:40_000], topic=topic, preview=True)
-    warnings = citation_warnings(rendered.citations.studies)
+    warnings = citation_warnings(rendered.citations.studies) + stance_warnings(raw[:40_000])
     return render_to_string("forum/_citation_warnings.html", {"warnings": warnings}) + rendered.cooked.html
 
 

@@ -280,3 +280,22 @@ def test_moderators_see_how_many_posts_wait_for_review_in_the_header(client, mod
 
     client.force_login(member)
     assert not parse(client.get(reverse("forum:latest")).content).find_all("a", class_="site-nav__review")
+
+
+def test_the_cited_study_does_not_say_this_is_a_reason_that_reaches_the_review_queue(client, member, moderator, topic):
+    citing = make_reply(topic=topic, author=trusted(username="cites"),
+                        raw="LDN cures it [@doi:10.1097/PR9.0000000000001080 supports].")
+    client.force_login(member)
+    form = parse(client.get(reverse("forum:post_flag", args=[citing.pk])).content)
+    label = next(label for label in form.find_all("label") if label.text == "The cited study does not say this")
+
+    response = client.post(reverse("forum:post_flag", args=[citing.pk]),
+                           {"reason": form.find("input", id=label.get("for")).get("value"),
+                            "note": "Bested 2023 found no clinically relevant effect."})
+
+    assert response.status_code == 302
+    client.force_login(moderator)
+    page = parse(client.get(reverse("forum:review_queue")).content)
+    [item] = page.find_all("li", class_="review-item")
+    assert "The cited study does not say this" in item.text
+    assert "Bested 2023 found no clinically relevant effect." in item.text

@@ -492,3 +492,17 @@ def test_editing_a_post_updates_what_it_cites(member):
     post_edit(editor=member, post=post, raw="Actually [@doi:10.1016/S2665-9913(23)00278-3] and [@doi:10.1097/pr9.0000000000001080]")
 
     assert list(Citation.objects.filter(post=post).values_list("study", "number")) == [(bruun.pk, 1), (bested.pk, 2)]
+
+
+# --- stances --------------------------------------------------------------------------------
+
+def test_the_stance_is_stored_on_the_citation_and_follows_edits(django_capture_on_commit_callbacks, member):
+    bested = stored_study("bested2023")
+    post, _ = cite_post(django_capture_on_commit_callbacks,
+                        f"Null [@doi:{bested.doi} contradicts], again [@pmid:{bested.pmid} supports].", author=member)
+    # One study cited twice: each chip shows what it says, the row keeps the first stance.
+    assert [chip.get("data-stance") for chip in chips(post)] == ["contradicts", "supports"]
+    assert list(Citation.objects.filter(post=post).values_list("stance", flat=True)) == ["contradicts"]
+    with django_capture_on_commit_callbacks(execute=True):
+        post_edit(editor=member, post=post, raw=f"Only mentioned [@doi:{bested.doi}].")
+    assert list(Citation.objects.filter(post=post).values_list("stance", flat=True)) == [""]
