@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 
@@ -14,6 +16,10 @@ class Stance(models.TextChoices):
     SUPPORTS = "supports", "Supports"
     CONTRADICTS = "contradicts", "Contradicts"
     MENTIONS = "mentions", "Mentions"
+
+
+# How a study's citations are listed: what supports a claim, then what contradicts it.
+STANCE_ORDER = ["supports", "contradicts", "mentions", ""]
 
 
 class LookupState(models.TextChoices):
@@ -60,9 +66,17 @@ class StudyQuerySet(models.QuerySet):
         # Two queries whatever the topic holds (a subquery, not a list, so none is skipped when
         # empty): the page's query count must not depend on its content.
         studies = list(self.filter(pk__in=visible.values("study_id")))
-        counts = dict(visible.values_list("study_id").annotate(n=models.Count("post_id", distinct=True)))
+        # One row per citation (a post cites a study once): the posts citing each study,
+        # grouped by the stance they state, in post order.
+        rows = visible.order_by("post__post_number").values_list("study_id", "stance", "post__post_number")
+        by_stance: dict[int, dict[str, list[int]]] = {}
+        for study_id, stance, post_number in rows:
+            by_stance.setdefault(study_id, {}).setdefault(stance, []).append(post_number)
         for study in studies:
-            study.citing_posts = counts[study.pk]
+            groups = by_stance.get(study.pk, {})
+            study.citing_posts = sum(len(numbers) for numbers in groups.values())
+            study.stance_groups = [(stance, Stance(stance).label if stance else "No stance given", groups[stance])
+                                   for stance in STANCE_ORDER if stance in groups]
         studies.sort(key=lambda s: (design_rank(s.effective_design), -(s.year or 0), s.title))
         return studies
 
@@ -244,6 +258,48 @@ class StudySuggestion(models.Model):
         return StudyMetadata.from_dict(self.metadata)
 
 
+@dataclass(frozen=True)
+class StanceTally:
+    """How the posts a reader may see cite one study: "Supports in 5 posts, contradicts in 2,
+    across 3 topics"."""
+
+    posts: dict[str, int]  # stance ("" for none given) -> posts
+    topics: int
+
+    @property
+    def summary(self) -> str:
+        parts = []
+        for stance in STANCE_ORDER:
+            count = self.posts.get(stance, 0)
+            if not count:
+                continue
+            verb = stance or "cited without a stance"
+            noun = " posts" if count != 1 else " post"
+            parts.append(f"{verb} in {count}{noun if not parts else ''}")
+        if not parts:
+            return "No post you can see cites this study yet."
+        text = ", ".join(parts)
+        return f"{text[0].upper()}{text[1:]}, across {self.topics} topic{'s' if self.topics != 1 else ''}."
+
+
+class CitationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Citations in posts `user` may read: not deleted or hidden, in a topic they may open."""
+        # The condition Post.objects.in_visible_topics puts on the topic, as a join.
+        topic_visible = {} if getattr(user, "is_moderator", False) else {"post__topic__deleted_at__isnull": True}
+        return self.filter(post__deleted_at__isnull=True, post__hidden_at__isnull=True, **topic_visible)
+
+    def stance_tally(self) -> StanceTally:
+        """One query: posts per stance and the topics they are in."""
+        counts = self.aggregate(
+            topics=models.Count("post__topic_id", distinct=True),
+            **{f"posts_{stance or 'none'}": models.Count("post_id", distinct=True, filter=models.Q(stance=stance))
+               for stance in STANCE_ORDER},
+        )
+        return StanceTally(posts={stance: counts[f"posts_{stance or 'none'}"] for stance in STANCE_ORDER},
+                           topics=counts["topics"])
+
+
 class Citation(models.Model):
     """A post cites a study; extracted from the post's markup each time it is rendered."""
 
@@ -252,6 +308,8 @@ class Citation(models.Model):
     number = models.PositiveSmallIntegerField(help_text="Its number in the post's reference list.")
     # What the post says the study does for its claim (`[@doi:… supports]`); blank when unsaid.
     stance = models.CharField(max_length=12, choices=Stance.choices, blank=True)
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]

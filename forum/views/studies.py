@@ -84,6 +84,7 @@ def detail(request, study_id: int):
         "metadata": metadata,
         "abstract_paragraphs": [p for p in metadata.abstract.split("\n\n") if p.strip()],
         "topics": topics,
+        "stance_tally": Citation.objects.filter(study=study).visible_to(request.user).stance_tally(),
         "cite_markup": cite_markup(study),
         "revision_count": study.revisions.count(),
     })

@@ -1,0 +1,75 @@
+"""How the forum cites a study: the study page adds up the stances of the posts a reader may see,
+and a topic's Evidence panel groups each study's citations by stance."""
+
+import pytest
+
+from forum.services.deleting import post_delete
+from forum.services.moderation import post_hide
+from tests.factories import make_reply, make_topic
+from tests.forum.study_data import stored_study
+from tests.parsed_html import parse
+
+pytestmark = pytest.mark.django_db
+
+YOUNGER_2013 = "10.1002/art.37734"
+
+
+@pytest.fixture
+def younger():
+    return stored_study("younger2013")
+
+
+def tally(client, study) -> str:
+    return parse(client.get(study.get_absolute_url()).content.decode()).find("p", class_="study__stance-tally").text
+
+
+def test_the_study_page_adds_up_stances_across_topics(client, younger):
+    first = make_topic(title="LDN for fibromyalgia?", raw=f"It helps [@doi:{YOUNGER_2013} supports].")
+    make_reply(topic=first, raw=f"Small, but positive [@doi:{YOUNGER_2013} supports].")
+    make_reply(topic=first, raw=f"Too small to tell [@doi:{YOUNGER_2013} contradicts].")
+    second = make_topic(title="Naltrexone and sleep", raw=f"It was about pain [@doi:{YOUNGER_2013} mentions].")
+    make_reply(topic=second, raw=f"Positive on pain [@doi:{YOUNGER_2013} SUPPORTS].")
+    make_topic(title="Cited plainly", raw=f"See [@doi:{YOUNGER_2013}].")
+
+    assert tally(client, younger) == ("Supports in 3 posts, contradicts in 1, mentions in 1, "
+                                      "cited without a stance in 1, across 3 topics.")
+
+
+def test_the_tally_counts_only_posts_the_reader_may_see(client, member, moderator, younger):
+    open_topic = make_topic(title="Open", raw=f"[@doi:{YOUNGER_2013} supports]")
+    hidden = make_reply(topic=open_topic, raw=f"[@doi:{YOUNGER_2013} contradicts]")
+    post_hide(moderator=moderator, post=hidden, reason="Rude")
+    deleted_reply = make_reply(topic=open_topic, author=member, raw=f"[@doi:{YOUNGER_2013} contradicts]")
+    post_delete(actor=member, post=deleted_reply)
+    deleted_topic = make_topic(title="Deleted", author=member, raw=f"[@doi:{YOUNGER_2013} mentions]")
+    make_reply(topic=deleted_topic, raw=f"[@doi:{YOUNGER_2013} supports]")
+    deleted_topic.deleted_at = deleted_topic.created_at
+    deleted_topic.save(update_fields=["deleted_at"])
+
+    assert tally(client, younger) == "Supports in 1 post, across 1 topic."
+    client.force_login(moderator)
+    # A moderator opens deleted topics; hidden and deleted posts still say nothing.
+    assert tally(client, younger) == "Supports in 2 posts, mentions in 1, across 2 topics."
+
+
+def test_the_evidence_panel_groups_each_studys_citations_by_stance(client, younger):
+    topic = make_topic(raw=f"Promising [@doi:{YOUNGER_2013} supports].")
+    make_reply(topic=topic, raw=f"Too small [@doi:{YOUNGER_2013} contradicts].")
+    make_reply(topic=topic, raw=f"Just [@doi:{YOUNGER_2013}].")
+    make_reply(topic=topic, raw=f"Agreed [@doi:{YOUNGER_2013} supports].")
+
+    html = parse(client.get(topic.get_absolute_url()).content.decode())
+    [_item] = html.find_all("li", class_="evidence__item")
+    groups = [li.text.split() for li in html.find_all("li", class_="evidence__stance")]
+
+    assert groups == [["Supports:", "#1,", "#4"], ["Contradicts:", "#2"], ["No", "stance", "given:", "#3"]]
+    [stances] = html.find_all("ul", class_="evidence__stances")
+    links = [a.get("href") for a in stances.descendants() if a.tag == "a"]
+    assert links == [topic.post_url(n) for n in (1, 4, 2, 3)]
+
+
+def test_citations_without_any_stance_keep_the_panel_as_it_was(client, younger):
+    topic = make_topic(raw=f"See [@doi:{YOUNGER_2013}].")
+    html = parse(client.get(topic.get_absolute_url()).content.decode())
+    assert html.find_all("li", class_="evidence__item")
+    assert not html.find_all("ul", class_="evidence__stances")
