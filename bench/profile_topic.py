@@ -10,6 +10,7 @@ the cache is emptied before every request, so each is the first reader's page.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -80,7 +81,7 @@ def main(argv=None) -> None:
         for _ in range(5):
             request()
         profiler.stop()
-        print(profiler.output_text(unicode=False, color=False, show_all=False))
+        print(profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
 
 
 if __name__ == "__main__":

@@ -6,6 +6,22 @@ from django.db import models
 from forum.url_patterns import fast_reverse
 
 
+class _PostsWithAuthors(models.query.ModelIterable):
+    """Posts, each with its author, read in one more query by `author_id IN (...)`. Django 5.2's
+    prefetch_related("author") builds its condition as a tuple lookup that SQLite gets as one
+    `(id = %s)` OR-term per post, compiled expression by expression: a third of a 100-post page
+    whose posts' HTML was cached."""
+
+    def __iter__(self):
+        posts = list(super().__iter__())
+        author_field = self.queryset.model._meta.get_field("author")
+        User = author_field.related_model
+        authors = User._base_manager.using(self.queryset.db).in_bulk({post.author_id for post in posts}) if posts else {}
+        for post in posts:
+            author_field.set_cached_value(post, authors[post.author_id])
+        return iter(posts)
+
+
 class PostQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Services hide, delete, re-render and count votes with update(): the topics whose
@@ -38,13 +54,14 @@ class PostQuerySet(models.QuerySet):
         # short), and joined to the users the planner then sorted and merged 30,000 user rows
         # for a 20-post page (26 ms instead of 0.2).
         # The page shows each post's stored HTML, never its raw text: not read (as much again).
-        return (
+        posts = (
             self.filter(topic=topic, post_number__range=(first, last))
             .defer("raw")
-            .prefetch_related("author")
             .annotate(reply_to_number=models.F("reply_to__post_number"))
             .order_by("post_number")
         )
+        posts._iterable_class = _PostsWithAuthors
+        return posts
 
     def by_author_visible(self, user):
         return self.filter(author=user, deleted_at__isnull=True, topic__deleted_at__isnull=True)
