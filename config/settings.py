@@ -377,6 +377,12 @@ REFERENCES_MAX_RETRIES = int(os.environ.get("REFERENCES_MAX_RETRIES", "3"))
 # lookup_retries.py): first after this many seconds, doubling, for up to REFERENCES_RETRY_FOR.
 REFERENCES_RETRY_BACKOFF = float(os.environ.get("REFERENCES_RETRY_BACKOFF", "60"))
 REFERENCES_RETRY_FOR = float(os.environ.get("REFERENCES_RETRY_FOR", "86400"))
+# Registry status of cited trials (ClinicalTrials.gov API v2) and open-access copies (Unpaywall),
+# fetched in the background after a study's look-up or refresh (forum/services/registry_status.py,
+# forum/services/open_access.py). Unpaywall requires a contact address on every request.
+CLINICALTRIALS_BASE_URL = os.environ.get("CLINICALTRIALS_BASE_URL", "https://clinicaltrials.gov")
+UNPAYWALL_BASE_URL = os.environ.get("UNPAYWALL_BASE_URL", "https://api.unpaywall.org")
+UNPAYWALL_EMAIL = os.environ.get("UNPAYWALL_EMAIL", "")
 
 LOGGING = {
     "version": 1,

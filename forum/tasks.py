@@ -41,3 +41,19 @@ def refresh_study(*, study_id: int) -> None:
     from forum.services.referencing import study_look_up
 
     study_look_up(study_id=study_id, use_cache=False)
+
+
+@task()
+def look_up_study_extras(*, study_id: int, use_cache: bool = True) -> None:
+    """Registry status of a study's trials and its open-access copy, after its look-up."""
+    from forum.services.registry_status import study_extras_look_up
+
+    study_extras_look_up(study_id=study_id, use_cache=use_cache)
+
+
+@task()
+def look_up_trial(*, nct_id: str, retry: bool = False) -> None:
+    """A queued retry of a trial the registry could not be asked about (registry_status)."""
+    from forum.services.registry_status import trial_look_up
+
+    trial_look_up(nct_id=nct_id, retry=retry)

@@ -13,6 +13,8 @@ def _no_real_lookups(settings):
     # not stub meets a closed local port at once and fails like an outage would.
     settings.CROSSREF_API_URL = "http://127.0.0.1:9/crossref"
     settings.PUBMED_API_URL = "http://127.0.0.1:9/eutils"
+    settings.CLINICALTRIALS_BASE_URL = "http://127.0.0.1:9/clinicaltrials"
+    settings.UNPAYWALL_BASE_URL = "http://127.0.0.1:9/unpaywall"
     settings.REFERENCES_MAX_RETRIES = 0
 
 

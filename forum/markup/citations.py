@@ -62,6 +62,10 @@ class CitedStudy:
     status: str = ""
     status_label: str = ""
     reference_html: str = ""  # formatted entry; escaped by the formatter
+    # (kind, label) per registered trial: "Completed 2023, results posted" (forum.references.clinicaltrials).
+    registry_chips: tuple[tuple[str, str], ...] = ()
+    open_access_label: str = ""  # "Open access (gold)" (forum.references.unpaywall)
+    open_access_url: str = ""  # the best free copy, or PubMed Central
 
 
 CitationResolver = Callable[[CitationRef], CitedStudy]
@@ -160,7 +164,18 @@ def _chips(study: CitedStudy) -> str:
         parts.append(f'<span class="chip chip--design chip--{escape(study.design)}">{escape(study.design_label)}</span>')
     if study.status and study.status != "published":
         parts.append(f'<span class="chip chip--status chip--{escape(study.status)}">{escape(study.status_label)}</span>')
+    for kind, label in study.registry_chips:
+        parts.append(f'<span class="chip chip--registry chip--registry-{escape(kind)}">{escape(label)}</span>')
+    if study.open_access_label:
+        parts.append(f'<span class="chip chip--access">{escape(study.open_access_label)}</span>')
     return " ".join(parts)
+
+
+def _read_link(study: CitedStudy) -> str:
+    """A link to the free copy, for the reference list (the hover card holds no links)."""
+    if not study.open_access_url or not href_attribute(study.open_access_url):
+        return ""
+    return f' <a class="references__read" rel="noopener"{href_attribute(study.open_access_url)}>Read free copy</a>'
 
 
 def _stance_html(stance: str) -> str:
@@ -207,7 +222,7 @@ def render_reference_list(cited: dict[int, CitedStudy], scope: str) -> str:
     for number in sorted(cited):
         study = cited[number]
         if study.state == "resolved":
-            body = f'{study.reference_html} <a class="references__study"{href_attribute(study.url)}>Study page</a> {_chips(study)}'
+            body = f'{study.reference_html} <a class="references__study"{href_attribute(study.url)}>Study page</a>{_read_link(study)} {_chips(study)}'
         elif study.state == "pending":
             body = f'<span class="muted">Looking up {escape(study.label)}…</span>'
         elif study.state == "delayed":

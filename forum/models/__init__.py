@@ -10,6 +10,7 @@ from .revision import PostRevision
 from .submission import Submission
 from .study import Citation, LookupState, RevisionSource, Stance, Study, StudyRevision, StudySuggestion, SuggestionState
 from .tag import Tag
+from .trial import TrialLookupState, TrialRecord
 from .topic import Topic, TopicState
 from .upload import Upload, UploadKind
 
@@ -18,6 +19,6 @@ __all__ = [
     "Tag", "Topic", "TopicState", "Citation", "LookupState", "Stance", "Study", "StudyRevision",
     "RevisionSource", "StudySuggestion", "SuggestionState",
     "Submission", "Flag", "FlagReason", "FlagState", "ModerationAction", "StaffNote", "Vote",
-    "Upload", "UploadKind",
+    "Upload", "UploadKind", "TrialLookupState", "TrialRecord",
     "CategorySubscription", "Draft", "ImportedRecord", "NotificationPreference", "TopicSubscription", "WatchLevel",
 ]

@@ -104,6 +104,11 @@ class Study(models.Model):
     # Retractions, corrections, expressions of concern ...: only ever added to, so that a source
     # lacking them cannot erase them (forum.references.status).
     status_facts = models.JSONField(default=list, blank=True)
+    # What ClinicalTrials.gov says of each NCT number the study carries (a copy of its
+    # TrialRecord's facts with "nct_id" and "state": found or unknown), and what Unpaywall says of
+    # its DOI. Kept on the study so chips come with the study rows pages already read.
+    registry = models.JSONField(default=list, blank=True)
+    open_access = models.JSONField(default=dict, blank=True)
 
     lookup_state = models.CharField(max_length=12, choices=LookupState.choices, default=LookupState.RESOLVED)
     lookup_error = models.CharField(max_length=300, blank=True, help_text="For staff: never shown on public pages.")
@@ -163,6 +168,42 @@ class Study(models.Model):
         return [(kind, label) for kind, label in chips(self.status_facts or []) if label != shown]
 
     @property
+    def registry_chips(self) -> list[tuple[str, str]]:
+        """(kind, label) per registered trial the registry has described: "Completed 2023,
+        results posted", "Terminated: low accrual", "Registered after the trial started" …"""
+        from forum.references.clinicaltrials import registered_late, status_kind, status_label
+
+        protocol = self.effective_status == Status.PROTOCOL
+        chips = []
+        for trial in self.registry or []:
+            if trial.get("state") == "unknown":
+                chips.append(("unknown", f"{trial.get('nct_id', '')} not found in the registry"))
+                continue
+            if label := status_label(trial, protocol=protocol):
+                chips.append((status_kind(trial), label))
+            if registered_late(trial):
+                chips.append(("late", "Registered after the trial started"))
+        return chips
+
+    @property
+    def open_access_label(self) -> str:
+        from forum.references.unpaywall import status_label
+
+        return status_label(self.open_access or {})
+
+    @property
+    def open_access_url(self) -> str:
+        from forum.references.unpaywall import best_url
+
+        return best_url(self.open_access or {}) if (self.open_access or {}).get("is_oa") else ""
+
+    @property
+    def pmc_url(self) -> str:
+        from forum.references.unpaywall import pmc_url
+
+        return pmc_url(self.pmcid) if self.pmcid else ""
+
+    @property
     def is_pending(self) -> bool:
         return self.lookup_state == LookupState.PENDING
 
@@ -212,6 +253,8 @@ class RevisionSource(models.TextChoices):
     SUGGESTION = "suggestion", "an accepted suggestion"
     RESTORE = "restore", "a restored revision"
     EARLIER = "earlier", "the record as it was"
+    CLINICALTRIALS = "clinicaltrials", "ClinicalTrials.gov"
+    UNPAYWALL = "unpaywall", "Unpaywall"
 
 
 class StudyRevision(models.Model):

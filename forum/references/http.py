@@ -3,6 +3,10 @@
 Settings (all optional):
 - `CROSSREF_API_URL` (default https://api.crossref.org)
 - `PUBMED_API_URL` (default https://eutils.ncbi.nlm.nih.gov/entrez/eutils)
+- `CLINICALTRIALS_BASE_URL` (default https://clinicaltrials.gov): trial registry status, API v2
+- `UNPAYWALL_BASE_URL` (default https://api.unpaywall.org); `UNPAYWALL_EMAIL`: the contact address
+  Unpaywall requires on every request (default: REFERENCES_CONTACT_EMAIL; with neither, open
+  access is not looked up)
 - `REFERENCES_CONTACT_EMAIL`: sent in the User-Agent (`mailto:`), to Crossref and as PubMed's
   `email`; both services ask for it and treat polite clients better.
 - `REFERENCES_HTTP_TIMEOUT` (seconds, default 10), `REFERENCES_MAX_RETRIES` (default 3),
@@ -37,6 +41,8 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_CROSSREF_API_URL = "https://api.crossref.org"
 DEFAULT_PUBMED_API_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
+DEFAULT_CLINICALTRIALS_BASE_URL = "https://clinicaltrials.gov"
+DEFAULT_UNPAYWALL_BASE_URL = "https://api.unpaywall.org"
 USER_AGENT_PRODUCT = "Evident/0.1"
 RETRYABLE_STATUSES = {429, 500, 502, 503, 504}
 
@@ -72,6 +78,18 @@ def crossref_api_url() -> str:
 
 def pubmed_api_url() -> str:
     return str(_setting("PUBMED_API_URL", DEFAULT_PUBMED_API_URL)).rstrip("/")
+
+
+def clinicaltrials_base_url() -> str:
+    return str(_setting("CLINICALTRIALS_BASE_URL", DEFAULT_CLINICALTRIALS_BASE_URL)).rstrip("/")
+
+
+def unpaywall_base_url() -> str:
+    return str(_setting("UNPAYWALL_BASE_URL", DEFAULT_UNPAYWALL_BASE_URL)).rstrip("/")
+
+
+def unpaywall_email() -> str:
+    return str(_setting("UNPAYWALL_EMAIL", "") or contact_email())
 
 
 def contact_email() -> str:

@@ -109,7 +109,14 @@ def evidence_changed_notify(*, study_id: int, kinds: list[str]) -> list[Notifica
     study = Study.objects.filter(pk=study_id).first()
     if study is None or not kinds:
         return []
-    message = evidence_change_message(study, kinds)
+    created = relying_people_notify(study=study, message=evidence_change_message(study, kinds))
+    logger.info("evidence: %s %s; %d people told", study.identifier_label, kinds, len(created))
+    return created
+
+
+def relying_people_notify(*, study: Study, message: str) -> list[Notification]:
+    """One "evidence changed" notification to each person who relied on the study, by their
+    preferences (web, email, both or neither)."""
     created, to_email = [], []
     for recipient in evidence_alert_recipients(study):
         web, email = wants(recipient.user_id, NotificationKind.EVIDENCE_CHANGED)
@@ -126,7 +133,21 @@ def evidence_changed_notify(*, study_id: int, kinds: list[str]) -> list[Notifica
             to_email.append(notification)
     for notification in to_email:
         email_after_commit(notification)
-    logger.info("evidence: %s %s; %d people told", study.identifier_label, kinds, len(created))
+    return created
+
+
+def trial_results_notify(*, study_id: int, nct_ids: list[str]) -> list[Notification]:
+    """A protocol's registered trial has posted results: those who relied on "no results yet"
+    (authors of citing posts, askers, watchers of citing topics) hear, once each."""
+    study = Study.objects.filter(pk=study_id).first()
+    if study is None or not nct_ids:
+        return []
+    title = study.title or study.identifier_label
+    if len(title) > 150:
+        title = title[:149] + "…"
+    message = f"The trial of the protocol “{title}” ({', '.join(nct_ids)}) has posted results on ClinicalTrials.gov."
+    created = relying_people_notify(study=study, message=message)
+    logger.info("evidence: %s trial results posted %s; %d people told", study.identifier_label, nct_ids, len(created))
     return created
 
 

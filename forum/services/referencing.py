@@ -86,6 +86,9 @@ def cited_study(study: Study, number: int) -> CitedStudy:
         status=study.effective_status,
         status_label=study.status_label,
         reference_html=format_reference(metadata),
+        registry_chips=tuple(study.registry_chips),
+        open_access_label=study.open_access_label or ("Free full text in PubMed Central" if study.pmcid else ""),
+        open_access_url=study.open_access_url or study.pmc_url,
     )
 
 
@@ -147,6 +150,15 @@ def schedule_study_lookup(study: Study) -> None:
     from forum.tasks import look_up_study
 
     transaction.on_commit(lambda: look_up_study.enqueue(study_id=study.pk))
+
+
+def schedule_study_extras(study: Study, *, use_cache: bool = True) -> None:
+    """Registry status and open access come after the metadata, in their own task: the study is
+    readable at once, and an outage of ClinicalTrials.gov or Unpaywall delays nothing else."""
+    from forum.tasks import look_up_study_extras
+
+    study_id = study.pk
+    transaction.on_commit(lambda: look_up_study_extras.enqueue(study_id=study_id, use_cache=use_cache))
 
 
 # --- metadata ---------------------------------------------------------------------------------
@@ -240,6 +252,7 @@ def study_look_up(*, study_id: int, use_cache: bool = True, retry: bool = False)
         lookup_answered(study=study)
         study_apply_metadata(study=study, metadata=metadata,
                              reason="Refreshed from the registry" if was_resolved else "Looked up")
+        schedule_study_extras(study, use_cache=use_cache)
     citing_posts_recook(study=study)
     return study
 

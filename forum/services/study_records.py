@@ -25,7 +25,8 @@ from forum.references.status import facts_merge, new_kinds
 
 REGISTRY_SOURCES = frozenset({"crossref", "pubmed"})
 SNAPSHOT_FIELDS = ("doi", "pmid", "pmcid", "bibtex_key", "registrations", "title", "container_title", "year",
-                   "metadata", "design", "status", "design_override", "status_override", "status_facts")
+                   "metadata", "design", "status", "design_override", "status_override", "status_facts",
+                   "registry", "open_access")
 # The bibliographic fields a member's entry is compared on and may fill, with their names.
 COMPARED_FIELDS = {
     "title": "Title", "authors": "Authors", "container_title": "Journal", "year": "Year", "volume": "Volume",
@@ -156,7 +157,9 @@ def study_restore(*, moderator, revision: StudyRevision, reason: str = "") -> St
         study = Study.objects.select_for_update().get(pk=study.pk)
         before = study_snapshot(study)
         for name in SNAPSHOT_FIELDS:
-            if name not in revision.snapshot or name == "status_facts":
+            # Facts from the registries (status notices, trial registry, open access) are not
+            # the moderator's to roll back: they stay as the sources last said.
+            if name not in revision.snapshot or name in ("status_facts", "registry", "open_access"):
                 continue
             value = revision.snapshot[name]
             if name in ("doi", "pmid", "bibtex_key") and value and \
@@ -268,7 +271,26 @@ def revision_fields(snapshot: dict) -> dict[str, str]:
         "Design set by a moderator": designs.get(snapshot.get("design_override", ""), ""),
         "Status set by a moderator": statuses.get(snapshot.get("status_override", ""), ""),
         "Status facts": _facts_text(snapshot.get("status_facts")),
+        "Trial registry": _registry_text(snapshot.get("registry")),
+        "Open access": _open_access_text(snapshot.get("open_access")),
     }
+
+
+def _registry_text(entries) -> str:
+    from forum.references.clinicaltrials import status_label
+
+    return "; ".join(
+        f"{e.get('nct_id', '')}: " + ("not found in the registry" if e.get("state") == "unknown"
+                                      else status_label(e) or "status not given")
+        for e in entries or [] if isinstance(e, dict))
+
+
+def _open_access_text(facts) -> str:
+    from forum.references.unpaywall import best_url, status_label
+
+    if not isinstance(facts, dict) or not facts:
+        return ""
+    return " ".join(part for part in (status_label(facts), best_url(facts)) if part)
 
 
 def revision_changes(older: dict | None, newer: dict) -> list[tuple[str, str, str]]:

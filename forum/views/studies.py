@@ -25,6 +25,7 @@ from forum.services.referencing import (
     AddedReferences, cite_markup, references_add, references_preview, studies_import, study_edit,
 )
 from forum.references.identifiers import InvalidIdentifier, normalize_doi
+from forum.services.registry_status import open_access_summary, trial_rows
 from forum.study_forms import ReferencePasteForm, StudyEditForm, StudyForm
 
 EXPORTS = {
@@ -87,6 +88,8 @@ def detail(request, study_id: int):
         "stance_tally": Citation.objects.filter(study=study).visible_to(request.user).stance_tally(),
         "cite_markup": cite_markup(study),
         "revision_count": study.revisions.count(),
+        "trials": trial_rows(study),
+        "open_access": open_access_summary(study),
     })
 
 

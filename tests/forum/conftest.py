@@ -32,3 +32,27 @@ def reference_server(settings, monkeypatch):
         jitter=lambda: 0.0,
     ))
     return server
+
+
+@pytest.fixture
+def registry_server(settings, monkeypatch):
+    """A fake ClinicalTrials.gov and Unpaywall for the background look-ups of registry status and
+    open access (forum.services.registry_status). Queue recorded answers with
+    `registry_server.add(path, response)`; unknown paths answer 404."""
+    from functools import partial
+
+    import httpx
+
+    from forum.references.http import ReferencesClient
+    from forum.services import registry_status
+    from tests.forum.references.conftest import FakeServer
+
+    settings.CLINICALTRIALS_BASE_URL = "https://clinicaltrials.test"
+    settings.UNPAYWALL_BASE_URL = "https://unpaywall.test"
+    settings.UNPAYWALL_EMAIL = "oa@evident.test"
+    server = FakeServer()
+    monkeypatch.setattr(registry_status, "ReferencesClient", partial(
+        ReferencesClient, transport=httpx.MockTransport(server.handler), sleep=lambda seconds: None,
+        jitter=lambda: 0.0,
+    ))
+    return server
