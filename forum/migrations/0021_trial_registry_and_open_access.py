@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0019_uploads'),
+        ('forum', '0020_citation_stance_and_study_flag'),
     ]
 
     operations = [
