@@ -62,7 +62,26 @@
     const results = element("ul", "reference-dialog__results");
     results.setAttribute("aria-label", "Studies found");
     results.hidden = true;
-    body.append(title, field, status, problems, results);
+    // What the study does for the writer's point, written into the citation as its last word
+    // ([@doi:… supports]); "No stance" leaves the citation as it always was.
+    const stance = element("fieldset", "reference-dialog__stance");
+    stance.append(element("legend", "", "What does it do for your point?"));
+    const stanceChoices = element("div", "reference-dialog__stance-choices");
+    [["", "No stance"], ["supports", "Supports"], ["contradicts", "Contradicts"], ["mentions", "Mentions"]]
+      .forEach(([value, text]) => {
+        const choice = element("span", "choice");
+        const radio = element("input");
+        radio.type = "radio";
+        radio.name = "reference-dialog-stance";
+        radio.id = `reference-dialog-stance-${value || "none"}`;
+        radio.value = value;
+        const radioLabel = element("label", "", text);
+        radioLabel.htmlFor = radio.id;
+        choice.append(radio, radioLabel);
+        stanceChoices.append(choice);
+      });
+    stance.append(stanceChoices);
+    body.append(title, field, status, problems, results, stance);
 
     const actions = element("div", "reference-dialog__actions");
     const lookUp = element("button", "button reference-dialog__lookup", "Look up");
@@ -79,7 +98,7 @@
     document.body.append(dialog);
 
     const state = {
-      dialog, text, status, problems, results, lookUp, insert,
+      dialog, text, status, problems, results, lookUp, insert, stance,
       link: null, input: null, composer: null,
       found: [],        // {study, checkbox, item} in the order the server sent them
       generation: 0,    // bumped on every look-up and on close, so late answers are dropped
@@ -138,6 +157,7 @@
     state.found = [];
     state.results.replaceChildren();
     state.results.hidden = true;
+    state.stance.querySelector('input[value=""]').checked = true;
     updateInsertButton(state);
   }
 
@@ -405,8 +425,10 @@
   }
 
   function selectedCites(state) {
+    const stance = state.stance.querySelector("input:checked")?.value || "";
     return state.found.filter(({ checkbox }) => checkbox.checked && !checkbox.disabled)
-      .map(({ study }) => study.cite).filter(Boolean);
+      .map(({ study }) => study.cite).filter(Boolean)
+      .map((cite) => (stance ? cite.replace(/\]$/, ` ${stance}]`) : cite));
   }
 
   function updateInsertButton(state) {

@@ -118,3 +118,33 @@ def test_escape_closes_the_dialog_and_returns_focus_to_the_link(page, live_serve
     expect(dialog).to_be_hidden()
     expect(page.get_by_role("link", name="Add reference")).to_be_focused()
     assert len(page.context.pages) == 1  # the link did not open /studies/add/ in a new tab
+
+
+def test_the_dialog_writes_the_chosen_stance_and_the_chip_says_it(page, live_server, demo):
+    log_in(page, live_server, "priya", "demo-priya-2026")
+    page.goto(f"{live_server.url}{demo.get_absolute_url()}")
+    composer = page.get_by_label("Your reply")
+    composer.fill("Against it: ")
+
+    page.get_by_role("link", name="Add reference").click()
+    dialog = page.get_by_role("dialog", name="Add reference")
+    stance = dialog.get_by_role("group", name="What does it do for your point?")
+    expect(stance.get_by_role("radio", name="No stance")).to_be_checked()
+    dialog.get_by_label("DOI, PMID or BibTeX").fill(BIBTEX)
+    dialog.get_by_role("button", name="Look up").click()
+    expect(dialog.get_by_role("listitem").filter(has_text=TITLE)).to_be_visible()
+    stance.get_by_role("radio", name="Contradicts").check()
+    dialog.get_by_role("button", name="Insert citation").click()
+
+    expect(composer).to_have_value("Against it: [@doi:10.5555/example.2020.1 contradicts]")
+    page.get_by_role("button", name="Post reply").click()
+
+    chip = page.locator("#post-4").locator(".cite__link")
+    expect(chip).to_have_accessible_name(re.compile(r"^\[1\] RCT\s*, contradicts$"))
+    expect(chip.locator(".cite__stance")).to_have_text(re.compile(r"contradicts$"))
+    page.locator("#post-4").screenshot(path="/tmp/evident-i18a-chip.png")
+
+    # Opening the dialog again starts from "No stance".
+    page.get_by_label("Your reply").fill("More: ")
+    page.get_by_role("link", name="Add reference").click()
+    expect(dialog.get_by_role("radio", name="No stance")).to_be_checked()
