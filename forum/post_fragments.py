@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from config.jinja_env import render
+from forum.citation_numbers import citation_numbers_apply, citation_numbers_shown
 from forum.reltime import relative_text
 
 TEMPLATE = "forum/_post.html"  # a Jinja2 template: templates/jinja2/
@@ -75,16 +76,20 @@ def _key(post, topic, user, voted: bool, flagged: bool, now, context: tuple) -> 
     return f"post-html:{digest}", version
 
 
-def render_posts(request, *, topic, posts, voted_post_ids, flagged_post_ids=frozenset()) -> list[SafeString]:
+def render_posts(request, *, topic, posts, voted_post_ids, flagged_post_ids=frozenset(),
+                 citation_numbers=None) -> list[SafeString]:
     """The HTML of each post in `posts`, in order, for the reader of `request`."""
     return [html for _version, html in render_posts_versioned(request, topic=topic, posts=posts,
                                                                voted_post_ids=voted_post_ids,
-                                                               flagged_post_ids=flagged_post_ids)]
+                                                               flagged_post_ids=flagged_post_ids,
+                                                               citation_numbers=citation_numbers)]
 
 
-def render_posts_versioned(request, *, topic, posts, voted_post_ids,
-                           flagged_post_ids=frozenset()) -> list[tuple[str, SafeString]]:
-    """(version, HTML) of each post in `posts`, in order, for the reader of `request`."""
+def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_post_ids=frozenset(),
+                           citation_numbers=None) -> list[tuple[str, SafeString]]:
+    """(version, HTML) of each post in `posts`, in order, for the reader of `request`.
+    `citation_numbers` ({study id: number}, forum/citation_numbers.py) numbers every post's
+    citations by the topic; fragments hold the post's own numbers and are renumbered here."""
     user = request.user
     now = timezone.now()
     # What every post's key shares, worked out once for the page.
@@ -110,5 +115,13 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids,
     if any(_CSRF_PLACEHOLDER in html for html in rendered):
         token = get_token(request)
         rendered = [html.replace(_CSRF_PLACEHOLDER, token) for html in rendered]
+    versions = [version for _key, version in keyed]
+    if citation_numbers is not None:
+        numbered = [citation_numbers_apply(html, citation_numbers) for html in rendered]
+        # An open page (forum/live.py) replaces a post whose numbers changed, as when it changed.
+        versions = [version if new == old else
+                    hashlib.blake2b(f"{version}{citation_numbers_shown(new)}".encode(), digest_size=8).hexdigest()
+                    for version, old, new in zip(versions, rendered, numbered)]
+        rendered = numbered
     # Each fragment is the output of an autoescaping template.
-    return [(version, mark_safe(html)) for (_key, version), html in zip(keyed, rendered)]
+    return [(version, mark_safe(html)) for version, html in zip(versions, rendered)]

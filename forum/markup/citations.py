@@ -66,6 +66,8 @@ class CitedStudy:
     registry_chips: tuple[tuple[str, str], ...] = ()
     open_access_label: str = ""  # "Open access (gold)" (forum.references.unpaywall)
     open_access_url: str = ""  # the best free copy, or PubMed Central
+    # The study's id, when the site has one: the page renumbers by topic (forum/citation_numbers.py).
+    study_id: int | None = None
 
 
 CitationResolver = Callable[[CitationRef], CitedStudy]
@@ -187,6 +189,13 @@ def _stance_html(stance: str) -> str:
             f'{STANCES[stance]}</span>')
 
 
+def _number_html(study: CitedStudy) -> str:
+    # The post's own number, marked with the study so that a topic page can put the topic's
+    # number in its place (forum/citation_numbers.py); data-study="" marks a reference the site
+    # has no study for, which a topic leaves unnumbered.
+    return f'<span class="cite__n" data-study="{study.study_id or ""}">{study.number}</span>'
+
+
 def render_chip(study: CitedStudy, scope: str, *, typed: str = "", stance: str = "") -> str:
     # data-cite keeps the markup as written, so selecting the chip to quote it gives it back.
     cite = f' data-cite="{escape(typed)}"' if typed else ""
@@ -196,7 +205,7 @@ def render_chip(study: CitedStudy, scope: str, *, typed: str = "", stance: str =
         text = {"pending": f"looking up {study.label}",
                 "delayed": f"look-up delayed, will retry: {study.label}"}.get(study.state,
                                                                              f"unresolved reference: {study.label}")
-        number = f"{study.number} " if study.number else ""
+        number = f"{_number_html(study)} " if study.number else ""
         return (f'<span class="cite cite--{study.state}"{cite}{stance_attr}>[{number}{escape(text)}]'
                 f'{_stance_html(stance)}</span>')
     card_id = f"cite-{scope}-{study.number}"
@@ -211,7 +220,7 @@ def render_chip(study: CitedStudy, scope: str, *, typed: str = "", stance: str =
     label = f"{study.design_label}" if study.design_label else "study"
     return (
         f'<span class="cite{flag}"{cite}{stance_attr}><a class="cite__link"{href_attribute(study.url)} aria-describedby="{card_id}">'
-        f'[{study.number}]<span class="cite__design"> {escape(label)}</span>{_stance_html(stance)}</a>{card}</span>'
+        f'[{_number_html(study)}]<span class="cite__design"> {escape(label)}</span>{_stance_html(stance)}</a>{card}</span>'
     )
 
 
@@ -229,6 +238,6 @@ def render_reference_list(cited: dict[int, CitedStudy], scope: str) -> str:
             body = f'<span class="muted">Look-up delayed, will retry: {escape(study.label)}</span>'
         else:
             body = f'<span class="muted">Unresolved reference: {escape(study.label)}</span>'
-        items.append(f'<li id="ref-{scope}-{number}" value="{number}">{body}</li>')
+        items.append(f'<li id="ref-{scope}-{number}" value="{number}" data-study="{study.study_id or ""}">{body}</li>')
     # Not a named region: every post has one, and landmarks with the same name cannot be told apart.
     return f'<section class="references"><h2 class="references__heading">References</h2><ol>{"".join(items)}</ol></section>'

@@ -59,26 +59,53 @@ class StudyQuerySet(models.QuerySet):
 
     def cited_in_topic(self, topic) -> list["Study"]:
         """Studies cited by the topic's visible posts, strongest designs first, each with
-        `citing_posts`. Counted over the topic's citations and ordered here in Python: grouping
-        and ordering the wide study rows in SQL cost ten times more on SQLite."""
-        visible = Citation.objects.filter(post__topic=topic, post__deleted_at__isnull=True,
-                                          post__hidden_at__isnull=True)
+        `citing_posts` and `topic_number`."""
+        return self.evidence_for_topic(topic).studies
+
+    def evidence_for_topic(self, topic) -> "TopicEvidence":
+        """The studies the topic's visible posts cite (strongest designs first, each with
+        `citing_posts` and `topic_number`), and the topic's citation numbers.
+
+        A study's number is that of its first citation in the topic, by post number and then by
+        place in the post, as in a paper. Visible posts are numbered first, 1, 2, 3 ... with no
+        gaps, so a hidden or deleted post leaves no hole a visitor could notice and says nothing
+        about what it cited; studies only such posts cite (which moderators and their author still
+        see) follow after. Counted and ordered in Python: grouping and ordering the wide study
+        rows in SQL cost ten times more on SQLite."""
+        citations = Citation.objects.filter(post__topic=topic)
+        visible = citations.filter(post__deleted_at__isnull=True, post__hidden_at__isnull=True)
         # Two queries whatever the topic holds (a subquery, not a list, so none is skipped when
         # empty): the page's query count must not depend on its content.
         studies = list(self.filter(pk__in=visible.values("study_id")))
-        # One row per citation (a post cites a study once): the posts citing each study,
-        # grouped by the stance they state, in post order.
-        rows = visible.order_by("post__post_number").values_list("study_id", "stance", "post__post_number")
+        # One row per citation (a post cites a study once), hidden and deleted posts' too: the
+        # visible posts citing each study, grouped by the stance they state, in post order; and
+        # each study's first citation, which gives its number.
+        rows = citations.order_by("post__post_number").values_list(
+            "study_id", "stance", "post__post_number", "number", "post__deleted_at", "post__hidden_at")
         by_stance: dict[int, dict[str, list[int]]] = {}
-        for study_id, stance, post_number in rows:
-            by_stance.setdefault(study_id, {}).setdefault(stance, []).append(post_number)
+        first_seen: dict[int, tuple] = {}
+        for study_id, stance, post_number, number, deleted_at, hidden_at in rows:
+            shown = deleted_at is None and hidden_at is None
+            place = (not shown, post_number, number)
+            if study_id not in first_seen or place < first_seen[study_id]:
+                first_seen[study_id] = place
+            if shown:
+                by_stance.setdefault(study_id, {}).setdefault(stance, []).append(post_number)
+        numbers = {study_id: n for n, study_id in enumerate(sorted(first_seen, key=first_seen.__getitem__), start=1)}
         for study in studies:
             groups = by_stance.get(study.pk, {})
-            study.citing_posts = sum(len(numbers) for numbers in groups.values())
+            study.citing_posts = sum(len(posts) for posts in groups.values())
             study.stance_groups = [(stance, Stance(stance).label if stance else "No stance given", groups[stance])
                                    for stance in STANCE_ORDER if stance in groups]
+            study.topic_number = numbers[study.pk]
         studies.sort(key=lambda s: (design_rank(s.effective_design), -(s.year or 0), s.title))
-        return studies
+        return TopicEvidence(studies=studies, numbers=numbers)
+
+
+@dataclass(frozen=True)
+class TopicEvidence:
+    studies: list
+    numbers: dict  # study id -> its number in the topic
 
 
 class Study(models.Model):

@@ -71,7 +71,8 @@ def study_get_or_create_pending(ref: CitationRef) -> tuple[Study | None, bool]:
 def cited_study(study: Study, number: int) -> CitedStudy:
     if study.lookup_state != LookupState.RESOLVED:
         state = "pending" if study.is_pending else ("delayed" if study.is_delayed else "unresolved")
-        return CitedStudy(number=number, state=state, label=study.identifier_label, url=study.get_absolute_url())
+        return CitedStudy(number=number, state=state, label=study.identifier_label, url=study.get_absolute_url(),
+                          study_id=study.pk)
     metadata = study.as_metadata()
     return CitedStudy(
         number=number,
@@ -89,6 +90,7 @@ def cited_study(study: Study, number: int) -> CitedStudy:
         registry_chips=tuple(study.registry_chips),
         open_access_label=study.open_access_label or ("Free full text in PubMed Central" if study.pmcid else ""),
         open_access_url=study.open_access_url or study.pmc_url,
+        study_id=study.pk,
     )
 
 

@@ -25,6 +25,7 @@ from forum.change_events import generations_current
 from forum.context_processors import review_waiting_count, unread_notification_count
 from forum.models import Post, Topic
 from forum.models.post import quoting_posts_by_post
+from forum.citation_numbers import topic_evidence_once
 from forum.page_cache import cached_for_topic
 from forum.post_fragments import render_posts_versioned
 
@@ -165,12 +166,16 @@ def _topic_changes(request) -> dict:
     newest = last + NEW_POSTS_AT_MOST if request.GET.get("tail") == "1" else last
     known = request.GET.get("v", "").split(".") if request.GET.get("v") else []
     posts = list(Post.objects.for_topic_page(topic, first, newest))
-    quoted_in = cached_for_topic(topic.pk, {
+    evidence = topic_evidence_once(topic)
+    parts = cached_for_topic(topic.pk, {
         f"quoted-in:{first}-{newest}": lambda: quoting_posts_by_post([post.pk for post in posts]),
-    })[f"quoted-in:{first}-{newest}"]
+        "citation-numbers": lambda: evidence().numbers,
+    })
+    quoted_in = parts[f"quoted-in:{first}-{newest}"]
     for post in posts:
         post.quoted_in = quoted_in.get(post.pk, [])
-    rendered = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=voted_post_ids(user, posts))
+    rendered = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=voted_post_ids(user, posts),
+                                      citation_numbers=parts["citation-numbers"])
     is_moderator = getattr(user, "is_moderator", False)
     changes = []
     for post, (version, html) in zip(posts, rendered):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from forum.forms import ReplyForm
 from forum.models import Category, Flag, FlagState, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
 from forum.models.post import quoting_posts_by_post
+from forum.citation_numbers import citation_numbers_apply, topic_citation_numbers, topic_evidence_once
 from forum.page_cache import cached_for_topic
 from forum import live
 from forum.post_fragments import render_posts_versioned
@@ -83,8 +84,10 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
     posts = list(Post.objects.for_topic_page(topic, first, last))
     # The Evidence panel, tags and "Quoted in" lines change only through writes that renew the
     # topic's generation: fetched from the cache together, in one round trip.
+    evidence = topic_evidence_once(topic)
     parts = cached_for_topic(topic.pk, {
-        "evidence": lambda: _evidence_panel(topic),
+        "evidence-panel": lambda: _evidence_panel(topic, evidence().studies),
+        "citation-numbers": lambda: evidence().numbers,
         "evidence-changed": lambda: evidence_changed_since_accepted(topic),
         "tags": lambda: list(topic.tags.all()),
         f"quoted-in:{first}-{last}": lambda: quoting_posts_by_post([post.pk for post in posts]),
@@ -103,7 +106,7 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
             request.unread_notification_count = None  # the header counts again
     voted, flagged = _reader_marks(request.user, posts)
     post_html = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=voted,
-                                       flagged_post_ids=flagged)
+                                       flagged_post_ids=flagged, citation_numbers=parts["citation-numbers"])
     place_post_notices(request, posts)
     draft = None
     if reply_form is None and request.user.is_authenticated:
@@ -131,7 +134,7 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
         "draft": draft,
         "draft_url": reverse("forum:draft", args=[draft_key(topic)]) if request.user.is_authenticated else "",
         "tags": parts["tags"],
-        "evidence_html": parts["evidence"],
+        "evidence_html": parts["evidence-panel"],
         "evidence_changed": parts["evidence-changed"],
         "categories": Category.objects.all() if getattr(request.user, "is_moderator", False) else (),
         "page": page,
@@ -140,8 +143,7 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
     }, status=status)
 
 
-def _evidence_panel(topic) -> str:
-    evidence = Study.objects.cited_in_topic(topic)
+def _evidence_panel(topic, evidence) -> str:
     if not evidence:
         return ""
     summary = designs_summary([study.design_label for study in evidence])
@@ -202,7 +204,9 @@ def post_cooked(request, topic_id: int, post_number: int):
         raise Http404("This post has been deleted.")
     if post.is_hidden and not (is_moderator or post.author_id == request.user.pk):
         raise Http404("This post has been hidden by a moderator.")
-    return render(request, "forum/_post_cooked.html", {"post": post})
+    # Read alone (a quote expanded in place), it is numbered as on its topic's page.
+    cooked = citation_numbers_apply(post.cooked, topic_citation_numbers(post.topic))
+    return render(request, "forum/_post_cooked.html", {"cooked": cooked})
 
 
 def topic_short(request, topic_id: int):

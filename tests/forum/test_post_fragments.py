@@ -13,6 +13,7 @@ from django.utils import timezone
 from forum.models import Vote
 from forum.reltime import relative_text
 from tests.factories import UserFactory, make_reply, make_topic
+from tests.forum.study_data import stored_metadata
 from tests.parsed_html import parse
 
 pytestmark = pytest.mark.django_db
@@ -155,8 +156,14 @@ def test_cold_and_fragment_cached_pages_are_the_same_for_each_reader(topic, memb
     quoting = make_reply(topic=topic, author=other_member,
                          raw=f'[quote="maria, post:1, topic:{topic.pk}"]\nNight cramps, twice a week.\n[/quote]\n\n'
                              "Ask @maria about it, it is _her_ question.")
-    hidden = make_reply(topic=topic, author=UserFactory(), raw="Buy cheap pills here.")
+    hidden = make_reply(topic=topic, author=UserFactory(), raw="Buy cheap pills here. [@doi:10.5555/fragment-hidden]")
     post_hide(moderator=moderator, post=hidden, reason='Spam: "pills" <again>')
+    # Citations are numbered by the topic on the way out of the fragment cache.
+    stored_metadata(doi="10.5555/fragment-a", title="Trial A", year=2020)
+    stored_metadata(doi="10.5555/fragment-b", title="Trial B", year=2021)
+    stored_metadata(doi="10.5555/fragment-hidden", title="Trial H", year=2022)
+    make_reply(topic=topic, author=other_member, raw="See [@doi:10.5555/fragment-a].")
+    make_reply(topic=topic, author=member, raw="And [@doi:10.5555/fragment-b] besides [@doi:10.5555/fragment-a].")
     post_mark_needs_source(moderator=moderator, post=quoting)
     answer_accept(user=member, post=topic.posts.get(post_number=2))
     Vote.objects.create(user=other_member, post=topic.posts.get(post_number=1))
@@ -167,5 +174,7 @@ def test_cold_and_fragment_cached_pages_are_the_same_for_each_reader(topic, memb
         cold = reader.get(topic.get_absolute_url())
         cached = reader.get(topic.get_absolute_url())
 
-        assert post_renders(cold) == 4 and post_renders(cached) == 0, who
+        assert post_renders(cold) == 6 and post_renders(cached) == 0, who
+        sixth = parse(cold.content).find("article", **{"data-post-number": "6"})
+        assert [n.text for n in sixth.descendants() if "cite__n" in n.classes] == ["2", "1"], who
         assert _without_tokens(cached.content) == _without_tokens(cold.content), who
