@@ -9,12 +9,12 @@ import markdown
 from .citations import CitationExtension, CitationResolver, CitedStudy, render_reference_list
 from .guards import GuardExtension
 from .mentions import MentionExtension, MentionResolver
-from .quotes import QuoteExtension, QuoteRef, QuoteResolver
+from .quotes import QuoteExtension, QuoteRef, QuoteResolver, StudyQuoteResolver
 from .sanitize import sanitize
 from .uploads import UPLOAD_PREFIX, UploadExtension, UploadResolver
 
 # Bump when the same raw text would now render differently; `manage.py rebake` catches up.
-COOKED_VERSION = 13  # 13: citation numbers carry their study, for per-topic numbering; 12: a citation may state its stance ([@doi:… supports]); 11: a quote naming the wrong author says so; 10: a post's reference list is no longer a named landmark
+COOKED_VERSION = 14  # 14: quotes of a study's abstract ([quote="doi:…"]); 13: citation numbers carry their study, for per-topic numbering; 12: a citation may state its stance ([@doi:… supports]); 11: a quote naming the wrong author says so; 10: a post's reference list is no longer a named landmark
 
 
 @dataclass(frozen=True)
@@ -35,8 +35,10 @@ class _Render:
     """One rendering: the resolvers, and what the post cites, shared by nested quote bodies."""
 
     def __init__(self, raw: str, quote_resolver: QuoteResolver | None, citation_resolver: CitationResolver | None,
-                 mention_resolver: MentionResolver | None = None, upload_resolver: UploadResolver | None = None):
+                 mention_resolver: MentionResolver | None = None, upload_resolver: UploadResolver | None = None,
+                 study_quote_resolver: StudyQuoteResolver | None = None):
         self.quote_resolver = quote_resolver
+        self.study_quote_resolver = study_quote_resolver
         self.upload_resolver = upload_resolver
         self.uploads: list[str] = []
         self.citation_resolver = citation_resolver
@@ -79,6 +81,7 @@ class _Render:
                     resolver=self.quote_resolver,
                     refs=quotes,
                     depth=depth,
+                    study_resolver=self.study_quote_resolver,
                 ),
                 CitationExtension(resolver=self.citation_resolver, stash=stash, scope=self.scope, cited=self.cited),
                 # Mentions inside a quoted body are rendered but not collected: the quote is not
@@ -138,7 +141,8 @@ def _scope_footnotes(html: str, scope: str) -> str:
 
 def cook(raw: str, *, quote_resolver: QuoteResolver | None = None,
          citation_resolver: CitationResolver | None = None, mention_resolver: MentionResolver | None = None,
-         upload_resolver: UploadResolver | None = None) -> Cooked:
+         upload_resolver: UploadResolver | None = None,
+         study_quote_resolver: StudyQuoteResolver | None = None) -> Cooked:
     """Render raw markdown to sanitised HTML.
 
     `quote_resolver` looks up quoted posts (title bar and source check); `citation_resolver`
@@ -146,9 +150,11 @@ def cook(raw: str, *, quote_resolver: QuoteResolver | None = None,
     members. Without them, quotes show the name as typed, citations show as unresolved and
     mentions stay plain text. `upload_resolver` gives the serving URL of an uploaded file's name;
     without it (or for an unknown name) `upload://` addresses are dropped by the URL policy.
+    `study_quote_resolver` looks up the study a `[quote="doi:…"]` quotes and checks the words
+    against its abstract; without it such a quote shows the identifier, unchecked.
     """
     raw = raw or ""
-    render = _Render(raw, quote_resolver, citation_resolver, mention_resolver, upload_resolver)
+    render = _Render(raw, quote_resolver, citation_resolver, mention_resolver, upload_resolver, study_quote_resolver)
     quotes: list[QuoteRef] = []
     try:
         html = render.html(raw, quotes=quotes)

@@ -1,4 +1,5 @@
-"""Discourse-compatible quote blocks: `[quote="name, post:N, topic:M"] ... [/quote]`.
+"""Discourse-compatible quote blocks: `[quote="name, post:N, topic:M"] ... [/quote]`, and quotes of
+a study's abstract: `[quote="doi:10.1097/PR9.0000000000001080"] ... [/quote]` or `[quote="pmid:…"]`.
 
 Parsing is line-based, like Discourse's: an opening tag starts a line, a closing tag ends one.
 Each outermost quote's body is rendered and sanitised by a fresh pipeline (so nested quotes
@@ -23,6 +24,8 @@ from .url_policy import href_attribute
 # Up to three leading spaces, as for any markdown block; four would make it an indented code block.
 _OPEN = re.compile(r"^ {0,3}\[quote(?:=(?P<attrs>\"[^\"\n]*\"|'[^'\n]*'|[^\]\n]*))?\](?P<rest>.*)$", re.IGNORECASE)
 _USERNAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,29}$")
+# A study quote names its source by DOI or PMID, nothing else.
+_STUDY_SOURCE = re.compile(r"^(?P<kind>doi|pmid)\s*:\s*(?P<value>[^\s,\"']{1,250})$", re.IGNORECASE)
 _PARAM = re.compile(r"^(?P<key>post|topic|full|username)\s*:\s*(?P<value>\S+)$", re.IGNORECASE)
 # Post numbers are stored in 32-bit columns (Post.post_number, Quote.quoted_post_number): a larger
 # number cannot name a post, and PostgreSQL would refuse to record it.
@@ -41,10 +44,17 @@ class QuoteRef:
     topic_id: int | None
     full: bool
     text: str
+    # A quote of a study's abstract: "doi" or "pmid" and the identifier as typed.
+    study_kind: str = ""
+    study_value: str = ""
 
     @property
     def is_attributed(self) -> bool:
         return self.username is not None and self.post_number is not None
+
+    @property
+    def is_study(self) -> bool:
+        return bool(self.study_kind)
 
 
 @dataclass(frozen=True)
@@ -61,7 +71,29 @@ class QuoteSource:
     words_status: str = ""  # for such a quote: whether its words are in the post all the same
 
 
+@dataclass(frozen=True)
+class StudyQuoteSource:
+    """What the site knows about a quoted study, and whether the words are in its abstract."""
+
+    label: str  # the identifier, or the title once known
+    url: str
+    status: str  # a key of STUDY_STATUS_LABELS
+    section: str = ""  # the structured abstract's heading the words are under ("Conclusion")
+
+
 QuoteResolver = Callable[[QuoteRef], "QuoteSource | None"]
+StudyQuoteResolver = Callable[[QuoteRef], "StudyQuoteSource | None"]
+
+
+def parse_study_source(attrs: str | None) -> tuple[str, str] | None:
+    """`"doi:10.1097/PR9.0000000000001080"` -> ("doi", "10.1097/PR9.0000000000001080")."""
+    if not attrs:
+        return None
+    attrs = attrs.strip()
+    if len(attrs) >= 2 and attrs[0] == attrs[-1] and attrs[0] in "\"'":
+        attrs = attrs[1:-1].strip()
+    match = _STUDY_SOURCE.match(attrs)
+    return (match.group("kind").lower(), match.group("value")) if match else None
 
 
 def parse_attributes(attrs: str | None) -> tuple[str | None, int | None, int | None, bool] | None:
@@ -132,11 +164,12 @@ def _find_blocks(lines: list[str]):
 
 class QuotePreprocessor(Preprocessor):
     def __init__(self, md, render_fragment, stash, resolver: QuoteResolver | None, refs: list[QuoteRef],
-                 depth: int = 0):
+                 depth: int = 0, study_resolver: StudyQuoteResolver | None = None):
         super().__init__(md)
         self.render_fragment = render_fragment
         self.stash = stash
         self.resolver = resolver
+        self.study_resolver = study_resolver
         self.refs = refs
         self.depth = depth
 
@@ -146,13 +179,23 @@ class QuotePreprocessor(Preprocessor):
         out: list[str] = []
         last = 0
         for start, end, attrs, first_rest in _find_blocks(lines):
-            parsed = parse_attributes(attrs)
-            if parsed is None:
+            study = parse_study_source(attrs)
+            parsed = None if study else parse_attributes(attrs)
+            if study is None and parsed is None:
                 continue  # malformed attributes: the whole block stays literal text
             out.extend(lines[last:start])
             body_lines = [first_rest] + lines[start + 1:end + 1]
             body_lines[-1] = _LAST_CLOSE.sub("", body_lines[-1], count=1)
             body = "\n".join(body_lines).strip("\n")
+            if study:
+                ref = QuoteRef(username=None, post_number=None, topic_id=None, full=False, text=body,
+                               study_kind=study[0], study_value=study[1])
+                self.refs.append(ref)
+                study_source = self.study_resolver(ref) if self.study_resolver else None
+                html = render_study_quote(ref, study_source, self.render_fragment(body))
+                out.extend(["", self.stash(html, block=True), ""])
+                last = end + 1
+                continue
             username, post, topic, full = parsed
             ref = QuoteRef(username=username, post_number=post, topic_id=topic, full=full, text=body)
             self.refs.append(ref)
@@ -170,6 +213,31 @@ STATUS_LABELS = {
     "unmatched": "Not found in the source",
     "missing": "The source was removed or is not visible",
 }
+
+
+# A study quote is checked against the abstract the site stores (full texts are not stored).
+STUDY_STATUS_LABELS = {
+    "verified": "Matches the abstract",
+    "unmatched": "Not found in the abstract",
+    "pending": "Checked when the study's details arrive",
+    "no_abstract": "No abstract stored to check against",
+    "unresolved": "Study not found",
+}
+
+
+def render_study_quote(ref: QuoteRef, source: StudyQuoteSource | None, inner_html: str) -> str:
+    identifier = f"{ref.study_kind}:{ref.study_value}"
+    attrs = ['class="quote quote--study"', f'data-study="{escape(identifier)}"']
+    if source is None:
+        title = f'<span class="quote__author">From {escape(identifier)}</span>'
+    else:
+        attrs.append(f'data-status="{escape(source.status)}"')
+        link = f'<a class="quote__source"{href_attribute(source.url)}>{escape(source.label)}</a>'
+        section = (f' <span class="quote__section">{escape(source.section)}</span>' if source.section else "")
+        status = (f' <span class="quote__status quote__status--{escape(source.status)}">'
+                  f'{escape(STUDY_STATUS_LABELS.get(source.status, ""))}</span>')
+        title = f'<span class="quote__author">From the abstract of</span> {link}{section}{status}'
+    return f'<aside {" ".join(attrs)}><div class="quote__title">{title}</div><blockquote>{inner_html}</blockquote></aside>'
 
 
 def render_quote(ref: QuoteRef, source: QuoteSource | None, inner_html: str) -> str:
@@ -221,11 +289,12 @@ def _title(ref: QuoteRef, source: QuoteSource | None) -> str:
 
 class QuoteExtension(Extension):
     def __init__(self, *, render_fragment, stash, resolver: QuoteResolver | None = None, refs: list | None = None,
-                 depth: int = 0):
+                 depth: int = 0, study_resolver: StudyQuoteResolver | None = None):
         super().__init__()
         self.render_fragment = render_fragment
         self.stash = stash
         self.resolver = resolver
+        self.study_resolver = study_resolver
         self.refs = refs if refs is not None else []
         self.depth = depth  # how many quotes this text is inside
 
@@ -233,6 +302,7 @@ class QuoteExtension(Extension):
         # After fenced code is set aside (25), so `[quote]` inside code stays code, and before raw
         # HTML blocks are collected (20).
         md.preprocessors.register(
-            QuotePreprocessor(md, self.render_fragment, self.stash, self.resolver, self.refs, self.depth),
+            QuotePreprocessor(md, self.render_fragment, self.stash, self.resolver, self.refs, self.depth,
+                              self.study_resolver),
             "evident_quote", 22,
         )

@@ -5,7 +5,7 @@ from .imported import ImportedRecord
 from .moderation import Flag, FlagReason, FlagState, ModerationAction, StaffNote, Vote
 from .notification import Notification, NotificationKind
 from .post import Post
-from .quote import Quote, QuoteStatus
+from .quote import Quote, QuoteStatus, StudyQuote, StudyQuoteStatus
 from .revision import PostRevision
 from .submission import Submission
 from .study import Citation, LookupState, RevisionSource, Stance, Study, StudyRevision, StudySuggestion, SuggestionState
@@ -15,7 +15,7 @@ from .topic import Topic, TopicState
 from .upload import Upload, UploadKind
 
 __all__ = [
-    "CacheEpoch", "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus",
+    "CacheEpoch", "Category", "Notification", "NotificationKind", "Post", "PostRevision", "Quote", "QuoteStatus", "StudyQuote", "StudyQuoteStatus",
     "Tag", "Topic", "TopicState", "Citation", "LookupState", "Stance", "Study", "StudyRevision",
     "RevisionSource", "StudySuggestion", "SuggestionState",
     "Submission", "Flag", "FlagReason", "FlagState", "ModerationAction", "StaffNote", "Vote",

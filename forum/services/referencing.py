@@ -262,7 +262,9 @@ def study_look_up(*, study_id: int, use_cache: bool = True, retry: bool = False)
 def citing_posts_recook(*, study: Study) -> int:
     from .rendering import post_recook
 
-    citing = Q(citations__study=study)
+    # Posts quoting its abstract are re-checked too (a quote of a study still being looked up
+    # is checked when the details arrive).
+    citing = Q(citations__study=study) | Q(study_quotes__study=study)
     if study.bibtex_key:
         # A post that cited this key before the study was imported has no Citation row to be
         # found by (an unknown key resolves to nothing), so look for the key in the raw text.

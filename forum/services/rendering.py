@@ -18,6 +18,7 @@ from forum.models import Post, Topic, Upload
 
 from .quoting import QuoteResolver, Resolution, quotes_record
 from .referencing import CitationResolver, citations_record
+from .study_quoting import StudyQuoteResolution, StudyQuoteResolver, study_quotes_record
 
 
 @dataclass
@@ -27,6 +28,8 @@ class RenderedPost:
     citations: CitationResolver
     mentioned_user_ids: list[int] = field(default_factory=list)
     upload_ids: list[int] = field(default_factory=list)
+    study_quotes: list[StudyQuoteResolution] = field(default_factory=list)
+    study_quote_resolver: StudyQuoteResolver | None = None
 
 
 class MentionResolver:
@@ -64,12 +67,15 @@ def post_render(*, raw: str, topic: Topic | None, preview: bool = False, cited_a
     citation_resolver = CitationResolver(create_missing=not preview, retry_failed=cited_anew and not preview)
     mention_resolver = MentionResolver()
     upload_resolver = UploadResolver()
+    study_quote_resolver = StudyQuoteResolver(create_missing=not preview)
     cooked = cook(raw, quote_resolver=quote_resolver, citation_resolver=citation_resolver,
-                  mention_resolver=mention_resolver, upload_resolver=upload_resolver)
+                  mention_resolver=mention_resolver, upload_resolver=upload_resolver,
+                  study_quote_resolver=study_quote_resolver)
     mentioned = [mention_resolver.users[name.lower()].pk for name in cooked.mentions]
     return RenderedPost(cooked=cooked, quotes=quote_resolver.outermost(cooked), citations=citation_resolver,
                         mentioned_user_ids=mentioned,
-                        upload_ids=[upload_resolver.found[name].pk for name in cooked.uploads])
+                        upload_ids=[upload_resolver.found[name].pk for name in cooked.uploads],
+                        study_quotes=study_quote_resolver.outermost(cooked), study_quote_resolver=study_quote_resolver)
 
 
 def post_references_record(*, post: Post, rendered: RenderedPost, new: bool = False) -> None:
@@ -77,6 +83,10 @@ def post_references_record(*, post: Post, rendered: RenderedPost, new: bool = Fa
     has no rows to replace."""
     quotes_record(post=post, resolutions=rendered.quotes, new=new)
     citations_record(post=post, resolver=rendered.citations, new=new)
+    if rendered.study_quotes or not new:
+        study_quotes_record(post=post, resolutions=rendered.study_quotes,
+                            created=rendered.study_quote_resolver.created if rendered.study_quote_resolver else [],
+                            new=new)
     # Who may fetch an upload follows from the posts that show it (forum/views/uploads.py).
     if rendered.upload_ids or not new:
         post.uploads.set(rendered.upload_ids)
