@@ -24,11 +24,13 @@ from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.functional import empty
+from django.utils.safestring import SafeString
 
 from config.jinja_env import render
 from forum.citation_numbers import citation_numbers_apply, citation_numbers_shown
 from forum.reltime import relative_text
+from forum.url_patterns import page_reverse
 
 TEMPLATE = "forum/_post.html"  # a Jinja2 template: templates/jinja2/
 # Bump when code the template calls (model properties, template tags) changes what it shows.
@@ -90,24 +92,33 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
     """(version, HTML) of each post in `posts`, in order, for the reader of `request`.
     `citation_numbers` ({study id: number}, forum/citation_numbers.py) numbers every post's
     citations by the topic; fragments hold the post's own numbers and are renumbered here."""
-    user = request.user
+    # The reader itself rather than the lazy wrapper: every attribute read through the wrapper
+    # costs a call, and each post reads several.
+    user = getattr(request.user, "_wrapped", request.user)
+    if user is empty:
+        user = request.user._setup() or request.user._wrapped
     now = timezone.now()
     # What every post's key shares, worked out once for the page.
     context = (FRAGMENT_VERSION, _template_fingerprint(), timezone.get_current_timezone_name())
     keyed = [_key(post, topic, user, post.pk in voted_post_ids, post.pk in flagged_post_ids, now, context) for post in posts]
     keys = [key for key, _version in keyed]
     found = cache.get_many(keys) if settings.FORUM_FRAGMENT_CACHE else {}
-    template = None
+    template = page = None
     rendered, fresh = [], {}
     for post, key in zip(posts, keys):
         html = found.get(key)
         if html is None:
-            template = template or get_template(TEMPLATE)
-            html = render(template, {
-                "post": post, "topic": topic, "user": user, "voted_post_ids": voted_post_ids,
-                "flagged_post_ids": flagged_post_ids,
-                "csrf_token": _CSRF_PLACEHOLDER,
-            })
+            if template is None:
+                template = get_template(TEMPLATE)
+                url = page_reverse()
+                # What every post on the page reads, worked out once.
+                page = {
+                    "topic": topic, "user": user, "voted_post_ids": voted_post_ids,
+                    "flagged_post_ids": flagged_post_ids, "csrf_token": _CSRF_PLACEHOLDER, "url": url,
+                    "reader_id": user.pk, "reader_is_moderator": getattr(user, "is_moderator", False),
+                    "reply_url": url("forum:reply", topic.pk), "topic_accepts_replies": topic.accepts_replies,
+                }
+            html = render(template, {**page, "post": post})
             fresh[key] = html
         rendered.append(html)
     if fresh and settings.FORUM_FRAGMENT_CACHE:
@@ -124,4 +135,4 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
                     for version, old, new in zip(versions, rendered, numbered)]
         rendered = numbered
     # Each fragment is the output of an autoescaping template.
-    return [(version, mark_safe(html)) for version, html in zip(versions, rendered)]
+    return [(version, SafeString(html)) for version, html in zip(versions, rendered)]

@@ -40,14 +40,18 @@ class UrlPattern:
             head, rest = rest.split(stand_in)
             self._heads.append(head)
         self._tail = rest
+        # One str.format call: "/p/{}/vote/", braces in the fixed parts doubled.
+        self._arity = len(self._heads)
+        self._format = "".join(_literal(head) + "{}" for head in self._heads) + _literal(self._tail)
 
     def __call__(self, *values) -> str:
-        pieces = []
-        for head, value in zip(self._heads, values, strict=True):
-            pieces.append(head)
-            pieces.append(str(value))
-        pieces.append(self._tail)
-        return "".join(pieces)
+        if len(values) != self._arity:
+            raise TypeError(f"{self._arity} values expected, {len(values)} given")
+        return self._format.format(*values)
+
+
+def _literal(text: str) -> str:
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 @lru_cache(maxsize=256)
@@ -66,8 +70,25 @@ _UNQUOTED = re.compile(r"[A-Za-z0-9_.\-]+\Z")
 def fast_reverse(name: str, *args) -> str:
     """`reverse(name, args=args)`, formatted from a cached pattern when every argument is a
     number or a path-safe string (slugs, usernames), through the resolver otherwise."""
-    if all(type(arg) is int or (type(arg) is str and _UNQUOTED.match(arg)) for arg in args):
-        pattern = _url_pattern(get_script_prefix(), name, tuple(type(arg) for arg in args))
-        if pattern is not None:
-            return pattern(*args)
-    return reverse(name, args=args)
+    return _reverse(get_script_prefix(), name, args)
+
+
+def page_reverse():
+    """`fast_reverse` for one page or response: the script prefix (a context-local look-up, as
+    costly as the formatting) is read once, not for each of a topic page's hundreds of links."""
+    prefix = get_script_prefix()
+
+    def url(name: str, *args) -> str:
+        return _reverse(prefix, name, args)
+
+    return url
+
+
+def _reverse(prefix: str, name: str, args: tuple) -> str:
+    for arg in args:
+        if not (type(arg) is int or (type(arg) is str and _UNQUOTED.match(arg))):
+            return reverse(name, args=args)
+    pattern = _url_pattern(prefix, name, tuple([type(arg) for arg in args]))
+    if pattern is None:
+        return reverse(name, args=args)
+    return pattern(*args)
