@@ -30,6 +30,7 @@ from django.utils.safestring import SafeString
 from config.jinja_env import render
 from forum.citation_numbers import citation_numbers_apply, citation_numbers_shown
 from forum.reltime import relative_text
+from forum.templatetags.forum_tags import page_reltime
 from forum.url_patterns import page_reverse
 
 TEMPLATE = "forum/_post.html"  # a Jinja2 template: templates/jinja2/
@@ -117,6 +118,7 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
                     "flagged_post_ids": flagged_post_ids, "csrf_token": _CSRF_PLACEHOLDER, "url": url,
                     "reader_id": user.pk, "reader_is_moderator": getattr(user, "is_moderator", False),
                     "reply_url": url("forum:reply", topic.pk), "topic_accepts_replies": topic.accepts_replies,
+                    "reltime": page_reltime(now),
                 }
             html = render(template, {**page, "post": post})
             fresh[key] = html
