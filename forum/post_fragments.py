@@ -54,28 +54,38 @@ def _template_fingerprint() -> str:
     return _template_digest
 
 
-def _key(post, topic, user, voted: bool, flagged: bool, now, context: tuple) -> tuple[str, str]:
+def _page_parts(topic, user, context: tuple) -> tuple:
+    """What every post's key on a page shares: the template and time zone (`context`), the topic,
+    and what kind of reader this is."""
+    return (
+        *context,
+        # The topic.
+        topic.pk, topic.slug, topic.state, topic.deleted_at is not None, topic.accepted_answer_id,
+        topic.author_id,
+        # The reader: what they may do here.
+        user.is_authenticated, getattr(user, "is_moderator", False), user.pk == topic.author_id,
+    )
+
+
+def _key(post, page_parts: tuple, user_pk, voted: bool, flagged: bool, now) -> tuple[str, str]:
     """The fragment's cache key, and its version: the same digest without the relative date, so
     an open page (forum/live.py) replaces a post when it changed, not when "3 minutes ago" did."""
     author = post.author
     parts = (
-        # The post.
-        post.pk, post.post_number, post.cooked, post.cooked_version, post.edited_at, post.deleted_at,
+        # The post; its HTML by its own digest, cheaper than spelling the HTML out with repr().
+        post.pk, post.post_number, hashlib.blake2b(post.cooked.encode(), digest_size=16).digest(),
+        post.cooked_version, post.edited_at, post.deleted_at,
         post.deleted_by_id, post.hidden_at, post.hidden_reason, post.needs_source_at, post.helpful_count,
         post.reply_to_number,
         # Its author.
         post.author_id, author.username, author.display_name, author.role, author.expert_credential,
         # The posts quoting it.
         tuple(post.quoting_posts),
-        # The topic.
-        topic.pk, topic.slug, topic.state, topic.deleted_at is not None, topic.accepted_answer_id,
-        topic.author_id,
-        # The reader: what they may do here.
-        user.is_authenticated, getattr(user, "is_moderator", False), user.pk == post.author_id,
-        user.pk == topic.author_id, voted, flagged,
+        # The reader: what they may do with this post.
+        user_pk == post.author_id, voted, flagged,
     )
-    version = hashlib.blake2b(repr((*context, parts)).encode(), digest_size=8).hexdigest()
-    digest = hashlib.blake2b(repr((version, relative_text(post.created_at, now))).encode(), digest_size=16).hexdigest()
+    version = hashlib.blake2b(repr((page_parts, parts)).encode(), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(f"{version}{relative_text(post.created_at, now)}".encode(), digest_size=16).hexdigest()
     return f"post-html:{digest}", version
 
 
@@ -100,8 +110,10 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
         user = request.user._setup() or request.user._wrapped
     now = timezone.now()
     # What every post's key shares, worked out once for the page.
-    context = (FRAGMENT_VERSION, _template_fingerprint(), timezone.get_current_timezone_name())
-    keyed = [_key(post, topic, user, post.pk in voted_post_ids, post.pk in flagged_post_ids, now, context) for post in posts]
+    page_parts = _page_parts(topic, user, (FRAGMENT_VERSION, _template_fingerprint(),
+                                           timezone.get_current_timezone_name()))
+    keyed = [_key(post, page_parts, user.pk, post.pk in voted_post_ids, post.pk in flagged_post_ids, now)
+             for post in posts]
     keys = [key for key, _version in keyed]
     found = cache.get_many(keys) if settings.FORUM_FRAGMENT_CACHE else {}
     template = page = None
