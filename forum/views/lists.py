@@ -10,7 +10,7 @@ from forum.models import Category, CategorySubscription, Tag, Topic, WatchLevel
 from forum.paging import page_of
 
 
-def _render_list(request, topics, *, heading: str, in_category: bool = False, **context):
+def _render_list(request, topics, *, heading: str, in_category: bool = False, ids_first: bool = False, **context):
     # Read before the list: a topic bumped while this page renders counts as new at its first look.
     request.live_tokens = live.tokens_for_page(user=request.user, topic_list=True)
     live_since = int(time.time() * 1000)
@@ -24,7 +24,7 @@ def _render_list(request, topics, *, heading: str, in_category: bool = False, **
             topics = topics.unread_for_member()
     return render(request, "forum/topic_list.html", {
         "page_obj": page_of(topics.for_list(in_category=in_category), request.GET.get("page"),
-                            settings.FORUM_TOPICS_PER_PAGE),
+                            settings.FORUM_TOPICS_PER_PAGE, ids_first=ids_first),
         "heading": heading,
         "categories": Category.objects.all(),
         "awaiting_expert": awaiting_expert,
@@ -53,7 +53,8 @@ def category(request, slug: str):
 def tag(request, name: str):
     tag_obj = get_object_or_404(Tag, name=name)
     topics = Topic.objects.visible_to(request.user).filter(tags=tag_obj)
-    return _render_list(request, topics, heading=f"Tagged “{tag_obj.name}”", tag=tag_obj)
+    # No index orders a tag's topics: their page is found by ids first (forum/paging.py).
+    return _render_list(request, topics, heading=f"Tagged “{tag_obj.name}”", tag=tag_obj, ids_first=True)
 
 
 def categories(request):
