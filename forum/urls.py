@@ -3,7 +3,7 @@ from django.views.decorators.cache import cache_control
 
 from .feeds import CategoryTopicsFeed, LatestTopicsFeed, LatestTopicsRssFeed, TopicPostsFeed
 from .views import (
-    answers, composing, following, lists, live, moderation, notifications, posts, search, studies, study_history, topic,
+    answers, composing, evidence_summary, following, lists, live, moderation, notifications, posts, search, studies, study_history, topic,
     uploads,
 )
 
@@ -40,6 +40,9 @@ urlpatterns = [
     path("notifications/read/", notifications.mark_all_read, name="notifications_read_all"),
     path("notifications/<int:notification_id>/open/", notifications.open_one, name="notification_open"),
     path("t/<slug:slug>/<int:topic_id>/", topic.topic_detail, name="topic"),
+    path("t/<slug:slug>/<int:topic_id>/evidence-summary/", evidence_summary.edit, name="evidence_summary_edit"),
+    path("t/<slug:slug>/<int:topic_id>/evidence-summary/history/", evidence_summary.history,
+         name="evidence_summary_history"),
     path("t/<slug:slug>/<int:topic_id>/<int:post_number>/", topic.post_permalink, name="post_permalink"),
     path("t/<int:topic_id>/references.<str:fmt>", studies.topic_bibliography, name="topic_bibliography"),
     path("studies/", studies.index, name="studies"),

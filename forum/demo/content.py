@@ -124,3 +124,31 @@ OTHER_TOPICS = [
 
 FLAGGED_TOPIC_TITLE = "Magnesium for sleep: anything better than anecdotes?"
 PRIYA_CREDENTIAL = "Physiotherapist, MSc sports physiotherapy"
+
+# Dr. Rivera's evidence summary for the LDN thread (issue 18): GRADE-inspired, written by a person.
+# Every reasoning line rests on the shared references' facts: Bested 2023 (crossover RCT, n = 58,
+# null), Bruun 2024 (parallel RCT, n = 99, women, null primary outcome), Younger 2013 (crossover RCT,
+# n = 31) and Younger 2009 (single-blind pilot, n = 10), both positive; INNOVA is a protocol.
+# Randomised evidence starts high; two serious concerns take it to low.
+LDN_EVIDENCE_SUMMARY = {
+    "writer": "dr_rivera",
+    "reason": "First version, from the four studies with results cited in this thread",
+    "outcomes": [{
+        "outcome": "Fibromyalgia pain, short term",
+        "certainty": "low",
+        "study_dois": ["10.1097/pr9.0000000000001080", "10.1016/s2665-9913(23)00278-3", "10.1002/art.37734",
+                       "10.1111/j.1526-4637.2009.00613.x"],
+        "domains": {
+            "risk_of_bias": ("no_concern", "The two larger trials, which carry most of the weight, were randomised, "
+                                           "double-blind and placebo-controlled; the positive pilot was single-blind."),
+            "inconsistency": ("serious", "The small early studies (10 and 31 patients) were positive; the two larger "
+                                         "trials (58 and 99 patients) found no clinically relevant benefit."),
+            "indirectness": ("no_concern", "All four studied fibromyalgia, as asked (Bruun 2024 only women); the "
+                                           "results say little about other chronic pain."),
+            "imprecision": ("serious", "198 patients across the four trials, two of them crossover trials: too few "
+                                       "to rule a small benefit in or out."),
+            "publication_bias": ("no_concern", "Too few studies to judge. INNOVA (NCT04739995) is registered and "
+                                               "has not reported yet."),
+        },
+    }],
+}

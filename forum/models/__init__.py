@@ -1,5 +1,8 @@
 from .cache_epoch import CacheEpoch
 from .category import Category
+from .evidence_summary import (
+    CertaintyLevel, DomainJudgement, EvidenceSummary, EvidenceSummaryRevision, GRADE_DOMAINS,
+)
 from .following import CategorySubscription, Draft, NotificationPreference, TopicSubscription, WatchLevel
 from .imported import ImportedRecord
 from .moderation import Flag, FlagReason, FlagState, ModerationAction, StaffNote, Vote
@@ -20,5 +23,6 @@ __all__ = [
     "RevisionSource", "StudySuggestion", "SuggestionState",
     "Submission", "Flag", "FlagReason", "FlagState", "ModerationAction", "StaffNote", "Vote",
     "Upload", "UploadKind", "TrialLookupState", "TrialRecord",
+    "CertaintyLevel", "DomainJudgement", "EvidenceSummary", "EvidenceSummaryRevision", "GRADE_DOMAINS",
     "CategorySubscription", "Draft", "ImportedRecord", "NotificationPreference", "TopicSubscription", "WatchLevel",
 ]

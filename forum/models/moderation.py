@@ -87,6 +87,7 @@ ACTION_LABELS = {
     "approve_credential": "Verified an expert credential", "decline_credential": "Declined an expert credential",
     "revoke_credential": "Revoked an expert credential",
     "staff_note": "Added a staff note",
+    "edit_evidence_summary": "Edited another's evidence summary",
     "accept_answer": "Accepted an answer", "unaccept_answer": "Unaccepted the answer",
 }
 _STATE_NAMES = {"open": "open", "closed": "closed", "archived": "archived"}

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from forum.url_patterns import fast_reverse
 
@@ -66,11 +67,24 @@ class TopicQuerySet(models.QuerySet):
         return (self.filter(pinned=False, pinned_globally=False)
                 .exclude(author__role="expert").exclude(models.Exists(expert_reply)))
 
+    def with_evidence_certainty(self):
+        """Annotate `evidence_certainty`: the level of the topic's evidence summary ("" without
+        one), in the same query, so lists show their badges and the topic page asks for the
+        summary only when there is one."""
+        from .evidence_summary import EvidenceSummary
+
+        summary = EvidenceSummary.objects.filter(topic=models.OuterRef("pk"))
+        return self.annotate(evidence_certainty=Coalesce(
+            models.Subquery(summary.values("certainty")[:1]), models.Value(""),
+            output_field=models.CharField(),
+        ))
+
     def for_list(self, *, in_category: bool = False):
         # Site-wide pins lead every list; a category page then shows its own pins.
         pins = ["-pinned_globally", "-pinned"] if in_category else ["-pinned_globally"]
         return (
-            self.select_related("category", "author", "last_poster")
+            self.with_evidence_certainty()
+            .select_related("category", "author", "last_poster")
             .prefetch_related("tags")
             .order_by(*pins, "-last_posted_at", "-pk")
         )
@@ -131,6 +145,14 @@ class Topic(models.Model):
         if last_read is None:
             return None
         return max(self.posts_count - last_read, 0)
+
+    @property
+    def evidence_certainty_label(self) -> str:
+        """"Low", "Very low" ... from `with_evidence_certainty`; "" without a summary."""
+        from .evidence_summary import CertaintyLevel
+
+        level = getattr(self, "evidence_certainty", "")
+        return CertaintyLevel(level).label if level else ""
 
     @property
     def replies_count(self) -> int:

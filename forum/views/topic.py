@@ -19,16 +19,19 @@ from forum.post_fragments import render_posts_versioned
 from forum.references.classification import designs_summary
 from forum.services.drafts import draft_for, draft_key
 from forum.services.evidence_alerts import evidence_changed_since_accepted
+from forum.services.evidence_summaries import can_write_evidence_summary
 from forum.services.following import topic_mark_read
 from forum.services.notifying import notifications_read_on_sight
 from forum.context_processors import unread_notification_count_for_request
 
+from .evidence_summary_part import evidence_summary_html
 from .notices import place_post_notices
 
 
 def get_visible_topic(user, topic_id: int) -> Topic:
     topic = get_object_or_404(
-        Topic.objects.visible_to(user).select_related("category", "author", "accepted_answer__author"), pk=topic_id
+        Topic.objects.visible_to(user).with_evidence_certainty()
+        .select_related("category", "author", "accepted_answer__author"), pk=topic_id
     )
     if topic.accepted_answer is not None:
         topic.accepted_answer.topic = topic  # its link needs the topic's slug: not another query
@@ -85,7 +88,12 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
     # The Evidence panel, tags and "Quoted in" lines change only through writes that renew the
     # topic's generation: fetched from the cache together, in one round trip.
     evidence = topic_evidence_once(topic)
+    # Asked for only when the topic's own query found one (or did not look): a topic without a
+    # summary costs nothing more. Its studies come from the Evidence panel's.
+    summary_part = ({"evidence-summary": lambda: evidence_summary_html(topic, evidence().studies)}
+                    if getattr(topic, "evidence_certainty", None) != "" else {})
     parts = cached_for_topic(topic.pk, {
+        **summary_part,
         "evidence-panel": lambda: _evidence_panel(topic, evidence().studies),
         "citation-numbers": lambda: evidence().numbers,
         "evidence-changed": lambda: evidence_changed_since_accepted(topic),
@@ -135,6 +143,8 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
         "draft_url": reverse("forum:draft", args=[draft_key(topic)]) if request.user.is_authenticated else "",
         "tags": parts["tags"],
         "evidence_html": parts["evidence-panel"],
+        "evidence_summary_html": parts.get("evidence-summary", ""),
+        "can_write_evidence_summary": can_write_evidence_summary(request.user),
         "evidence_changed": parts["evidence-changed"],
         "categories": Category.objects.all() if getattr(request.user, "is_moderator", False) else (),
         "page": page,

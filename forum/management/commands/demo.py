@@ -9,9 +9,10 @@ from django.db import transaction
 from forum.demo import content
 from forum.demo.studies import DEMO_STUDIES
 from accounts.models import CredentialRequest
-from forum.models import Category, Flag, FlagReason, StaffNote, Topic
+from forum.models import Category, EvidenceSummary, Flag, FlagReason, StaffNote, Study, Topic
 from forum.services.posting import reply_create, topic_create
 from forum.services.answers import answer_accept
+from forum.services.evidence_summaries import evidence_summary_save
 from forum.services.experts import credential_request
 from forum.services.flagging import flag_create
 from forum.services.moderation import staff_note_add
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             # Before the posts that cite them, so the citations resolve offline at once.
             studies_import(records=DEMO_STUDIES)
             self._ldn_thread(users, categories)
+            self._ldn_evidence_summary(users)
             for spec in content.OTHER_TOPICS:
                 self._topic(users, categories, spec)
             self._moderation_work(users)
@@ -90,6 +92,24 @@ class Command(BaseCommand):
         )
         reply_create(author=users["lena"], topic=topic, raw=content.LDN_THANKS, reply_to=answer)
         answer_accept(user=users["lena"], post=answer)
+
+    def _ldn_evidence_summary(self, users):
+        """The expert's low-certainty summary for pain; added to a demo loaded before it existed."""
+        topic = Topic.objects.filter(title="Does low-dose naltrexone help fibromyalgia pain?",
+                                     author=users["lena"]).first()
+        if topic is None or EvidenceSummary.objects.filter(topic=topic).exists():
+            return
+        spec = content.LDN_EVIDENCE_SUMMARY
+        outcomes = []
+        for given in spec["outcomes"]:
+            ids = dict(Study.objects.filter(doi__in=given["study_dois"]).values_list("doi", "pk"))
+            outcomes.append({
+                "outcome": given["outcome"], "certainty": given["certainty"],
+                "study_ids": [ids[doi] for doi in given["study_dois"]],
+                "domains": {key: {"judgement": judgement, "reasoning": reasoning}
+                            for key, (judgement, reasoning) in given["domains"].items()},
+            })
+        evidence_summary_save(writer=users[spec["writer"]], topic=topic, outcomes=outcomes, reason=spec["reason"])
 
     def _moderation_work(self, users):
         """Something for the demo moderator to do: a flag to review and a credential to verify."""

@@ -110,3 +110,23 @@ def parse_topic_page_evidence(topic):
 
     html = parse(Client().get(topic.get_absolute_url()).content.decode())
     return [item.children[0] for item in html.find_all("li", class_="evidence__item")]
+
+
+def test_demo_ldn_thread_carries_an_experts_low_certainty_summary_for_pain(client):
+    from forum.models import EvidenceSummary, EvidenceSummaryRevision
+
+    load_demo()
+    load_demo()  # again: still one summary, one version
+
+    topic = Topic.objects.get(title=LDN_TITLE)
+    summary = EvidenceSummary.objects.get(topic=topic)
+    assert (summary.created_by.username, summary.certainty, summary.version) == ("dr_rivera", "low", 1)
+    assert EvidenceSummaryRevision.objects.filter(summary=summary).count() == 1
+    [pain] = summary.outcomes
+    rests_on = set(Study.objects.filter(pk__in=pain["study_ids"]).values_list("year", flat=True))
+    assert pain["outcome"] == "Fibromyalgia pain, short term" and rests_on == {2009, 2013, 2023, 2024}
+    # Randomised evidence starts high; two serious concerns lead to the low level chosen.
+    assert [k for k, d in pain["domains"].items() if d["judgement"] == "serious"] == ["inconsistency", "imprecision"]
+    page = parse(client.get(topic.get_absolute_url()).content).text
+    assert "Low certainty for fibromyalgia pain, short term" in page
+    assert "Evidence: low certainty" in parse(client.get("/").content).text
