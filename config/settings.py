@@ -358,6 +358,11 @@ FORUM_UPLOADS_PER_DAY = int(os.environ.get("FORUM_UPLOADS_PER_DAY", "30"))
 FORUM_UPLOAD_MAX_PIXELS = int(os.environ.get("FORUM_UPLOAD_MAX_PIXELS", str(40_000_000)))
 FORUM_UPLOAD_MAX_DIMENSION = int(os.environ.get("FORUM_UPLOAD_MAX_DIMENSION", "2400"))
 FORUM_UPLOAD_MAX_FRAMES = int(os.environ.get("FORUM_UPLOAD_MAX_FRAMES", "100"))
+# Still images longer than this (either side, in pixels) are shown in posts as a thumbnail of
+# this size that opens the full picture.
+FORUM_UPLOAD_THUMBNAIL_DIMENSION = int(os.environ.get("FORUM_UPLOAD_THUMBNAIL_DIMENSION", "800"))
+# Distinct uploads one post may show or link to (checked on every write, edits included).
+FORUM_UPLOADS_PER_POST = int(os.environ.get("FORUM_UPLOADS_PER_POST", "10"))
 # Everyone: posts per user and per IP address in a sliding minute (counted in the cache).
 FORUM_POSTS_PER_MINUTE_PER_USER = int(os.environ.get("FORUM_POSTS_PER_MINUTE_PER_USER", "6"))
 FORUM_POSTS_PER_MINUTE_PER_IP = int(os.environ.get("FORUM_POSTS_PER_MINUTE_PER_IP", "30"))

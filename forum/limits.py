@@ -64,6 +64,17 @@ def ensure_content_within_new_member_limits(*, user, raw: str) -> None:
         )
 
 
+def ensure_uploads_within_post_limit(*, count: int, before: int = 0) -> None:
+    """Distinct uploads one post shows or links to (counted on the rendered post, so an unknown
+    name does not count). An edit that adds none is never refused, even after the limit was lowered."""
+    limit = settings.FORUM_UPLOADS_PER_POST
+    if count > limit and count > before:
+        raise LimitExceeded(
+            f"A post can show at most {limit} uploaded files; this one has {count}. Remove some, or put "
+            "the rest in a second post. Your text is kept."
+        )
+
+
 def ensure_within_posting_limits(*, user, raw: str, ip: str | None = None) -> None:
     if is_new_member(user):
         since = timezone.now() - timedelta(days=1)

@@ -57,3 +57,11 @@ def look_up_trial(*, nct_id: str, retry: bool = False) -> None:
     from forum.services.registry_status import trial_look_up
 
     trial_look_up(nct_id=nct_id, retry=retry)
+
+
+@task()
+def remove_unused_uploads() -> int:
+    """Uploads no post shows, a day after upload (enqueued hourly by forum/schedule.py)."""
+    from forum.services.uploads import uploads_remove_unused
+
+    return len(uploads_remove_unused())

@@ -13,6 +13,11 @@ class UploadQuerySet(models.QuerySet):
     def by_member_since(self, user, since):
         return self.filter(uploader=user, created_at__gte=since)
 
+    def serving(self, name: str):
+        """The uploads a served file name belongs to: as the file itself or as its thumbnail
+        (identical bytes are stored once, so one name can be both)."""
+        return self.filter(models.Q(name=name) | models.Q(thumbnail_name=name))
+
 
 class Upload(models.Model):
     """A file stored once under a name made from its content's SHA-256 (identical uploads share
@@ -30,6 +35,12 @@ class Upload(models.Model):
     size = models.PositiveIntegerField()
     # As the browser sent it: shown escaped (the template engines escape), never used as a path.
     original_name = models.CharField(max_length=255, blank=True)
+    # A smaller copy for large images (forum/services/uploads.py), stored under its own content
+    # hash; posts show it and link to the full size. Empty for small images, PDFs, animations and
+    # uploads made before thumbnails existed: those show the file itself.
+    thumbnail_name = models.CharField(max_length=80, blank=True, db_index=True)
+    thumbnail_width = models.PositiveIntegerField(null=True, blank=True)
+    thumbnail_height = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     # The posts whose text refers to it (kept by forum/services/rendering.py on every write):
     # who may fetch it follows from who may see them.
@@ -45,3 +56,6 @@ class Upload(models.Model):
 
     def get_absolute_url(self) -> str:
         return fast_reverse("forum:upload", self.name)
+
+    def get_thumbnail_url(self) -> str | None:
+        return fast_reverse("forum:upload", self.thumbnail_name) if self.thumbnail_name else None

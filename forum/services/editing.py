@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from forum.models import Post, PostRevision, Topic
 from forum.one_line import one_line
+from forum.limits import ensure_uploads_within_post_limit
 from forum.permissions import ensure_can_edit_post
 
 from .drafts import draft_discard, draft_key_for_edit
@@ -26,6 +27,7 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
         return post  # nothing changed: no empty revision
 
     rendered = post_render(raw=raw, topic=post.topic)
+    ensure_uploads_within_post_limit(count=len(rendered.upload_ids), before=post.uploads.count())
     with transaction.atomic():
         submission = submission_claim(user=editor, token=submit_token, kind="edit")
         # Lock the post so two simultaneous edits each keep the version they replaced.

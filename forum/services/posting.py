@@ -7,6 +7,7 @@ from django.utils.text import slugify
 
 from forum.models import Category, Post, Tag, Topic
 from forum.one_line import one_line
+from forum.limits import ensure_uploads_within_post_limit
 from forum.permissions import ensure_can_post, ensure_can_reply
 
 from .drafts import draft_discard, draft_key
@@ -59,6 +60,7 @@ def topic_create(*, author, category: Category, title: str, raw: str, tag_names:
             topic.tags.set(_tags_from_names(tag_names))
         # Cooked inside the transaction because quotes resolve against this new topic's id.
         rendered = post_render(raw=raw, topic=topic)
+        ensure_uploads_within_post_limit(count=len(rendered.upload_ids))
         post = Post.objects.create(
             topic=topic,
             post_number=1,
@@ -83,6 +85,7 @@ def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None
     if reply_to is not None and reply_to.topic_id != topic.pk:
         reply_to = None  # a stale or forged reply target must not link across topics
     rendered = post_render(raw=raw, topic=topic)  # before the lock: the write transaction stays short
+    ensure_uploads_within_post_limit(count=len(rendered.upload_ids))
     with transaction.atomic():
         # Claimed before the topic lock: a twin waits here and never takes a post number.
         submission = submission_claim(user=author, token=submit_token, kind="reply")

@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from forum.markup import Cooked, cook
+from forum.markup.uploads import ResolvedUpload
 from forum.models import Post, Topic, Upload
 
 from .quoting import QuoteResolver, Resolution, quotes_record
@@ -52,11 +53,15 @@ class UploadResolver:
     def __init__(self):
         self.found: dict[str, Upload | None] = {}
 
-    def __call__(self, name: str) -> str | None:
+    def __call__(self, name: str) -> ResolvedUpload | None:
         if name not in self.found:
             self.found[name] = Upload.objects.filter(name=name).first()
         upload = self.found[name]
-        return upload.get_absolute_url() if upload else None
+        if upload is None:
+            return None
+        return ResolvedUpload(url=upload.get_absolute_url(), width=upload.width, height=upload.height,
+                              thumbnail_url=upload.get_thumbnail_url(), thumbnail_width=upload.thumbnail_width,
+                              thumbnail_height=upload.thumbnail_height)
 
 
 def post_render(*, raw: str, topic: Topic | None, preview: bool = False, cited_anew: bool = True) -> RenderedPost:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import PurePath
 
@@ -62,6 +63,7 @@ def upload_create(*, uploader, file) -> Upload:
         kind = UploadKind.IMAGE
     digest = hashlib.sha256(stored).hexdigest()
     name = f"{digest}.{ext}"
+    thumbnail = _thumbnail(stored, ext) if kind == UploadKind.IMAGE else None
     existing = Upload.objects.filter(sha256=digest).first()
     if existing is None:
         try:
@@ -70,14 +72,55 @@ def upload_create(*, uploader, file) -> Upload:
                     uploader=uploader, sha256=digest, name=name, kind=kind, content_type=content_type,
                     width=width, height=height, size=len(stored),
                     original_name=PurePath(file.name or "").name[:255],
+                    **(thumbnail.fields() if thumbnail else {}),
                 )
         except IntegrityError:  # the same file, uploaded by someone else a moment ago
             existing = Upload.objects.get(sha256=digest)
+    elif thumbnail and not existing.thumbnail_name:
+        # Uploaded again after thumbnails existed: the earlier row gains one.
+        Upload.objects.filter(pk=existing.pk, thumbnail_name="").update(**thumbnail.fields())
+        existing.refresh_from_db()
+    _store(name, stored)
+    if existing.thumbnail_name and thumbnail and existing.thumbnail_name == thumbnail.name:
+        _store(thumbnail.name, thumbnail.data)
+    return existing
+
+
+def _store(name: str, data: bytes) -> None:
     if not default_storage.exists(name):
         # Saved under exactly this name: the storage only renames when the name is taken, and
         # then the file there is this one.
-        default_storage.save(name, ContentFile(stored))
-    return existing
+        default_storage.save(name, ContentFile(data))
+
+
+@dataclass(frozen=True)
+class _Thumbnail:
+    name: str
+    data: bytes
+    width: int
+    height: int
+
+    def fields(self) -> dict:
+        return {"thumbnail_name": self.name, "thumbnail_width": self.width, "thumbnail_height": self.height}
+
+
+def _thumbnail(stored: bytes, ext: str) -> _Thumbnail | None:
+    """A smaller copy of a still image whose longer side is over FORUM_UPLOAD_THUMBNAIL_DIMENSION,
+    made from the pixels we already re-encoded, in the same format, named by its own hash. An
+    animation keeps no thumbnail: a still first frame would hide that it moves."""
+    limit = settings.FORUM_UPLOAD_THUMBNAIL_DIMENSION
+    with Image.open(io.BytesIO(stored)) as image:
+        if max(image.size) <= limit or getattr(image, "n_frames", 1) > 1:
+            return None
+        image_format = image.format
+        small = image.copy()
+    small.thumbnail((limit, limit))
+    small.info = {"transparency": image.info["transparency"]} if "transparency" in image.info else {}
+    out = io.BytesIO()
+    small.save(out, format=image_format, **({"quality": 85} if image_format in ("JPEG", "WEBP") else {}))
+    data = out.getvalue()
+    return _Thumbnail(name=f"{hashlib.sha256(data).hexdigest()}.{ext}", data=data,
+                      width=small.width, height=small.height)
 
 
 def ensure_can_upload(user) -> None:
@@ -197,5 +240,8 @@ def uploads_remove_unused(*, older_than: timedelta = timedelta(days=1), dry_run:
         if not dry_run:
             upload.delete()
             # After the row: should deleting the file fail, a row pointing at nothing is not left.
-            default_storage.delete(upload.name)
+            # A file another upload still serves (identical bytes are stored once) stays.
+            for name in filter(None, (upload.name, upload.thumbnail_name)):
+                if not Upload.objects.serving(name).exists():
+                    default_storage.delete(name)
     return removed

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_GET, require_POST
 
 from forum.limits import LimitExceeded
@@ -33,16 +32,20 @@ def create(request):
     if upload is None:
         return JsonResponse({"error": error}, status=status)
     return JsonResponse({"name": upload.name, "kind": upload.kind, "url": upload.get_absolute_url(),
+                         "preview_url": upload.get_thumbnail_url() or upload.get_absolute_url(),
                          "markdown": upload_markdown(upload)})
 
 
 @require_GET
 def serve(request, name: str):
-    upload = get_object_or_404(Upload, name=name)
-    if not can_see_upload(request.user, upload):
+    # The file itself or a thumbnail; one name can be both (identical bytes are stored once), and
+    # it is served when any upload it belongs to may be seen.
+    upload = next((candidate for candidate in Upload.objects.serving(name)
+                   if can_see_upload(request.user, candidate)), None)
+    if upload is None:
         raise Http404("No such file.")
     try:
-        handle = default_storage.open(upload.name, "rb")
+        handle = default_storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404("No such file.") from None
     is_pdf = upload.kind == UploadKind.PDF

@@ -77,3 +77,119 @@ def test_another_sites_image_loads_only_when_the_reader_asks(page, live_server, 
     expect(picture).to_be_visible()
     assert requested == ["https://img.example.org/c.png"]
     page.screenshot(path="/tmp/evident-external.png")
+
+
+def _uploads_in(settings, tmp_path):
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    settings.FORUM_NEW_USER_DAYS = settings.FORUM_NEW_USER_MIN_POSTS = 0
+
+
+DROP = """(composer, files) => {
+    const data = new DataTransfer();
+    for (const [name, type, b64] of files) {
+        data.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type }));
+    }
+    for (const kind of ["dragenter", "dragover", "drop"]) {
+        composer.dispatchEvent(new DragEvent(kind, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }
+}"""
+
+
+def test_a_dropped_picture_shows_progress_then_a_preview_and_is_inserted(page, live_server, demo, settings,
+                                                                           tmp_path):
+    _uploads_in(settings, tmp_path)
+    log_in(page, live_server, "priya", "demo-priya-2026")
+    page.goto(f"{live_server.url}{demo.get_absolute_url()}")
+    # The answer is held back a moment, so the progress bar can be seen before the preview.
+    page.route("**/uploads/", lambda route: (page.wait_for_timeout(1200), route.continue_()))
+    composer = page.get_by_label("Your reply")
+    composer.fill("Dropped:")
+    page.once("dialog", lambda dialog: dialog.accept("Rowing splits by week"))
+    composer.evaluate(DROP, [["splits.png", "image/png", base64.b64encode(_png((30, 140, 90))).decode()]])
+
+    progress = page.get_by_role("progressbar", name="Uploading splits.png")
+    expect(progress).to_be_visible()
+    page.screenshot(path="/tmp/evident-i19-upload-progress.png")
+    expect(composer).to_have_value(re.compile(r"^Dropped:\n!\[Rowing splits by week\]\(upload://[0-9a-f]{64}\.png\)\n$"))
+    expect(progress).to_have_count(0)
+    expect(page.get_by_role("status").filter(has_text="Uploaded splits.png.")).to_be_visible()
+    row = page.get_by_role("list", name="Uploads").get_by_role("listitem")
+    expect(row).to_contain_text("splits.png")
+    assert row.locator("img").evaluate("img => img.complete && img.naturalWidth > 0")
+    page.screenshot(path="/tmp/evident-i19-upload-dropped.png")
+
+
+def test_a_refused_drop_says_why_beside_the_composer_and_keeps_the_text(page, live_server, demo, settings,
+                                                                         tmp_path):
+    _uploads_in(settings, tmp_path)
+    log_in(page, live_server, "priya", "demo-priya-2026")
+    page.goto(f"{live_server.url}{demo.get_absolute_url()}")
+    composer = page.get_by_label("Your reply")
+    composer.fill("Every word I typed.")
+    composer.evaluate(DROP, [["page.svg", "image/svg+xml",
+                              base64.b64encode(b'<svg xmlns="http://www.w3.org/2000/svg"/>').decode()],
+                             ["handout.pdf", "application/pdf",
+                              base64.b64encode(b"%PDF-1.4\n%%EOF\n").decode()]])
+    expect(page.get_by_role("alert").filter(has_text="SVG images cannot be uploaded")).to_be_visible()
+    # The PDF after it still arrives, shown by its name, and becomes a link.
+    expect(composer).to_have_value(re.compile(r"^Every word I typed\.\n\[handout\.pdf\]\(upload://[0-9a-f]{64}\.pdf\)\n$"))
+    expect(page.get_by_role("list", name="Uploads").get_by_role("listitem").filter(has_text="handout.pdf")) \
+        .to_contain_text("PDF")
+    page.screenshot(path="/tmp/evident-i19-upload-refused.png")
+
+
+def _post_with_large_picture(demo, settings):
+    from forum.services.uploads import upload_create
+    from tests.factories import make_reply
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    settings.FORUM_UPLOAD_THUMBNAIL_DIMENSION = 300
+    author = Post.objects.filter(topic=demo).first().author
+    upload = upload_create(uploader=author, file=SimpleUploadedFile("plot.png", _png((40, 80, 160), size=(1200, 600))))
+    return make_reply(topic=demo, author=author, raw=f"The plot:\n\n![Forest plot of four trials](upload://{upload.name})")
+
+
+def test_a_thumbnail_opens_full_size_in_a_lightbox_closed_by_keyboard(page, live_server, demo, settings, tmp_path):
+    _uploads_in(settings, tmp_path)
+    reply = _post_with_large_picture(demo, settings)
+    page.goto(f"{live_server.url}{reply.get_absolute_url()}")
+    thumbnail = page.locator(f"#post-{reply.post_number}").get_by_role("img", name="Forest plot of four trials")
+    assert thumbnail.evaluate("img => img.naturalWidth") == 300
+    thumbnail.focus()  # not focusable itself: focus the link around it
+    link = page.locator(f"#post-{reply.post_number} a:has(img)")
+    link.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Forest plot of four trials")
+    expect(dialog).to_be_visible()
+    full = dialog.get_by_role("img", name="Forest plot of four trials")
+    expect(full).to_be_visible()
+    page.wait_for_function("() => document.querySelector('dialog.lightbox img').naturalWidth === 1200")
+    close = dialog.get_by_role("button", name="Close")
+    expect(close).to_be_focused()
+    for _ in range(3):  # Tab stays inside the dialog
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.closest('dialog') !== null")
+    page.screenshot(path="/tmp/evident-i19-lightbox.png")
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(link).to_be_focused()
+    link.press("Enter")
+    expect(dialog).to_be_visible()
+    dialog.get_by_role("button", name="Close").press("Enter")
+    expect(dialog).to_be_hidden()
+
+
+def test_without_javascript_the_thumbnail_is_a_link_to_the_full_picture(browser, live_server, demo, settings,
+                                                                         tmp_path):
+    _uploads_in(settings, tmp_path)
+    reply = _post_with_large_picture(demo, settings)
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server.url}{reply.get_absolute_url()}")
+        article = page.locator(f"#post-{reply.post_number}")
+        article.get_by_role("link", name="Forest plot of four trials").click()
+        expect(page).to_have_url(re.compile(r"/uploads/[0-9a-f]{64}\.png$"))
+        assert page.evaluate("document.querySelector('img').naturalWidth") == 1200
+    finally:
+        context.close()

@@ -55,7 +55,7 @@ def test_a_posted_image_renders_and_is_served_with_nosniff(client, member):
     upload = upload_create(uploader=member, file=as_file(image_bytes("JPEG"), "run.jpg"))
     topic = make_topic(author=member, raw=f"My run:\n\n![Pace chart](upload://{upload.name})")
     post = topic.posts.get()
-    assert f'<img alt="Pace chart" src="/uploads/{upload.name}"' in post.cooked
+    assert f'<img alt="Pace chart" height="30" src="/uploads/{upload.name}" width="40">' in post.cooked
     assert list(upload.posts.all()) == [post]
     response = client.get(f"/uploads/{upload.name}")
     assert response.status_code == 200
@@ -139,7 +139,7 @@ def test_without_javascript_attach_appends_the_markdown_and_keeps_the_text(membe
     assert response.status_code == 200
     raw = response.context["form"]["raw"].value()
     assert raw.startswith("Here is my training log:\n\n![log](upload://") and raw.endswith(".png)\n")
-    assert '<img alt="log" src="/uploads/' in response.content.decode()  # the preview shows it
+    assert '<img alt="log" height="30" src="/uploads/' in response.content.decode()  # the preview shows it
     assert topic.posts.count() == 1  # nothing posted until the writer posts
 
 
