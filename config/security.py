@@ -16,6 +16,12 @@ def _header(policy: dict[str, list[str]]) -> str:
     return "; ".join(" ".join([directive, *sources]) for directive, sources in policy.items())
 
 
+def policy_header(**directives: list[str]) -> str:
+    """The site's policy with some directives replaced, for the one view that needs it to differ
+    (set on its response, which the middleware then leaves alone)."""
+    return _header({**settings.CONTENT_SECURITY_POLICY, **directives})
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -285,14 +285,16 @@ SESSION_COOKIE_HTTPONLY = True
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Sent by config.security.ContentSecurityPolicyMiddleware. No inline script or style anywhere:
 # scripts and stylesheets are static files, and JavaScript positions things through the CSSOM
-# (element.style), which style-src does not govern. Images in posts may come from any https
-# host (the sanitiser allows only http(s) URLs; upgrade-insecure-requests lifts http ones in
-# production); data: URLs are never needed, so they are not allowed.
+# (element.style), which style-src does not govern. Images come from this site only: uploads
+# are served by the site itself even with object storage (forum/views/uploads.py reads them
+# through the storage API), and other sites' images in posts are links to the one page that shows
+# such a picture on request, whose own policy adds https: (forum/views/external_images.py).
+# data: and blob: URLs are never needed, so they are not allowed.
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "https:"],
+    "img-src": ["'self'"],
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
     "object-src": ["'none'"],

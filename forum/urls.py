@@ -3,8 +3,8 @@ from django.views.decorators.cache import cache_control
 
 from .feeds import CategoryTopicsFeed, LatestTopicsFeed, LatestTopicsRssFeed, TopicPostsFeed
 from .views import (
-    answers, composing, evidence_summary, following, lists, live, moderation, notifications, posts, search, studies, study_history, topic,
-    uploads,
+    answers, composing, evidence_summary, external_images, following, lists, live, moderation, notifications, posts,
+    search, studies, study_history, topic, uploads,
 )
 
 app_name = "forum"
@@ -27,6 +27,7 @@ urlpatterns = [
     path("preview/", composing.preview, name="preview"),
     path("uploads/", uploads.create, name="upload_create"),
     path("uploads/<str:name>", uploads.serve, name="upload"),
+    path("external-image/", external_images.show, name="external_image"),
     path("t/<int:topic_id>/", topic.topic_short, name="topic_short"),
     path("t/<int:topic_id>/reply/", composing.reply, name="reply"),
     path("t/<int:topic_id>/posts/<int:post_number>/cooked/", topic.post_cooked, name="post_cooked"),

@@ -2,18 +2,20 @@
 
 A picture hotlinked from another host would send every reader's address and browser to that
 host as the page loads. So after sanitising, an image whose address is not one of this site's
-uploads becomes `<a class="external-image">Image from example.org - show</a>`: the link opens
-the picture, and static/js/uploads.js swaps it for the image in place when clicked. The URL
-policy has already run, so what is left in `src` is an address the site would allow.
+uploads becomes `<a class="external-image">Image from example.org - show</a>`, a link to the
+page that shows that one picture at the reader's request (forum/views/external_images.py): the
+CSP of every other page allows images from this site only. The URL policy has already run, so
+what is left in `src` is an address the site would allow.
 """
 
 from __future__ import annotations
 
 import re
 from html import unescape
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from bleach.html5lib_shim import Filter
+from django.urls import reverse
 
 # The only images the site shows straight away: its own uploads (forum/markup/uploads.py).
 _OWN_UPLOAD = re.compile(r"^/uploads/[0-9a-f]{64}\.(?:png|jpg|webp|gif)$")
@@ -50,7 +52,9 @@ class ExternalImageFilter(Filter):
                 # Inside a link already: a second link cannot nest, so the picture is named only.
                 yield {"type": "Characters", "data": f"{alt or 'Image'} (image from {host})"}
                 continue
-            link = {(None, "href"): src, (None, "class"): "external-image", (None, "rel"): "nofollow ugc noopener"}
+            query = {"src": unescape(src)} | ({"alt": unescape(alt)} if alt else {})
+            href = f"{reverse('forum:external_image')}?{urlencode(query)}"
+            link = {(None, "href"): href, (None, "class"): "external-image", (None, "rel"): "nofollow ugc noopener"}
             if alt:
                 link[(None, "title")] = alt
             yield {"type": "StartTag", "name": "a", "namespace": token.get("namespace"), "data": link}

@@ -14,7 +14,7 @@ from .sanitize import sanitize
 from .uploads import UPLOAD_PREFIX, UploadExtension, UploadResolver
 
 # Bump when the same raw text would now render differently; `manage.py rebake` catches up.
-COOKED_VERSION = 15  # 15: a large uploaded picture shows its thumbnail, linked to the full size; 14: quotes of a study's abstract ([quote="doi:…"]); 13: citation numbers carry their study, for per-topic numbering; 12: a citation may state its stance ([@doi:… supports]); 11: a quote naming the wrong author says so; 10: a post's reference list is no longer a named landmark
+COOKED_VERSION = 16  # 16: "Image from host - show" opens the page that shows it; 15: a large uploaded picture shows its thumbnail, linked to the full size; 14: quotes of a study's abstract ([quote="doi:…"]); 13: citation numbers carry their study, for per-topic numbering; 12: a citation may state its stance ([@doi:… supports]); 11: a quote naming the wrong author says so; 10: a post's reference list is no longer a named landmark
 
 
 @dataclass(frozen=True)

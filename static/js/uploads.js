@@ -195,19 +195,6 @@
 
   document.querySelectorAll("form[data-composer]").forEach(setUp);
 
-  // Other sites' images wait behind "Image from host - show" (forum/markup/external_images.py);
-  // clicking shows the picture in place (the link itself opens it without JavaScript).
-  document.addEventListener("click", (event) => {
-    const link = event.target.closest?.("a.external-image");
-    if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
-    event.preventDefault();
-    const image = document.createElement("img");
-    image.src = link.href;
-    image.alt = link.title || "";
-    image.referrerPolicy = "no-referrer";
-    link.replaceWith(image);
-  });
-
   // --- The lightbox ------------------------------------------------------------------------
   // Only this site's own pictures: the CSP would refuse any other address anyway.
   const FULL_SIZE = /^\/uploads\/[0-9a-f]{64}\.(?:png|jpg|webp|gif)$/;

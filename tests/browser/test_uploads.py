@@ -64,20 +64,30 @@ def test_another_sites_image_loads_only_when_the_reader_asks(page, live_server, 
     author = Post.objects.filter(topic=demo).first().author
     reply = make_reply(topic=demo, author=author, raw="See ![Chart of the trials](https://img.example.org/c.png)")
     requested = []
-    page.on("request", lambda request: requested.append(request.url) if "img.example.org" in request.url else None)
+    page.on("request", lambda request: requested.append(request)
+            if request.url.startswith("https://img.example.org/") else None)
     page.route("https://img.example.org/**", lambda route: route.fulfill(body=_png((20, 160, 60)),
                                                                           content_type="image/png"))
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
     page.goto(f"{live_server.url}{reply.get_absolute_url()}")
     article = page.locator(f"#post-{reply.post_number}")
     show = article.get_by_role("link", name="Image from img.example.org - show")
     expect(show).to_be_visible()
     assert requested == []  # reading the post asked nothing of the other site
     show.click()
-    picture = article.get_by_role("img", name="Chart of the trials")
+    # The one page allowed to load it says where it comes from; the other site learns no referrer.
+    expect(page.get_by_role("heading", name="Image from img.example.org")).to_be_visible()
+    picture = page.get_by_role("img", name="Chart of the trials")
     expect(picture).to_be_visible()
-    assert requested == ["https://img.example.org/c.png"]
-    page.screenshot(path="/tmp/evident-external.png")
-
+    page.wait_for_function("() => document.querySelector('main img, .card img').naturalWidth > 0")
+    assert [request.url for request in requested] == ["https://img.example.org/c.png"]
+    assert "referer" not in requested[0].headers
+    assert violations == []
+    page.screenshot(path="/tmp/evident-i19-external.png")
+    page.get_by_role("link", name="Back to the post").click()
+    expect(page.locator(f"#post-{reply.post_number}")).to_be_visible()
 
 def _uploads_in(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {
