@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0019_uploads'),
+        ('forum', '0022_study_quotes'),
     ]
 
     operations = [
