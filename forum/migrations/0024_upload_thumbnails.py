@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0022_study_quotes'),
+        ('forum', '0023_topic_evidence_summaries'),
     ]
 
     operations = [
