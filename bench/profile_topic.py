@@ -61,7 +61,7 @@ def main(argv=None) -> None:
     # CPU time of this process moves less than wall time on a shared machine (SQLite runs in
     # this process; PostgreSQL's own work is not in it).
     print(f"{args.who}, {args.posts_per_page} posts, cache {args.cache}: median {statistics.median(timings):.2f} ms "
-          f"(min {min(timings):.2f}), CPU median {statistics.median(cpu):.2f} ms")
+          f"(min {min(timings):.2f}), CPU median {statistics.median(cpu):.2f} ms · {run._load()}")
     if args.cprofile:
         import cProfile
         import pstats

@@ -314,14 +314,25 @@ def peer_table(args) -> str:
         f"{rounds} alternating rounds of {per_round} requests each after {args.warmup} warm-up · "
         "each request starts from an empty cache except the fragments row",
         "",
-        "| Page | Who | Median ms | CPU median ms | Spirit / this |",
-        "|---|---|---:|---:|---:|",
+        "| Page | Who | Median ms | CPU median ms | Spirit / this | Spirit / this, CPU |",
+        "|---|---|---:|---:|---:|---:|",
     ]
     spirit = "Spirit, 100 comments, nothing cached"
     for label, who in rows:
         ratio = median(spirit, who) / median(label, who)
-        lines.append(f"| {label} | {who} | {median(label, who):.2f} | {median(label, who, 1):.2f} | {ratio:.1f}x |")
+        cpu_ratio = median(spirit, who, 1) / median(label, who, 1)
+        lines.append(f"| {label} | {who} | {median(label, who):.2f} | {median(label, who, 1):.2f} | {ratio:.1f}x "
+                     f"| {cpu_ratio:.1f}x |")
     return "\n".join(lines) + "\n"
+
+
+def _load() -> str:
+    """The load average now: on a shared machine, wall-clock figures mean little without it."""
+    try:
+        one, five, fifteen = os.getloadavg()
+    except OSError:
+        return ""
+    return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f}"
 
 
 def _machine() -> str:
@@ -333,7 +344,8 @@ def _machine() -> str:
                 break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores{', ' + model if model else ''}, Python {platform.python_version()}"
+    return (f"{os.cpu_count()} cores{', ' + model if model else ''}, Python {platform.python_version()}"
+            f"{' · ' + _load() if _load() else ''} at the end of the run")
 
 
 def table(args, figures: list[Figure], cache_mode: str) -> str:
