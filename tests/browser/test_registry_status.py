@@ -67,3 +67,15 @@ def test_registry_status_and_the_open_access_link(page, live_server, settings):
     expect(access).to_contain_text("Open access (gold): published open access in an open-access journal")
     expect(access.get_by_role("link", name="Read the free copy")).to_have_attribute("href", FREE_COPY)
     page.screenshot(path="/tmp/evident-i18b-study-page.png", full_page=True)
+
+
+def test_the_demo_protocol_links_its_registered_trial(page, live_server, demo):
+    from forum.models import Study
+
+    innova = Study.objects.get(doi="10.1136/bmjopen-2021-055351")
+    page.goto(f"{live_server.url}{innova.get_absolute_url()}")
+    registry = page.get_by_role("region", name="Trial registry")
+    expect(registry.get_by_role("link", name="NCT04739995")).to_have_attribute(
+        "href", "https://clinicaltrials.gov/study/NCT04739995")
+    expect(registry).to_contain_text("status not checked yet")
+    registry.screenshot(path="/tmp/evident-i18b-demo-innova.png")

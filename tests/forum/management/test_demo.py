@@ -130,3 +130,23 @@ def test_demo_ldn_thread_carries_an_experts_low_certainty_summary_for_pain(clien
     page = parse(client.get(topic.get_absolute_url()).content).text
     assert "Low certainty for fibromyalgia pain, short term" in page
     assert "Evidence: low certainty" in parse(client.get("/").content).text
+
+
+def test_demo_innova_study_names_its_registered_trial_and_invents_no_status(client):
+    """The verified facts give INNOVA's NCT number and nothing about its trial's status or open
+    access: the demo shows the registry link, fetches nothing (it runs offline) and says the status
+    has not been checked rather than making one up."""
+    from forum.models import TrialRecord
+
+    load_demo()
+    innova = Study.objects.get(doi="10.1136/bmjopen-2021-055351")
+
+    page = parse(client.get(innova.get_absolute_url()).content)
+
+    registry = page.find("section", class_="study__registry")
+    assert " ".join(registry.text.split()).startswith(
+        "Trial registry NCT04739995 on ClinicalTrials.gov: status not checked yet")
+    assert [a.get("href") for a in registry.descendants() if a.tag == "a"] == [
+        "https://clinicaltrials.gov/study/NCT04739995"]
+    assert TrialRecord.objects.count() == 0 and innova.registry == [] and innova.open_access == {}
+    assert page.find_all("section", class_="study__access") == []

@@ -124,3 +124,14 @@ def test_registry_and_open_access_cost_the_topic_page_no_query(client, trial_stu
             make_reply(topic=topic, raw=f"Reply {n} [@doi:{doi}]")
         counts.append(queries_for(client, topic.get_absolute_url()))
     assert counts[0] == counts[1]
+
+
+def test_the_study_history_shows_registry_and_open_access_changes_by_their_source(client, trial_study):
+    from django.urls import reverse
+
+    page = parse(client.get(reverse("forum:study_history", args=[trial_study.pk])).content)
+
+    text = page.text
+    assert "ClinicalTrials.gov" in text and "Unpaywall" in text
+    assert "NCT09990002: Terminated: low accrual; NCT09990004: Recruiting; NCT09990404: not found in the registry" in text
+    assert f"Open access (gold) https://journals.example.org/article/{DOI}" in text
