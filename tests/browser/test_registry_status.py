@@ -42,7 +42,7 @@ def test_registry_status_and_the_open_access_link(page, live_server, settings):
     study_open_access_refresh(study_id=study.pk, client=client())
 
     page.goto(f"{live_server.url}{topic.get_absolute_url()}")
-    chip = page.get_by_role("link", name="[1]").first
+    chip = page.locator(".post .cite__link").first
     chip.focus()
     card = page.get_by_role("tooltip").first
     expect(card).to_be_visible()
