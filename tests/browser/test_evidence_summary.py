@@ -25,17 +25,21 @@ def test_an_expert_writes_a_summary_and_readers_see_it_and_its_badge(page, brows
     suggestion = outcome.get_by_role("status")
     expect(suggestion).to_contain_text("start at high")
     expect(suggestion).to_contain_text("protocol with no results yet")  # INNOVA, cited in the question
+    # Ticking the studies updates the suggestion in place (the button does it without JavaScript).
+    outcome.get_by_role("checkbox", name=re.compile(r"^Colomer-Carbonell 2022")).check()
+    expect(suggestion).to_contain_text("Only protocols or preprints: no peer-reviewed results yet.")
+    outcome.get_by_role("checkbox", name=re.compile(r"^Colomer-Carbonell 2022")).uncheck()
     outcome.get_by_role("checkbox", name=re.compile(r"^Bested 2023")).check()
     outcome.get_by_role("checkbox", name=re.compile(r"^Bruun")).check()
-    page.get_by_role("button", name="Update suggestions").click()
-    outcome = page.get_by_role("group", name="Outcome 1")
-    expect(outcome.get_by_role("status")).to_contain_text("2 randomised trials or systematic reviews")
-    expect(outcome.get_by_role("status")).not_to_contain_text("protocol")
+    expect(suggestion).to_contain_text("2 randomised trials or systematic reviews")
+    expect(suggestion).not_to_contain_text("protocol")
+    expect(outcome.get_by_label("Outcome", exact=True)).to_have_value("Pain at 12 weeks")  # nothing reloaded
     outcome.get_by_label("Certainty").select_option(label="Low")
     outcome.get_by_label("Inconsistency", exact=True).select_option(label="Serious")
     outcome.get_by_label("Inconsistency: reasoning").fill("Small early trials were positive; the larger ones were not.")
     outcome.get_by_label("Imprecision", exact=True).select_option(label="Serious")
     outcome.get_by_label("Imprecision: reasoning").fill("157 patients in the two trials.")
+    expect(suggestion).to_contain_text("your judgements below lead to low")
     page.screenshot(path="/tmp/evident-i18c-form-desktop.png", full_page=True)
     page.get_by_role("button", name="Save summary").click()
 
