@@ -8,6 +8,7 @@ import re
 
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.signals import social_account_added, social_account_removed, social_account_updated
+from django.db import transaction
 from django.dispatch import receiver
 
 ORCID_ID = re.compile(r"^\d{4}-\d{4}-\d{4}-\d{3}[\dX]$")
@@ -23,6 +24,11 @@ def member_set_orcid(*, user, orcid: str) -> None:
     if user.orcid != orcid:
         user.orcid = orcid
         user.save(update_fields=["orcid"])
+        # Their posts' chips say "author" of the studies this iD wrote: re-rendered in the
+        # background (a worker that is down catches up later; the posts still show meanwhile).
+        from forum.tasks import recook_member_citations
+
+        transaction.on_commit(lambda: recook_member_citations.enqueue(user_id=user.pk))
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

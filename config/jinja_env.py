@@ -9,6 +9,7 @@ from django.test.signals import template_rendered
 from django.utils import timezone
 from jinja2 import Environment
 
+from forum.markup.citations import authored_citations
 from forum.templatetags.forum_tags import avatar, post_excerpt, reltime
 from forum.url_patterns import fast_reverse
 
@@ -30,7 +31,7 @@ def _truncatechars(value, length: int) -> str:
 
 def environment(**options) -> Environment:
     env = Environment(**options)
-    env.globals.update(url=fast_reverse, avatar=avatar, reltime=reltime)
+    env.globals.update(url=fast_reverse, avatar=avatar, reltime=reltime, authored_citations=authored_citations)
     env.filters.update(date=_date, post_excerpt=post_excerpt, pluralize=defaultfilters.pluralize,
                        truncatechars=_truncatechars)
     return env

@@ -105,6 +105,14 @@ class TitleField(VisibleLimit, OneLineField):
         )
 
 
+def competing_interests_field() -> forms.CharField:
+    # Asked for when the post cites a study its author wrote (the composer says so); optional.
+    return LimitedOneLineField(
+        what="Competing-interests statements are", required=False, max_length=300, label="Competing interests",
+        help_text="One line, shown with your post: funding, roles or ties to the studies you wrote.",
+    )
+
+
 class TopicForm(OneTimeTokenForm):
     title = TitleField()
     category = forms.ModelChoiceField(
@@ -120,6 +128,7 @@ class TopicForm(OneTimeTokenForm):
         help_text=f"Up to {MAX_TAGS}, separated by commas, e.g. fibromyalgia, naltrexone.",
     )
     raw = BodyField()
+    competing_interests = competing_interests_field()
 
     def clean_tags(self) -> list[str]:
         names = []
@@ -141,6 +150,7 @@ class TopicForm(OneTimeTokenForm):
 class ReplyForm(OneTimeTokenForm):
     raw = BodyField()
     reply_to = forms.CharField(required=False, widget=forms.HiddenInput)
+    competing_interests = competing_interests_field()
 
     def clean_reply_to(self) -> int | None:
         # A hidden field the user never sees: a mangled value means "no particular post", not
@@ -156,9 +166,12 @@ class EditPostForm(OneTimeTokenForm):
         what="Reasons are", required=False, max_length=200, label="Reason for editing",
         help_text="Shown in the revision history.",
     )
+    competing_interests = competing_interests_field()
 
-    def __init__(self, *args, is_first_post: bool = False, **kwargs):
+    def __init__(self, *args, is_first_post: bool = False, is_author: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not is_author:
+            del self.fields["competing_interests"]  # the author's own statement: a moderator leaves it be
         if is_first_post:
             self.fields["title"].required = True
         else:

@@ -76,9 +76,9 @@ def _key(post, page_parts: tuple, user_pk, voted: bool, flagged: bool, now) -> t
         post.pk, post.post_number, hashlib.blake2b(post.cooked.encode(), digest_size=16).digest(),
         post.cooked_version, post.edited_at, post.deleted_at,
         post.deleted_by_id, post.hidden_at, post.hidden_reason, post.needs_source_at, post.helpful_count,
-        post.reply_to_number,
+        post.reply_to_number, post.competing_interests,
         # Its author.
-        post.author_id, author.username, author.display_name, author.role, author.expert_credential,
+        post.author_id, author.username, author.display_name, author.role, author.expert_credential, author.orcid,
         # The posts quoting it.
         tuple(post.quoting_posts),
         # The reader: what they may do with this post.

@@ -65,3 +65,10 @@ def remove_unused_uploads() -> int:
     from forum.services.uploads import uploads_remove_unused
 
     return len(uploads_remove_unused())
+
+
+@task()
+def recook_member_citations(*, user_id: int) -> int:
+    from forum.services.referencing import member_citations_recook
+
+    return member_citations_recook(user_id=user_id)

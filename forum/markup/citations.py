@@ -68,6 +68,8 @@ class CitedStudy:
     open_access_url: str = ""  # the best free copy, or PubMed Central
     # The study's id, when the site has one: the page renumbers by topic (forum/citation_numbers.py).
     study_id: int | None = None
+    # The post's author is one of the study's authors (their verified ORCID iD is among its authors').
+    by_author: bool = False
 
 
 CitationResolver = Callable[[CitationRef], CitedStudy]
@@ -196,6 +198,28 @@ def _number_html(study: CitedStudy) -> str:
     return f'<span class="cite__n" data-study="{study.study_id or ""}">{study.number}</span>'
 
 
+def _author_html(study: CitedStudy) -> str:
+    # In words, inside the link, like the stance: "[3] RCT, author".
+    if not study.by_author:
+        return ""
+    return '<span class="cite__author"><span class="visually-hidden">, </span>author</span>'
+
+
+_AUTHORED = re.compile(r' data-authored="(\d+)-(\d+)"')
+
+
+def authored_citations(cooked: str) -> list[str]:
+    """The numbers ([3]) of the studies a post's author wrote, as its chips say, once each, in
+    order: the post states "Dr Rivera is an author of [3]" under it. Marked like the chips' numbers,
+    so a topic page renumbers them with the rest (forum/citation_numbers.py)."""
+    seen, numbers = set(), []
+    for study_id, number in _AUTHORED.findall(cooked or ""):
+        if study_id not in seen:
+            seen.add(study_id)
+            numbers.append(f'[<span class="cite__n" data-study="{study_id}">{number}</span>]')
+    return numbers
+
+
 def render_chip(study: CitedStudy, scope: str, *, typed: str = "", stance: str = "") -> str:
     # data-cite keeps the markup as written, so selecting the chip to quote it gives it back.
     cite = f' data-cite="{escape(typed)}"' if typed else ""
@@ -218,9 +242,10 @@ def render_chip(study: CitedStudy, scope: str, *, typed: str = "", stance: str =
     )
     flag = f" cite--{escape(study.status)}" if study.status in {"protocol", "retracted", "preprint", "corrected"} else ""
     label = f"{study.design_label}" if study.design_label else "study"
+    authored = f' data-authored="{study.study_id}-{study.number}"' if study.by_author and study.study_id else ""
     return (
-        f'<span class="cite{flag}"{cite}{stance_attr}><a class="cite__link"{href_attribute(study.url)} aria-describedby="{card_id}">'
-        f'[{_number_html(study)}]<span class="cite__design"> {escape(label)}</span>{_stance_html(stance)}</a>{card}</span>'
+        f'<span class="cite{flag}"{cite}{stance_attr}{authored}><a class="cite__link"{href_attribute(study.url)} aria-describedby="{card_id}">'
+        f'[{_number_html(study)}]<span class="cite__design"> {escape(label)}</span>{_stance_html(stance)}{_author_html(study)}</a>{card}</span>'
     )
 
 

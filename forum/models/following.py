@@ -48,6 +48,7 @@ class Draft(models.Model):
     category = models.ForeignKey("forum.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     tags = models.TextField(blank=True, help_text="As typed: comma-separated")
     reason = models.TextField(blank=True, help_text="An edit's reason, as typed")
+    competing_interests = models.TextField(blank=True, help_text="As typed")
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -89,6 +89,8 @@ class Post(models.Model):
     hidden_reason = models.CharField(max_length=300, blank=True)
     needs_source_at = models.DateTimeField(null=True, blank=True)
     helpful_count = models.PositiveIntegerField(default=0)
+    # One line, asked for when the author cites a study they wrote (forum/markup/citations.py).
+    competing_interests = models.CharField(max_length=300, blank=True)
 
     objects = PostQuerySet.as_manager()
 

@@ -12,6 +12,7 @@ class PostRevision(models.Model):
     post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(help_text="The version this revision preserves (1 = original).")
     raw = models.TextField()
+    competing_interests = models.CharField(max_length=300, blank=True)
     title = models.CharField(max_length=200, blank=True, help_text="Topic title at that version, for first posts.")
     edited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",

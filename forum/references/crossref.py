@@ -14,6 +14,7 @@ from .identifiers import (
     InvalidIdentifier,
     find_registrations,
     normalize_doi,
+    normalize_orcid,
     normalize_registration,
 )
 from .metadata import StudyMetadata, is_null, normalize_pages
@@ -83,11 +84,18 @@ def _authors(raw_authors: Any) -> list[dict[str, str]]:
             author["literal"] = markup_to_text(raw["given"])
         else:
             continue
-        orcid = raw.get("ORCID")
-        if isinstance(orcid, str) and orcid.strip():
-            author["orcid"] = orcid.strip().rsplit("/", 1)[-1]
+        if orcid := _orcid(raw.get("ORCID")):
+            author["orcid"] = orcid
         authors.append(author)
     return authors
+
+
+def _orcid(value: Any) -> str:
+    # "http://orcid.org/0000-0002-1825-0097" in Crossref's records; matched against members' iDs.
+    try:
+        return normalize_orcid(value) if isinstance(value, str) else ""
+    except InvalidIdentifier:
+        return ""
 
 
 def _updates(raw_updates: Any) -> list[dict[str, str]]:

@@ -126,6 +126,25 @@ def normalize_eudract(raw: str) -> str:
     return text
 
 
+_ORCID_DIGITS = re.compile(r"^\d{15}[\dX]$")
+
+
+def normalize_orcid(raw: str) -> str:
+    """The bare 0000-0002-1825-0097 form of an ORCID iD, from that form, an orcid.org address
+    (as Crossref gives it) or the 16 characters without hyphens (as some PubMed records do).
+    The last character is a check digit (ISO 7064 11,2), so a mistyped iD matches nobody."""
+    text = (raw or "").strip().rstrip("/").rsplit("/", 1)[-1].replace("-", "").replace(" ", "").upper()
+    if not _ORCID_DIGITS.match(text):
+        raise InvalidIdentifier(f"not an ORCID iD: {raw!r}")
+    total = 0
+    for digit in text[:15]:
+        total = (total + int(digit)) * 2
+    check = (12 - total % 11) % 11
+    if text[15] != ("X" if check == 10 else str(check)):
+        raise InvalidIdentifier(f"not an ORCID iD (check digit): {raw!r}")
+    return "-".join(text[i:i + 4] for i in range(0, 16, 4))
+
+
 _NORMALIZERS = {
     IdentifierKind.DOI: normalize_doi,
     IdentifierKind.PMID: normalize_pmid,

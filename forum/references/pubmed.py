@@ -25,6 +25,7 @@ from .identifiers import (
     InvalidIdentifier,
     find_registrations,
     normalize_doi,
+    normalize_orcid,
     normalize_pmcid,
     normalize_pmid,
     normalize_registration,
@@ -236,8 +237,8 @@ def merge_efetch(metadata: StudyMetadata, root: etree._Element) -> StudyMetadata
             if given:
                 author["given"] = given
             orcid = node.find("Identifier[@Source='ORCID']")
-            if orcid is not None and _text(orcid):
-                author["orcid"] = _text(orcid).rsplit("/", 1)[-1]
+            if orcid is not None and (bare := _orcid(_text(orcid))):
+                author["orcid"] = bare
             authors.append(author)
     if authors:
         metadata.authors = authors
@@ -298,3 +299,11 @@ def merge_efetch(metadata: StudyMetadata, root: etree._Element) -> StudyMetadata
             except InvalidIdentifier:
                 continue
     return metadata
+
+
+def _orcid(text: str) -> str:
+    # PubMed gives an author's iD bare, as an orcid.org address, or as 16 characters without hyphens.
+    try:
+        return normalize_orcid(text)
+    except InvalidIdentifier:
+        return ""

@@ -18,14 +18,16 @@ def draft_key_for_edit(post) -> str:
 
 
 def draft_save(*, user, key: str, raw: str, title: str = "", reply_to: int | None = None,
-               category: Category | None = None, tags: str = "", reason: str = "") -> Draft | None:
-    if not raw.strip() and not title.strip() and not tags.strip():
+               category: Category | None = None, tags: str = "", reason: str = "",
+               competing_interests: str = "") -> Draft | None:
+    if not raw.strip() and not title.strip() and not tags.strip() and not competing_interests.strip():
         Draft.objects.filter(user=user, key=key).delete()  # an emptied composer leaves no draft behind
         return None
     draft, _ = Draft.objects.update_or_create(
         user=user, key=key, defaults={
             "raw": raw[:DRAFT_MAX_CHARS], "title": title[:DRAFT_MAX_CHARS], "reply_to": reply_to,
             "category": category, "tags": tags[:DRAFT_MAX_CHARS], "reason": reason[:DRAFT_MAX_CHARS],
+            "competing_interests": competing_interests[:DRAFT_MAX_CHARS],
         },
     )
     return draft

@@ -17,16 +17,18 @@ from .submissions import submission_claim, submission_record
 
 
 def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason: str = "",
-              submit_token: str = "") -> Post:
-    """A repeat of the same edit form (`submit_token`) raises AlreadySubmitted: one revision."""
+              submit_token: str = "", competing_interests: str | None = None) -> Post:
+    """A repeat of the same edit form (`submit_token`) raises AlreadySubmitted: one revision.
+    `competing_interests` None keeps the post's statement."""
     ensure_can_edit_post(editor, post)
     title = one_line(title) if title is not None and post.is_first else None
     title_changed = title is not None and title != post.topic.title
-    if raw == post.raw and not title_changed:
+    interests = post.competing_interests if competing_interests is None else one_line(competing_interests)
+    if raw == post.raw and not title_changed and interests == post.competing_interests:
         draft_discard(user=editor, key=draft_key_for_edit(post))
         return post  # nothing changed: no empty revision
 
-    rendered = post_render(raw=raw, topic=post.topic)
+    rendered = post_render(raw=raw, topic=post.topic, author=post.author)
     ensure_uploads_within_post_limit(count=len(rendered.upload_ids), before=post.uploads.count())
     with transaction.atomic():
         submission = submission_claim(user=editor, token=submit_token, kind="edit")
@@ -39,6 +41,7 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
             post=locked,
             number=locked.version,
             raw=locked.raw,
+            competing_interests=locked.competing_interests,
             title=title_before,
             edited_by=editor,
             reason=one_line(reason)[:200],
@@ -50,6 +53,7 @@ def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason:
             cooked_version=rendered.cooked.version,
             version=F("version") + 1,
             edited_at=now,
+            competing_interests=interests,
         )
         if title_changed:
             Topic.objects.filter(pk=post.topic_id).update(title=title)

@@ -39,7 +39,7 @@ def _tags_from_names(names: list[str]) -> list[Tag]:
 
 
 def topic_create(*, author, category: Category, title: str, raw: str, tag_names: list[str] = (),
-                 submit_token: str = "") -> Topic:
+                 submit_token: str = "", competing_interests: str = "") -> Topic:
     """A new topic and its first post. A repeat of the same form (`submit_token`) raises
     AlreadySubmitted carrying the first one's post, and creates nothing."""
     ensure_can_post(author)
@@ -59,7 +59,7 @@ def topic_create(*, author, category: Category, title: str, raw: str, tag_names:
         if tag_names:
             topic.tags.set(_tags_from_names(tag_names))
         # Cooked inside the transaction because quotes resolve against this new topic's id.
-        rendered = post_render(raw=raw, topic=topic)
+        rendered = post_render(raw=raw, topic=topic, author=author)
         ensure_uploads_within_post_limit(count=len(rendered.upload_ids))
         post = Post.objects.create(
             topic=topic,
@@ -68,6 +68,7 @@ def topic_create(*, author, category: Category, title: str, raw: str, tag_names:
             raw=raw,
             cooked=rendered.cooked.html,
             cooked_version=rendered.cooked.version,
+            competing_interests=one_line(competing_interests),
         )
         post_references_record(post=post, rendered=rendered, new=True)
         topic_watch_automatically(user=author, topic=topic)
@@ -78,13 +79,14 @@ def topic_create(*, author, category: Category, title: str, raw: str, tag_names:
     return topic
 
 
-def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None, submit_token: str = "") -> Post:
+def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None, submit_token: str = "",
+                 competing_interests: str = "") -> Post:
     """A reply. A repeat of the same form (`submit_token`: a double click, Back and submit again,
     two tabs) raises AlreadySubmitted carrying the first one's post, and creates nothing."""
     ensure_can_reply(author, topic)
     if reply_to is not None and reply_to.topic_id != topic.pk:
         reply_to = None  # a stale or forged reply target must not link across topics
-    rendered = post_render(raw=raw, topic=topic)  # before the lock: the write transaction stays short
+    rendered = post_render(raw=raw, topic=topic, author=author)  # before the lock: the write transaction stays short
     ensure_uploads_within_post_limit(count=len(rendered.upload_ids))
     with transaction.atomic():
         # Claimed before the topic lock: a twin waits here and never takes a post number.
@@ -98,6 +100,7 @@ def reply_create(*, author, topic: Topic, raw: str, reply_to: Post | None = None
             raw=raw,
             cooked=rendered.cooked.html,
             cooked_version=rendered.cooked.version,
+            competing_interests=one_line(competing_interests),
         )
         answered_by_expert = {"expert_answered": True} if author.role == "expert" else {}
         Topic.objects.filter(pk=topic.pk).update(

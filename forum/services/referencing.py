@@ -19,7 +19,7 @@ from forum.references.bibtex import clean_bibtex_key, make_bibtex_key
 from forum.references.classification import classify
 from forum.references.csl import format_reference
 from forum.references.http import LookupFailed, ReferenceLookupError
-from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
+from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_orcid, normalize_pmid
 from forum.references.lookup import lookup_study
 from forum.references.metadata import StudyMetadata
 
@@ -68,7 +68,19 @@ def study_get_or_create_pending(ref: CitationRef) -> tuple[Study | None, bool]:
 
 # --- rendering citations ----------------------------------------------------------------------
 
-def cited_study(study: Study, number: int) -> CitedStudy:
+def study_author_orcids(study: Study) -> set[str]:
+    """The ORCID iDs of the study's authors, in the bare form (older records may hold others)."""
+    orcids = set()
+    for author in (study.metadata or {}).get("authors") or []:
+        try:
+            orcids.add(normalize_orcid(author.get("orcid") or ""))
+        except (InvalidIdentifier, AttributeError):
+            pass
+    return orcids
+
+
+def cited_study(study: Study, number: int, *, author_orcid: str = "") -> CitedStudy:
+    """`author_orcid`: the verified iD of the citing post's author, to tell them apart as an author."""
     if study.lookup_state != LookupState.RESOLVED:
         state = "pending" if study.is_pending else ("delayed" if study.is_delayed else "unresolved")
         return CitedStudy(number=number, state=state, label=study.identifier_label, url=study.get_absolute_url(),
@@ -87,6 +99,7 @@ def cited_study(study: Study, number: int) -> CitedStudy:
         status=study.effective_status,
         status_label=study.status_label,
         reference_html=format_reference(metadata),
+        by_author=bool(author_orcid) and author_orcid in study_author_orcids(study),
         registry_chips=tuple(study.registry_chips),
         open_access_label=study.open_access_label or ("Free full text in PubMed Central" if study.pmcid else ""),
         open_access_url=study.open_access_url or study.pmc_url,
@@ -101,8 +114,9 @@ class CitationResolver:
     the post is saved; previews pass False so that typing never creates anything.
     """
 
-    def __init__(self, *, create_missing: bool = True, retry_failed: bool = False):
+    def __init__(self, *, create_missing: bool = True, retry_failed: bool = False, author_orcid: str = ""):
         self.create_missing = create_missing
+        self.author_orcid = author_orcid
         # A person citing a study whose look-up failed tries it again; a re-render does not.
         self.retry_failed = retry_failed
         self.studies: dict[int, Study] = {}  # number -> study
@@ -131,7 +145,7 @@ class CitationResolver:
         self.studies[number] = study
         if ref.stance and not self.stances.get(number):
             self.stances[number] = ref.stance
-        return cited_study(study, number)
+        return cited_study(study, number, author_orcid=self.author_orcid)
 
 
 def citations_record(*, post: Post, resolver: CitationResolver, new: bool = False) -> None:
@@ -269,7 +283,21 @@ def citing_posts_recook(*, study: Study) -> int:
         # A post that cited this key before the study was imported has no Citation row to be
         # found by (an unknown key resolves to nothing), so look for the key in the raw text.
         citing |= Q(raw__contains=f"[@{study.bibtex_key}]")
-    posts = Post.objects.filter(citing).select_related("topic").distinct()
+    posts = Post.objects.filter(citing).select_related("topic", "author").distinct()
+    count = 0
+    for post in posts:
+        post_recook(post=post)
+        count += 1
+    return count
+
+
+def member_citations_recook(*, user_id: int) -> int:
+    """Re-render a member's posts that cite studies, after their verified ORCID iD changed: chips
+    of studies they wrote say "author", or stop saying it."""
+    from .rendering import post_recook
+
+    posts = (Post.objects.filter(author_id=user_id, citations__isnull=False)
+             .select_related("topic", "author").distinct())
     count = 0
     for post in posts:
         post_recook(post=post)

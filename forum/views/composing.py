@@ -7,9 +7,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.html import strip_tags
 from django.views.decorators.http import require_POST
 
+from forum.citation_numbers import citation_numbers_apply, topic_citation_numbers
 from forum.forms import PreviewForm, ReplyForm, TopicForm
+from forum.markup.citations import authored_citations
 from forum.limits import LimitExceeded, ensure_within_posting_limits
 from forum.models import Category, Post, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
@@ -40,7 +43,9 @@ def new_topic(request):
         data, attaching, error, status = attached_text(request)
         form = TopicForm(data)
         if _wants_preview(request) or attaching:
-            preview = _preview_html(data.get("raw", ""), topic=None)
+            preview = _preview_html(data.get("raw", ""), topic=None, author=request.user)
+        elif form.is_valid() and ask_for_interests(request, form, topic=None):
+            preview = _preview_html(form.cleaned_data["raw"], topic=None, author=request.user)
         elif form.is_valid():
             try:
                 ensure_can_post(request.user)
@@ -52,6 +57,7 @@ def new_topic(request):
                     raw=form.cleaned_data["raw"],
                     tag_names=form.cleaned_data["tags"],
                     submit_token=form.submit_token,
+                    competing_interests=form.cleaned_data["competing_interests"],
                 )
             except AlreadySubmitted as repeat:
                 return _already_posted(request, repeat, "This topic was already created: here it is.")
@@ -65,7 +71,8 @@ def new_topic(request):
             status = 400
     else:
         draft = draft_for(request.user, draft_key(None))
-        initial = {"title": draft.title, "raw": draft.raw, "category": draft.category, "tags": draft.tags} if draft else {}
+        initial = {"title": draft.title, "raw": draft.raw, "category": draft.category, "tags": draft.tags,
+                   "competing_interests": draft.competing_interests} if draft else {}
         slug = request.GET.get("category")
         if slug and not initial.get("category"):
             initial["category"] = Category.objects.filter(slug=slug).first()
@@ -101,14 +108,17 @@ def reply(request, topic_id: int):
         if form.is_valid():
             reply_to = _reply_target(topic, form.cleaned_data.get("reply_to"))
         if _wants_preview(request) or attaching:
-            preview = _preview_html(data.get("raw", ""), topic=topic)
+            preview = _preview_html(data.get("raw", ""), topic=topic, author=request.user)
+        elif form.is_valid() and ask_for_interests(request, form, topic=topic):
+            return topic_page(request, topic, page_for(topic.posts_count), reply_form=form, reply_to=reply_to)
         else:
             if form.is_valid():
                 try:
                     ensure_can_reply(request.user, topic)
                     ensure_within_posting_limits(user=request.user, raw=form.cleaned_data["raw"], ip=_client_ip(request))
                     post = reply_create(author=request.user, topic=topic, raw=form.cleaned_data["raw"],
-                                        reply_to=reply_to, submit_token=form.submit_token)
+                                        reply_to=reply_to, submit_token=form.submit_token,
+                                        competing_interests=form.cleaned_data["competing_interests"])
                 except AlreadySubmitted as repeat:
                     return _already_posted(request, repeat, "This reply was already posted: here it is.")
                 except PermissionDenied as exc:
@@ -135,6 +145,7 @@ def reply(request, topic_id: int):
             draft = draft_for(request.user, draft_key(topic))
             if draft is not None:
                 initial["raw"] = draft.raw
+                initial["competing_interests"] = draft.competing_interests
                 if reply_to is None:
                     reply_to = _reply_target(topic, draft.reply_to)
                     initial["reply_to"] = draft.reply_to if reply_to else None
@@ -161,15 +172,41 @@ def preview(request):
         return render(request, "forum/_preview.html", {"html": "", "error": "This text is too long to preview."},
                       status=400)
     topic = Topic.objects.visible_to(request.user).filter(pk=_int_or_none(request.POST.get("topic"))).first()
-    return render(request, "forum/_preview.html", {"html": _preview_html(form.cleaned_data["raw"], topic=topic)})
+    return render(request, "forum/_preview.html", {"html": _preview_html(form.cleaned_data["raw"], topic=topic,
+                                                                        author=request.user)})
 
 
-def _preview_html(raw: str, *, topic) -> str:
+def _preview_html(raw: str, *, topic, author) -> str:
     # Same rendering as saving (quotes checked, citations resolved) but nothing is created; a
-    # retracted or questioned study cited is pointed out above the preview.
-    rendered = post_render(raw=raw[:40_000], topic=topic, preview=True)
+    # retracted or questioned study cited is pointed out above the preview, and so is a study
+    # the writer is an author of. Numbered as the topic's page will number it.
+    rendered = post_render(raw=raw[:40_000], topic=topic, author=author, preview=True)
     warnings = citation_warnings(rendered.citations.studies) + stance_warnings(raw[:40_000])
-    return render_to_string("forum/_citation_warnings.html", {"warnings": warnings}) + rendered.cooked.html
+    html = render_to_string("forum/_citation_warnings.html", {
+        "warnings": warnings, "authored": authored_citations(rendered.cooked.html)}) + rendered.cooked.html
+    return citation_numbers_apply(html, topic_citation_numbers(topic)) if topic is not None else html
+
+
+def ask_for_interests(request, form, *, topic, author=None) -> bool:
+    """Whether to ask, before posting, for a competing-interests statement: the post cites a study
+    its author wrote, the statement is empty and it was not asked already (asked once: posting
+    again without one posts). Without JavaScript this is how the composer asks; the text is kept
+    and the question is put on the form (`asking_interests`)."""
+    author = author or request.user
+    if (not getattr(author, "orcid", "") or form.cleaned_data.get("competing_interests")
+            or request.POST.get("interests_asked")):
+        return False  # only a member with a verified ORCID iD can be an author: no rendering for others
+    rendered = post_render(raw=form.cleaned_data["raw"], topic=topic, author=author, preview=True)
+    authored = authored_citations(rendered.cooked.html)
+    if not authored:
+        return False
+    if topic is not None:
+        authored = [citation_numbers_apply(number, topic_citation_numbers(topic)) for number in authored]
+    numbers = ", ".join(strip_tags(number) for number in authored)
+    form.asking_interests = (f"You are an author of {numbers}: your post will say so. Add a one-line "
+                             "competing-interests statement (funding, roles, ties to the study), or post "
+                             "again to leave it out.")
+    return True
 
 
 def _warn_about_citations(request, post) -> None:

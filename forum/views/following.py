@@ -109,7 +109,7 @@ def draft(request, key: str):
 
         saved = drafts.draft_save(
             user=request.user, key=key, raw=typed("raw"), title=typed("title"), tags=typed("tags"),
-            reason=typed("reason"), reply_to=int(reply_to) if reply_to.isdigit() and len(reply_to) < 10 else None,
+            reason=typed("reason"), competing_interests=typed("competing_interests"), reply_to=int(reply_to) if reply_to.isdigit() and len(reply_to) < 10 else None,
             category=Category.objects.filter(pk=category).first() if category.isdigit() and len(category) < 19 else None,
         )
         return JsonResponse({"saved": saved is not None, "updated_at": saved.updated_at.isoformat() if saved else None})
@@ -122,4 +122,5 @@ def draft(request, key: str):
         return JsonResponse({"raw": "", "title": "", "updated_at": None, "submitted": submitted})
     return JsonResponse({"raw": found.raw, "title": found.title, "reply_to": found.reply_to,
                          "category": found.category_id, "tags": found.tags, "reason": found.reason,
+                         "competing_interests": found.competing_interests,
                          "updated_at": found.updated_at.isoformat(), "submitted": submitted})

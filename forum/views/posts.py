@@ -19,6 +19,7 @@ from forum.services.moderation import post_moderator_edit
 from forum.services.rendering import post_render
 from forum.services.submissions import AlreadySubmitted
 
+from .composing import ask_for_interests
 from .errors import composer_login_required
 from .notices import post_notice
 from .uploads import attached_text
@@ -39,9 +40,12 @@ def edit(request, post_id: int):
     draft, preview, error = None, None, None
     if request.method == "POST":
         data, attaching, error, status = attached_text(request)
-        form = EditPostForm(data, is_first_post=post.is_first)
-        if "preview" in request.POST or attaching:
-            preview = post_render(raw=data.get("raw", "")[:40_000], topic=post.topic, preview=True).cooked.html
+        form = EditPostForm(data, is_first_post=post.is_first, is_author=post.author_id == request.user.pk)
+        if ("preview" in request.POST or attaching or (
+                form.is_valid() and post.author_id == request.user.pk
+                and ask_for_interests(request, form, topic=post.topic))):
+            preview = post_render(raw=data.get("raw", "")[:40_000], topic=post.topic, author=post.author,
+                                  preview=True).cooked.html
         elif form.is_valid():
             try:
                 ensure_content_within_new_member_limits(user=request.user, raw=form.cleaned_data["raw"])
@@ -65,10 +69,13 @@ def edit(request, post_id: int):
             status = 400
     else:
         draft = draft_for(request.user, draft_key_for_edit(post))
-        initial = {"raw": post.raw, "title": post.topic.title}
+        initial = {"raw": post.raw, "title": post.topic.title, "competing_interests": post.competing_interests}
         if draft is not None:
-            initial.update(raw=draft.raw, reason=draft.reason, **({"title": draft.title} if draft.title else {}))
-        form = EditPostForm(initial=initial, is_first_post=post.is_first)
+            initial.update(raw=draft.raw, reason=draft.reason, **({"title": draft.title} if draft.title else {}),
+                           **({"competing_interests": draft.competing_interests}
+                              if draft.competing_interests else {}))
+        form = EditPostForm(initial=initial, is_first_post=post.is_first,
+                            is_author=post.author_id == request.user.pk)
     return TemplateResponse(request, "forum/edit_post.html", {
         "post": post, "form": form, "draft": draft, "preview": preview, "error": error,
         "draft_url": reverse("forum:draft", args=[draft_key_for_edit(post)]),
@@ -81,7 +88,7 @@ def _save_edit(request, post, form) -> None:
     if post.author_id != request.user.pk:
         post_moderator_edit(moderator=request.user, **fields)
     else:
-        post_edit(editor=request.user, **fields)
+        post_edit(editor=request.user, competing_interests=form.cleaned_data["competing_interests"], **fields)
 
 
 @login_required
@@ -104,6 +111,7 @@ def revisions(request, post_id: int):
     versions = []
     writer, written_at, reason = post.author, post.created_at, ""
     texts = [rev.raw for rev in history] + [post.raw]
+    interests = [rev.competing_interests for rev in history] + [post.competing_interests]
     titles = [rev.title for rev in history] + [post.topic.title if post.is_first else ""]
     for index, raw in enumerate(texts):
         previous = texts[index - 1] if index else None
@@ -114,6 +122,7 @@ def revisions(request, post_id: int):
             "reason": reason,
             "title": titles[index],
             "raw": raw,
+            "competing_interests": interests[index],
             "diff": word_diff(previous, raw) if previous is not None else None,
         })
         if index < len(history):

@@ -119,7 +119,8 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
     draft = None
     if reply_form is None and request.user.is_authenticated:
         draft = draft_for(request.user, draft_key(topic))
-        reply_form = ReplyForm(initial={"raw": draft.raw, "reply_to": draft.reply_to} if draft else None)
+        reply_form = ReplyForm(initial={"raw": draft.raw, "reply_to": draft.reply_to,
+                                        "competing_interests": draft.competing_interests} if draft else None)
         if draft and draft.reply_to:
             reply_to = Post.objects.select_related("author").filter(
                 topic=topic, post_number=draft.reply_to, deleted_at__isnull=True).first()

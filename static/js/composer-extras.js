@@ -11,7 +11,7 @@
   /* ---------- drafts ---------- */
 
   // Everything a composer holds besides the body: a draft brings all of it back.
-  const DRAFT_FIELDS = ["title", "category", "tags", "reason"];
+  const DRAFT_FIELDS = ["title", "category", "tags", "reason", "competing_interests"];
 
   function setUpDrafts(form) {
     const url = form.dataset.draftUrl;

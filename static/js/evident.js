@@ -39,6 +39,9 @@
         if (response.ok || response.status === 400) {
           // The server sanitised this fragment with the same pipeline that saves posts.
           output.innerHTML = html;
+          // The text cites a study its writer is an author of: ask for a competing-interests line.
+          const interests = form.querySelector("[data-interests]");
+          if (interests && output.querySelector("[data-authorship-detected]")) interests.hidden = false;
         } else {
           showPreviewError(output, `Preview failed (error ${response.status}). Your text is safe; try again.`);
         }

@@ -95,3 +95,19 @@ def test_detect_identifier_recognises_what_people_paste(raw, expected):
 def test_find_registrations_in_free_text():
     text = "Trial registration numbers: NCT04739995; EudraCT 2021-002534-16. Also nct04739995."
     assert find_registrations(text) == ["NCT04739995", "2021-002534-16"]
+
+
+@pytest.mark.parametrize("raw", ["0000-0002-1825-0097", "https://orcid.org/0000-0002-1825-0097",
+                                 "http://orcid.org/0000-0002-1825-0097/", "0000000218250097", " 0000 0002 1825 0097 "])
+def test_orcid_forms_normalise_to_the_bare_hyphenated_form(raw):
+    from forum.references.identifiers import normalize_orcid
+
+    assert normalize_orcid(raw) == "0000-0002-1825-0097"
+
+
+@pytest.mark.parametrize("raw", ["0000-0002-1825-0098", "0000-0002-1825", "orcid", ""])
+def test_an_orcid_with_a_wrong_check_digit_or_shape_is_invalid(raw):
+    from forum.references.identifiers import InvalidIdentifier, normalize_orcid
+
+    with pytest.raises(InvalidIdentifier):
+        normalize_orcid(raw)

@@ -152,3 +152,24 @@ def test_search_pmid_by_doi(client, server):
 def test_search_without_a_single_match_is_none(client, server):
     server.add(ESEARCH, httpx.Response(200, json={"esearchresult": {"count": "0", "idlist": []}}))
     assert search_pmid_by_doi("10.5555/nothing", client=client) is None
+
+
+def test_authors_keep_their_orcid_in_the_bare_form_whatever_pubmed_writes():
+    # PubMed writes an author's iD bare, as an orcid.org address, or without hyphens; a wrong
+    # check digit is no iD at all (it would match nobody, or the wrong member).
+    from forum.references.metadata import StudyMetadata
+    from forum.references.pubmed import _parse_xml, merge_efetch
+
+    root = _parse_xml("""<?xml version="1.0"?>
+<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>99999999</PMID><Article>
+  <ArticleTitle>A synthetic trial.</ArticleTitle>
+  <AuthorList>
+    <Author><LastName>Rivera</LastName><ForeName>Ana</ForeName><Identifier Source="ORCID">https://orcid.org/0000-0002-1825-0097</Identifier></Author>
+    <Author><LastName>Okafor</LastName><ForeName>Ben</ForeName><Identifier Source="ORCID">000000021694233x</Identifier></Author>
+    <Author><LastName>Sato</LastName><ForeName>Kei</ForeName><Identifier Source="ORCID">0000-0002-1694-2339</Identifier></Author>
+  </AuthorList>
+</Article></MedlineCitation></PubmedArticle></PubmedArticleSet>""")
+
+    metadata = merge_efetch(StudyMetadata(source="pubmed", pmid="99999999"), root)
+
+    assert [author.get("orcid", "") for author in metadata.authors] == ["0000-0002-1825-0097", "0000-0002-1694-233X", ""]
