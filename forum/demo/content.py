@@ -37,7 +37,7 @@ Has low-dose naltrexone (LDN) been shown to help with chronic pain in fibromyalg
 I only did a little searching and most of what I found sounded encouraging. Then I came across the \
 **INNOVA study**, a protocol for a randomised, double-blind, placebo-controlled phase III trial of \
 LDN added to usual care in fibromyalgia, with a one-year follow-up \
-[@doi:10.1136/bmjopen-2021-055351].
+[@doi:10.1136/bmjopen-2021-055351 mentions].
 
 Its introduction says there is evidence that LDN (under 5 mg a day) reduces pain and improves quality \
 of life in fibromyalgia, and then:
@@ -62,12 +62,18 @@ not what was found.
 
 What we do have:
 
-- Two small early studies were positive: a single-blind pilot in 10 women [@doi:10.1111/j.1526-4637.2009.00613.x] \
-and a crossover trial in 31 [@doi:10.1002/art.37734]. Small samples and short follow-up make large \
+- Two small early studies were positive: a single-blind pilot in 10 women [@doi:10.1111/j.1526-4637.2009.00613.x supports] \
+and a crossover trial in 31 [@doi:10.1002/art.37734 supports]. Small samples and short follow-up make large \
 effects look likely.
 - The two larger randomised trials since then found no clinically relevant benefit: a crossover RCT \
-in 58 patients [@bested2023naltrexone] and a parallel RCT of 6 mg daily in 99 women \
-[@doi:10.1016/S2665-9913(23)00278-3].
+in 58 patients [@bested2023naltrexone contradicts] and a parallel RCT of 6 mg daily in 99 women \
+[@doi:10.1016/S2665-9913(23)00278-3 contradicts].
+
+The crossover trial's own conclusion:
+
+[quote="doi:10.1097/PR9.0000000000001080"]
+Outcome data did not indicate any clinically relevant analgesic efficacy of the LDN treatment in patients with FM.
+[/quote]
 
 So the better the design, the smaller the effect. That pattern is common and worth noticing.
 

@@ -1,7 +1,8 @@
 """The studies around the demo thread, from the verified facts in the shared references file.
 
 Seeded directly so the demo works offline; nothing here is fetched. Fields that were not
-verified (some PMIDs, abstracts, journal abbreviations) are left empty rather than guessed.
+verified (some PMIDs, most abstracts, journal abbreviations) are left empty rather than guessed;
+Bested 2023's abstract is the one the shared seeds give.
 """
 
 from forum.references.metadata import StudyMetadata
@@ -33,6 +34,28 @@ BESTED_2023 = StudyMetadata(
     container_title="PAIN Reports", year=2023, volume="8", issue="4", pages="e1080",
     doi="10.1097/PR9.0000000000001080", pmid="38226027", crossref_type="journal-article", source="manual",
     bibtex_key="bested2023naltrexone",
+    # The structured abstract as the shared seed (the authors' publication page) gives it.
+    abstract="\n\n".join([
+        "Introduction: Fibromyalgia (FM) is a chronic fluctuating, nociplastic pain condition. Naltrexone is a "
+        "µ-opioid-receptor antagonist; preliminary studies have indicated a pain-relieving effect of low-dose "
+        "naltrexone (LDN) in patients with FM. The impetus for studying LDN is the assumption of analgesic "
+        "efficacy and thus reduction of adverse effects seen from conventional pharmacotherapy.",
+        "Objectives: First, to examine if LDN is associated with analgesic efficacy compared with control in the "
+        "treatment of patients with FM. Second, to ascertain the analgesic efficacy of LDN in an experimental pain "
+        "model in patients with FM evaluating the competence of the descending inhibitory pathways compared with "
+        "controls. Third, to examine the pharmacokinetics of LDN.",
+        "Methods: The study used a randomized, double-blind, placebo-controlled, crossover design and had a "
+        "3-phase setup. The first phase included baseline assessment and a treatment period (days −3 to 21), the "
+        "second phase a washout period (days 22–32), and the third phase a baseline assessment followed by a "
+        "treatment period (days 33–56). Treatment was with either LDN 4.5 mg or an inactive placebo given orally "
+        "once daily. The primary outcomes were Fibromyalgia Impact Questionnaire revised (FIQR) scores and summed "
+        "pain intensity ratings (SPIR).",
+        "Results: Fifty-eight patients with FM were randomized. The median difference (IQR) for FIQR scores "
+        "between LDN and placebo treatment was −1.65 (18.55; effect size = 0.15; P = 0.3). The median difference "
+        "for SPIR scores was −0.33 (6.33; effect size = 0.13; P = 0.4).",
+        "Conclusion: Outcome data did not indicate any clinically relevant analgesic efficacy of the LDN treatment "
+        "in patients with FM.",
+    ]),
 )
 
 YOUNGER_2009 = StudyMetadata(

@@ -14,13 +14,14 @@ from forum.citation_numbers import citation_numbers_apply, topic_citation_number
 from forum.forms import PreviewForm, ReplyForm, TopicForm
 from forum.markup.citations import authored_citations
 from forum.limits import LimitExceeded, ensure_within_posting_limits
-from forum.models import Category, Post, Topic
+from forum.models import Category, Post, Study, Topic
 from forum.permissions import ensure_can_post, ensure_can_reply
 from forum.services.drafts import draft_for, draft_key
 from forum.services.evidence_alerts import citation_warnings, post_citation_warnings, stance_warnings
 from forum.services.posting import reply_create, topic_create
 from forum.services.quoting import full_quote
 from forum.services.rendering import post_render
+from forum.services.study_quoting import study_quote_markup
 from forum.services.submissions import AlreadySubmitted
 
 from .errors import composer_login_required
@@ -76,6 +77,9 @@ def new_topic(request):
         slug = request.GET.get("category")
         if slug and not initial.get("category"):
             initial["category"] = Category.objects.filter(slug=slug).first()
+        if quoted := _study_quote(request):
+            # Words selected on a study page: added after whatever the draft holds, never over it.
+            initial["raw"] = f"{initial['raw'].rstrip()}\n\n{quoted}" if initial.get("raw") else quoted
         form = TopicForm(initial=initial)
         try:
             ensure_can_post(request.user)
@@ -174,6 +178,15 @@ def preview(request):
     topic = Topic.objects.visible_to(request.user).filter(pk=_int_or_none(request.POST.get("topic"))).first()
     return render(request, "forum/_preview.html", {"html": _preview_html(form.cleaned_data["raw"], topic=topic,
                                                                         author=request.user)})
+
+
+def _study_quote(request) -> str:
+    """The `[quote="doi:…"]` markup for words a reader selected on a study page's abstract."""
+    study_id = request.GET.get("quote_study", "")
+    if not study_id.isdigit() or len(study_id) > 12:
+        return ""
+    study = Study.objects.filter(pk=int(study_id)).first()
+    return study_quote_markup(study, request.GET.get("quote", "")[:5000].replace("\x00", "")) if study else ""
 
 
 def _preview_html(raw: str, *, topic, author) -> str:

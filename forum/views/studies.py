@@ -26,6 +26,7 @@ from forum.services.referencing import (
 )
 from forum.references.identifiers import InvalidIdentifier, normalize_doi
 from forum.services.registry_status import open_access_summary, trial_rows
+from forum.services.study_quoting import abstract_sections
 from forum.study_forms import ReferencePasteForm, StudyEditForm, StudyForm
 
 EXPORTS = {
@@ -83,7 +84,9 @@ def detail(request, study_id: int):
         "first_page": first_page.strip(), "last_page": last_page.strip(),
         "study": study,
         "metadata": metadata,
-        "abstract_paragraphs": [p for p in metadata.abstract.split("\n\n") if p.strip()],
+        "abstract_sections": abstract_sections(metadata.abstract),
+        # Select-to-quote writes [quote="doi:…"], so it is offered for studies with a DOI or PMID.
+        "quotable": bool(study.doi or study.pmid),
         "topics": topics,
         "stance_tally": Citation.objects.filter(study=study).visible_to(request.user).stance_tally(),
         "cite_markup": cite_markup(study),

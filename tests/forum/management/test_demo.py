@@ -36,10 +36,11 @@ def test_demo_builds_the_ldn_thread_with_a_quoting_expert_reply():
     assert posts[2].reply_to == answer
     assert f'[quote="lena, post:1, topic:{topic.pk}"]' in answer.raw
     cooked = parse(answer.cooked)
-    assert cooked.find("aside", class_="quote").get("data-status") == "verified"
-    assert cooked.find("a", class_="quote__source").get("href") == topic.post_url(1)
-    assert "Lena Park" in cooked.find("div", class_="quote__title").text
-    assert "no randomised controlled trials with long-term follow-ups" in cooked.find("blockquote").text
+    [post_quote] = [aside for aside in cooked.find_all("aside", class_="quote") if aside.get("data-post")]
+    assert post_quote.get("data-status") == "verified"
+    assert cooked.find_all("a", class_="quote__source")[0].get("href") == topic.post_url(1)
+    assert "Lena Park" in cooked.find_all("div", class_="quote__title")[0].text
+    assert "no randomised controlled trials with long-term follow-ups" in cooked.find_all("blockquote")[0].text
     assert answer.quotes.get().quoted_post == posts[0]
 
 
@@ -90,10 +91,10 @@ def test_demo_ldn_thread_cites_the_verified_studies_offline():
     )}
     younger2009, younger2013, bested, bruun = by_doi.values()
     assert links == {
-        younger2009.get_absolute_url(): "[1] Non-randomised trial",
-        younger2013.get_absolute_url(): "[2] Crossover RCT",
-        bested.get_absolute_url(): "[3] Crossover RCT",
-        bruun.get_absolute_url(): "[4] RCT",
+        younger2009.get_absolute_url(): "[1] Non-randomised trial, supports",
+        younger2013.get_absolute_url(): "[2] Crossover RCT, supports",
+        bested.get_absolute_url(): "[3] Crossover RCT, contradicts",
+        bruun.get_absolute_url(): "[4] RCT, contradicts",
     }
     assert bested.bibtex_key == "bested2023naltrexone"  # cited by key in the reply
     assert (bested.year, bested.pmid) == (2023, "38226027")
@@ -150,3 +151,22 @@ def test_demo_innova_study_names_its_registered_trial_and_invents_no_status(clie
         "https://clinicaltrials.gov/study/NCT04739995"]
     assert TrialRecord.objects.count() == 0 and innova.registry == [] and innova.open_access == {}
     assert page.find_all("section", class_="study__access") == []
+
+
+def test_demo_ldn_thread_shows_stances_and_a_checked_quote_of_the_bested_conclusion():
+    load_demo()
+    topic = Topic.objects.get(title=LDN_TITLE)
+    question, answer, _thanks = topic.posts.order_by("post_number")
+
+    stances = {citation.study.doi: citation.stance for citation in Citation.objects.filter(post__topic=topic)
+               .select_related("study")}
+    assert stances == {
+        "10.1136/bmjopen-2021-055351": "mentions", "10.1111/j.1526-4637.2009.00613.x": "supports",
+        "10.1002/art.37734": "supports", "10.1097/pr9.0000000000001080": "contradicts",
+        "10.1016/s2665-9913(23)00278-3": "contradicts",
+    }
+    [study_quote] = parse(answer.cooked).find_all("aside", class_="quote--study")
+    assert study_quote.get("data-status") == "verified"
+    assert "Conclusion" in study_quote.text and "Matches the abstract" in study_quote.text
+    bested = Study.objects.get(doi="10.1097/pr9.0000000000001080")
+    assert answer.study_quotes.get().study == bested

@@ -73,3 +73,45 @@ def test_citations_without_any_stance_keep_the_panel_as_it_was(client, younger):
     html = parse(client.get(topic.get_absolute_url()).content.decode())
     assert html.find_all("li", class_="evidence__item")
     assert not html.find_all("ul", class_="evidence__stances")
+
+
+# --- quoting the abstract from the study page --------------------------------------------------
+
+def test_the_new_topic_page_starts_with_the_quoted_words_after_any_draft(member_client, member):
+    from django.urls import reverse
+
+    from forum.services.drafts import draft_key, draft_save
+
+    bested = stored_study("bested2023")
+    url = reverse("forum:new_topic")
+    words = "Fifty-eight patients with FM were randomized."
+
+    html = parse(member_client.get(url, {"quote_study": bested.pk, "quote": words}).content.decode())
+    expected = f'[quote="doi:{bested.as_metadata().doi}"]\n{words}\n[/quote]\n\n'
+    assert html.find("textarea", id="id_raw").text.strip("\n") == expected.strip("\n")
+
+    draft_save(user=member, key=draft_key(None), raw="My half-written question.")
+    html = parse(member_client.get(url, {"quote_study": bested.pk, "quote": words}).content.decode())
+    assert html.find("textarea", id="id_raw").text.startswith("My half-written question.\n\n[quote=")
+
+    # Nonsense asks for nothing and breaks nothing.
+    for params in ({"quote_study": "x", "quote": words}, {"quote_study": "999999", "quote": words},
+                   {"quote_study": bested.pk, "quote": ""}):
+        response = member_client.get(url, params)
+        assert response.status_code == 200
+        assert "[quote=" not in parse(response.content.decode()).find("textarea", id="id_raw").text
+
+
+def test_the_study_page_offers_quoting_only_for_a_study_with_a_doi_or_pmid(client):
+    from tests.forum.study_data import stored_metadata
+
+    bested = stored_study("bested2023")
+    html = parse(client.get(bested.get_absolute_url()).content.decode())
+    [abstract] = html.find_all("section", class_="study__abstract")
+    assert abstract.get("data-quote-url").endswith(f"?quote_study={bested.pk}")
+    sections = [strong.text for strong in html.find_all("strong", class_="study__abstract-section")]
+    assert sections[-1] == "Conclusion:"
+
+    keyed = stored_metadata(title="Only a key", abstract="Some words.", year=2020)
+    [abstract] = parse(client.get(keyed.get_absolute_url()).content.decode()).find_all("section", class_="study__abstract")
+    assert abstract.get("data-quote-url") is None
