@@ -170,9 +170,49 @@ def study_json(request, study: Study, *, citing_topic_ids: list[int]) -> dict:
             fmt: request.build_absolute_uri(reverse("forum:study_export", kwargs={"study_id": study.pk, "fmt": fmt}))
             for fmt in ("bib", "ris", "json")
         },
+        "trial_registry": [trial_json(entry, protocol=study.effective_status == "protocol")
+                           for entry in study.registry or [] if isinstance(entry, dict)],
+        "open_access": open_access_json(study),
         "citing_topic_ids": citing_topic_ids,
         "created_at": iso(study.created_at),
         "updated_at": iso(study.updated_at),
+    }
+
+
+def trial_json(entry: dict, *, protocol: bool) -> dict:
+    """What ClinicalTrials.gov last said of one of the study's trials (null where it said nothing)."""
+    from forum.references.clinicaltrials import registered_late, status_label, trial_url
+
+    found = entry.get("state") == "found"
+    return {
+        "nct_id": entry.get("nct_id", ""),
+        "registry_url": trial_url(entry.get("nct_id", "")),
+        "found": found,
+        "label": status_label(entry, protocol=protocol) or None if found else None,
+        "overall_status": entry.get("overall_status"),
+        "why_stopped": entry.get("why_stopped"),
+        "start_date": entry.get("start_date"),
+        "primary_completion_date": entry.get("primary_completion_date"),
+        "first_posted_date": entry.get("first_posted_date"),
+        "has_results": entry.get("has_results"),
+        "results_first_posted_date": entry.get("results_first_posted_date"),
+        "registered_after_start": registered_late(entry) if found else None,
+    }
+
+
+def open_access_json(study: Study) -> dict | None:
+    """Unpaywall's open-access status and best free copy; null when never looked up."""
+    facts = study.open_access or {}
+    if not facts:
+        return None
+    return {
+        "is_oa": bool(facts.get("is_oa")),
+        "oa_status": facts.get("oa_status"),
+        "url": study.open_access_url or None,
+        "url_for_pdf": facts.get("url_for_pdf") if facts.get("is_oa") else None,
+        "host_type": facts.get("host_type"),
+        "version": facts.get("version"),
+        "license": facts.get("license"),
     }
 
 

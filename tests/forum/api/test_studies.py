@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 STUDY_KEYS = {
     "id", "url", "api_url", "title", "authors", "journal", "journal_abbreviation", "year", "volume", "issue",
     "pages", "abstract", "publisher_url", "identifiers", "design", "status", "updated_by", "lookup_state",
-    "metadata_source", "cite", "exports", "citing_topic_ids", "created_at", "updated_at",
+    "metadata_source", "cite", "exports", "trial_registry", "open_access", "citing_topic_ids", "created_at", "updated_at",
 }
 
 

@@ -135,3 +135,16 @@ def test_the_study_history_shows_registry_and_open_access_changes_by_their_sourc
     assert "ClinicalTrials.gov" in text and "Unpaywall" in text
     assert "NCT09990002: Terminated: low accrual; NCT09990004: Recruiting; NCT09990404: not found in the registry" in text
     assert f"Open access (gold) https://journals.example.org/article/{DOI}" in text
+
+
+def test_the_study_api_gives_registry_status_and_open_access(client, trial_study):
+    body = client.get(f"/api/studies/{trial_study.pk}/").json()
+
+    terminated, late, unknown = body["trial_registry"]
+    assert terminated["label"] == "Terminated: low accrual" and terminated["why_stopped"] == "Low accrual"
+    assert late["registered_after_start"] is True and late["overall_status"] == "RECRUITING"
+    assert unknown == {**unknown, "nct_id": "NCT09990404", "found": False, "label": None}
+    assert body["open_access"] == {
+        "is_oa": True, "oa_status": "gold", "url": f"https://journals.example.org/article/{DOI}",
+        "url_for_pdf": f"https://journals.example.org/article/{DOI}.pdf", "host_type": "publisher",
+        "version": "publishedVersion", "license": "cc-by"}
