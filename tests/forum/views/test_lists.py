@@ -132,6 +132,25 @@ def test_topic_lists_are_paginated(client, member, settings):
     assert listed_titles(client.get(url, {"page": "abc"})) == ["Topic aged 0 days", "Topic aged 1 days"]
 
 
+def test_tag_pages_are_paginated_in_activity_order(client, member, settings):
+    # A tag's page is found by ids first (forum/paging.py): same order and pages as any list.
+    settings.FORUM_TOPICS_PER_PAGE = 2
+    now = timezone.now()
+    for age in range(5):
+        tagged = make_topic(author=member, title=f"Tagged aged {age} days", tag_names=["sleep"])
+        other = make_topic(author=member, title=f"Untagged aged {age} days")
+        Topic.objects.filter(pk=tagged.pk).update(last_posted_at=now - timedelta(days=age))
+        Topic.objects.filter(pk=other.pk).update(last_posted_at=now - timedelta(days=age, hours=12))
+    url = reverse("forum:tag", args=["sleep"])
+
+    assert listed_titles(client.get(url)) == ["Tagged aged 0 days", "Tagged aged 1 days"]
+    assert listed_titles(client.get(url, {"page": 2})) == ["Tagged aged 2 days", "Tagged aged 3 days"]
+    assert listed_titles(client.get(url, {"page": 3})) == ["Tagged aged 4 days"]
+    assert listed_titles(client.get(url, {"page": "99"})) == ["Tagged aged 4 days"]
+    client.force_login(member)
+    assert listed_titles(client.get(url, {"page": 2})) == ["Tagged aged 2 days", "Tagged aged 3 days"]
+
+
 def test_an_empty_forum_says_so(client, db):
     page = parse(client.get(reverse("forum:latest")).content)
 
