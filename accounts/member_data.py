@@ -34,11 +34,12 @@ def member_data(*, user) -> dict:
         "connected_accounts": [{"provider": a.provider, "uid": a.uid} for a in SocialAccount.objects.filter(user=user)],
         "posts": [{
             "topic": p.topic.title, "post_number": p.post_number, "url": p.topic.post_url(p.post_number),
-            "raw": p.raw, "created_at": p.created_at.isoformat(),
+            "raw": p.raw, "competing_interests": p.competing_interests, "created_at": p.created_at.isoformat(),
             "edited_at": p.edited_at.isoformat() if p.edited_at else None,
             "deleted": p.deleted_at is not None,
         } for p in posts],
-        "drafts": [{"place": d.key, "title": d.title, "raw": d.raw, "updated_at": d.updated_at.isoformat()}
+        "drafts": [{"place": d.key, "title": d.title, "raw": d.raw, "competing_interests": d.competing_interests,
+                    "updated_at": d.updated_at.isoformat()}
                    for d in Draft.objects.filter(user=user)],
         "notification_settings": [{"kind": n.kind, "web": n.web, "email": n.email}
                                   for n in NotificationPreference.objects.filter(user=user)],

@@ -23,7 +23,9 @@ def test_the_account_page_links_everything_about_the_account(client):
 def test_download_my_data_holds_profile_posts_drafts_and_settings(client):
     member = UserFactory(username="maria", bio="Runner.")
     topic = make_topic(author=member, title="Does creatine help older runners?")
-    Draft.objects.create(user=member, key=f"topic-{topic.pk}", raw="Half-written thought")
+    Draft.objects.create(user=member, key=f"topic-{topic.pk}", raw="Half-written thought",
+                         competing_interests="I consult for a supplement maker.")
+    topic.posts.update(competing_interests="I led the trial I cite.")
     client.force_login(member)
     response = client.get("/u/-/account/data/")
     assert response["Content-Disposition"].startswith('attachment; filename="evident-maria-')
@@ -31,6 +33,8 @@ def test_download_my_data_holds_profile_posts_drafts_and_settings(client):
     assert data["profile"]["username"] == "maria" and data["profile"]["bio"] == "Runner."
     assert [p["topic"] for p in data["posts"]] == ["Does creatine help older runners?"]
     assert data["drafts"][0]["raw"] == "Half-written thought"
+    assert data["drafts"][0]["competing_interests"] == "I consult for a supplement maker."
+    assert data["posts"][0]["competing_interests"] == "I led the trial I cite."
     assert data["email_addresses"] == [{"email": "maria@example.org", "verified": True, "primary": True}]
 
 
