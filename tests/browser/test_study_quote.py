@@ -2,6 +2,8 @@
 topic", post it, and see the quote checked against the abstract with its section; the LDN thread's
 stances on chips, the Evidence panel and the study page's tally."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -65,7 +67,7 @@ def test_the_ldn_thread_shows_stances_on_chips_in_the_evidence_panel_and_on_the_
     expect(conclusion.locator(".quote__section")).to_have_text("Conclusion")
     answer.screenshot(path="/tmp/evident-i18a-ldn-answer.png")
 
-    evidence = page.get_by_role("region", name="Evidence")
+    evidence = page.get_by_role("region", name=re.compile(r"^Evidence \("))
     expect(evidence.get_by_role("list", name="How posts here cite it")).to_have_count(5)
     expect(evidence).to_contain_text("Contradicts:")
     evidence.screenshot(path="/tmp/evident-i18a-evidence.png")
