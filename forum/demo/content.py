@@ -128,6 +128,15 @@ OTHER_TOPICS = [
     },
 ]
 
+# The demo's uploaded picture (forum/demo/chart.py), in a reply by Priya to her own topic.
+CHART_TOPIC_TITLE = "How often should a masters athlete lift heavy?"
+CHART_REPLY = """\
+Six weeks in, as promised. Twice a week and my rowing has not suffered so far:
+
+![{alt}](upload://{name})
+
+Click the chart for the full size."""
+
 FLAGGED_TOPIC_TITLE = "Magnesium for sleep: anything better than anecdotes?"
 PRIYA_CREDENTIAL = "Physiotherapist, MSc sports physiotherapy"
 

@@ -203,3 +203,24 @@ def test_without_javascript_the_thumbnail_is_a_link_to_the_full_picture(browser,
         assert page.evaluate("document.querySelector('img').naturalWidth") == 1200
     finally:
         context.close()
+
+
+def test_the_demo_chart_opens_full_size_with_no_policy_violation(page, live_server, demo):
+    from forum.demo.chart import ALT
+    from forum.models import Topic
+    violations = []
+    page.on("console", lambda message: violations.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    topic = Topic.objects.get(title="How often should a masters athlete lift heavy?")
+    page.goto(f"{live_server.url}{topic.get_absolute_url()}")
+    chart = page.get_by_role("img", name=ALT)
+    chart.scroll_into_view_if_needed()
+    expect(chart).to_be_visible()
+    page.screenshot(path="/tmp/evident-i19-demo-chart.png")
+    chart.click()
+    expect(page.get_by_role("dialog", name=ALT)).to_be_visible()
+    page.wait_for_function("() => document.querySelector('dialog.lightbox img').naturalWidth === 960")
+    page.screenshot(path="/tmp/evident-i19-demo-lightbox.png")
+    page.keyboard.press("Escape")
+    expect(page.locator("dialog.lightbox")).to_be_hidden()
+    assert violations == []

@@ -6,7 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from forum.demo import content
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from forum.demo import chart, content
 from forum.demo.studies import DEMO_STUDIES
 from accounts.models import CredentialRequest
 from forum.models import Category, EvidenceSummary, Flag, FlagReason, StaffNote, Study, Topic
@@ -17,6 +19,7 @@ from forum.services.experts import credential_request
 from forum.services.flagging import flag_create
 from forum.services.moderation import staff_note_add
 from forum.services.referencing import studies_import
+from forum.services.uploads import upload_store
 
 
 class Command(BaseCommand):
@@ -33,6 +36,7 @@ class Command(BaseCommand):
             for spec in content.OTHER_TOPICS:
                 self._topic(users, categories, spec)
             self._moderation_work(users)
+            self._training_chart(users)
             second_factors = {name: self._second_factor(user) for name, user in users.items() if user.is_moderator}
             # Moderators act only with a second factor, so the staff note comes after theirs.
             if not StaffNote.objects.filter(member=users["priya"]).exists():
@@ -121,6 +125,16 @@ class Command(BaseCommand):
         if not CredentialRequest.objects.filter(user=users["priya"]).exists():
             credential_request(user=users["priya"], credential=content.PRIYA_CREDENTIAL,
                                note="Registered with the national physiotherapy board; happy to share the number.")
+
+    def _training_chart(self, users):
+        """An uploaded picture in the demo: Priya reports back with a chart of her log."""
+        topic = Topic.objects.filter(title=content.CHART_TOPIC_TITLE, author=users["priya"]).first()
+        if topic is None or topic.posts.filter(author=users["priya"], raw__contains="upload://").exists():
+            return
+        upload = upload_store(uploader=users["priya"],
+                              file=SimpleUploadedFile("training-log.png", chart.training_chart_png()))
+        reply_create(author=users["priya"], topic=topic,
+                     raw=content.CHART_REPLY.format(alt=chart.ALT, name=upload.name))
 
     def _topic(self, users, categories, spec):
         author = users[spec["author"]]

@@ -170,3 +170,20 @@ def test_demo_ldn_thread_shows_stances_and_a_checked_quote_of_the_bested_conclus
     assert "Conclusion" in study_quote.text and "Matches the abstract" in study_quote.text
     bested = Study.objects.get(doi="10.1097/pr9.0000000000001080")
     assert answer.study_quotes.get().study == bested
+
+
+def test_the_demo_has_an_uploaded_chart_with_alt_text_shown_as_a_thumbnail():
+    from django.core.files.storage import default_storage
+
+    from forum.demo.chart import ALT
+    from forum.models import Upload
+
+    load_demo()
+    load_demo()  # again: still one picture, one reply
+    upload = Upload.objects.get()
+    assert upload.kind == "image" and upload.uploader.username == "priya" and upload.thumbnail_name
+    assert default_storage.exists(upload.name) and default_storage.exists(upload.thumbnail_name)
+    [post] = upload.posts.all()
+    assert post.topic.title == "How often should a masters athlete lift heavy?" and post.author.username == "priya"
+    image = parse(post.cooked).find("img")
+    assert image.get("alt") == ALT and image.get("src") == upload.get_thumbnail_url()
