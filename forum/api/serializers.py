@@ -125,6 +125,7 @@ def _citation_json(request, citation) -> dict:
     return {
         "number": citation.number,
         "study_id": citation.study_id,
+        "stance": citation.stance or None,
         "api_url": request.build_absolute_uri(reverse("api:study", kwargs={"study_id": citation.study_id})),
     }
 

@@ -182,8 +182,20 @@ def test_post_citations_name_the_studies(client):
 
     [post] = get_json(client, f"/api/topics/{topic.pk}/")["results"]
 
-    assert post["citations"] == [{"number": 1, "study_id": study.pk,
+    assert post["citations"] == [{"number": 1, "study_id": study.pk, "stance": None,
                                   "api_url": f"http://testserver/api/studies/{study.pk}/"}]
+
+
+def test_post_citations_carry_their_stance(client):
+    from forum.references.metadata import StudyMetadata
+    from forum.services.referencing import studies_import
+
+    studies_import(records=[StudyMetadata(title="A trial", doi="10.5555/evident-api", source="manual")])
+    topic = make_topic(raw="It does not hold up [@doi:10.5555/evident-api contradicts]")
+
+    [post] = get_json(client, f"/api/topics/{topic.pk}/")["results"]
+
+    assert post["citations"][0]["stance"] == "contradicts"
 
 
 def test_edited_posts_carry_their_edit_time(client, member):
