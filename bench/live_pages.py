@@ -1,11 +1,11 @@
 """What live pages cost: many open topic pages held on /live/, and how fast a reply reaches them.
 
-    .venv/bin/python bench/live_pages.py --pages 1000 --watching 200 --idle 90 --replies 5
+    .venv/bin/python bench/live_pages.py --pages 1000 --watching 200 --idle 120 --replies 5 --gap 6
 
 Builds a small forum in var/bench/live/ (SQLite) with a private Redis on a free loopback port,
-starts gunicorn (2 gthread workers) on 127.0.0.1, opens `--pages` topic pages (half of them as
-signed-in members, half as visitors) with asyncio + httpx, each then asking /live/ as
-static/js/live.js does, and prints:
+starts uvicorn serving config.asgi (2 workers; `--server gthread` for gunicorn gthread serving
+config.wsgi) on 127.0.0.1, opens `--pages` topic pages (half of them as signed-in members, half
+as visitors), each then asking /live/ as static/js/live.js does, and prints:
 
 1. idle: `--idle` seconds with nothing happening: the CPU time gunicorn's processes used (as a
    share of one core), their memory, and the requests per second the open pages made;
@@ -13,13 +13,15 @@ static/js/live.js does, and prints:
    from its commit to the moment each page received it: the distribution and the share of pages
    reached within 3 s.
 
-Everything runs on loopback and stops by itself; gunicorn and Redis are stopped on exit.
+Everything runs on loopback and stops by itself; the server and Redis are stopped on exit.
+bench/README.md section 4 explains every figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
@@ -128,6 +130,54 @@ def page_params(html: str, topic_id: int) -> dict:
     return params
 
 
+class Connection:
+    """One keep-alive HTTP/1.1 connection, as a browser tab holds one for its /live/ requests.
+
+    Plain asyncio streams rather than httpx: a thousand pages asking through one httpx client
+    cost the measuring process more CPU than the server it measures (its pool is scanned per
+    request), and its lag was counted in every delivery time."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader = self.writer = None
+
+    async def get(self, target: str, cookie: str) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        request = f"GET {target} HTTP/1.1\r\nHost: {self.host}:{self.port}\r\nAccept: application/json\r\n"
+        if cookie:
+            request += f"Cookie: {cookie}\r\n"
+        self.writer.write((request + "\r\n").encode())
+        try:
+            head = await self.reader.readuntil(b"\r\n\r\n")
+            lines = head.decode("latin-1").split("\r\n")
+            status = int(lines[0].split()[1])
+            headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:] if line)}
+            if "content-length" in headers:
+                body = await self.reader.readexactly(int(headers["content-length"]))
+            elif headers.get("transfer-encoding") == "chunked":
+                body = b""
+                while True:
+                    size = int((await self.reader.readuntil(b"\r\n")).strip(), 16)
+                    body += await self.reader.readexactly(size + 2)
+                    if not size:
+                        break
+                body = body[:-2]
+            else:
+                body = b""
+            if headers.get("connection", "").lower() == "close":
+                self.close()
+            return status, body
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self):
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
 class Page:
     """One open topic page, asking /live/ as static/js/live.js does."""
 
@@ -147,18 +197,22 @@ class Page:
     def _cookie_header(self) -> str:
         return f"sessionid={self.session}" if self.session else ""
 
-    async def run(self, client, stats: dict, stop: asyncio.Event):
+    async def run(self, stats: dict, stop: asyncio.Event):
+        from urllib.parse import urlencode, urlsplit
+
+        address = urlsplit(self.base)
+        connection = Connection(address.hostname, address.port)
         failures = 0
         while not stop.is_set():
             started = time.monotonic()
             try:
-                response = await client.get(self.base + "/live/", params=self.params,
-                                            headers={"Cookie": self._cookie_header()}, timeout=90)
-                stats[response.status_code] = stats.get(response.status_code, 0) + 1
-                if response.status_code == 200:
-                    self.apply(response.json(), time.time())
-                elif response.status_code != 204:
-                    raise RuntimeError(response.status_code)
+                status, body = await asyncio.wait_for(
+                    connection.get("/live/?" + urlencode(self.params), self._cookie_header()), timeout=90)
+                stats[status] = stats.get(status, 0) + 1
+                if status == 200:
+                    self.apply(json.loads(body), time.time())
+                elif status != 204:
+                    raise RuntimeError(status)
                 failures = 0
             except Exception:  # noqa: BLE001 - counted; the page asks again later like live.js
                 stats["error"] = stats.get("error", 0) + 1
@@ -209,7 +263,7 @@ async def simulate(args, base: str, topics, writer, sessions, server_pids) -> di
 
         stats: dict = {}
         stop = asyncio.Event()
-        tasks = [asyncio.create_task(p.run(client, stats, stop)) for p in pages]
+        tasks = [asyncio.create_task(p.run(stats, stop)) for p in pages]
         await asyncio.sleep(args.settle)  # every page has asked once and is held
 
         stats.clear()
@@ -218,9 +272,12 @@ async def simulate(args, base: str, topics, writer, sessions, server_pids) -> di
         await asyncio.sleep(args.idle)
         per_process = {pid: round(cpu_seconds([pid]) - before, 2) for pid, before in per_process.items()}
         cpu_idle, wall_idle = cpu_seconds(server_pids()) - cpu_before, time.monotonic() - wall_before
-        idle = {"cpu_share": cpu_idle / wall_idle, "requests": dict(stats),
-                "rps": sum(v for v in stats.values()) / wall_idle, "rss_mb": rss_mb(server_pids()),
-                "seconds": wall_idle, "cpu_seconds_by_process": per_process}
+        answered = sum(v for v in stats.values())
+        idle = {"cpu_share": round(cpu_idle / wall_idle, 4), "requests": dict(stats),
+                "rps": round(answered / wall_idle, 2), "rss_mb": round(rss_mb(server_pids()), 1),
+                "seconds": round(wall_idle, 1), "cpu_seconds_by_process": per_process,
+                "server_cpu_ms_per_request": round(1000 * cpu_idle / answered, 2) if answered else None,
+                "load_average_1min": os.getloadavg()[0]}
         print(f"idle: {idle}", flush=True)
 
         if not args.replies:
@@ -252,11 +309,13 @@ async def simulate(args, base: str, topics, writer, sessions, server_pids) -> di
     reached = [d for d in delays if d != float("inf")]
     within = sum(d <= 3 for d in delays) / len(delays)
     quantiles = statistics.quantiles(reached, n=100) if len(reached) > 1 else [0] * 99
-    delivery = {"deliveries": len(delays), "reached": len(reached), "within_3s": within,
-                "p50": quantiles[49], "p90": quantiles[89], "p95": quantiles[94], "p99": quantiles[98],
-                "max": max(reached) if reached else None,
-                "cpu_share": cpu_busy / wall_busy, "requests": dict(stats), "rps": sum(stats.values()) / wall_busy,
-                "rss_mb": rss_mb(server_pids())}
+    delivery = {"deliveries": len(delays), "reached": len(reached), "within_3s": round(within, 4),
+                **{f"p{q}": round(quantiles[q - 1], 3) for q in (50, 90, 95, 99)},
+                "max": round(max(reached), 3) if reached else None,
+                "histogram_s": {f"<={edge}": sum(d <= edge for d in delays) for edge in (0.5, 1, 2, 3, 5, 10)},
+                "cpu_share": round(cpu_busy / wall_busy, 4), "requests": dict(stats),
+                "rps": round(sum(stats.values()) / wall_busy, 2), "rss_mb": round(rss_mb(server_pids()), 1),
+                "load_average_1min": os.getloadavg()[0]}
     print(f"delivery: {delivery}", flush=True)
     return {"idle": idle, "delivery": delivery}
 
@@ -265,12 +324,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--watching", type=int, default=200, help="pages open on the topic that gets replies")
-    parser.add_argument("--idle", type=float, default=90, help="seconds measured with nothing happening")
+    parser.add_argument("--idle", type=float, default=120, help="seconds measured with nothing happening")
     parser.add_argument("--settle", type=float, default=10, help="seconds for every page to ask once first")
     parser.add_argument("--replies", type=int, default=5)
-    parser.add_argument("--gap", type=float, default=8, help="seconds between replies")
+    parser.add_argument("--gap", type=float, default=6, help="seconds between replies")
+    parser.add_argument("--server", choices=["uvicorn", "gthread"], default="uvicorn",
+                        help="uvicorn serving config.asgi (as deployed) or gunicorn gthread serving config.wsgi")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=700)
+    parser.add_argument("--threads", type=int, default=700, help="gthread only")
     parser.add_argument("--wait", default="55", help="FORUM_LIVE_WAIT_SECONDS")
     args = parser.parse_args()
 
@@ -292,20 +353,26 @@ def main():
     try:
         time.sleep(0.5)
         topics, writer, sessions = build_forum(args.pages // 2 + 1)
-        gunicorn = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{web_port}",
-             "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
-             "--worker-connections", str(args.pages + 100), "--timeout", "30", "--graceful-timeout", "3",
-             "--log-level", "warning"],
-            cwd=ROOT, env=env, start_new_session=True,
-        )
-        time.sleep(3)
+        if args.server == "uvicorn":
+            # The deploy command (README, "Deploying").
+            command = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
+                       "--port", str(web_port), "--workers", str(args.workers), "--no-access-log",
+                       "--timeout-keep-alive", "75", "--log-level", "warning"]
+            described = f"uvicorn config.asgi, {args.workers} workers"
+        else:
+            command = [sys.executable, "-m", "gunicorn", "config.wsgi", "--bind", f"127.0.0.1:{web_port}",
+                       "--workers", str(args.workers), "--worker-class", "gthread", "--threads", str(args.threads),
+                       "--worker-connections", str(args.pages + 100), "--timeout", "30", "--graceful-timeout", "3",
+                       "--log-level", "warning"]
+            described = f"gunicorn config.wsgi, {args.workers} gthread workers x {args.threads} threads"
+        gunicorn = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+        time.sleep(4)
 
         def server_pids():
             return [gunicorn.pid, *children(gunicorn.pid)]
 
-        print(f"gunicorn {args.workers} gthread workers x {args.threads} threads, "
-              f"FORUM_LIVE_WAIT_SECONDS={args.wait}, {os.cpu_count()} cores", flush=True)
+        print(f"{described}, FORUM_LIVE_WAIT_SECONDS={args.wait}, {os.cpu_count()} cores, "
+              f"load average at start {os.getloadavg()[0]:.2f}", flush=True)
         asyncio.run(simulate(args, f"http://127.0.0.1:{web_port}", topics, writer, sessions, server_pids))
     finally:
         if gunicorn is not None:

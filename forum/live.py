@@ -10,20 +10,24 @@ rendered for that reader through the same querysets and templates as the page it
 never holds what the reader may not see, and the page catches up by post number and tokens
 after a drop or a restart.
 
-Why long polling in plain WSGI rather than Server-Sent Events from an ASGI process: it needs no
-second kind of server (`make run` and gunicorn serve it as they are), a held request is a
-sleeping thread that costs no CPU, and every answer is an ordinary short response that proxies,
-restarts and reconnects handle without special cases. Gunicorn runs threaded workers for it
-(README, "Deploying").
+Why long polling answered from the cache rather than a stream (Server-Sent Events): every
+answer is an ordinary short response that proxies, restarts and reconnects handle without
+special cases, and a page catches up by its tokens and post numbers whatever it missed. Where
+the requests are held: in production an ASGI process (uvicorn serving config.asgi), where
+forum/live_asgi.py holds them as coroutines, so a thousand open pages cost a thousand idle
+sockets, not a thousand threads, and "nothing changed" skips Django's middleware, session and
+database altogether; any WSGI server (runserver, gunicorn gthread) serves the same endpoint with
+a sleeping thread per held request. Both wait on the same wake-ups, below.
 
 Waking held requests across processes: after a renewal commits, the changed keys are published
 on a Redis channel; every web process has one listener thread that wakes the requests waiting on
-those keys. Without Redis (development, one process) the wake-up is local. When Redis is down,
+those keys (a thread's Event, or a coroutine's through its event loop). Without Redis (development, one process) the wake-up is local. When Redis is down,
 held requests look at their tokens again every few seconds instead of waiting for a wake-up.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -83,23 +87,25 @@ def connect() -> None:
 # --- Waiting for a change ---------------------------------------------------------------------
 
 class _Waiters:
-    """The requests of this process held open, by the keys they wait on."""
+    """The requests of this process held open, by the keys they wait on. Each is a `wake()`
+    callable that is safe to call from any thread: a held thread's Event.set, or a held
+    coroutine's event set through its loop (forum/live_asgi.py)."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._by_key: dict[str, set[threading.Event]] = {}
+        self._by_key: dict[str, set] = {}
 
-    def add(self, keys, event):
+    def add(self, keys, wake):
         with self._lock:
             for key in keys:
-                self._by_key.setdefault(key, set()).add(event)
+                self._by_key.setdefault(key, set()).add(wake)
 
-    def remove(self, keys, event):
+    def remove(self, keys, wake):
         with self._lock:
             for key in keys:
                 waiting = self._by_key.get(key)
                 if waiting is not None:
-                    waiting.discard(event)
+                    waiting.discard(wake)
                     if not waiting:
                         del self._by_key[key]
 
@@ -110,32 +116,75 @@ class _Waiters:
 
     def wake(self, keys):
         with self._lock:
-            events = set().union(*(self._by_key.get(key, ()) for key in keys))
-        for event in events:
-            event.set()
+            wakes = set().union(*(self._by_key.get(key, ()) for key in keys))
+        for wake in wakes:
+            wake()
 
 
 _waiters = _Waiters()
 
 
+def _deaf() -> bool:
+    # With Redis configured but its channel lost, other processes' changes would wake no one: a
+    # held request looks at its tokens again soon. (Without Redis at all there is one process,
+    # whose own changes wake it.)
+    return bool(_redis_url()) and not _listener.running()
+
+
 def wait_for_change(keys: list[str], timeout: float) -> None:
     """Block this thread until one of `keys` may have changed, or `timeout` seconds pass."""
     event = threading.Event()
-    _waiters.add(keys, event)
+    _waiters.add(keys, event.set)
     try:
         deadline = time.monotonic() + timeout
         while not event.is_set():
             left = deadline - time.monotonic()
             if left <= 0:
                 return
-            # With Redis configured but its channel lost, other processes' changes would wake no
-            # one: the caller looks at the tokens again soon. (Without Redis at all there is one
-            # process, whose own changes wake it.)
-            deaf = bool(_redis_url()) and not _listener.running()
+            deaf = _deaf()
             if event.wait(min(left, RECHECK_SECONDS_WITHOUT_WAKEUPS) if deaf else left) or deaf:
                 return
     finally:
-        _waiters.remove(keys, event)
+        _waiters.remove(keys, event.set)
+
+
+class HeldCoroutine:
+    """A held request in an event loop (forum/live_asgi.py): no thread is held. Registered
+    before the caller first reads its tokens, so a change committed after that read always wakes
+    it, and a wait that ends without a wake-up needs no second read."""
+
+    def __init__(self, keys: list[str]):
+        self.keys = keys
+        self._loop = asyncio.get_running_loop()
+        self._event = asyncio.Event()
+        start_listening()
+        _waiters.add(keys, self._wake)
+
+    def _wake(self):
+        self._loop.call_soon_threadsafe(self._event.set)
+
+    def close(self):
+        _waiters.remove(self.keys, self._wake)
+
+    async def wait(self, timeout: float, gone: asyncio.Future) -> bool:
+        """True when the tokens may have changed (woken, or no wake-up could have reached this
+        process); False after `timeout` seconds with no change, or when `gone` (the client hung
+        up) is done."""
+        woken = asyncio.ensure_future(self._event.wait())
+        try:
+            deadline = self._loop.time() + timeout
+            while not self._event.is_set() and not gone.done():
+                left = deadline - self._loop.time()
+                if left <= 0:
+                    return False
+                deaf = _deaf()
+                await asyncio.wait([woken, gone], return_when=asyncio.FIRST_COMPLETED,
+                                   timeout=min(left, RECHECK_SECONDS_WITHOUT_WAKEUPS) if deaf else left)
+                if deaf and not gone.done():
+                    return True
+            return self._event.is_set() and not gone.done()
+        finally:
+            woken.cancel()
 
 
 # --- Wake-ups across processes ------------------------------------------------------------------

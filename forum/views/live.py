@@ -18,6 +18,7 @@ from datetime import datetime, timezone as dt_timezone
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import get_template
 from django.views.decorators.http import require_GET
 
 from forum import live
@@ -28,6 +29,7 @@ from forum.models.post import quoting_posts_by_post
 from forum.citation_numbers import topic_evidence_once
 from forum.page_cache import cached_for_topic
 from forum.post_fragments import render_posts_versioned
+from forum.services.evidence_alerts import evidence_changed_since_accepted
 
 from .topic import voted_post_ids
 
@@ -38,32 +40,34 @@ NEW_POSTS_AT_MOST = 50
 VISITOR_ANSWER_SECONDS = 120
 
 
-class _BadRequest(ValueError):
+class BadLiveRequest(ValueError):
     pass
 
 
-def _number(request, name: str, default: int | None = None) -> int | None:
-    value = request.GET.get(name, "")
+def _number(params, name: str, default: int | None = None) -> int | None:
+    value = params.get(name, "")
     if value == "":
         return default
     if not value.isdigit() or len(value) > 15:
-        raise _BadRequest(name)
+        raise BadLiveRequest(name)
     return int(value)
 
 
-def _watched(request) -> dict[str, tuple[str, str]]:
-    """{name: (cache key, token the page has)} for everything this page shows live."""
+def watched_by_page(params) -> dict[str, tuple[str, str]]:
+    """{name: (cache key, token the page has)} for everything this page shows live, from the
+    request's query parameters (also read by forum/live_asgi.py, before any of Django's request
+    handling)."""
     watched = {}
-    topic_id = _number(request, "topic")
+    topic_id = _number(params, "topic")
     if topic_id is not None:
-        watched["topic"] = (live.topic_key(topic_id), request.GET.get("t", ""))
-    user_id = _number(request, "u")
+        watched["topic"] = (live.topic_key(topic_id), params.get("t", ""))
+    user_id = _number(params, "u")
     if user_id is not None:
-        watched["member"] = (live.member_key(user_id), request.GET.get("member", ""))
-        if "review" in request.GET:
-            watched["review"] = (live.REVIEW_KEY, request.GET["review"])
-    if "list" in request.GET:
-        watched["list"] = (live.TOPIC_LIST_KEY, request.GET["list"])
+        watched["member"] = (live.member_key(user_id), params.get("member", ""))
+        if "review" in params:
+            watched["review"] = (live.REVIEW_KEY, params["review"])
+    if "list" in params:
+        watched["list"] = (live.TOPIC_LIST_KEY, params["list"])
     return watched
 
 
@@ -77,8 +81,8 @@ def changes(request):
     if not settings.FORUM_LIVE:
         return _no_store(JsonResponse({"error": "Live updates are turned off."}, status=404))
     try:
-        watched = _watched(request)
-    except _BadRequest:
+        watched = watched_by_page(request.GET)
+    except BadLiveRequest:
         return _no_store(JsonResponse({"error": "Malformed live request."}, status=400))
     if not watched:
         return _no_store(JsonResponse({"error": "Nothing to watch."}, status=400))
@@ -105,14 +109,14 @@ def changes(request):
         return _no_store(HttpResponse(status=204))
     try:
         answer = _answer(request, changed, {name: current[key] for name, (key, _t) in watched.items()})
-    except _BadRequest:
+    except BadLiveRequest:
         return _no_store(JsonResponse({"error": "Malformed live request."}, status=400))
     return _no_store(HttpResponse(answer, content_type="application/json"))
 
 
 def _answer(request, changed: list[str], tokens: dict[str, str]) -> bytes:
     user = request.user
-    if _number(request, "u") != (user.pk if user.is_authenticated else None):
+    if _number(request.GET, "u") != (user.pk if user.is_authenticated else None):
         # Signed in or out since the page was made: its buttons and counts belong to someone else.
         return json.dumps({"stop": True}).encode()
     if not user.is_authenticated and changed == ["topic"]:
@@ -157,12 +161,14 @@ def _render_answer(request, changed, tokens) -> bytes:
 
 def _topic_changes(request) -> dict:
     user = request.user
-    topic = (Topic.objects.visible_to(user).select_related("category", "author")
-             .filter(pk=_number(request, "topic")).first())
+    topic = (Topic.objects.visible_to(user).select_related("category", "author", "accepted_answer__author")
+             .filter(pk=_number(request.GET, "topic")).first())
     if topic is None:
         return {"gone": True}
-    first = _number(request, "first", 1) or 1
-    last = max(first - 1, _number(request, "last", 0))
+    if topic.accepted_answer is not None:
+        topic.accepted_answer.topic = topic  # its link needs the topic's slug: not another query
+    first = _number(request.GET, "first", 1) or 1
+    last = max(first - 1, _number(request.GET, "last", 0))
     newest = last + NEW_POSTS_AT_MOST if request.GET.get("tail") == "1" else last
     known = request.GET.get("v", "").split(".") if request.GET.get("v") else []
     posts = list(Post.objects.for_topic_page(topic, first, newest))
@@ -170,6 +176,8 @@ def _topic_changes(request) -> dict:
     parts = cached_for_topic(topic.pk, {
         f"quoted-in:{first}-{newest}": lambda: quoting_posts_by_post([post.pk for post in posts]),
         "citation-numbers": lambda: evidence().numbers,
+        # The same entry the topic page reads for its accepted-answer card.
+        "evidence-changed": lambda: evidence_changed_since_accepted(topic),
     })
     quoted_in = parts[f"quoted-in:{first}-{newest}"]
     for post in posts:
@@ -187,16 +195,21 @@ def _topic_changes(request) -> dict:
             continue  # a new post this reader may not read is not news to them
         changes.append({"number": post.post_number, "version": version, "html": html,
                         "mine": user.is_authenticated and post.author_id == user.pk})
-    return {"posts": changes, "posts_count": topic.posts_count}
+    answer = {"posts": changes, "posts_count": topic.posts_count}
+    if first == 1:
+        # The card under the first post: who answered and whether the evidence changed since.
+        answer["accepted"] = get_template("forum/_accepted_answer.html").render({
+            "topic": topic, "evidence_changed": parts["evidence-changed"]}).strip()
+    return answer
 
 
 def _topics_since(request) -> int:
-    since = _number(request, "since")
+    since = _number(request.GET, "since")
     if since is None:
-        raise _BadRequest("since")
+        raise BadLiveRequest("since")
     topics = (Topic.objects.visible_to(request.user).listed()
               .filter(last_posted_at__gt=datetime.fromtimestamp(since / 1000, tz=dt_timezone.utc)))
-    category_id, tag_id = _number(request, "category"), _number(request, "tag")
+    category_id, tag_id = _number(request.GET, "category"), _number(request.GET, "tag")
     if category_id is not None:
         topics = topics.filter(category_id=category_id)
     if tag_id is not None:

@@ -24,15 +24,19 @@
     if (returnFocus) bell.focus();
   }
 
+  async function rows() {
+    const response = await fetch(bell.dataset.bellMenu, { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) throw new Error(String(response.status));
+    // A fragment the server rendered and escaped, from the same templates as the full page.
+    return response.text();
+  }
+
   async function open() {
     menu.hidden = false;
     bell.setAttribute("aria-expanded", "true");
     menu.setAttribute("aria-busy", "true");
     try {
-      const response = await fetch(bell.dataset.bellMenu, { credentials: "same-origin" });
-      if (!response.ok) throw new Error(String(response.status));
-      // A fragment the server rendered and escaped, from the same templates as the full page.
-      menu.innerHTML = await response.text();
+      menu.innerHTML = await rows();
     } catch {
       window.location.href = bell.href;  // the full page still works
       return;
@@ -41,6 +45,21 @@
     }
     menu.querySelector("a")?.focus();
   }
+
+  // Live pages (static/js/live.js) say when this member's notifications changed: an open menu
+  // shows the new rows in place, keeping focus where the reader had it.
+  document.addEventListener("evident:notifications-changed", async () => {
+    if (menu.hidden) return;
+    try {
+      const html = await rows();
+      if (menu.hidden) return;
+      const focused = menu.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
+      menu.innerHTML = html;
+      if (focused) menu.querySelector(`a[href="${CSS.escape(focused)}"]`)?.focus();
+    } catch {
+      // The menu keeps what it showed; the bell's count is already current.
+    }
+  });
 
   bell.addEventListener("click", (event) => {
     if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;

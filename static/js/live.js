@@ -154,6 +154,23 @@
     element.replaceChildren(button);
   }
 
+  function applyPostsCount(count) {
+    const element = document.querySelector("[data-live-posts-count]");
+    if (element && Number.isInteger(count)) element.textContent = `${count} post${count === 1 ? "" : "s"}`;
+  }
+
+  function applyAccepted(html) {
+    // The accepted answer's card under the first post: shown, changed or gone.
+    const slot = document.querySelector("[data-live-accepted]");
+    if (!slot || typeof html !== "string") return;
+    const current = slot.firstElementChild;
+    if (html === "") {
+      slot.replaceChildren();
+    } else if (!current || current.outerHTML !== html) {
+      slot.replaceChildren(fragment(html));
+    }
+  }
+
   function applyTopic(answer) {
     if (answer.gone) {
       delete state.tokens.topic;
@@ -170,11 +187,15 @@
       }
     }
     offerPending(answer.posts_count);
+    applyPostsCount(answer.posts_count);
+    if ("accepted" in answer) applyAccepted(answer.accepted);
   }
 
   // --- Counts elsewhere on the page -----------------------------------------------------------
 
   function applyNotifications(unread) {
+    // The bell's menu (static/js/bell.js) fetches its rows again if it is open.
+    document.dispatchEvent(new CustomEvent("evident:notifications-changed", { detail: { unread } }));
     const bell = document.querySelector(".site-nav__bell");
     if (!bell) return;
     bell.classList.toggle("site-nav__bell--unread", unread > 0);

@@ -152,3 +152,45 @@ def test_a_moderators_review_count_follows_the_queue(page, live_server, people, 
     expect(review).to_have_accessible_name("Review")
     flag_create(flagger=people["reader"], post=reply, reason="other", note="No source for this claim")
     expect(review).to_have_accessible_name("Review 1 waiting", timeout=5_000)
+
+
+def test_an_open_bell_menu_shows_a_new_notification_and_the_header_counts_the_reply(
+        page, live_server, people, question):
+    sign_in(page, live_server, people["asker"])
+    page.goto(live_server.url + question.get_absolute_url())
+    expect(page.locator("[data-live-posts-count]")).to_have_text("1 post")
+    page.get_by_role("link", name=re.compile(r"^Notifications")).click()
+    menu = page.get_by_role("region", name="Latest notifications")
+    expect(menu).to_contain_text("Nothing yet.")
+    page.wait_for_timeout(1_200)  # the page has asked once and is held
+
+    make_reply(topic=question, author=people["writer"], raw="An answer to your question.")
+    # The open menu lists the new row without being closed and opened again.
+    expect(menu.get_by_role("link", name=re.compile("Sam Rivera"))).to_be_visible(timeout=5_000)
+    expect(page.locator("[data-live-posts-count]")).to_have_text("2 posts")
+    page.screenshot(path="/tmp/evident-i16-bell-menu.png")
+
+
+def test_the_accepted_answer_card_appears_changes_and_goes_while_the_page_is_open(page, live_server, people, question):
+    from forum.services.answers import answer_accept
+
+    first = make_reply(topic=question, author=people["writer"], raw="The 2013 crossover trial found a modest effect.")
+    second = make_reply(topic=question, author=people["moderator"], raw="The 2022 review pooled four small trials.")
+    page.goto(live_server.url + question.get_absolute_url())
+    card = page.locator("aside.accepted-answer")
+    expect(card).to_have_count(0)
+    page.get_by_label("Search").fill("kept while the card changes")  # typed text elsewhere stays
+    page.wait_for_timeout(1_200)
+
+    answer_accept(user=people["asker"], post=first)
+    expect(card).to_contain_text("Accepted answer by Sam Rivera", timeout=5_000)
+    expect(card.get_by_role("link", name="Read the whole answer (#2)")).to_be_visible()
+    expect(page.locator("#post-2")).to_have_class(re.compile(r"\bpost--accepted\b"))
+    page.screenshot(path="/tmp/evident-i16-accepted.png")
+
+    answer_accept(user=people["asker"], post=second)
+    expect(card.get_by_role("link", name="Read the whole answer (#3)")).to_be_visible(timeout=5_000)
+    expect(card).to_contain_text("Theo Grant")
+    post_hide(moderator=people["moderator"], post=second, reason="Off-topic")
+    expect(card).to_have_count(0, timeout=5_000)
+    expect(page.get_by_label("Search")).to_have_value("kept while the card changes")
