@@ -45,3 +45,31 @@ def bad_request(request, exception):
         response.render()
         return response
     return django_bad_request(request, exception)
+
+
+class RefuseNulCharactersMiddleware:
+    """A NUL in the address's parameters is refused with a 400 before any view sees it.
+
+    No name, slug, token or search holds one, and PostgreSQL cannot even compare text that does
+    (a DataError, so a 500), while SQLite just finds nothing: refusing it here keeps the two
+    databases alike and spares every view its own check. Form fields already refuse NUL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
+            return self._refuse(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request):
+        message = "The address contains a NUL character, which no page or parameter can hold."
+        if request.path_info.startswith("/api/"):
+            from forum.api.responses import error_response
+
+            return error_response(400, "bad_request", message)
+        response = TemplateResponse(request, "400.html", {"reason": message}, status=400)
+        response.render()
+        return response

@@ -62,7 +62,7 @@ def test_an_empty_prefix_suggests_nobody(member_client, members, query):
     assert usernames(member_client.get(URL, {"q": query})) == []
 
 
-@pytest.mark.parametrize("query", ["%", "_", "dr%", "d_", "' OR 1=1 --", "x" * 5000, "dr\x00"])
+@pytest.mark.parametrize("query", ["%", "_", "dr%", "d_", "' OR 1=1 --", "x" * 5000])
 def test_odd_text_is_a_plain_prefix_not_a_pattern(member_client, members, query):
     assert usernames(member_client.get(URL, {"q": query})) == []
 

@@ -21,6 +21,11 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
+    from playwright.sync_api import expect
+
+    # CI runs the SQLite and PostgreSQL passes side by side on two cores: a page can take
+    # seconds longer than on a quiet machine, and `expect` waits 5 s unless told otherwise.
+    expect.set_options(timeout=10_000)
     if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         if os.environ.get("CI"):
             pytest.fail(f"Chromium is missing at {CHROMIUM}: .ci/run installs it with apt-get.")

@@ -117,7 +117,8 @@ def test_selected_emphasis_and_links_come_back_as_markdown(page, live_server, de
 
 def test_expand_a_quote_into_its_whole_source_and_collapse_it_again(page, live_server, demo):
     page.goto(f"{live_server.url}{demo.get_absolute_url()}")
-    quote = page.locator("#post-2 aside.quote")
+    # Post 2 also quotes a study's abstract; this is its quote of the question.
+    quote = page.locator('#post-2 aside.quote[data-post="1"]')
     quoted = quote.locator(":scope > blockquote")
     expect(quoted).to_have_text(SENTENCE)
 
@@ -154,9 +155,14 @@ def test_quote_link_without_javascript_opens_the_reply_page_with_the_whole_post(
 def test_a_quoted_citation_chip_goes_back_to_the_markup_its_author_typed(page, live_server, demo):
     log_in(page, live_server, "priya", "demo-priya-2026")
     page.goto(f"{live_server.url}{demo.get_absolute_url()}")
-    chip = page.locator("#post-2 .post__body li .cite[data-cite]").last
-    cite_markup = chip.get_attribute("data-cite")
-    assert cite_markup.startswith("[@")
+    chips = page.locator("#post-2 .post__body li").filter(has_text="The two larger randomised trials").locator(
+        ".cite[data-cite]"
+    )
+    first_markup = chips.nth(0).get_attribute("data-cite")
+    cite_markup = chips.last.get_attribute("data-cite")
+    # What Dr Rivera typed, stance included.
+    assert first_markup == "[@bested2023naltrexone contradicts]"
+    assert cite_markup.startswith("[@doi:") and cite_markup.endswith(" contradicts]")
 
     # The whole list item: "... a parallel RCT of 6 mg daily in 99 women [4] RCT."
     page.evaluate("""() => {
@@ -173,7 +179,7 @@ def test_a_quoted_citation_chip_goes_back_to_the_markup_its_author_typed(page, l
     expect(composer).to_have_value(
         f'[quote="dr_rivera, post:2, topic:{demo.pk}"]\n'
         "The two larger randomised trials since then found no clinically relevant benefit: a crossover RCT "
-        f"in 58 patients [@bested2023naltrexone] and a parallel RCT of 6 mg daily in 99 women {cite_markup}.\n"
+        f"in 58 patients {first_markup} and a parallel RCT of 6 mg daily in 99 women {cite_markup}.\n"
         "[/quote]\n\n"
     )
     assert "RCT]" not in composer.input_value() and "[4]" not in composer.input_value()
