@@ -70,9 +70,11 @@ def study_short_label(study) -> str:
 
 
 def study_sample_size(study) -> int | None:
-    """Participants, where a record says (a registry's enrolment, a hand-entered size)."""
+    """Participants, where a record says: a size entered with the study, or else the enrolment
+    ClinicalTrials.gov gives for its one registered trial (the actual count only: a planned
+    number says nothing about the participants a result rests on)."""
     for source in (getattr(study, "sample_size", None), (study.metadata or {}).get("sample_size"),
-                   (study.metadata or {}).get("enrollment")):
+                   (study.metadata or {}).get("enrollment"), _registry_enrollment(study)):
         try:
             size = int(source)
         except (TypeError, ValueError):
@@ -80,6 +82,15 @@ def study_sample_size(study) -> int | None:
         if size > 0:
             return size
     return None
+
+
+def _registry_enrollment(study) -> int | None:
+    trials = [trial for trial in getattr(study, "registry", None) or []
+              if isinstance(trial, dict) and trial.get("state") == "found"]
+    # A paper reporting several registered trials: which participants are whose is not known.
+    if len(trials) != 1 or trials[0].get("enrollment_type") != "ACTUAL":
+        return None
+    return trials[0].get("enrollment")
 
 
 def _is_protocol(study) -> bool:

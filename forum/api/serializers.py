@@ -197,6 +197,8 @@ def trial_json(entry: dict, *, protocol: bool) -> dict:
         "first_posted_date": entry.get("first_posted_date"),
         "has_results": entry.get("has_results"),
         "results_first_posted_date": entry.get("results_first_posted_date"),
+        "enrollment": entry.get("enrollment"),
+        "enrollment_type": entry.get("enrollment_type"),
         "registered_after_start": registered_late(entry) if found else None,
     }
 

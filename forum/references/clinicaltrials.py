@@ -8,10 +8,12 @@
                          "startDateStruct": {"date": "2021-03", "type": "ACTUAL"},
                          "primaryCompletionDateStruct": {…}, "completionDateStruct": {…},
                          "studyFirstPostDateStruct": {"date": "2021-02-04", "type": "ACTUAL"},
-                         "resultsFirstPostDateStruct": {…}, "lastUpdatePostDateStruct": {…}}},
+                         "resultsFirstPostDateStruct": {…}, "lastUpdatePostDateStruct": {…}},
+        "designModule": {"enrollmentInfo": {"count": 99, "type": "ACTUAL"}}},
      "hasResults": true}
 
-Dates are "YYYY-MM-DD" or "YYYY-MM"; a date struct's `type` is ACTUAL or ESTIMATED. An unknown
+Dates are "YYYY-MM-DD" or "YYYY-MM"; a date struct's `type` is ACTUAL or ESTIMATED, and so is
+the enrolment's (participants enrolled, or the number planned). An unknown
 id answers 404 (`NotFound`). Only the fields below are kept: `trial_facts` is what the site
 stores (forum.models.TrialRecord) and shows.
 """
@@ -87,6 +89,13 @@ def trial_facts(data: Any) -> dict[str, Any]:
             facts[f"{key}_date"] = date
             if kind := _text(struct.get("type")).upper():
                 facts[f"{key}_date_type"] = kind
+    design = protocol.get("designModule") if isinstance(protocol.get("designModule"), dict) else {}
+    enrollment = design.get("enrollmentInfo") if isinstance(design.get("enrollmentInfo"), dict) else {}
+    count = enrollment.get("count")
+    if isinstance(count, int) and not isinstance(count, bool) and count >= 0:
+        facts["enrollment"] = count
+        if kind := _text(enrollment.get("type")).upper():
+            facts["enrollment_type"] = kind
     if isinstance(data.get("hasResults"), bool):
         facts["has_results"] = data["hasResults"]
     elif "results_first_posted_date" in facts:

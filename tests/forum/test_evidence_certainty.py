@@ -85,6 +85,21 @@ def test_a_single_study_is_prompted_for_imprecision_and_called_small_when_its_si
     assert prompts_of(small) == [("imprecision", "Rests on a single small study (Younger 2013, 31 participants).")]
 
 
+def test_the_registry_enrolment_of_a_single_trial_makes_it_small_but_a_planned_number_does_not():
+    def registered(count, kind, trials=1):
+        study = FakeStudy(1, "rct", "Bruun", 2024)
+        study.registry = [{"nct_id": f"NCT0999000{n}", "state": "found", "enrollment": count,
+                           "enrollment_type": kind} for n in range(trials)]
+        return certainty_proposal([study])
+
+    assert prompts_of(registered(31, "ACTUAL")) == [
+        ("imprecision", "Rests on a single small study (Bruun 2024, 31 participants).")]
+    assert prompts_of(registered(31, "ESTIMATED")) == [("imprecision", "Rests on a single study (Bruun 2024).")]
+    assert prompts_of(registered(31, "ACTUAL", trials=2)) == [("imprecision", "Rests on a single study (Bruun 2024).")]
+    assert prompts_of(registered(400, "ACTUAL")) == [
+        ("imprecision", "Rests on a single study (Bruun 2024, 400 participants).")]
+
+
 def test_several_studies_with_few_participants_altogether_are_prompted():
     proposal = certainty_proposal([FakeStudy(1, "rct", "Younger", 2009, metadata={"enrollment": 10}),
                                    FakeStudy(2, "crossover_rct", "Younger", 2013, metadata={"sample_size": 31})])

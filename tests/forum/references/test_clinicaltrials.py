@@ -27,6 +27,7 @@ def test_completed_trial_with_results_is_read_from_the_documented_fields():
         "first_posted_date": "2021-02-04", "first_posted_date_type": "ACTUAL",
         "results_first_posted_date": "2024-02-15", "results_first_posted_date_type": "ACTUAL",
         "last_update_posted_date": "2024-05-06", "last_update_posted_date_type": "ACTUAL",
+        "enrollment": 58, "enrollment_type": "ACTUAL",
         "has_results": True,
     }
     assert status_label(facts) == "Completed 2023, results posted"
@@ -73,6 +74,14 @@ def test_a_sparse_answer_leaves_fields_out_rather_than_blank():
     facts = trial_facts({"protocolSection": {"identificationModule": {"nctId": "NCT09990009"},
                                              "statusModule": {"overallStatus": "RECRUITING", "whyStopped": ""}}})
     assert facts == {"nct_id": "NCT09990009", "overall_status": "RECRUITING"}
+
+
+def test_the_enrolment_is_kept_with_whether_it_is_the_actual_or_the_planned_number():
+    planned = trial_facts(fixture_json("clinicaltrials_recruiting_late.json"))
+    odd = trial_facts({"protocolSection": {"designModule": {"enrollmentInfo": {"count": "many"}}}})
+
+    assert (planned["enrollment"], planned["enrollment_type"]) == (120, "ESTIMATED")
+    assert "enrollment" not in odd
 
 
 def test_an_answer_without_a_protocol_section_is_a_failed_look_up():

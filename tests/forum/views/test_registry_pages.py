@@ -50,6 +50,7 @@ def test_the_study_page_shows_each_trials_status_and_where_to_read_it(client, tr
     assert rows[0].startswith("NCT09990002 on ClinicalTrials.gov: Terminated: low accrual.")
     assert "Why stoppedLow accrual" in rows[0] and "Started2019-05" in rows[0]
     assert "Recruiting." in rows[1] and "Registered after the trial started: first posted 2022-09-20" in rows[1]
+    assert "Participants120 (planned)" in rows[1]
     assert rows[2] == "NCT09990404 on ClinicalTrials.gov: not found in the registry (the number may be mistyped)."
     assert inside(registry, "a")[0].get("href") == "https://clinicaltrials.gov/study/NCT09990002"
 
@@ -143,6 +144,7 @@ def test_the_study_api_gives_registry_status_and_open_access(client, trial_study
     terminated, late, unknown = body["trial_registry"]
     assert terminated["label"] == "Terminated: low accrual" and terminated["why_stopped"] == "Low accrual"
     assert late["registered_after_start"] is True and late["overall_status"] == "RECRUITING"
+    assert (late["enrollment"], late["enrollment_type"]) == (120, "ESTIMATED")
     assert unknown == {**unknown, "nct_id": "NCT09990404", "found": False, "label": None}
     assert body["open_access"] == {
         "is_oa": True, "oa_status": "gold", "url": f"https://journals.example.org/article/{DOI}",
