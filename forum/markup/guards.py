@@ -106,6 +106,10 @@ class GuardExtension(Extension):
             if name not in md.inlinePatterns:
                 continue
             processor = md.inlinePatterns[name]
-            processor.getText = _bounded(processor.getText, budget, not_handled=lambda i: ("", i, False))
+            # Markdown 3.11 finds every bracket's end in one pass over the text and keeps it for
+            # the next call with the same string: a window cut out of the text would be a new
+            # string each time, rescanned from its start, so that linear parse is left whole.
+            if not hasattr(processor, "_findBracketEnds"):
+                processor.getText = _bounded(processor.getText, budget, not_handled=lambda i: ("", i, False))
             if hasattr(processor, "getLink"):
                 processor.getLink = _bounded(processor.getLink, budget, not_handled=lambda i: ("", None, i, False))
