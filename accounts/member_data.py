@@ -12,7 +12,7 @@ from allauth.usersessions.models import UserSession
 from django.db import transaction
 
 from forum.models import (CategorySubscription, Draft, Notification, NotificationPreference, Post,
-                          TopicSubscription)
+                          TopicSubscription, Upload)
 
 from .models import CredentialRequest, Role
 
@@ -58,6 +58,9 @@ def member_delete(*, user) -> None:
                              (CategorySubscription, "user"), (CredentialRequest, "user"),
                              (Notification, "recipient")):
             model.objects.filter(**{field: user}).delete()
+        # The files stay for the posts showing them; whose they were, and the file names the
+        # member's computer gave them, do not.
+        Upload.objects.filter(uploader=user).update(uploader=None, original_name="")
         sessions = list(UserSession.objects.filter(user=user))
         user.username = f"deleted-{user.pk}"
         user.display_name = "Deleted member"
