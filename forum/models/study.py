@@ -1,3 +1,4 @@
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -335,6 +336,8 @@ class StanceTally:
 
     posts: dict[str, int]  # stance ("" for none given) -> posts
     topics: int
+    # Set when only the latest citing posts were counted (a study cited more often than that).
+    latest: int | None = None
 
     @property
     def summary(self) -> str:
@@ -345,11 +348,20 @@ class StanceTally:
                 continue
             verb = stance or "cited without a stance"
             noun = " posts" if count != 1 else " post"
-            parts.append(f"{verb} in {count}{noun if not parts else ''}")
+            parts.append(f"{verb} in {count:,}{noun if not parts else ''}")
         if not parts:
             return "No post you can see cites this study yet."
         text = ", ".join(parts)
-        return f"{text[0].upper()}{text[1:]}, across {self.topics} topic{'s' if self.topics != 1 else ''}."
+        text = f"{text[0].upper()}{text[1:]}, across {self.topics:,} topic{'s' if self.topics != 1 else ''}."
+        if self.latest:
+            return f"Of the latest {self.latest:,} posts citing it: {text[0].lower()}{text[1:]}"
+        return text
+
+
+# A study page's tally reads at most this many citations, newest first: exact for all but the most
+# cited studies, and a study cited 50,000 times costs no more than one cited a thousand times
+# (counting all of them took 160-260 ms a page at a million posts).
+STANCE_TALLY_READ = 1_000
 
 
 class CitationQuerySet(models.QuerySet):
@@ -359,15 +371,16 @@ class CitationQuerySet(models.QuerySet):
         topic_visible = {} if getattr(user, "is_moderator", False) else {"post__topic__deleted_at__isnull": True}
         return self.filter(post__deleted_at__isnull=True, post__hidden_at__isnull=True, **topic_visible)
 
-    def stance_tally(self) -> StanceTally:
-        """One query: posts per stance and the topics they are in."""
-        counts = self.aggregate(
-            topics=models.Count("post__topic_id", distinct=True),
-            **{f"posts_{stance or 'none'}": models.Count("post_id", distinct=True, filter=models.Q(stance=stance))
-               for stance in STANCE_ORDER},
-        )
-        return StanceTally(posts={stance: counts[f"posts_{stance or 'none'}"] for stance in STANCE_ORDER},
-                           topics=counts["topics"])
+    def stance_tally(self, *, at_most: int = STANCE_TALLY_READ) -> StanceTally:
+        """One query: posts per stance and the topics they are in, from at most `at_most` of the
+        latest citations. A post cites a study once (citation_unique_per_post), so each row read
+        is one post."""
+        rows = list(self.order_by("-pk").values_list("stance", "post__topic_id")[:at_most + 1])
+        counted = rows[:at_most]
+        stances = Counter(stance for stance, _topic in counted)
+        return StanceTally(posts={stance: stances.get(stance, 0) for stance in STANCE_ORDER},
+                           topics=len({topic for _stance, topic in counted}),
+                           latest=at_most if len(rows) > at_most else None)
 
 
 class Citation(models.Model):
@@ -384,3 +397,6 @@ class Citation(models.Model):
     class Meta:
         ordering = ["number"]
         constraints = [models.UniqueConstraint(fields=["post", "study"], name="citation_unique_per_post")]
+        # A study page reads its latest citations (the topics citing it, the stance tally):
+        # walked newest first along this index and stopped early, never sorted whole.
+        indexes = [models.Index(fields=["study", "id"], name="citation_study_recent_idx")]

@@ -35,6 +35,19 @@ def test_the_study_page_adds_up_stances_across_topics(client, younger):
                                       "cited without a stance in 1, across 3 topics.")
 
 
+def test_a_study_cited_more_often_than_the_tally_reads_says_it_counted_the_latest(client, younger, settings):
+    from forum.models import Citation
+
+    topic = make_topic(title="LDN for fibromyalgia?", raw=f"[@doi:{YOUNGER_2013} mentions]")
+    make_reply(topic=topic, raw=f"[@doi:{YOUNGER_2013} supports]")
+    make_reply(topic=topic, raw=f"[@doi:{YOUNGER_2013} contradicts]")
+    citations = Citation.objects.filter(study=younger)
+
+    assert citations.stance_tally(at_most=2).summary == (
+        "Of the latest 2 posts citing it: supports in 1 post, contradicts in 1, across 1 topic.")
+    assert citations.stance_tally(at_most=3).summary == "Supports in 1 post, contradicts in 1, mentions in 1, across 1 topic."
+
+
 def test_the_tally_counts_only_posts_the_reader_may_see(client, member, moderator, younger):
     open_topic = make_topic(title="Open", raw=f"[@doi:{YOUNGER_2013} supports]")
     hidden = make_reply(topic=open_topic, raw=f"[@doi:{YOUNGER_2013} contradicts]")
