@@ -21,7 +21,7 @@ migrate: setup
 	$(BIN)/python manage.py migrate --noinput
 
 demo: migrate
-	$(BIN)/python manage.py demo
+	TASKS_BACKEND=$${TASKS_BACKEND:-django_tasks_db.DatabaseBackend} $(BIN)/python manage.py demo --look-up
 
 # The processes `make run` starts together (NAME=COMMAND each; see config/devserver.py, which
 # also sets the task backend they share). Add one with RUN_PROCESSES += "name=command".

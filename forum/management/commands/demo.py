@@ -18,19 +18,30 @@ from forum.services.evidence_summaries import evidence_summary_save
 from forum.services.experts import credential_request
 from forum.services.flagging import flag_create
 from forum.services.moderation import staff_note_add
-from forum.services.referencing import studies_import
+from forum.services.referencing import schedule_study_extras, studies_import
 from forum.services.uploads import upload_store
 
 
 class Command(BaseCommand):
     help = "Load the demo community (idempotent: running it again changes nothing but passwords)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--look-up", action="store_true",
+            help="Queue the demo studies' registry status (ClinicalTrials.gov) and open-access (Unpaywall) "
+                 "look-ups for the task worker; `make run` does. Offline they wait and retry.")
+
     def handle(self, *args, **options):
         with transaction.atomic():
             users = {spec["username"]: self._user(spec) for spec in content.USERS}
             categories = {spec["slug"]: self._category(spec) for spec in content.CATEGORIES}
             # Before the posts that cite them, so the citations resolve offline at once.
-            studies_import(records=DEMO_STUDIES)
+            studies = studies_import(records=DEMO_STUDIES)
+            if options["look_up"]:
+                # What a trial's registry or Unpaywall says is theirs to say: the demo carries no
+                # status of its own, it asks (after commit, in the worker) like any cited study.
+                for study in studies:
+                    schedule_study_extras(study)
             self._ldn_thread(users, categories)
             self._ldn_evidence_summary(users)
             for spec in content.OTHER_TOPICS:

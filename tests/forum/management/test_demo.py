@@ -187,3 +187,26 @@ def test_the_demo_has_an_uploaded_chart_with_alt_text_shown_as_a_thumbnail():
     assert post.topic.title == "How often should a masters athlete lift heavy?" and post.author.username == "priya"
     image = parse(post.cooked).find("img")
     assert image.get("alt") == ALT and image.get("src") == upload.get_thumbnail_url()
+
+
+def test_demo_look_up_asks_the_registry_and_unpaywall_like_for_any_cited_study(
+        client, registry_server, django_capture_on_commit_callbacks):
+    """`make run` loads the demo with --look-up, so a machine that reaches ClinicalTrials.gov shows
+    INNOVA's real registry status. Here the fake registry answers with a recorded test trial."""
+    import httpx
+
+    from tests.forum.references.conftest import fixture_text
+
+    registry_server.add("/api/v2/studies/NCT04739995", httpx.Response(
+        200, text=fixture_text("clinicaltrials_completed_results.json"), headers={"content-type": "application/json"}))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("demo", "--look-up", stdout=StringIO())
+    innova = Study.objects.get(doi="10.1136/bmjopen-2021-055351")
+
+    registry = parse(client.get(innova.get_absolute_url()).content).find("section", class_="study__registry")
+
+    # INNOVA is a protocol: the registry tells its readers the trial has since completed.
+    assert "NCT04739995 on ClinicalTrials.gov: Protocol - registry says completed; results posted." in " ".join(registry.text.split())
+    assert registry_server.requests_to("/v2/10.1136/bmjopen-2021-055351")  # Unpaywall asked too
+    assert {r.url.path for r in registry_server.requests} >= {
+        "/api/v2/studies/NCT00568555", "/api/v2/studies/NCT04270877"}  # every demo trial
