@@ -66,7 +66,16 @@
       field.addEventListener("change", schedule);
     });
     form.addEventListener("submit", (event) => {
-      if (event.submitter?.name === "preview") return;
+      if (event.submitter?.name === "preview" || event.defaultPrevented) return;
+      // A second click while the first is on its way would lead to the same post (the token sees
+      // to that) but answer "already posted" instead of "posted": the form goes once. A send
+      // that never arrives (the connection dropped) may be tried again after a few seconds.
+      if (form.dataset.sending) {
+        event.preventDefault();
+        return;
+      }
+      form.dataset.sending = "1";
+      setTimeout(() => { delete form.dataset.sending; }, 8000);
       clearTimeout(timer);
       try { localStorage.removeItem(localKey); } catch {}
       if (token?.value) {
@@ -89,6 +98,7 @@
     // a fresh token (and a topic page shows the new post). Without this, "Post reply" again would
     // only lead to the first post; with it, there is nothing to send twice.
     window.addEventListener("pageshow", async (event) => {
+      if (event.persisted) delete form.dataset.sending;  // back from the cache: a send is over
       if (!event.persisted || !token?.value) return;
       let sent = false;
       try { sent = sessionStorage.getItem(`evident-sent:${token.value}`) === "1"; } catch {}

@@ -66,9 +66,12 @@ def test_a_double_click_posts_once_and_the_new_post_has_the_focus(page, live_ser
     open_topic(page, live_server, topic)
 
     page.get_by_label("Your reply").fill("The 2017 meta-analysis pooled 25 trials.")
+    sent = []
+    page.on("request", lambda request: sent.append(request.url) if request.method == "POST" else None)
     page.get_by_role("button", name="Post reply").dblclick()
 
     expect(page.locator("#post-2")).to_be_focused()
+    assert len([url for url in sent if url.endswith("/reply/")]) == 1  # the second click sent nothing
     expect(page.locator("[data-post-notice='2']").first).to_contain_text("Your reply is posted.")
     page.screenshot(path=SHOTS.format("posted-focus"))
     assert Post.objects.filter(topic=topic, author=writer).count() == 1
