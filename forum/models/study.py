@@ -73,16 +73,17 @@ class StudyQuerySet(models.QuerySet):
         about what it cited; studies only such posts cite (which moderators and their author still
         see) follow after. Counted and ordered in Python: grouping and ordering the wide study
         rows in SQL cost ten times more on SQLite."""
-        citations = Citation.objects.filter(post__topic=topic)
-        visible = citations.filter(post__deleted_at__isnull=True, post__hidden_at__isnull=True)
-        # Two queries whatever the topic holds (a subquery, not a list, so none is skipped when
-        # empty): the page's query count must not depend on its content.
-        studies = list(self.filter(pk__in=visible.values("study_id")))
         # One row per citation (a post cites a study once), hidden and deleted posts' too: the
         # visible posts citing each study, grouped by the stance they state, in post order; and
         # each study's first citation, which gives its number.
-        rows = citations.order_by("post__post_number").values_list(
-            "study_id", "stance", "post__post_number", "number", "post__deleted_at", "post__hidden_at")
+        rows = list(Citation.objects.filter(post__topic=topic).order_by("post__post_number").values_list(
+            "study_id", "stance", "post__post_number", "number", "post__deleted_at", "post__hidden_at"))
+        # Then the visible posts' studies by primary key: a second pass over the topic's citations
+        # as a subquery cost as much again. Two queries whatever the topic holds: an empty list
+        # would skip the second (the page's query count must not depend on its content), so it
+        # asks for no study at all instead.
+        visible_ids = {row[0] for row in rows if row[4] is None and row[5] is None}
+        studies = list(self.filter(pk__in=visible_ids or [0]))
         by_stance: dict[int, dict[str, list[int]]] = {}
         first_seen: dict[int, tuple] = {}
         for study_id, stance, post_number, number, deleted_at, hidden_at in rows:
