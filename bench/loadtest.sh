@@ -58,15 +58,40 @@ for _ in $(seq 50); do
   sleep 0.2
 done
 
-.venv/bin/locust -f bench/locustfile.py --headless --host "http://127.0.0.1:$port" \
-  --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" --only-summary \
-  --csv "$prefix" > "$prefix-locust.log" 2>&1 || true
+# CPU seconds used so far by the given processes (utime + stime from /proc): where the two cores
+# went, so the server's own cost per request is known apart from the load generator's.
+cpu_of() {
+  .venv/bin/python - "$@" <<'PY'
+import os, sys
+total = 0
+for pid in sys.argv[1:]:
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        continue
+    total += int(fields[11]) + int(fields[12])
+print(f"{total / os.sysconf('SC_CLK_TCK'):.2f}")
+PY
+}
+server_pids() { echo "$gunicorn_pid" $(pgrep -P "$gunicorn_pid" || true); }
+server_cpu_before=$(cpu_of $(server_pids))
+worker_cpu_before=$(cpu_of "$worker_pid")
+started=$(date +%s)
+
+/usr/bin/time -f "%U %S" -o "$prefix-locust-cpu" .venv/bin/locust -f bench/locustfile.py --headless \
+  --host "http://127.0.0.1:$port" --users "$users" --spawn-rate "$spawn_rate" --run-time "$duration" \
+  --only-summary --csv "$prefix" > "$prefix-locust.log" 2>&1 || true
 redis_after=$(redis_stats)
+elapsed=$(( $(date +%s) - started ))
+server_cpu=$(awk -v a="$(cpu_of $(server_pids))" -v b="$server_cpu_before" 'BEGIN {print a - b}')
+worker_cpu=$(awk -v a="$(cpu_of "$worker_pid")" -v b="$worker_cpu_before" 'BEGIN {print a - b}')
+locust_cpu=$(awk '{print $1 + $2}' "$prefix-locust-cpu")
 
 echo "### Load test: $database, $size, $users users, $duration, gunicorn $workers workers x $threads threads"
 echo
-.venv/bin/python - "$prefix" "$redis_before" "$redis_after" <<'PY'
-import csv, json, sys
+.venv/bin/python - "$prefix" "$redis_before" "$redis_after" "$elapsed" "$server_cpu" "$worker_cpu" "$locust_cpu" \
+  "$workers" <<'PY'
+import csv, json, os, sys
 prefix = sys.argv[1]
 rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))
 print("| Request | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms |")
@@ -88,4 +113,11 @@ stats = [dict(line.split(":") for line in arg.split()) for arg in sys.argv[2:4]]
 hits, misses = (int(stats[1][k]) - int(stats[0][k]) for k in ("keyspace_hits", "keyspace_misses"))
 print(f"Redis look-ups during the run: {hits} hits, {misses} misses ({100 * hits / max(1, hits + misses):.1f}% hits; "
       "the server's own counters, so any other client of the same Redis server counts too).")
+elapsed, server, worker, locust = (float(v) for v in sys.argv[4:8])
+requests = int(next(r for r in rows if r["Name"] == "Aggregated")["Request Count"])
+cores = os.cpu_count() or 1
+print(f"CPU over the run's {elapsed:.0f} s ({cores} cores, {cores * elapsed:.0f} CPU-seconds in all): gunicorn "
+      f"{server:.0f} s ({1000 * server / max(1, requests):.1f} ms a request), task worker {worker:.0f} s, locust "
+      f"{locust:.0f} s; PostgreSQL and Redis the rest. At that cost {sys.argv[8]} workers with a core each would "
+      f"serve about {requests / max(server, 0.01) * min(int(sys.argv[8]), cores):.0f} requests/s.")
 PY
