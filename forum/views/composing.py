@@ -186,7 +186,7 @@ def _study_quote(request) -> str:
     if not study_id.isdigit() or len(study_id) > 12:
         return ""
     study = Study.objects.filter(pk=int(study_id)).first()
-    return study_quote_markup(study, request.GET.get("quote", "")[:5000].replace("\x00", "")) if study else ""
+    return study_quote_markup(study, request.GET.get("quote", "")[:5000]) if study else ""
 
 
 def _preview_html(raw: str, *, topic, author) -> str:

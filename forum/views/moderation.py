@@ -186,10 +186,10 @@ def audit_log(request):
     action = request.GET.get("action", "")
     if action:
         entries = entries.filter(action=action)
-    actor = request.GET.get("actor", "").replace("\x00", "").strip()  # PostgreSQL refuses NUL
+    actor = request.GET.get("actor", "").strip()
     if actor:
         entries = entries.filter(actor__in=User.objects.by_username(actor))
-    target = request.GET.get("member", "").replace("\x00", "").strip()
+    target = request.GET.get("member", "").strip()
     if target:
         entries = entries.filter(target_user__in=User.objects.by_username(target))
     since = request.GET.get("since", "")

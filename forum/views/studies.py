@@ -38,7 +38,7 @@ EXPORTS = {
 
 def index(request):
     studies = Study.objects.resolved()  # a study still being looked up has nothing to list yet
-    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]  # PostgreSQL refuses NUL
+    query = request.GET.get("q", "").strip()[:200]
     if query:
         studies = studies.filter(
             Q(title__icontains=query) | Q(doi__icontains=query.lower()) | Q(pmid=query)

@@ -20,6 +20,8 @@ def topic(db):
     ("forum:new_topic", {"category": "general\x00"}),
     ("forum:latest", {"filter\x00": "unread"}),
     ("accounts:suggest", {"q": "dr\x00"}),
+    ("forum:studies", {"q": "naltrexone\x00"}),
+    ("forum:new_topic", {"quote_study": "1", "quote": "pain\x00"}),
 ])
 def test_a_page_refuses_it_and_says_why(member_client, topic, path, params):
     response = member_client.get(reverse(path), params)
@@ -29,6 +31,13 @@ def test_a_page_refuses_it_and_says_why(member_client, topic, path, params):
 
 
 @pytest.mark.parametrize("params", [{"category": "\x00"}, {"tag": "pain\x00"}])
+def test_the_audit_log_filters_refuse_it(client, moderator):
+    client.force_login(moderator)
+    response = client.get(reverse("forum:audit_log"), {"actor": "mod\x00"})
+
+    assert response.status_code == 400
+
+
 def test_the_api_refuses_it_in_json(client, topic, params):
     response = client.get("/api/topics/", params)
 
