@@ -30,7 +30,6 @@ def test_a_page_refuses_it_and_says_why(member_client, topic, path, params):
     assert "NUL character" in response.content.decode()
 
 
-@pytest.mark.parametrize("params", [{"category": "\x00"}, {"tag": "pain\x00"}])
 def test_the_audit_log_filters_refuse_it(client, moderator):
     client.force_login(moderator)
     response = client.get(reverse("forum:audit_log"), {"actor": "mod\x00"})
@@ -38,6 +37,7 @@ def test_the_audit_log_filters_refuse_it(client, moderator):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize("params", [{"category": "\x00"}, {"tag": "pain\x00"}])
 def test_the_api_refuses_it_in_json(client, topic, params):
     response = client.get("/api/topics/", params)
 
