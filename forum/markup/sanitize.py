@@ -9,6 +9,7 @@ URLs are linked here (outside code) so markdown needs no extension for it.
 """
 
 import re
+import threading
 from functools import partial
 
 import bleach
@@ -81,16 +82,25 @@ def _attribute_name(key) -> str:
     return f"xlink:{name}" if namespace and namespace.endswith("xlink") else name.lower()
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_allow_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags={"pre", "code"}, parse_email=False),
-             UrlPolicyFilter, ExternalImageFilter],
-)
+def _new_cleaner() -> bleach.Cleaner:
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=_allow_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags={"pre", "code"}, parse_email=False),
+                 UrlPolicyFilter, ExternalImageFilter],
+    )
+
+
+# One allowlist, one cleaner per thread: a Cleaner's HTML parser keeps state while it works, and
+# bleach says not to share one between threads (a threaded web server, the worker, tests).
+_cleaners = threading.local()
 
 
 def sanitize(html: str) -> str:
-    return _cleaner.clean(html)
+    cleaner = getattr(_cleaners, "cleaner", None)
+    if cleaner is None:
+        cleaner = _cleaners.cleaner = _new_cleaner()
+    return cleaner.clean(html)

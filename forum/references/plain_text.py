@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from html.entities import name2codepoint
 
 from lxml import etree
@@ -45,9 +46,15 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b\ue000-\uf
 # Private-use characters mark structure while walking the tree; input is scrubbed of them first.
 _TITLE_JOIN = "\ue001"
 _PARAGRAPH = "\ue002"
-_PARSER = etree.XMLParser(
-    recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
+# lxml parsers are not to be shared between threads that parse at once: one per thread.
+_parsers = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    return parser
 
 
 def _numeric_entities(text: str) -> str:
@@ -80,7 +87,7 @@ def _parse_fragment(markup: str) -> etree._Element | None:
     text = re.sub(r"\s[A-Za-z][\w.-]*:[\w.-]+\s*=", " x-attr=", text)  # xlink:href= etc.
     text = _OPEN_TAG_RE.sub(_quote_attributes, text)
     try:
-        return etree.fromstring(f"<root>{text}</root>".encode(), _PARSER)
+        return etree.fromstring(f"<root>{text}</root>".encode(), _parser())
     except etree.XMLSyntaxError:
         return None
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from typing import Any
 
 from lxml import etree
@@ -36,9 +37,15 @@ from .plain_text import jats_to_text, markup_to_text
 logger = logging.getLogger(__name__)
 
 TOOL_NAME = "evident"
-_XML_PARSER = etree.XMLParser(
-    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
-)
+# lxml parsers are not to be shared between threads that parse at once: one per thread.
+_parsers = threading.local()
+
+
+def _xml_parser() -> etree.XMLParser:
+    parser = getattr(_parsers, "parser", None)
+    if parser is None:
+        parser = _parsers.parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    return parser
 _CORRECTION_TYPES = {
     "RetractionIn": "retraction",
     "ErratumIn": "erratum",
@@ -124,7 +131,7 @@ def search_pmid_by_doi(
 
 def _parse_xml(text: str) -> etree._Element:
     try:
-        root = etree.fromstring(text.encode(), _XML_PARSER)
+        root = etree.fromstring(text.encode(), _xml_parser())
     except etree.XMLSyntaxError as exc:
         raise LookupFailed("PubMed answered with malformed XML") from exc
     if root is None:

@@ -4,6 +4,7 @@ Quote rows, notifications and stored HTML in step when either side changes."""
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass, replace
 from html import unescape
@@ -18,13 +19,22 @@ from forum.models import Post, Quote, QuoteStatus, Topic
 from forum.change_events import topic_changed
 
 _QUOTE_TAG = re.compile(r"\[/?quote(?:=[^\]\n]*)?\]", re.IGNORECASE)
-_plain_md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"])
+# A Markdown instance keeps state while it converts, so threads (a threaded web server, a
+# worker, the concurrency tests) must not share one: one per thread, made on first use.
+_plain = threading.local()
+
+
+def _plain_markdown() -> markdown.Markdown:
+    md = getattr(_plain, "md", None)
+    if md is None:
+        md = _plain.md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"])
+    return md
 
 
 def plain_text(raw: str) -> str:
     """The words of some markdown, for comparing: no markup, no quote tags, one space between words,
     case and Unicode compatibility forms folded."""
-    html = _plain_md.reset().convert(_QUOTE_TAG.sub("\n", raw or ""))
+    html = _plain_markdown().reset().convert(_QUOTE_TAG.sub("\n", raw or ""))
     text = unescape(strip_tags(html))
     text = unicodedata.normalize("NFKC", text).casefold()
     # Curly and straight quotes and dashes differ between what was typed and what a browser copies.
