@@ -69,3 +69,26 @@ def test_sqlite_runs_in_wal_mode(tmp_path):
     )
 
     assert result.stdout.strip().splitlines()[-1] == "wal", result.stderr
+
+
+def show_on_postgres(setting: str, url: str = "postgres://postgres@127.0.0.1:5432/postgres", **env):
+    result = run_manage(
+        "shell", "-c",
+        f"from django.db import connection; c = connection.cursor(); c.execute('SHOW {setting}'); print(c.fetchone()[0])",
+        DATABASE_URL=url, **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_postgres_connections_plan_no_parallel_workers_unless_asked():
+    # Starting parallel workers for a page's small queries cost more than they saved.
+    assert show_on_postgres("max_parallel_workers_per_gather") == "0"
+    assert show_on_postgres("max_parallel_workers_per_gather", DATABASE_PARALLEL_WORKERS="2") == "2"
+
+
+def test_postgres_options_given_in_the_database_url_are_kept():
+    url = "postgres://postgres@127.0.0.1:5432/postgres?options=-c%20statement_timeout%3D4321"
+
+    assert show_on_postgres("statement_timeout", url) == "4321ms"
+    assert show_on_postgres("max_parallel_workers_per_gather", url) == "0"
