@@ -339,6 +339,8 @@ class StanceTally:
     topics: int
     # Set when only the latest citing posts were counted (a study cited more often than that).
     latest: int | None = None
+    # The topics of the counted posts, the one with the newest citation first.
+    topic_ids: tuple[int, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -373,15 +375,16 @@ class CitationQuerySet(models.QuerySet):
         return self.filter(post__deleted_at__isnull=True, post__hidden_at__isnull=True, **topic_visible)
 
     def stance_tally(self, *, at_most: int = STANCE_TALLY_READ) -> StanceTally:
-        """One query: posts per stance and the topics they are in, from at most `at_most` of the
-        latest citations. A post cites a study once (citation_unique_per_post), so each row read
+        """One query: posts per stance and the topics they are in (newest first), from at most
+        `at_most` of the latest citations. A post cites a study once (citation_unique_per_post), so each row read
         is one post."""
         rows = list(self.order_by("-pk").values_list("stance", "post__topic_id")[:at_most + 1])
         counted = rows[:at_most]
         stances = Counter(stance for stance, _topic in counted)
+        topic_ids = tuple(dict.fromkeys(topic for _stance, topic in counted))
         return StanceTally(posts={stance: stances.get(stance, 0) for stance in STANCE_ORDER},
-                           topics=len({topic for _stance, topic in counted}),
-                           latest=at_most if len(rows) > at_most else None)
+                           topics=len(topic_ids), latest=at_most if len(rows) > at_most else None,
+                           topic_ids=topic_ids)
 
 
 class Citation(models.Model):

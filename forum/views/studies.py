@@ -59,20 +59,15 @@ def index(request):
 
 # A study page lists the topics of its latest citations.
 TOPICS_SHOWN = 50
-RECENT_CITATIONS_READ = 200
 
 
 def detail(request, study_id: int):
     study = get_object_or_404(Study, pk=study_id)
-    # The topics of its most recent citations, walked newest first on the citation index and
-    # stopped early: a study cited 20,000 times must not cost 20,000 rows to list 50 topics.
-    recent = (
-        Citation.objects.filter(study=study, post__deleted_at__isnull=True, post__hidden_at__isnull=True)
-        .order_by("-pk").values_list("post__topic_id", flat=True)[:RECENT_CITATIONS_READ]
-    )
-    topic_ids = list(dict.fromkeys(recent))[:TOPICS_SHOWN]
+    # The tally walks the latest citations the reader may see, newest first along the citation
+    # index and stopped early; the topics listed are theirs, from the same rows.
+    stance_tally = Citation.objects.filter(study=study).visible_to(request.user).stance_tally()
     topics = (
-        Topic.objects.visible_to(request.user).filter(pk__in=topic_ids)
+        Topic.objects.visible_to(request.user).filter(pk__in=stance_tally.topic_ids[:TOPICS_SHOWN])
         .select_related("category").order_by("-last_posted_at")
     )
     metadata = study.as_metadata()
@@ -88,7 +83,7 @@ def detail(request, study_id: int):
         # Select-to-quote writes [quote="doi:…"], so it is offered for studies with a DOI or PMID.
         "quotable": bool(study.doi or study.pmid),
         "topics": topics,
-        "stance_tally": Citation.objects.filter(study=study).visible_to(request.user).stance_tally(),
+        "stance_tally": stance_tally,
         "cite_markup": cite_markup(study),
         "revision_count": study.revisions.count(),
         "trials": trial_rows(study),
