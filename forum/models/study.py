@@ -376,8 +376,8 @@ class CitationQuerySet(models.QuerySet):
 
     def stance_tally(self, *, at_most: int = STANCE_TALLY_READ) -> StanceTally:
         """One query: posts per stance and the topics they are in (newest first), from at most
-        `at_most` of the latest citations. A post cites a study once (citation_unique_per_post), so each row read
-        is one post."""
+        `at_most` of the latest citations. A post cites a study once (citation_unique_per_post),
+        so each row read is one post."""
         rows = list(self.order_by("-pk").values_list("stance", "post__topic_id")[:at_most + 1])
         counted = rows[:at_most]
         stances = Counter(stance for stance, _topic in counted)

@@ -29,15 +29,21 @@ ALWAYS = {"landmark-unique", "label-content-name-mismatch"}
 OPTIONS = {"resultTypes": ["violations"], "rules": {"label-content-name-mismatch": {"enabled": True}}}
 # Only colours change with the scheme: the dark pass checks contrast alone, which halves the time.
 DARK_OPTIONS = {"resultTypes": ["violations"], "runOnly": {"type": "rule", "values": ["color-contrast"]}}
-# Colour-scheme switches animate buttons' backgrounds; a scan mid-transition sees half colours.
-SETTLE = "Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null)))"
+# Colour-scheme switches animate buttons' backgrounds, and a scan mid-transition sees half
+# colours: pages are scanned with reduced motion asked for, which the stylesheet honours with no
+# transitions. Anything still running is waited for, at most a second: Chromium 156 sometimes
+# never settles a transition's `finished` (a dark-scheme switch on the review queue hung the run).
+SETTLE = """Promise.race([
+  Promise.all(document.getAnimations().map((a) => a.finished.catch(() => null))),
+  new Promise((resolve) => setTimeout(resolve, 1000)),
+])"""
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 AXE = Axe()
 
 
 def scan(page, label: str, found: dict, report: list) -> None:
     for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
+        page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
         page.evaluate(SETTLE)
         results = AXE.run(page, options=OPTIONS if scheme == "light" else DARK_OPTIONS).response["violations"]
         serious = [v for v in results if v["impact"] in SERIOUS or v["id"] in ALWAYS]
