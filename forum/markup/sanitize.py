@@ -9,12 +9,13 @@ URLs are linked here (outside code) so markdown needs no extension for it.
 """
 
 import re
-import threading
 from functools import partial
 
 import bleach
 from bleach.html5lib_shim import Filter
 from bleach.linkifier import LinkifyFilter
+
+from forum.per_thread import per_thread
 
 from .external_images import ExternalImageFilter
 from .url_policy import URL_ATTRIBUTES, url_allowed
@@ -82,25 +83,17 @@ def _attribute_name(key) -> str:
     return f"xlink:{name}" if namespace and namespace.endswith("xlink") else name.lower()
 
 
-def _new_cleaner() -> bleach.Cleaner:
-    return bleach.Cleaner(
-        tags=ALLOWED_TAGS,
-        attributes=_allow_attribute,
-        protocols=ALLOWED_PROTOCOLS,
-        strip=True,
-        strip_comments=True,
-        filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags={"pre", "code"}, parse_email=False),
-                 UrlPolicyFilter, ExternalImageFilter],
-    )
-
-
-# One allowlist, one cleaner per thread: a Cleaner's HTML parser keeps state while it works, and
-# bleach says not to share one between threads (a threaded web server, the worker, tests).
-_cleaners = threading.local()
+# One allowlist, one cleaner per thread: bleach says a Cleaner must not be shared between threads.
+_cleaner = per_thread(lambda: bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=_allow_attribute,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags={"pre", "code"}, parse_email=False),
+             UrlPolicyFilter, ExternalImageFilter],
+))
 
 
 def sanitize(html: str) -> str:
-    cleaner = getattr(_cleaners, "cleaner", None)
-    if cleaner is None:
-        cleaner = _cleaners.cleaner = _new_cleaner()
-    return cleaner.clean(html)
+    return _cleaner().clean(html)

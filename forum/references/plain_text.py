@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import html
 import re
-import threading
 from html.entities import name2codepoint
 
 from lxml import etree
+
+from forum.per_thread import per_thread
 
 _DROP_CONTENT = {"script", "style", "object", "iframe", "noscript", "template", "head"}
 _BLOCKS = {
@@ -46,15 +47,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b\ue000-\uf
 # Private-use characters mark structure while walking the tree; input is scrubbed of them first.
 _TITLE_JOIN = "\ue001"
 _PARAGRAPH = "\ue002"
-# lxml parsers are not to be shared between threads that parse at once: one per thread.
-_parsers = threading.local()
-
-
-def _parser() -> etree.XMLParser:
-    parser = getattr(_parsers, "parser", None)
-    if parser is None:
-        parser = _parsers.parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    return parser
+_parser = per_thread(lambda: etree.XMLParser(
+    recover=True, resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+))
 
 
 def _numeric_entities(text: str) -> str:

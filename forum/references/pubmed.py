@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 from typing import Any
 
 from lxml import etree
+
+from forum.per_thread import per_thread
 
 from .http import LookupFailed, NotFound, ReferencesClient, contact_email
 from .identifiers import (
@@ -37,15 +38,9 @@ from .plain_text import jats_to_text, markup_to_text
 logger = logging.getLogger(__name__)
 
 TOOL_NAME = "evident"
-# lxml parsers are not to be shared between threads that parse at once: one per thread.
-_parsers = threading.local()
-
-
-def _xml_parser() -> etree.XMLParser:
-    parser = getattr(_parsers, "parser", None)
-    if parser is None:
-        parser = _parsers.parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    return parser
+_xml_parser = per_thread(lambda: etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False
+))
 _CORRECTION_TYPES = {
     "RetractionIn": "retraction",
     "ErratumIn": "erratum",

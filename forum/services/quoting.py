@@ -4,7 +4,6 @@ Quote rows, notifications and stored HTML in step when either side changes."""
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
 from dataclasses import dataclass, replace
 from html import unescape
@@ -17,18 +16,10 @@ from forum.markup import Cooked
 from forum.markup.quotes import QuoteRef, QuoteSource
 from forum.models import Post, Quote, QuoteStatus, Topic
 from forum.change_events import topic_changed
+from forum.per_thread import per_thread
 
 _QUOTE_TAG = re.compile(r"\[/?quote(?:=[^\]\n]*)?\]", re.IGNORECASE)
-# A Markdown instance keeps state while it converts, so threads (a threaded web server, a
-# worker, the concurrency tests) must not share one: one per thread, made on first use.
-_plain = threading.local()
-
-
-def _plain_markdown() -> markdown.Markdown:
-    md = getattr(_plain, "md", None)
-    if md is None:
-        md = _plain.md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"])
-    return md
+_plain_markdown = per_thread(lambda: markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"]))
 
 
 def plain_text(raw: str) -> str:
