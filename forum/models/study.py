@@ -78,12 +78,6 @@ class StudyQuerySet(models.QuerySet):
         # each study's first citation, which gives its number.
         rows = list(Citation.objects.filter(post__topic=topic).order_by("post__post_number").values_list(
             "study_id", "stance", "post__post_number", "number", "post__deleted_at", "post__hidden_at"))
-        # Then the visible posts' studies by primary key: a second pass over the topic's citations
-        # as a subquery cost as much again. Two queries whatever the topic holds: an empty list
-        # would skip the second (the page's query count must not depend on its content), so it
-        # asks for no study at all instead.
-        visible_ids = {row[0] for row in rows if row[4] is None and row[5] is None}
-        studies = list(self.filter(pk__in=visible_ids or [0]))
         by_stance: dict[int, dict[str, list[int]]] = {}
         first_seen: dict[int, tuple] = {}
         for study_id, stance, post_number, number, deleted_at, hidden_at in rows:
@@ -94,8 +88,13 @@ class StudyQuerySet(models.QuerySet):
             if shown:
                 by_stance.setdefault(study_id, {}).setdefault(stance, []).append(post_number)
         numbers = {study_id: n for n, study_id in enumerate(sorted(first_seen, key=first_seen.__getitem__), start=1)}
+        # Then the visible posts' studies (those `by_stance` holds) by primary key: a second pass
+        # over the topic's citations as a subquery cost as much again. Two queries whatever the
+        # topic holds: an empty list would skip the second (the page's query count must not depend
+        # on its content), so it asks for no study at all instead.
+        studies = list(self.filter(pk__in=list(by_stance) or [0]))
         for study in studies:
-            groups = by_stance.get(study.pk, {})
+            groups = by_stance[study.pk]
             study.citing_posts = sum(len(posts) for posts in groups.values())
             study.stance_groups = [(stance, Stance(stance).label if stance else "No stance given", groups[stance])
                                    for stance in STANCE_ORDER if stance in groups]
