@@ -335,11 +335,14 @@ class StanceTally:
     across 3 topics"."""
 
     posts: dict[str, int]  # stance ("" for none given) -> posts
-    topics: int
+    # The topics of the counted posts, the one with the newest citation first.
+    topic_ids: tuple[int, ...]
     # Set when only the latest citing posts were counted (a study cited more often than that).
     latest: int | None = None
-    # The topics of the counted posts, the one with the newest citation first.
-    topic_ids: tuple[int, ...] = ()
+
+    @property
+    def topics(self) -> int:
+        return len(self.topic_ids)
 
     @property
     def summary(self) -> str:
@@ -380,10 +383,9 @@ class CitationQuerySet(models.QuerySet):
         rows = list(self.order_by("-pk").values_list("stance", "post__topic_id")[:at_most + 1])
         counted = rows[:at_most]
         stances = Counter(stance for stance, _topic in counted)
-        topic_ids = tuple(dict.fromkeys(topic for _stance, topic in counted))
         return StanceTally(posts={stance: stances.get(stance, 0) for stance in STANCE_ORDER},
-                           topics=len(topic_ids), latest=at_most if len(rows) > at_most else None,
-                           topic_ids=topic_ids)
+                           topic_ids=tuple(dict.fromkeys(topic for _stance, topic in counted)),
+                           latest=at_most if len(rows) > at_most else None)
 
 
 class Citation(models.Model):
