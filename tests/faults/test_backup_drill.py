@@ -1,5 +1,6 @@
-"""The backup drill: fill the forum, back it up, wipe, restore into an empty database, and every
-member, topic, post, revision, study and vote is identical (content hashes per table).
+"""The backup drill: fill the forum, back it up, wipe, restore into an empty database and an empty
+uploads directory, and every member, topic, post, revision, study and vote is identical (content
+hashes per table), and so is every uploaded file (its SHA-256).
 
 The restore runs as an operator would run it, `manage.py restore` in its own process, into a
 new SQLite file or a scratch PostgreSQL database this test creates and drops.
@@ -12,13 +13,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
 from forum.backups import content_digests
-from forum.models import Citation, PostRevision, Study, Vote
+from forum.models import Citation, PostRevision, Study, Upload, Vote
 from forum.services.answers import vote_toggle
 from forum.services.editing import post_edit
+from forum.services.uploads import upload_store
 from tests.factories import UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -28,7 +31,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def forum_content(member, other_member, moderator):
-    topic = make_topic(author=member, title="Does creatine help older lifters? ünïcode ✓", raw="Asking for my father.")
+    handout = upload_store(uploader=member, file=SimpleUploadedFile("handout.pdf", b"%PDF-1.4\n%%EOF\n"))
+    topic = make_topic(author=member, title="Does creatine help older lifters? ünïcode ✓",
+                       raw=f"Asking for my father. [His notes](upload://{handout.name})")
     answer = make_reply(topic=topic, author=other_member, raw="Two trials say a little. [@doi:10.1000/x]")
     make_reply(topic=make_topic(author=other_member), author=member, raw="Another thread\n\nwith *markdown*")
     post_edit(editor=other_member, post=answer, raw="Two trials say a little [@doi:10.1000/x], one says nothing.", reason="fuller")
@@ -57,8 +62,9 @@ def scratch_database(tmp_path):
         cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def manage(database_url: str, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings"}
+def manage(database_url: str, uploads_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "DATABASE_URL": database_url, "EVIDENT_UPLOADS_DIR": str(uploads_dir),
+           "DJANGO_SETTINGS_MODULE": "config.settings"}
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
                           timeout=120)
 
@@ -72,15 +78,18 @@ def test_a_backup_restores_to_identical_content(forum_content, scratch_database,
     manifest = json.loads((backup / "manifest.json").read_text())
     assert manifest["database"] == connection.vendor and manifest["files"]
 
-    restored = manage(scratch_database, "restore", str(backup))
+    uploads_dir = tmp_path / "restored-uploads"
+    restored = manage(scratch_database, uploads_dir, "restore", str(backup))
     assert restored.returncode == 0, restored.stderr
-    after = manage(scratch_database, "content_digest", "--json")
+    assert "Uploads: 1 written to the storage" in restored.stdout
+    after = manage(scratch_database, uploads_dir, "content_digest", "--json")
     assert after.returncode == 0, after.stderr
 
     after = {table: tuple(value) for table, value in json.loads(after.stdout).items()}
     assert after == before
     for table in ("accounts_user", "forum_topic", "forum_post", "forum_postrevision", "forum_study", "forum_vote"):
         assert before[table][0] > 0, table
+    assert [key for key in before if key.startswith("file:")] == [f"file:{Upload.objects.get().name}"]
 
 
 def test_restore_refuses_a_database_that_holds_data(forum_content, tmp_path):
