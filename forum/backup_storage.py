@@ -113,25 +113,35 @@ def storage_backup(*, storage: Storage, target: Path, referenced: dict[str, int 
     """The manifest's `storage` section, after copying a file-system storage's files under
     `target`; and what the operator should hear."""
     present = storage_file_names(storage)
-    missing = sorted(set(referenced) - set(present))
-    section = {"backend": storage_backend(storage), "missing": missing}
+    section = {"backend": storage_backend(storage)}
     if not storage_copies_files(storage):
-        section |= {"kind": SEPARATE, "note": SEPARATE_NOTE, "referenced": referenced}
+        missing = sorted(set(referenced) - set(present))
+        section |= {"kind": SEPARATE, "note": SEPARATE_NOTE, "referenced": referenced, "missing": missing}
         return section, StorageReport(kind=SEPARATE, files=len(referenced), missing=missing)
     files = {}
     for name in present:
         path = target / DIRECTORY / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        with storage.open(name, "rb") as stream, path.open("wb") as copy:
-            size, sha256 = _hash_stream(stream, copy_to=copy)
+        try:
+            with storage.open(name, "rb") as stream, path.open("wb") as copy:
+                size, sha256 = _hash_stream(stream, copy_to=copy)
+        except FileNotFoundError:
+            # Removed since the listing (an unused upload's clean-up): if the dump still refers
+            # to it, it is reported missing below like any other.
+            path.unlink(missing_ok=True)
+            continue
         files[name] = {"bytes": size, "sha256": sha256}
-    section |= {"kind": COPIED, "directory": DIRECTORY, "files": files}
+    missing = sorted(set(referenced) - set(files))
+    section |= {"kind": COPIED, "directory": DIRECTORY, "files": files, "missing": missing}
     return section, StorageReport(kind=COPIED, files=len(files), missing=missing)
 
 
 def storage_backup_verify(*, source: Path, section: dict) -> None:
     """Every copied file is in the backup with its checksum (raises StorageBackupError)."""
     for name, expected in section.get("files", {}).items():
+        # Names become paths in the backup and in the storage: none may lead outside them.
+        if PurePosixPath(name).is_absolute() or ".." in PurePosixPath(name).parts:
+            raise StorageBackupError(f"The manifest names a file outside the uploads: {name!r}.")
         path = source / section["directory"] / name
         if not path.is_file():
             raise StorageBackupError(f"The uploaded file {name} is missing from the backup.")

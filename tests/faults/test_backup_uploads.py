@@ -121,6 +121,8 @@ def test_posted_uploads_come_back_after_the_database_and_the_uploads_are_lost(cl
     assert {name: entry["bytes"] for name, entry in files.items()} == {
         url.removeprefix("/uploads/"): len(data) for url, data in before.items()}
 
+    assert "Uploads: 3 in the backup." in run("restore", "--check", str(backup))[0]
+
     lose_the_database()
     shutil.rmtree(uploads_dir)
 
@@ -228,3 +230,31 @@ def test_with_object_storage_a_restore_brings_back_the_database_and_finds_the_fi
     client.logout()
     assert client.get(topic_url).status_code == 200
     assert served(client, f"/uploads/{picture['name']}") == data
+
+
+def test_a_manifest_naming_a_file_outside_the_uploads_is_refused(member, client, uploads_dir, tmp_path):
+    client.force_login(member)
+    post_topic(client, upload(client, PDF, "handout.pdf")["markdown"])
+    backup = Path(run("backup", "--output", str(tmp_path / "backups"))[0].strip())
+    manifest = json.loads((backup / "manifest.json").read_text())
+    [(name, entry)] = manifest["storage"]["files"].items()
+    manifest["storage"]["files"] = {"../../outside.pdf": entry}
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+
+    with pytest.raises(CommandError, match="outside the uploads"):
+        run("restore", "--check", str(backup))
+
+
+def test_a_backup_from_before_uploads_were_included_still_restores_its_database(member, client, uploads_dir,
+                                                                              tmp_path):
+    client.force_login(member)
+    topic_url = post_topic(client, "No pictures then.")
+    backup = Path(run("backup", "--output", str(tmp_path / "backups"))[0].strip())
+    manifest = json.loads((backup / "manifest.json").read_text())
+    del manifest["storage"]
+    (backup / "manifest.json").write_text(json.dumps({**manifest, "format": 1}))
+
+    lose_the_database()
+    out, _ = run("restore", str(backup))
+    assert "made before backups held uploaded files" in out
+    assert client.get(topic_url).status_code == 200
