@@ -152,6 +152,13 @@ def test_a_file_missing_from_the_storage_is_named_by_backup_and_by_restore_check
     with pytest.raises(CommandError, match=f"were missing from the storage when this backup was made.*{picture['name']}"):
         run("restore", "--check", str(backup))
 
+    # The rest is worth having: the restore goes ahead, and says again what it cannot give back.
+    lose_the_database()
+    out, err = run("restore", str(backup))
+    assert err.startswith("Warning: 1 uploaded file(s) the database refers to were missing from the storage when "
+                          "this backup was made; posts showing them will answer 404: " + picture["name"])
+    assert Upload.objects.filter(name=picture["name"]).exists()
+
 
 def test_a_damaged_uploaded_file_in_the_backup_is_refused_before_anything_is_touched(member, client, uploads_dir,
                                                                                     tmp_path):

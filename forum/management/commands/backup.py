@@ -35,5 +35,5 @@ class Command(BaseCommand):
                               f"{report.files} file(s) the database refers to are listed in the manifest.",
                               style_func=None)
         if report.missing:
-            self.stderr.write(missing_files_message(
+            self.stderr.write("Warning: " + missing_files_message(
                 report.missing, state="are missing from the storage, so this backup cannot hold them"))

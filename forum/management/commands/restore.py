@@ -48,6 +48,6 @@ class Command(BaseCommand):
             message = missing_files_message(report.missing, state=state)
             if check:
                 raise CommandError(message)
-            self.stderr.write(message)
+            self.stderr.write(f"Warning: {message}")
         if not check:
             self.stdout.write("Run `manage.py migrate` if this code is newer than the backup.")
