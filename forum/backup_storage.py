@@ -113,21 +113,24 @@ def storage_backup(*, storage: Storage, target: Path, referenced: dict[str, int 
     """The manifest's `storage` section, after copying a file-system storage's files under
     `target`; and what the operator should hear."""
     present = storage_file_names(storage)
+    # A referenced file not listed gets a second look: an upload commits its row a moment before
+    # it stores its file, so a dump can name a file that was still being written.
+    unlisted = sorted(set(referenced) - set(present))
     section = {"backend": storage_backend(storage)}
     if not storage_copies_files(storage):
-        missing = sorted(set(referenced) - set(present))
+        missing = [name for name in unlisted if not storage.exists(name)]
         section |= {"kind": SEPARATE, "note": SEPARATE_NOTE, "referenced": referenced, "missing": missing}
         return section, StorageReport(kind=SEPARATE, files=len(referenced), missing=missing)
     files = {}
-    for name in present:
+    for name in [*present, *unlisted]:
         path = target / DIRECTORY / name
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             with storage.open(name, "rb") as stream, path.open("wb") as copy:
                 size, sha256 = _hash_stream(stream, copy_to=copy)
         except FileNotFoundError:
-            # Removed since the listing (an unused upload's clean-up): if the dump still refers
-            # to it, it is reported missing below like any other.
+            # Not there, or removed since the listing (an unused upload's clean-up): if the dump
+            # refers to it, it is reported missing below.
             path.unlink(missing_ok=True)
             continue
         files[name] = {"bytes": size, "sha256": sha256}

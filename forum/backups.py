@@ -117,8 +117,8 @@ class BackupResult:
 
 def backup_create(*, output: Path, using: str = "default") -> BackupResult:
     """Write a backup directory under `output`: the database first, then the storage's files, so
-    every file a dumped row refers to was written before the copy starts (an upload stores its
-    row, then its file; a file uploaded after the dump is harmless in the backup)."""
+    the copy has every file a dumped row refers to (a file uploaded after the dump is harmless
+    in the backup; its row is not there, and the next backup has both)."""
     connection = connections[using]
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = output / f"evident-{stamp}"
