@@ -265,3 +265,15 @@ def test_a_backup_from_before_uploads_were_included_still_restores_its_database(
     out, _ = run("restore", str(backup))
     assert "made before backups held uploaded files" in out
     assert client.get(topic_url).status_code == 200
+
+
+def test_with_object_storage_a_file_already_missing_is_named_by_the_backup(member, client, bucket, tmp_path):
+    client.force_login(member)
+    handout = upload(client, PDF, "handout.pdf")
+    post_topic(client, handout["markdown"])
+    del bucket[handout["name"]]
+
+    out, err = run("backup", "--output", str(tmp_path))
+    assert "Warning: 1 uploaded file(s) the database refers to are missing from the storage" in err
+    assert handout["name"] in err
+    assert json.loads((Path(out.strip()) / "manifest.json").read_text())["storage"]["missing"] == [handout["name"]]
