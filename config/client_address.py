@@ -63,6 +63,11 @@ def _address(value: str) -> str | None:
     elif value.count(":") == 1:  # 203.0.113.7:52100 (some load balancers add the port)
         value = value.partition(":")[0]
     try:
-        return str(ipaddress.ip_address(value))
+        address = ipaddress.ip_address(value)
     except ValueError:
         return None
+    # A dual-stack listener reports IPv4 clients as ::ffff:a.b.c.d; as IPv6 they would all fall
+    # in one /64 and share every limit.
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    return str(address)

@@ -26,6 +26,7 @@ def _request(remote="127.0.0.1", forwarded=None):
     (1, "203.0.113.5:52100", "203.0.113.5"),            # a proxy that adds the port
     (1, "[2001:db8::1]:443", "2001:db8::1"),
     (1, "2001:DB8:0::1", "2001:db8::1"),                # one spelling per address
+    (1, "::ffff:203.0.113.5", "203.0.113.5"),           # an IPv4 client on a dual-stack socket
     (1, "not-an-address", "127.0.0.1"),                 # a proxy misconfigured: served, keyed on it
     (1, "6.6.6.6, unknown", "127.0.0.1"),
 ])
@@ -33,6 +34,14 @@ def test_the_client_is_the_entry_our_nearest_proxy_wrote(settings, count, forwar
     settings.TRUSTED_PROXY_COUNT = count
 
     assert client_ip(_request(forwarded=forwarded)) == expected
+
+
+def test_ipv4_clients_of_a_dual_stack_server_keep_their_own_address(settings):
+    settings.TRUSTED_PROXY_COUNT = 0
+
+    assert client_ip(_request(remote="::ffff:203.0.113.5")) == "203.0.113.5"
+    assert limit_key(client_ip(_request(remote="::ffff:203.0.113.5"))) != limit_key(
+        client_ip(_request(remote="::ffff:198.51.100.23")))
 
 
 def test_ipv6_clients_are_limited_by_their_network():
