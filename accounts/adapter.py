@@ -1,7 +1,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
 from allauth.core import context as allauth_context
+from django.core.exceptions import PermissionDenied
 
+from config.client_address import client_ip
 from config.site_links import current_site_identity, site_url
 
 from forum.one_line import one_line
@@ -38,6 +40,14 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_reset_password_from_key_url(self, key):
         return site_url(super().get_reset_password_from_key_url(key))
+
+    def get_client_ip(self, request) -> str:
+        # allauth's sign-in, sign-up and reset limits, and the addresses under "Where you are
+        # signed in", take the client's address from the same function as the posting limits.
+        ip = client_ip(request)
+        if not ip:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
 
     def can_delete_email(self, email_address) -> bool:
         # allauth lets a member who can log in by username delete their last address, but here

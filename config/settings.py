@@ -165,7 +165,7 @@ else:
 # and runs `manage.py worker` (db_worker plus recovery of tasks whose worker died).
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend"),
+        "BACKEND": os.environ.get("TASKS_BACKEND") or "django_tasks.backends.immediate.ImmediateBackend",
     }
 }
 
@@ -237,6 +237,20 @@ SOCIALACCOUNT_PROVIDERS = {
 
 # Rate limits: allauth's defaults apply (ACCOUNT_RATE_LIMITS unset): failed logins, sign-ups,
 # password resets and verification mails are throttled; over the limit allauth renders 429.html.
+# A member whose password sign-in is locked (five wrong guesses at their account, made by anyone)
+# can still sign in with a code mailed to them; an account with a second factor is asked for it
+# after the code as after a password.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+
+# --- Client addresses behind a proxy (config/client_address.py) ------------------------------
+# How many proxies of ours stand in front of the web server, each appending to X-Forwarded-For:
+# 1 for the README's nginx. 0 ignores the header (a forged one included) and keys every
+# per-address limit on the connection's address. One answer for the whole site: allauth's
+# adapter asks the same function, and allauth's own setting gets the same count.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or "0")
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- Email ---------------------------------------------------------------------------------
 # Development: every message is printed to the console and written to var/mail/ as a file,

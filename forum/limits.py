@@ -18,6 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from config.client_address import limit_key
 from forum.models import Post
 from forum.permissions import is_new_member
 
@@ -94,7 +95,7 @@ def ensure_within_posting_limits(*, user, raw: str, ip: str | None = None) -> No
             f"You can post {per_user} times a minute. Please wait {wait} seconds and try again; your text is kept."
         )
     per_ip = settings.FORUM_POSTS_PER_MINUTE_PER_IP
-    if ip and (wait := _rate(f"post:ip:{ip}", per_ip)) is not None:
+    if ip and (wait := _rate(f"post:ip:{limit_key(ip)}", per_ip)) is not None:
         raise LimitExceeded(
             f"Your network address can post {per_ip} times a minute. Please wait {wait} seconds and try again; "
             "your text is kept."

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from django.views.decorators.http import require_POST
 
+from config.client_address import client_ip
 from forum.citation_numbers import citation_numbers_apply, topic_citation_numbers
 from forum.forms import PreviewForm, ReplyForm, TopicForm
 from forum.markup.citations import authored_citations
@@ -50,7 +51,7 @@ def new_topic(request):
         elif form.is_valid():
             try:
                 ensure_can_post(request.user)
-                ensure_within_posting_limits(user=request.user, raw=form.cleaned_data["raw"], ip=_client_ip(request))
+                ensure_within_posting_limits(user=request.user, raw=form.cleaned_data["raw"], ip=client_ip(request))
                 topic = topic_create(
                     author=request.user,
                     category=form.cleaned_data["category"],
@@ -119,7 +120,7 @@ def reply(request, topic_id: int):
             if form.is_valid():
                 try:
                     ensure_can_reply(request.user, topic)
-                    ensure_within_posting_limits(user=request.user, raw=form.cleaned_data["raw"], ip=_client_ip(request))
+                    ensure_within_posting_limits(user=request.user, raw=form.cleaned_data["raw"], ip=client_ip(request))
                     post = reply_create(author=request.user, topic=topic, raw=form.cleaned_data["raw"],
                                         reply_to=reply_to, submit_token=form.submit_token,
                                         competing_interests=form.cleaned_data["competing_interests"])
@@ -247,11 +248,6 @@ def _reply_target(topic, post_number: int | None) -> Post | None:
         return None
     return (Post.objects.select_related("author")
             .filter(topic=topic, post_number=post_number, deleted_at__isnull=True).first())
-
-
-def _client_ip(request) -> str:
-    # Behind the proxy described in the README, REMOTE_ADDR is set from X-Forwarded-For by it.
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def _int_or_none(value):

@@ -66,7 +66,7 @@ def pages(demo):
     study = demo.posts.get(post_number=1).citations.first().study
     public = ["/", "/categories/", topic, f"/studies/{study.pk}/", "/studies/", "/search/?q=naltrexone",
               "/u/lena/", f"/p/{answer.pk}/revisions/", "/accounts/login/", "/accounts/signup/",
-              "/accounts/password/reset/", f"{topic}evidence-summary/history/"]
+              "/accounts/password/reset/", "/accounts/login/code/", f"{topic}evidence-summary/history/"]
     member = ["/", topic, "/new-topic/", "/notifications/", "/notifications/settings/", "/u/-/edit-profile/",
               "/accounts/email/", "/accounts/password/change/"]
     moderator = [topic, "/review/", f"/p/{flagged.pk}/moderate/", "/review/log/", "/review/credentials/",

@@ -5,6 +5,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -23,6 +25,8 @@ PRODUCTION = {
     "DATABASE_URL": "sqlite:////tmp/evident-deploy-check.sqlite3",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "SITE_URL": "https://forum.example.org",
+    "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+    "TRUSTED_PROXY_COUNT": "1",
 }
 
 
@@ -40,6 +44,16 @@ def test_check_deploy_warns_that_a_per_process_cache_cannot_keep_cached_pages_ex
 
     assert result.returncode != 0
     assert "evident.W001" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("forgotten, warning", [("TASKS_BACKEND", "evident.W020"), ("TRUSTED_PROXY_COUNT", "evident.W021")])
+def test_check_deploy_warns_about_a_forgotten_task_queue_or_proxy_count(forgotten, warning):
+    env = {**PRODUCTION, forgotten: ""}  # empty counts as unset
+
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **env)
+
+    assert result.returncode != 0
+    assert warning in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key():

@@ -166,3 +166,66 @@ class TestRateLimits:
 
         self.now[0] += 60
         assert reply(client, topic, "A minute later").status_code == 302
+
+
+class TestBehindAProxy:
+    """The README's nginx connects from 127.0.0.1 and appends the client's address to
+    X-Forwarded-For: the per-address limit counts that address, and only that one."""
+
+    PROXY = "127.0.0.1"
+
+    @pytest.fixture(autouse=True)
+    def _mid_minute(self, clock_mid_minute):
+        pass
+
+    def via_proxy(self, user, forwarded_for: str) -> Client:
+        client = Client(REMOTE_ADDR=self.PROXY, HTTP_X_FORWARDED_FOR=forwarded_for)
+        client.force_login(user)
+        return client
+
+    def test_each_client_has_its_own_limit(self, settings, topic):
+        settings.TRUSTED_PROXY_COUNT = 1
+        for n in range(5):
+            reply(self.via_proxy(UserFactory(role="expert"), "203.0.113.5"), topic, f"Busy {n}")
+        assert reply(self.via_proxy(UserFactory(role="expert"), "203.0.113.5"), topic, "Sixth").status_code == 429
+
+        response = reply(self.via_proxy(UserFactory(role="expert"), "198.51.100.23"), topic, "Someone else")
+
+        assert response.status_code == 302
+
+    def test_new_topics_count_the_client_too(self, settings):
+        settings.TRUSTED_PROXY_COUNT = 1
+        category = CategoryFactory()
+
+        def new_topic(address, n):
+            client = self.via_proxy(UserFactory(role="expert"), address)
+            return client.post(reverse("forum:new_topic"), {"title": f"Question number {n}", "category": category.pk,
+                                                            "raw": "What does the evidence say?", "tags": ""})
+
+        assert [new_topic("203.0.113.5", n).status_code for n in range(6)] == [302] * 5 + [429]
+        assert new_topic("198.51.100.23", 7).status_code == 302
+
+    def test_what_the_client_wrote_in_the_header_is_not_believed(self, settings, topic):
+        settings.TRUSTED_PROXY_COUNT = 1
+        statuses = [reply(self.via_proxy(UserFactory(role="expert"), f"10.0.0.{n}, 203.0.113.5"), topic,
+                          f"Forged {n}").status_code for n in range(6)]
+
+        assert statuses == [302] * 5 + [429]
+
+    def test_without_a_trusted_proxy_the_header_is_ignored(self, settings, topic):
+        settings.TRUSTED_PROXY_COUNT = 0
+        statuses = []
+        for n in range(6):
+            client = Client(REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+            client.force_login(UserFactory(role="expert"))
+            statuses.append(reply(client, topic, f"Forged {n}").status_code)
+
+        assert statuses == [302] * 5 + [429]
+
+    def test_an_ipv6_client_cannot_step_through_its_own_network(self, settings, topic):
+        settings.TRUSTED_PROXY_COUNT = 1
+        statuses = [reply(self.via_proxy(UserFactory(role="expert"), f"2001:db8:1:2::{n:x}"), topic,
+                          f"Rotating {n}").status_code for n in range(1, 7)]
+
+        assert statuses == [302] * 5 + [429]
+        assert reply(self.via_proxy(UserFactory(role="expert"), "2001:db8:1:3::1"), topic, "Next door").status_code == 302
