@@ -279,3 +279,20 @@ def test_watchers_hear_when_a_protocols_trial_posts_results(
     with django_capture_on_commit_callbacks(execute=True):
         trial_look_up(nct_id="NCT09990001", use_cache=False)
     assert Notification.objects.count() == 3  # told once
+
+
+def test_an_unpaywall_answer_without_oa_status_shows_its_label_and_credit(registry_server, client):
+    """An older Unpaywall answer (is_oa and locations, no oa_status) reads on the study page like
+    any other: the kind of open access, the copy, and where the facts came from."""
+    study = trial_study(doi="10.5555/evident.oa.older")
+    registry_server.add("/v2/10.5555/evident.oa.older", answer("unpaywall_no_status.json"))
+
+    assert study_open_access_refresh(study_id=study.pk) is True
+
+    section = parse(client.get(study.get_absolute_url()).content).find("section", class_="study__access")
+    text = " ".join(section.text.split())
+    assert text.startswith("Read it Open access (hybrid): published open access in a subscription journal. "
+                           "Read the free copy (the published version at the publisher, licence cc-by)")
+    assert "Open-access status from Unpaywall." in text
+    link = next(e for e in section.descendants() if e.tag == "a" and e.text == "Read the free copy")
+    assert link.get("href") == "https://publisher.example.com/articles/older"
