@@ -60,7 +60,13 @@ class Proposal:
 
 
 def study_short_label(study) -> str:
-    """"Bested 2023": first author and year, or the title's start when there are no authors."""
+    """"Bested 2023": first author and year, or the title's start when there are no authors;
+    "[2] Bested 2023" for a study read with its topic's number, as the topic shows it everywhere."""
+    number = getattr(study, "topic_number", None)
+    return f"[{number}] {_author_year(study)}" if number else _author_year(study)
+
+
+def _author_year(study) -> str:
     authors = (study.metadata or {}).get("authors") or []
     family = authors[0].get("family", "") if authors and isinstance(authors[0], dict) else ""
     if family:

@@ -309,10 +309,25 @@ def _is_preprint(metadata: StudyMetadata, types: set[str]) -> bool:
     return metadata.crossref_type == "posted-content" or bool(types & _PREPRINT_TYPES)
 
 
+def notice_updates(metadata: StudyMetadata) -> list[dict]:
+    """The `update-to` entries that make this record a notice: a retraction, correction,
+    expression of concern, withdrawal, erratum ... of another work. A `new_version` or an
+    addendum is the work itself carrying on, and some publishers (PLOS among them) list a
+    record as an update to itself; neither makes it a notice about something else."""
+    from .status import kind_of  # status builds on this module's Status
+
+    own_doi = (metadata.doi or "").strip().lower()
+    return [
+        entry for entry in getattr(metadata, "update_to", [])
+        if isinstance(entry, dict) and kind_of(entry.get("type", ""))
+        and not (own_doi and str(entry.get("doi") or "").strip().lower() == own_doi)
+    ]
+
+
 def _notice_reason(metadata: StudyMetadata, types: set[str], title: str) -> str | None:
     if found := next((t for t in sorted(types) if t in _NOTICE_TYPES), None):
         return f"publication type '{found}'"
-    if any(isinstance(u, dict) and u.get("type") for u in getattr(metadata, "update_to", [])):
+    if notice_updates(metadata):
         return "it updates another work (Crossref update-to)"
     if _TITLE_NOTICE.search(title):
         return "title says it is a retraction, correction or expression of concern"

@@ -69,7 +69,7 @@ def _text(value: Any) -> str:
 
 def trial_facts(data: Any) -> dict[str, Any]:
     """The facts the site keeps from one API v2 study record. Absent fields are left out (never
-    stored as blanks), so merging a sparser answer into a stored record cannot erase anything."""
+    stored as blanks): the record that omits `whyStopped` has no reason to show."""
     if not isinstance(data, dict) or not isinstance(data.get("protocolSection"), dict):
         raise LookupFailed("ClinicalTrials.gov answered without a protocolSection")
     protocol = data["protocolSection"]

@@ -224,7 +224,7 @@ class _PlainFormatter:
     )
 
 
-def _finish_html(text: str) -> str:
+def _finish_html(text: str, verbatim: dict[str, str]) -> str:
     escaped = html.escape(text, quote=False)
     escaped = re.sub(
         f"{_OPEN}(/?)span{_CLOSE}",
@@ -232,7 +232,33 @@ def _finish_html(text: str) -> str:
         escaped,
     )
     escaped = re.sub(f"{_OPEN}(/?)(i|b|sup|sub){_CLOSE}", r"<\1\2>", escaped)
-    return _PRIVATE_USE_RE.sub("", escaped)
+    # The verbatim values go in last, escaped, so none of the steps above can touch them.
+    tokens = {token: html.escape(value, quote=False) for token, value in verbatim.items()}
+    return _restore_verbatim(_PRIVATE_USE_RE.sub(_keep_tokens, escaped), tokens)
+
+
+# A verbatim token is private-use characters only (no letters, digits or punctuation), so no
+# style rule and no clean-up regex can match inside it.
+_TOKEN_START, _TOKEN_END, _TOKEN_DIGIT0 = "\ue020", "\ue021", 0xE030
+
+
+def _verbatim_token(number: int) -> str:
+    return _TOKEN_START + "".join(chr(_TOKEN_DIGIT0 + int(d)) for d in str(number)) + _TOKEN_END
+
+
+_TOKEN_RE = re.compile(f"{_TOKEN_START}[{chr(_TOKEN_DIGIT0)}-{chr(_TOKEN_DIGIT0 + 9)}]+{_TOKEN_END}")
+
+
+def _keep_tokens(match: re.Match) -> str:
+    # Strips stray private-use characters but leaves the verbatim tokens for _restore_verbatim.
+    char = match.group(0)
+    if char in (_TOKEN_START, _TOKEN_END) or _TOKEN_DIGIT0 <= ord(char) <= _TOKEN_DIGIT0 + 9:
+        return char
+    return ""
+
+
+def _restore_verbatim(text: str, verbatim: dict[str, str]) -> str:
+    return _TOKEN_RE.sub(lambda m: verbatim.get(m.group(0), ""), text)
 
 
 @lru_cache(maxsize=8)
@@ -272,9 +298,19 @@ def format_references(
     if not studies:
         return []
     items = []
+    verbatim: dict[str, str] = {}
     for index, metadata in enumerate(studies):
         item = _scrub(to_csl_json(metadata, item_id=f"ref{index}"))
         item.pop("abstract", None)
+        # Identifiers and links go through citeproc and the clean-ups below as opaque tokens and
+        # come back exactly as recorded: "10.21326/ksdt.2008..18.018" is a different DOI from
+        # the one the doubled-stop clean-up would make of it, and a style's text-case or
+        # punctuation rules have no business inside a URL.
+        for key in ("DOI", "URL"):
+            if key in item:
+                token = _verbatim_token(len(verbatim))
+                verbatim[token] = getattr(metadata, key.lower())
+                item[key] = token
         if metadata.more_authors and item.get("author"):
             # The list is known to be incomplete: end it with "et al." whatever its length (a
             # style only adds it past its own limit, six names for AMA).
@@ -296,8 +332,10 @@ def format_references(
     entries = [re.sub(r"^(.+?)\. \1\.", r"\1.", entry, count=1) for entry in entries]
     entries = [_DOUBLED_STOP_RE.sub(r"\1\2", entry) for entry in entries]
     if output == "html":
-        return [_finish_html(entry) for entry in entries]
-    return [_PRIVATE_USE_RE.sub("", entry) for entry in entries]
+        finished = [_finish_html(entry, verbatim) for entry in entries]
+    else:
+        finished = [_restore_verbatim(_PRIVATE_USE_RE.sub(_keep_tokens, entry), verbatim) for entry in entries]
+    return finished
 
 
 def format_reference(

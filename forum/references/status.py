@@ -12,7 +12,7 @@ without Crossref's Retraction Watch entries) cannot make a retracted paper look 
 
 from __future__ import annotations
 
-from .classification import Status
+from .classification import Status, notice_updates
 from .metadata import StudyMetadata
 
 RETRACTION = "retraction"
@@ -133,7 +133,6 @@ def chips(facts: list[dict]) -> list[tuple[str, str]]:
 
 def notice_kind(metadata: StudyMetadata) -> str | None:
     """If this record is itself a notice (it updates other works), its kind."""
-    for entry in metadata.update_to:
-        if isinstance(entry, dict) and (kind := kind_of(entry.get("type", ""))):
-            return kind
+    for entry in notice_updates(metadata):
+        return kind_of(entry["type"])
     return None

@@ -7,6 +7,14 @@ with `url`, `url_for_pdf`, `url_for_landing_page`, `host_type` (publisher or rep
 An unknown DOI answers 404. Unpaywall requires the contact address on every request.
 
 `open_access_facts` keeps those fields; links that the URL policy refuses are dropped.
+
+Older answers (and some cached ones) carry no `oa_status`, only `is_oa`, the journal's flags and
+the locations. The status is then worked out from those the way Unpaywall defines it: gold when
+the journal is an open-access one (in the DOAJ) and the publisher hosts the copy; hybrid when the
+publisher's copy has an open licence in a toll-access journal; bronze when the publisher's copy
+is free to read without a licence; green when the only free copies are in repositories. A
+publisher's copy outranks a repository's, as in Unpaywall (a hybrid paper with a repository
+copy is hybrid, not green).
 """
 
 from __future__ import annotations
@@ -55,9 +63,12 @@ def open_access_facts(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("is_oa"), bool):
         raise LookupFailed("Unpaywall answered without is_oa")
     status = _text(data.get("oa_status")).lower()
-    facts: dict[str, Any] = {"is_oa": data["is_oa"],
-                             "oa_status": status if status in OA_STATUSES else ("closed" if not data["is_oa"] else "")}
+    if status not in OA_STATUSES:
+        status = derived_status(data)
+    facts: dict[str, Any] = {"is_oa": data["is_oa"], "oa_status": status}
     best = data.get("best_oa_location")
+    if not isinstance(best, dict):
+        best = _best_location(_locations(data))
     if data["is_oa"] and isinstance(best, dict):
         for key in ("url", "url_for_pdf", "url_for_landing_page"):
             if url := checked_url(_text(best.get(key))):
@@ -66,6 +77,39 @@ def open_access_facts(data: Any) -> dict[str, Any]:
             if value := _text(best.get(key)):
                 facts[key] = value[:100]
     return {key: value for key, value in facts.items() if value not in ("", None)}
+
+
+def _locations(data: dict) -> list[dict]:
+    found = [loc for loc in (data.get("oa_locations") or []) if isinstance(loc, dict)] \
+        if isinstance(data.get("oa_locations"), list) else []
+    if isinstance(data.get("best_oa_location"), dict):
+        found.append(data["best_oa_location"])
+    return found
+
+
+def _best_location(locations: list[dict]) -> dict | None:
+    """The location Unpaywall marked best; else a publisher's copy; else the first."""
+    return (next((loc for loc in locations if loc.get("is_best") is True), None)
+            or next((loc for loc in locations if _text(loc.get("host_type")) == "publisher"), None)
+            or (locations[0] if locations else None))
+
+
+def derived_status(data: dict) -> str:
+    """gold, hybrid, bronze, green or closed from `is_oa`, the journal's flags and the locations
+    (for answers without `oa_status`); "" when the locations do not say who hosts them."""
+    if not data.get("is_oa"):
+        return "closed"
+    locations = _locations(data)
+    publisher = [loc for loc in locations if _text(loc.get("host_type")).lower() == "publisher"]
+    if publisher:
+        if data.get("journal_is_in_doaj") is True or data.get("journal_is_oa") is True:
+            return "gold"
+        if any(_text(loc.get("license")) for loc in publisher):
+            return "hybrid"
+        return "bronze"
+    if any(_text(loc.get("host_type")).lower() == "repository" for loc in locations):
+        return "green"
+    return ""
 
 
 def fetch_open_access(doi: str, *, client: ReferencesClient, use_cache: bool = True) -> dict[str, Any] | None:
@@ -84,7 +128,8 @@ def best_url(facts: dict) -> str:
 
 
 def status_label(facts: dict) -> str:
-    return STATUS_LABELS.get(facts.get("oa_status", ""), "")
+    """"Open access (gold)" ...; a free copy whose kind nobody could tell is still "Free to read"."""
+    return STATUS_LABELS.get(facts.get("oa_status", ""), "") or ("Free to read" if facts.get("is_oa") else "")
 
 
 def location_label(facts: dict) -> str:

@@ -87,7 +87,7 @@ def evidence_changed_since_accepted(topic) -> list[str]:
     for number, facts in Citation.objects.filter(post_id=topic.accepted_answer_id).order_by("number") \
             .values_list("number", "study__status_facts"):
         for fact in facts or []:
-            if fact.get("kind") in ALERTING and (fact.get("first_seen") or "") > accepted:
+            if fact.get("kind") in ALERTING and not fact.get("first_sight") and (fact.get("first_seen") or "") > accepted:
                 date = readable_date(fact.get("date", ""))
                 lines.append(f"[{number}] {KIND_VERBS[fact['kind']]}{f' on {date}' if date else ''}")
     return lines

@@ -203,11 +203,17 @@ def study_apply_metadata(*, study: Study, metadata: StudyMetadata, source: str |
     revision (see study_records)."""
     from forum.references.status import facts_from_metadata, status_with_facts
 
-    from .study_records import status_facts_add, study_save, study_snapshot
+    from .study_records import REGISTRY_SOURCES, has_registry_record, status_facts_add, study_save, study_snapshot
 
     # A title is shown on one line (heading, chips, mail); typed by hand or pasted, it may not be.
     metadata = dataclasses.replace(metadata, title=one_line(metadata.title))
     before = study_snapshot(study) if study.pk else None
+    # Only a registry record already shown counts as what people relied on: the first one (a
+    # citation's look-up, or a member's entry first checked against a registry) shows the study's
+    # status as it stands, however old its corrections, and alerts nobody. A moderator's edit
+    # makes the source "manual" but the registry's record was still shown, hence the revisions.
+    status_known = study.pk is not None and (
+        has_registry_record(study) or study.revisions.filter(source__in=REGISTRY_SOURCES).exists())
     for name, value in (overrides or {}).items():  # a moderator's design or status override
         setattr(study, name, value)
     verdict = classify(metadata)
@@ -222,7 +228,7 @@ def study_apply_metadata(*, study: Study, metadata: StudyMetadata, source: str |
     study.container_title = metadata.container_title[:500]
     study.year = metadata.year
     study.metadata = metadata.to_dict()
-    status_facts_add(study, facts_from_metadata(metadata))
+    status_facts_add(study, facts_from_metadata(metadata), first_sight=not status_known)
     study.design = verdict.design.value
     study.status = status_with_facts(verdict.status.value, study.status_facts)
     study.classification_reasons = list(verdict.reasons)
@@ -231,7 +237,7 @@ def study_apply_metadata(*, study: Study, metadata: StudyMetadata, source: str |
     study.metadata_source = source or metadata.source
     study.fetched_at = timezone.now()
     study_save(study=study, before=before, source=revision_source or study.metadata_source, actor=actor,
-               reason=reason)
+               reason=reason, alert=status_known)
     return study
 
 

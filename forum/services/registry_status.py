@@ -3,8 +3,12 @@
 Both are fetched in the background after a study's look-up or scheduled refresh
 (`study_extras_look_up`, queued by referencing.study_look_up); posting never waits for them.
 
-Trials: each NCT number a study carries has one TrialRecord. A record the registry described is
-merged, never blanked (a sparser answer keeps what was known). "No such trial" (404) is final:
+Trials: each NCT number a study carries has one TrialRecord. Its fields (overall status, why
+stopped, dates, enrolment, results) follow the registry's current record, so a trial recruiting
+again no longer reads "why stopped: low accrual"; the values replaced stay in the study's history
+(each change is a StudyRevision). Status facts (retracted, corrected ...) are another matter:
+they are only ever added (forum.references.status). An answer without an overall status is not
+taken as the record and blanks nothing. "No such trial" (404) is final:
 the study reads "NCT… not found in the registry" and the id is asked again only with a later
 refresh. "Could not reach" (timeout, 5xx, 429) queues another try through the task queue with
 the back-off of forum.services.lookup_retries, for up to REFERENCES_RETRY_FOR; a record that was
@@ -104,7 +108,13 @@ def trial_look_up(*, nct_id: str, use_cache: bool = True, retry: bool = False,
         _trial_unreachable(record, exc)
     else:
         facts.pop("nct_id", None)
-        record.facts = {**record.facts, **facts}  # never overwritten with blanks
+        if facts.get("overall_status"):
+            # The registry's current record: its fields follow it, so a trial recruiting again
+            # loses its old "why stopped". The values it replaces stay in the study's revisions.
+            record.facts = facts
+        else:
+            # An answer without even a status is no record of the trial; it blanks nothing.
+            record.facts = {**record.facts, **facts}
         record.lookup_state = TrialLookupState.FOUND
         record.lookup_error = ""
         record.lookup_attempts, record.lookup_failing_since = 0, None

@@ -43,9 +43,11 @@ def study_snapshot(study: Study) -> dict:
     return {name: getattr(study, name) for name in SNAPSHOT_FIELDS}
 
 
-def study_save(*, study: Study, before: dict | None, source: str, actor=None, reason: str = "") -> StudyRevision | None:
+def study_save(*, study: Study, before: dict | None, source: str, actor=None, reason: str = "",
+               alert: bool = True) -> StudyRevision | None:
     """Save the study; if anything a reader sees changed (or it is new), keep a revision. People
-    who relied on it hear of a retraction, correction or expression of concern it did not have."""
+    who relied on it hear of a retraction, correction or expression of concern it did not have,
+    unless `alert` is False: a first registry record is what they relied on, not a change to it."""
     created = study.pk is None
     study.save()
     after = study_snapshot(study)
@@ -54,15 +56,22 @@ def study_save(*, study: Study, before: dict | None, source: str, actor=None, re
     revision = StudyRevision.objects.create(study=study, snapshot=after, source=source, edited_by=actor,
                                             reason=one_line(reason)[:300])
     news = new_kinds((before or {}).get("status_facts") or [], study.status_facts)
-    if news and not created:
+    if news and alert and not created:
         from .evidence_alerts import evidence_changed_notify
 
         transaction.on_commit(lambda: evidence_changed_notify(study_id=study.pk, kinds=news))
     return revision
 
 
-def status_facts_add(study: Study, found: list[dict]) -> None:
-    study.status_facts = facts_merge(study.status_facts or [], found, seen_at=timezone.now().isoformat())
+def status_facts_add(study: Study, found: list[dict], *, first_sight: bool = False) -> None:
+    """Merge `found` into the study's facts. A fact that comes with the first registry record
+    (`first_sight`) was there before anyone here could rely on the study; it is marked so and is
+    never reported as a change (no alert, no "changed since accepted")."""
+    merged = facts_merge(study.status_facts or [], found, seen_at=timezone.now().isoformat())
+    if first_sight:
+        kept = len(study.status_facts or [])
+        merged = merged[:kept] + [{**fact, "first_sight": True} for fact in merged[kept:]]
+    study.status_facts = merged
 
 
 # --- matching and comparing a member's entry ------------------------------------------------------

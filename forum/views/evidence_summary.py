@@ -120,11 +120,12 @@ def history(request, slug: str, topic_id: int):
     revisions = list(summary.revisions.select_related("edited_by").order_by("number"))
     wanted = {pk for revision in revisions for outcome in revision.outcomes for pk in outcome.get("study_ids", [])}
     studies = Study.objects.in_bulk(wanted)
+    cited = Study.objects.cited_in_topic(topic)  # the topic's numbers and order, as on its page
     versions = []
     for index, revision in enumerate(revisions):
         versions.append({
             "revision": revision,
-            "outcomes": outcomes_for_reading(revision.outcomes, studies),
+            "outcomes": outcomes_for_reading(revision.outcomes, studies, cited),
             "changes": _changes(revisions[index - 1].outcomes if index else None, revision.outcomes),
         })
     versions.reverse()

@@ -9,7 +9,21 @@ from forum.models import GRADE_DOMAINS, CertaintyLevel, DomainJudgement, Evidenc
 from forum.services.evidence_summaries import studies_for_summary
 
 
-def outcomes_for_reading(outcomes: list[dict], studies: dict[int, Study]) -> list[dict]:
+def in_panel_order(study_ids: list[int], studies: dict[int, Study], cited: list[Study]) -> list[Study]:
+    """The studies an outcome rests on as the topic shows them everywhere: in the Evidence panel's
+    order, each with the topic's number (`topic_number`). A study no visible post cites any more
+    is not in the panel: it comes last, unnumbered, since any number could be another study's."""
+    place = {study.pk: index for index, study in enumerate(cited)}
+    numbers = {study.pk: study.topic_number for study in cited}
+    chosen = []
+    for pk in dict.fromkeys(study_ids):
+        if (study := studies.get(pk)) is not None:
+            study.topic_number = numbers.get(pk)
+            chosen.append(study)
+    return sorted(chosen, key=lambda study: place.get(study.pk, len(place)))
+
+
+def outcomes_for_reading(outcomes: list[dict], studies: dict[int, Study], cited: list[Study]) -> list[dict]:
     shown = []
     for outcome in outcomes:
         domains = []
@@ -19,10 +33,12 @@ def outcomes_for_reading(outcomes: list[dict], studies: dict[int, Study]) -> lis
             domains.append({"key": key, "label": label, "judgement": judgement,
                             "judgement_label": DomainJudgement(judgement).label,
                             "reasoning": domain.get("reasoning", "")})
+        rests_on = in_panel_order(outcome.get("study_ids", []), studies, cited)
         shown.append({
             "outcome": outcome["outcome"], "certainty": outcome["certainty"],
             "certainty_label": CertaintyLevel(outcome["certainty"]).label, "domains": domains,
-            "studies": [studies[pk] for pk in outcome.get("study_ids", []) if pk in studies],
+            "studies": rests_on,
+            "numbers": ", ".join(f"[{study.topic_number}]" for study in rests_on if study.topic_number),
         })
     return shown
 
@@ -36,5 +52,5 @@ def evidence_summary_html(topic, cited: list[Study]) -> str:
         return ""
     return render_to_string("forum/_evidence_summary.html", {
         "summary": summary, "topic": topic,
-        "outcomes": outcomes_for_reading(summary.outcomes, studies_for_summary(topic, summary, cited)),
+        "outcomes": outcomes_for_reading(summary.outcomes, studies_for_summary(topic, summary, cited), cited),
     })

@@ -19,7 +19,7 @@ from forum.permissions import ensure_can_act, ensure_can_moderate
 from forum.references.bibtex import to_bibtex
 from forum.references.csl import to_csl_json
 from forum.references.ris import to_ris
-from forum.references.classification import STATUS_LABELS, Status, classify
+from forum.references.classification import STATUS_LABELS, Status, classify, notice_updates
 from forum.references.status import KIND_LABELS, NOTICE_LABELS, kind_of, notice_kind
 from forum.services.referencing import (
     AddedReferences, cite_markup, references_add, references_preview, studies_import, study_edit,
@@ -94,10 +94,8 @@ def detail(request, study_id: int):
 def _updated_works(metadata) -> list[dict]:
     """On a notice: the works it retracts or corrects, linked to their study pages when stored."""
     works = []
-    for entry in metadata.update_to:
-        kind = kind_of(entry.get("type", "")) if isinstance(entry, dict) else None
-        if not kind:
-            continue
+    for entry in notice_updates(metadata):
+        kind = kind_of(entry["type"])
         doi = str(entry.get("doi") or "")
         study = None
         try:

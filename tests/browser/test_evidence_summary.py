@@ -26,11 +26,11 @@ def test_an_expert_writes_a_summary_and_readers_see_it_and_its_badge(page, brows
     expect(suggestion).to_contain_text("start at high")
     expect(suggestion).to_contain_text("protocol with no results yet")  # INNOVA, cited in the question
     # Ticking the studies updates the suggestion in place (the button does it without JavaScript).
-    outcome.get_by_role("checkbox", name=re.compile(r"^Colomer-Carbonell 2022")).check()
+    outcome.get_by_role("checkbox", name=re.compile(r"^\[\d+\] Colomer-Carbonell 2022")).check()
     expect(suggestion).to_contain_text("Only protocols or preprints: no peer-reviewed results yet.")
-    outcome.get_by_role("checkbox", name=re.compile(r"^Colomer-Carbonell 2022")).uncheck()
-    outcome.get_by_role("checkbox", name=re.compile(r"^Bested 2023")).check()
-    outcome.get_by_role("checkbox", name=re.compile(r"^Bruun")).check()
+    outcome.get_by_role("checkbox", name=re.compile(r"^\[\d+\] Colomer-Carbonell 2022")).uncheck()
+    outcome.get_by_role("checkbox", name=re.compile(r"^\[\d+\] Bested 2023")).check()
+    outcome.get_by_role("checkbox", name=re.compile(r"^\[\d+\] Bruun")).check()
     expect(suggestion).to_contain_text("2 randomised trials or systematic reviews")
     expect(suggestion).not_to_contain_text("protocol")
     expect(outcome.get_by_label("Outcome", exact=True)).to_have_value("Pain at 12 weeks")  # nothing reloaded
@@ -50,6 +50,13 @@ def test_an_expert_writes_a_summary_and_readers_see_it_and_its_badge(page, brows
     expect(reasoning).to_be_hidden()  # compact until opened
     summary.locator("summary").click()
     expect(reasoning).to_be_visible()
+    # The studies it rests on carry the topic's numbers, in the Evidence panel's order.
+    rests_on = [" ".join(t.split()) for t in summary.locator("ul.certainty__studies > li > a").all_inner_texts()]
+    panel = [" ".join(t.split()) for t in page.locator("li.evidence__item > a").all_inner_texts()]
+    numbers = [text.split(" ", 1)[0] for text in rests_on]
+    assert len(rests_on) == 2 and all(re.fullmatch(r"\[\d+\]", n) for n in numbers)
+    assert numbers == [text.split(" ", 1)[0] for text in panel if text.split(" ", 1)[0] in numbers]
+    expect(summary).to_contain_text(f"Rests on 2 studies ({', '.join(numbers)}):")
     page.screenshot(path="/tmp/evident-i18c-topic-desktop.png")
 
     # A member reads it, on a phone.

@@ -64,3 +64,45 @@ def test_without_a_contact_address_nothing_is_asked(settings, server, client):
 def test_unknown_doi_is_not_found(server, client):
     with pytest.raises(NotFound):
         fetch_open_access("10.5555/evident.unknown", client=client)
+
+
+# --- answers without oa_status (issue 28): the status from the locations, as Unpaywall defines it ---
+
+def older_answer(*locations, journal_in_doaj=None):
+    answer = {"doi": "10.5555/evident.oa.older", "is_oa": bool(locations), "journal_is_oa": False,
+              "oa_locations": [dict(location) for location in locations]}
+    if journal_in_doaj is not None:
+        answer["journal_is_in_doaj"] = journal_in_doaj
+    return answer
+
+
+PUBLISHER_LICENSED = {"url": "https://publisher.example.com/a", "host_type": "publisher", "license": "cc-by",
+                      "version": "publishedVersion"}
+PUBLISHER_FREE = {"url": "https://publisher.example.com/a", "host_type": "publisher", "license": None,
+                  "version": "publishedVersion"}
+REPOSITORY = {"url": "https://repository.example.edu/1", "host_type": "repository", "license": None,
+              "version": "acceptedVersion"}
+
+
+@pytest.mark.parametrize(("answer", "status", "label"), [
+    (older_answer(PUBLISHER_LICENSED, journal_in_doaj=True), "gold", "Open access (gold)"),
+    (older_answer(PUBLISHER_LICENSED, REPOSITORY), "hybrid", "Open access (hybrid)"),
+    (older_answer(PUBLISHER_FREE, REPOSITORY), "bronze", "Free to read (bronze)"),
+    (older_answer(REPOSITORY), "green", "Open access (green)"),
+    (older_answer(), "closed", "Closed access"),
+], ids=["gold", "hybrid-beats-green", "bronze-beats-green", "green", "closed"])
+def test_an_answer_without_oa_status_gets_it_from_its_locations(answer, status, label):
+    facts = open_access_facts(answer)
+    assert facts["oa_status"] == status and status_label(facts) == label
+
+
+def test_the_older_recorded_answer_reads_as_hybrid_with_its_best_copy():
+    facts = open_access_facts(fixture_json("unpaywall_no_status.json"))
+    assert facts["oa_status"] == "hybrid" and status_label(facts) == "Open access (hybrid)"
+    assert best_url(facts) == "https://publisher.example.com/articles/older"
+    assert location_label(facts) == "the published version at the publisher, licence cc-by"
+
+
+def test_a_free_copy_whose_host_nobody_says_is_still_labelled():
+    facts = open_access_facts({"is_oa": True, "oa_locations": [{"url": "https://example.org/copy"}]})
+    assert "oa_status" not in facts and status_label(facts) == "Free to read"

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -18,6 +19,7 @@ from forum.services.registry_status import study_extras_look_up, study_open_acce
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.forum.references.conftest import fixture_text
 from tests.forum.study_data import crossref_response, stored_metadata
+from tests.parsed_html import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -53,13 +55,12 @@ def test_a_completed_trial_with_results_shows_on_the_study_with_a_revision(regis
     assert [r.url.path for r in registry_server.requests if "clinicaltrials" in r.url.host] == [TRIAL]
 
 
-def test_a_sparser_answer_never_blanks_what_was_known(registry_server):
+def test_an_answer_without_a_status_blanks_nothing(registry_server):
     registry_server.add("/api/v2/studies/NCT09990002", answer("clinicaltrials_terminated.json"))
     study = trial_study("NCT09990002")
     trial_look_up(nct_id="NCT09990002")
-    sparse = {"protocolSection": {"identificationModule": {"nctId": "NCT09990002"},
-                                  "statusModule": {"overallStatus": "TERMINATED"}}}
-    registry_server.routes["/api/v2/studies/NCT09990002"] = [httpx.Response(200, json=sparse)]
+    statusless = {"protocolSection": {"identificationModule": {"nctId": "NCT09990002"}}}
+    registry_server.routes["/api/v2/studies/NCT09990002"] = [httpx.Response(200, json=statusless)]
 
     trial_look_up(nct_id="NCT09990002", use_cache=False)
 
@@ -68,6 +69,43 @@ def test_a_sparser_answer_never_blanks_what_was_known(registry_server):
     assert record.facts["why_stopped"] == "Low accrual" and record.facts["start_date"] == "2019-05"
     assert study.registry_chips == [("stopped", "Terminated: low accrual")]
     assert study.revisions.filter(source=RevisionSource.CLINICALTRIALS).count() == 1  # nothing changed
+
+
+def trial_facts_shown(client, study) -> dict[str, str]:
+    """The study page's trial facts as a reader sees them: term -> value."""
+    section = parse(client.get(study.get_absolute_url()).content).find("section", class_="study__registry")
+    inside = section.descendants()
+    return {" ".join(dt.text.split()): " ".join(dd.text.split()) for dt, dd in
+            zip([e for e in inside if e.tag == "dt"], [e for e in inside if e.tag == "dd"])}
+
+
+def test_registry_fields_follow_the_current_record_and_the_old_ones_stay_in_the_history(registry_server, client):
+    """Terminated for low accrual, then recruiting again: the page stops saying why it stopped;
+    the history keeps what the registry said before; the study's status facts stay."""
+    registry_server.add("/api/v2/studies/NCT09990002", answer("clinicaltrials_terminated.json"))
+    study = trial_study("NCT09990002", updated_by=[{"type": "retraction", "date": "2024-02-01",
+                                                     "doi": "10.5555/evident.trial-retraction"}])
+    trial_look_up(nct_id="NCT09990002")
+    assert trial_facts_shown(client, study)["Why stopped"] == "Low accrual"
+
+    registry_server.routes["/api/v2/studies/NCT09990002"] = [answer("clinicaltrials_recruiting_again.json")]
+    trial_look_up(nct_id="NCT09990002", use_cache=False)
+
+    study.refresh_from_db()
+    assert study.registry_chips == [("ongoing", "Recruiting")]
+    shown = trial_facts_shown(client, study)
+    assert "Why stopped" not in shown and "accrual" not in " ".join(shown.values())
+    assert (shown["Overall status"], shown["Primary completion"], shown["Participants"]) == (
+        "Recruiting", "2027-06 (estimated)", "240 (planned)")
+    page = parse(client.get(study.get_absolute_url()).content)
+    # Status facts are only ever added: the registry's news does not make the paper sound again.
+    assert study.effective_status == "retracted" and "Retracted." in page.text
+
+    history = parse(client.get(reverse("forum:study_history", args=[study.pk])).content)
+    latest = history.find_all("section", class_="study-revision")[0].descendants()
+    cells = [e.text for e in latest if e.tag in ("th", "td")]
+    at = cells.index("Trial registry")
+    assert cells[at + 1:at + 3] == ["NCT09990002: Terminated: low accrual", "NCT09990002: Recruiting"]
 
 
 def test_a_status_change_is_a_new_revision(registry_server):
@@ -241,3 +279,20 @@ def test_watchers_hear_when_a_protocols_trial_posts_results(
     with django_capture_on_commit_callbacks(execute=True):
         trial_look_up(nct_id="NCT09990001", use_cache=False)
     assert Notification.objects.count() == 3  # told once
+
+
+def test_an_unpaywall_answer_without_oa_status_shows_its_label_and_credit(registry_server, client):
+    """An older Unpaywall answer (is_oa and locations, no oa_status) reads on the study page like
+    any other: the kind of open access, the copy, and where the facts came from."""
+    study = trial_study(doi="10.5555/evident.oa.older")
+    registry_server.add("/v2/10.5555/evident.oa.older", answer("unpaywall_no_status.json"))
+
+    assert study_open_access_refresh(study_id=study.pk) is True
+
+    section = parse(client.get(study.get_absolute_url()).content).find("section", class_="study__access")
+    text = " ".join(section.text.split())
+    assert text.startswith("Read it Open access (hybrid): published open access in a subscription journal. "
+                           "Read the free copy (the published version at the publisher, licence cc-by)")
+    assert "Open-access status from Unpaywall." in text
+    link = next(e for e in section.descendants() if e.tag == "a" and e.text == "Read the free copy")
+    assert link.get("href") == "https://publisher.example.com/articles/older"

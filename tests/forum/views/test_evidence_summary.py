@@ -103,7 +103,7 @@ def test_contradicting_stances_in_the_topic_are_prompted(client, expert, ldn):
     data = form_data(outcome(study_ids=[bested.pk, bruun.pk]))
     data["suggest"] = "1"
 
-    assert ("Inconsistency: Cited as supporting the claim: Bested 2023; as contradicting it: Bruun 2024."
+    assert ("Inconsistency: Cited as supporting the claim: [1] Bested 2023; as contradicting it: [2] Bruun 2024."
             in text_of(client.post(edit_url(topic), data)))
 
 
@@ -127,7 +127,9 @@ def test_an_expert_writes_a_summary_that_readers_see_at_the_top_of_the_topic(cli
         in words
     assert not inside(summary, tag="script")  # shown as text, never run
     studies = inside(summary, class_="certainty__studies")[0]
-    assert [a.text for a in inside(studies, tag="a")] == [bested.title[:109] + "…", bruun.title]
+    # In the Evidence panel's order (the RCT before the crossover RCT), with the topic's numbers.
+    assert [" ".join(a.text.split()) for a in inside(studies, tag="a")] == [
+        f"[2] {bruun.title}", f"[1] {bested.title[:109]}…"]
 
 
 def test_refused_input_gets_a_clear_message_and_keeps_what_was_typed(client, expert, ldn):
@@ -236,3 +238,35 @@ class TestTopicPageQueries:
         client.get(topic.get_absolute_url())  # renders and stores the new parts
 
         assert queries_for(client, topic.get_absolute_url()) == without
+
+
+def test_the_summary_names_its_studies_by_the_topics_numbers_in_the_evidence_panels_order(client, expert):
+    """Cited first is numbered first ([1] the protocol); the Evidence panel lists the strongest
+    designs first. The summary's studies read the same: the panel's numbers, the panel's order,
+    whatever order the writer ticked them in."""
+    topic = make_topic(title="Does low-dose naltrexone help fibromyalgia pain?")
+    _, (bested, bruun, innova) = ldn_topic(expert=expert)  # the studies, cited in another topic
+    make_reply(topic=topic, author=expert, raw=f"A protocol [@doi:{innova.doi}], then [@doi:{bruun.doi}].")
+    make_reply(topic=topic, author=expert, raw=f"And the crossover trial [@doi:{bested.doi}].")
+    evidence_summary_save(writer=expert, topic=topic, outcomes=[
+        outcome(certainty="low", study_ids=[innova.pk, bested.pk, bruun.pk])])
+
+    page = parse(client.get(topic.get_absolute_url()).content)
+
+    panel = [" ".join(a.text.split()) for item in page.find_all("li", class_="evidence__item")
+             for a in inside(item, tag="a")[:1]]
+    summary = page.find(id="evidence-summary")
+    listed = [" ".join(a.text.split()) for a in inside(inside(summary, class_="certainty__studies")[0], tag="a")]
+    assert [entry[:4] for entry in panel] == ["[2] ", "[3] ", "[1] "]  # strongest designs first
+    assert [entry[:60] for entry in listed] == [entry[:60] for entry in panel]
+    heading = " ".join(inside(summary, class_="certainty__studies-heading")[0].text.split())
+    assert heading == "Rests on 3 studies ([2], [3], [1]):"
+
+    # The form the writer ticks them in, and the summary's history, read the same way.
+    client.force_login(expert)
+    form = parse(client.get(edit_url(topic)).content)
+    ticks = [" ".join(label.text.split()) for label in form.find_all("label", class_="checkbox")][:3]
+    assert ticks == ["[2] Bruun 2024 · RCT", "[3] Bested 2023 · Crossover RCT", "[1] Colomer-Carbonell 2022 · Protocol · Protocol: no results yet"]
+    history = " ".join(text_of(client.get(reverse("forum:evidence_summary_history",
+                                                    args=[topic.slug, topic.pk]))).split())
+    assert "Rests on: [2] Naltrexone 6 mg once daily versus placebo in women with fibromyalgia; [3] Low-dose" in history
