@@ -162,6 +162,54 @@ def _find_blocks(lines: list[str]):
             index += 1  # unclosed: the line stays as typed
 
 
+# A fence opens with three or more backticks or tildes; what it holds is code, never a quote tag.
+_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+# What stands for a quote left out of a quote, as Discourse writes it.
+LEFT_OUT = "…"
+
+
+def _outside_code(lines: list[str]) -> list[str]:
+    """`lines` with those of fenced code blocks blanked, so their `[quote]` lines are not tags."""
+    visible, fence = [], ""
+    for line in lines:
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group("fence")[0] == fence[0] and len(opened.group("fence")) >= len(fence):
+                fence = ""
+            visible.append("")
+        elif opened:
+            fence = opened.group("fence")
+            visible.append("")
+        else:
+            visible.append(line)
+    return visible
+
+
+def quotes_left_out(raw: str, *, marker: str = LEFT_OUT) -> str:
+    """`raw` with each outermost quote (of a post or of a study's abstract) replaced by a paragraph
+    holding `marker`: only the words the text's own author wrote.
+
+    Quoting a whole post that itself quotes someone would otherwise put the other person's words
+    under the quoted author's name, and make the citations inside count as the quoter's. Blocks are
+    found exactly as the renderer finds them (line-based, malformed ones stay text, fenced code is
+    code); `marker=""` leaves a paragraph break in their place."""
+    lines = (raw or "").split("\n")
+    out: list[str] = []
+    last = 0
+    for start, end, attrs, _rest in _find_blocks(_outside_code(lines)):
+        if parse_study_source(attrs) is None and parse_attributes(attrs) is None:
+            continue  # stays literal text when rendered, so it is the author's own words
+        out.extend(lines[last:start])
+        # Two quotes in a row are one gap, not "… …".
+        previous = next((line for line in reversed(out) if line.strip()), None)
+        out.extend(["", marker, ""] if marker and previous != marker else [""])
+        last = end + 1
+    if not out:
+        return raw or ""
+    out.extend(lines[last:])
+    return "\n".join(out)
+
+
 class QuotePreprocessor(Preprocessor):
     def __init__(self, md, render_fragment, stash, resolver: QuoteResolver | None, refs: list[QuoteRef],
                  depth: int = 0, study_resolver: StudyQuoteResolver | None = None):
