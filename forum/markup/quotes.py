@@ -195,16 +195,19 @@ def quotes_left_out(raw: str, *, marker: str = LEFT_OUT) -> str:
     code); `marker=""` leaves a paragraph break in their place."""
     lines = (raw or "").split("\n")
     out: list[str] = []
-    last = 0
+    last, found = 0, False
     for start, end, attrs, _rest in _find_blocks(_outside_code(lines)):
         if parse_study_source(attrs) is None and parse_attributes(attrs) is None:
             continue  # stays literal text when rendered, so it is the author's own words
         out.extend(lines[last:start])
-        # Two quotes in a row are one gap, not "… …".
+        # Two quotes in a row are one gap, not "… …"; the marker is a paragraph of its own.
         previous = next((line for line in reversed(out) if line.strip()), None)
-        out.extend(["", marker, ""] if marker and previous != marker else [""])
-        last = end + 1
-    if not out:
+        if marker and previous != marker:
+            out.extend(["", marker] if out and out[-1].strip() else [marker])
+        if end + 1 < len(lines) and lines[end + 1].strip():
+            out.append("")
+        last, found = end + 1, True
+    if not found:
         return raw or ""
     out.extend(lines[last:])
     return "\n".join(out)
