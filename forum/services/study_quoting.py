@@ -23,6 +23,8 @@ from .referencing import schedule_study_lookup, study_find, study_get_or_create_
 
 # A structured abstract's paragraph starts with its heading: "Results: Fifty-eight patients…".
 _SECTION = re.compile(r"^(?P<label>[A-Z][A-Za-z]+(?:[ /&-][A-Za-z]+){0,4})\s*:\s+(?P<text>\S.*)$", re.DOTALL)
+
+
 def abstract_sections(abstract: str) -> list[tuple[str, str]]:
     """(heading, text) for each paragraph of a stored abstract; heading "" where there is none."""
     sections = []
@@ -143,4 +145,3 @@ def post_study_quote_warnings(post: Post) -> list[str]:
     """The same, for a saved post (one query)."""
     quotes = StudyQuote.objects.filter(quoting_post=post, status=StudyQuoteStatus.UNMATCHED).select_related("study")
     return [_not_in_abstract(quote.study, quote.text) for quote in quotes.order_by("pk")]
-
