@@ -196,10 +196,17 @@ def quotes_left_out(raw: str, *, marker: str = LEFT_OUT) -> str:
     lines = (raw or "").split("\n")
     out: list[str] = []
     last, found = 0, False
+
+    def keep(segment: list[str]) -> None:
+        # A gap already ends in a blank line: the blank lines that followed the quote add nothing.
+        while found and out and not out[-1].strip() and segment and not segment[0].strip():
+            segment = segment[1:]
+        out.extend(segment)
+
     for start, end, attrs, _rest in _find_blocks(_outside_code(lines)):
         if parse_study_source(attrs) is None and parse_attributes(attrs) is None:
             continue  # stays literal text when rendered, so it is the author's own words
-        out.extend(lines[last:start])
+        keep(lines[last:start])
         # Two quotes in a row are one gap, not "… …"; the marker is a paragraph of its own.
         previous = next((line for line in reversed(out) if line.strip()), None)
         if marker and previous != marker:
@@ -209,7 +216,7 @@ def quotes_left_out(raw: str, *, marker: str = LEFT_OUT) -> str:
         last, found = end + 1, True
     if not found:
         return raw or ""
-    out.extend(lines[last:])
+    keep(lines[last:])
     return "\n".join(out)
 
 
