@@ -44,6 +44,9 @@ class CitationRef:
     typed: str = field(default="", compare=False)
     # "supports", "contradicts", "mentions", or "" when the author gave none.
     stance: str = field(default="", compare=False)
+    # Inside a quote: the quoted author's citation, shown as theirs but never this post's own
+    # (not counted, not looked up, not "by the author" of this post).
+    quoted: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -90,9 +93,12 @@ _STANCE_TYPO = re.compile(CITE_PATTERN)
 
 def unknown_stances(raw: str) -> list[tuple[str, str]]:
     """(citation as typed, word) for each bracketed citation whose last word is not a stance:
-    those stay plain text, and the composer says why."""
+    those stay plain text, and the composer says why. A quote's citations are its author's
+    business, not the quoter's."""
+    from .quotes import quotes_left_out
+
     found = []
-    for match in _STANCE_TYPO.finditer(raw or ""):
+    for match in _STANCE_TYPO.finditer(quotes_left_out(raw or "")):
         word = match.group("stance")
         if word and word.lower() not in STANCES:
             found.append((match.group(0), word))
@@ -121,7 +127,8 @@ class _CitationProcessor(InlineProcessor):
             kind = "doi" if value.startswith("10.") else "key"
             if kind == "key" and not _KEY.match(value):
                 return None, None, None
-        return self.extension.chip(CitationRef(kind, value, m.group(0), stance)), m.start(0), m.end(0)
+        return (self.extension.chip(CitationRef(kind, value, m.group(0), stance, quoted=self.extension.quoted)),
+                m.start(0), m.end(0))
 
     def _doi_link(self, m, data):
         start = m.start(0)
@@ -137,23 +144,31 @@ class _CitationProcessor(InlineProcessor):
             if data[end:end + 1] != ">":
                 return None, None, None
             start, end = start - 1, end + 1
-        return self.extension.chip(CitationRef("doi", doi, data[start:end].strip("<>"))), start, end
+        ref = CitationRef("doi", doi, data[start:end].strip("<>"), quoted=self.extension.quoted)
+        return self.extension.chip(ref), start, end
 
 
 class CitationExtension(Extension):
-    def __init__(self, *, resolver: CitationResolver | None, stash, scope: str, cited: dict):
+    def __init__(self, *, resolver: CitationResolver | None, stash, scope: str, cited: dict,
+                 own: set | None = None, quoted: bool = False):
         super().__init__()
         self.resolver = resolver
         self.stash = stash
         self.scope = scope
         self.cited = cited  # number -> CitedStudy, shared with nested quote bodies
+        # Numbers the post cites in its own words, shared likewise; the rest are only quoted.
+        self.own = own if own is not None else set()
+        self.quoted = quoted  # this text is a quote's body
 
     def chip(self, ref: CitationRef) -> str:
         if self.resolver is None:
             study = CitedStudy(number=0, state="unresolved", label=ref.value)
         else:
             study = self.resolver(ref)
+            # The reference list lists quoted studies too, so a reader can follow the quote's chips.
             self.cited.setdefault(study.number, study)
+            if not ref.quoted:
+                self.own.add(study.number)
         return self.stash(render_chip(study, self.scope, typed=ref.typed, stance=ref.stance), text=ref.typed)
 
     def extendMarkdown(self, md):

@@ -14,7 +14,7 @@ from .sanitize import sanitize
 from .uploads import UPLOAD_PREFIX, UploadExtension, UploadResolver
 
 # Bump when the same raw text would now render differently; `manage.py rebake` catches up.
-COOKED_VERSION = 16  # 16: "Image from host - show" opens the page that shows it; 15: a large uploaded picture shows its thumbnail, linked to the full size; 14: quotes of a study's abstract ([quote="doi:…"]); 13: citation numbers carry their study, for per-topic numbering; 12: a citation may state its stance ([@doi:… supports]); 11: a quote naming the wrong author says so; 10: a post's reference list is no longer a named landmark
+COOKED_VERSION = 17  # 17: citations inside a quote are not the quoting post's (no Citation row, no "author" chip); 16: "Image from host - show" opens the page that shows it; 15: a large uploaded picture shows its thumbnail, linked to the full size; 14: quotes of a study's abstract ([quote="doi:…"]); 13: citation numbers carry their study, for per-topic numbering; 12: a citation may state its stance ([@doi:… supports]); 11: a quote naming the wrong author says so; 10: a post's reference list is no longer a named landmark
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,8 @@ class Cooked:
     version: int = COOKED_VERSION
     # The outermost attributed and anonymous quotes, in order (nested ones belong to their source).
     quotes: tuple[QuoteRef, ...] = field(default_factory=tuple)
-    # Every cited study by its number in the post's reference list.
+    # Every study the post cites in its own words (not only inside a quote), by its number in the
+    # post's reference list.
     citations: tuple[CitedStudy, ...] = field(default_factory=tuple)
     # Usernames of existing members mentioned with @name, in order of first mention.
     mentions: tuple[str, ...] = field(default_factory=tuple)
@@ -46,6 +47,7 @@ class _Render:
         self.mentioned: list[str] = []
         self.scope = hashlib.sha1(raw.encode()).hexdigest()[:8]
         self.cited: dict[int, CitedStudy] = {}
+        self.own_citations: set[int] = set()
 
     def html(self, raw: str, *, quotes: list[QuoteRef], collect_mentions: bool = True, depth: int = 0) -> str:
         """Markdown -> sanitised HTML, with our own markup (quote asides, citation chips) put back
@@ -83,7 +85,9 @@ class _Render:
                     depth=depth,
                     study_resolver=self.study_quote_resolver,
                 ),
-                CitationExtension(resolver=self.citation_resolver, stash=stash, scope=self.scope, cited=self.cited),
+                # Citations inside a quote are the quoted author's: shown, never this post's own.
+                CitationExtension(resolver=self.citation_resolver, stash=stash, scope=self.scope, cited=self.cited,
+                                  own=self.own_citations, quoted=depth > 0),
                 # Mentions inside a quoted body are rendered but not collected: the quote is not
                 # this post's author speaking to them.
                 MentionExtension(resolver=self.mention_resolver, stash=stash,
@@ -164,5 +168,5 @@ def cook(raw: str, *, quote_resolver: QuoteResolver | None = None,
         return Cooked(html=_plain_text_html(raw))
     html += render_reference_list(render.cited, render.scope)
     return Cooked(html=html, quotes=tuple(quotes),
-                  citations=tuple(render.cited[n] for n in sorted(render.cited)),
+                  citations=tuple(render.cited[n] for n in sorted(render.own_citations)),
                   mentions=tuple(render.mentioned), uploads=tuple(render.uploads))

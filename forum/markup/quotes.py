@@ -162,6 +162,64 @@ def _find_blocks(lines: list[str]):
             index += 1  # unclosed: the line stays as typed
 
 
+# A fence opens with three or more backticks or tildes; what it holds is code, never a quote tag.
+_FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
+# What stands for a quote left out of a quote, as Discourse writes it.
+LEFT_OUT = "…"
+
+
+def _outside_code(lines: list[str]) -> list[str]:
+    """`lines` with those of fenced code blocks blanked, so their `[quote]` lines are not tags."""
+    visible, fence = [], ""
+    for line in lines:
+        opened = _FENCE.match(line)
+        if fence:
+            if opened and opened.group("fence")[0] == fence[0] and len(opened.group("fence")) >= len(fence):
+                fence = ""
+            visible.append("")
+        elif opened:
+            fence = opened.group("fence")
+            visible.append("")
+        else:
+            visible.append(line)
+    return visible
+
+
+def quotes_left_out(raw: str, *, marker: str = LEFT_OUT) -> str:
+    """`raw` with each outermost quote (of a post or of a study's abstract) replaced by a paragraph
+    holding `marker`: only the words the text's own author wrote.
+
+    Quoting a whole post that itself quotes someone would otherwise put the other person's words
+    under the quoted author's name, and make the citations inside count as the quoter's. Blocks are
+    found exactly as the renderer finds them (line-based, malformed ones stay text, fenced code is
+    code); `marker=""` leaves a paragraph break in their place."""
+    lines = (raw or "").split("\n")
+    out: list[str] = []
+    last, found = 0, False
+
+    def keep(segment: list[str]) -> None:
+        # A gap already ends in a blank line: the blank lines that followed the quote add nothing.
+        while found and out and not out[-1].strip() and segment and not segment[0].strip():
+            segment = segment[1:]
+        out.extend(segment)
+
+    for start, end, attrs, _rest in _find_blocks(_outside_code(lines)):
+        if parse_study_source(attrs) is None and parse_attributes(attrs) is None:
+            continue  # stays literal text when rendered, so it is the author's own words
+        keep(lines[last:start])
+        # Two quotes in a row are one gap, not "… …"; the marker is a paragraph of its own.
+        previous = next((line for line in reversed(out) if line.strip()), None)
+        if marker and previous != marker:
+            out.extend(["", marker] if out and out[-1].strip() else [marker])
+        if end + 1 < len(lines) and lines[end + 1].strip():
+            out.append("")
+        last, found = end + 1, True
+    if not found:
+        return raw or ""
+    keep(lines[last:])
+    return "\n".join(out)
+
+
 class QuotePreprocessor(Preprocessor):
     def __init__(self, md, render_fragment, stash, resolver: QuoteResolver | None, refs: list[QuoteRef],
                  depth: int = 0, study_resolver: StudyQuoteResolver | None = None):

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils.html import strip_tags
 
 from forum.markup import Cooked
-from forum.markup.quotes import QuoteRef, QuoteSource
+from forum.markup.quotes import QuoteRef, QuoteSource, quotes_left_out
 from forum.models import Post, Quote, QuoteStatus, Topic
 from forum.change_events import topic_changed
 from forum.per_thread import per_thread
@@ -44,12 +44,33 @@ def _is_public(post: Post) -> bool:
     return post.deleted_at is None and post.hidden_at is None and post.topic.deleted_at is None
 
 
-def _contains_words(text: str, quoted: str) -> bool:
-    """Whether `quoted` occurs in `text` without cutting a word in two: "effective treatment" is
-    not in "an ineffective treatment", though it is a substring of it."""
-    before = r"(?<!\w)" if quoted[:1].isalnum() else ""
-    after = r"(?!\w)" if quoted[-1:].isalnum() else ""
-    return re.search(f"{before}{re.escape(quoted)}{after}", text) is not None
+# "...", "…" (NFKC makes it "..."), "[...]" or "(...)": words left out.
+_ELLIPSIS = re.compile(r"\s*[\[(]?\s*\.\.\.+\s*[\])]?\s*")
+
+
+def quoted_pieces(quoted: str) -> list[str]:
+    """The runs of words a quote keeps, in order: an ellipsis stands for words left out."""
+    return [piece for piece in _ELLIPSIS.split(plain_text(quoted)) if piece]
+
+
+def contains_in_order(text: str, pieces: list[str]) -> bool:
+    """Whether every piece occurs in `text`, in order, none cutting a word in two: "effective
+    treatment" is not in "an ineffective treatment", though it is a substring of it."""
+    position = 0
+    for piece in pieces:
+        before = r"(?<!\w)" if piece[:1].isalnum() else ""
+        after = r"(?!\w)" if piece[-1:].isalnum() else ""
+        match = re.compile(f"{before}{re.escape(piece)}{after}").search(text, position)
+        if match is None:
+            return False
+        position = match.end()
+    return True
+
+
+def _own_words(raw: str) -> str:
+    # What a post quotes is not its author's words: a quote of them is checked against the source
+    # it came from (the browser attributes words selected inside a quote to that quote's author).
+    return plain_text(quotes_left_out(raw, marker=""))
 
 
 def _misattributed(ref: QuoteRef, source: Post) -> bool:
@@ -59,10 +80,11 @@ def _misattributed(ref: QuoteRef, source: Post) -> bool:
 def _status(ref: QuoteRef, source: Post) -> str:
     if _misattributed(ref, source):
         return QuoteStatus.UNMATCHED
-    quoted = plain_text(ref.text)
-    if _contains_words(plain_text(source.raw), quoted):
+    # Quotes nested in this quote are left out ("…"), as a whole-post quote leaves them.
+    pieces = quoted_pieces(quotes_left_out(ref.text))
+    if contains_in_order(_own_words(source.raw), pieces):
         return QuoteStatus.VERIFIED
-    if any(_contains_words(plain_text(old), quoted) for old in source.revisions.values_list("raw", flat=True)):
+    if any(contains_in_order(_own_words(old), pieces) for old in source.revisions.values_list("raw", flat=True)):
         return QuoteStatus.MODIFIED
     return QuoteStatus.UNMATCHED
 
@@ -167,6 +189,9 @@ def schedule_quote_recheck(source: Post) -> None:
 
 
 def full_quote(post: Post) -> str:
-    """The markup that quotes a whole post, as the no-JavaScript Quote link inserts it."""
+    """The markup that quotes a whole post, as the no-JavaScript Quote link inserts it. What the
+    post itself quotes is left out with a "…", as Discourse does (and static/js/quote.js): those
+    are other people's words, and the citations in them theirs."""
+    body = quotes_left_out(post.raw).strip()
     return (f'[quote="{post.author.username}, post:{post.post_number}, topic:{post.topic_id}, full:true"]\n'
-            f"{post.raw.strip()}\n[/quote]\n\n")
+            f"{body}\n[/quote]\n\n")

@@ -128,6 +128,8 @@ class CitationResolver:
         self._numbers: dict[tuple, int] = {}
 
     def __call__(self, ref: CitationRef) -> CitedStudy:
+        if ref.quoted:
+            return self._quoted(ref)
         if self.create_missing:
             study, created = study_get_or_create_pending(ref)
             if created:
@@ -146,6 +148,17 @@ class CitationResolver:
         if ref.stance and not self.stances.get(number):
             self.stances[number] = ref.stance
         return cited_study(study, number, author_orcid=self.author_orcid)
+
+    def _quoted(self, ref: CitationRef) -> CitedStudy:
+        """A citation inside a quote is the quoted author's: its chip shows the study, but the post
+        does not cite it (no Citation row, so no stance, count, alert or "author" for the quoter),
+        and quoting an identifier nobody stored creates nothing and starts no look-up."""
+        study = study_find(ref)
+        key = ("study", study.pk) if study else ("typed", ref.kind, ref.value.lower())
+        number = self._numbers.setdefault(key, len(self._numbers) + 1)
+        if study is None:
+            return CitedStudy(number=number, state="unresolved", label=ref.value)
+        return cited_study(study, number)
 
 
 def citations_record(*, post: Post, resolver: CitationResolver, new: bool = False) -> None:
@@ -285,6 +298,8 @@ def citing_posts_recook(*, study: Study) -> int:
     # Posts quoting its abstract are re-checked too (a quote of a study still being looked up
     # is checked when the details arrive).
     citing = Q(citations__study=study) | Q(study_quotes__study=study)
+    # A post quoting a post that cites it shows the study's chip inside the quote.
+    citing |= Q(quotes__quoted_post__citations__study=study)
     if study.bibtex_key:
         # A post that cited this key before the study was imported has no Citation row to be
         # found by (an unknown key resolves to nothing), so look for the key in the raw text.

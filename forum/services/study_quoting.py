@@ -18,13 +18,11 @@ from forum.markup.citations import CitationRef
 from forum.markup.quotes import QuoteRef, StudyQuoteSource
 from forum.models import LookupState, Post, Study, StudyQuote, StudyQuoteStatus
 
-from .quoting import plain_text
+from .quoting import contains_in_order, plain_text, quoted_pieces
 from .referencing import schedule_study_lookup, study_find, study_get_or_create_pending
 
 # A structured abstract's paragraph starts with its heading: "Results: Fifty-eight patients…".
 _SECTION = re.compile(r"^(?P<label>[A-Z][A-Za-z]+(?:[ /&-][A-Za-z]+){0,4})\s*:\s+(?P<text>\S.*)$", re.DOTALL)
-# "...", "…" (NFKC makes it "..."), "[...]" or "(...)": words left out.
-_ELLIPSIS = re.compile(r"\s*[\[(]?\s*\.\.\.+\s*[\])]?\s*")
 
 
 def abstract_sections(abstract: str) -> list[tuple[str, str]]:
@@ -38,37 +36,20 @@ def abstract_sections(abstract: str) -> list[tuple[str, str]]:
     return sections
 
 
-def _pieces(quoted: str) -> list[str]:
-    return [piece for piece in _ELLIPSIS.split(plain_text(quoted)) if piece]
-
-
-def _contains_in_order(text: str, pieces: list[str]) -> bool:
-    """Whether every piece occurs in `text`, in order, none cutting a word in two."""
-    position = 0
-    for piece in pieces:
-        before = r"(?<!\w)" if piece[:1].isalnum() else ""
-        after = r"(?!\w)" if piece[-1:].isalnum() else ""
-        match = re.compile(f"{before}{re.escape(piece)}{after}").search(text, position)
-        if match is None:
-            return False
-        position = match.end()
-    return True
-
-
 def abstract_quote_check(abstract: str, quoted: str) -> tuple[str, str]:
     """(status, section) of quoted words against a stored abstract."""
     if not (abstract or "").strip():
         return StudyQuoteStatus.NO_ABSTRACT, ""
-    pieces = _pieces(quoted)
+    pieces = quoted_pieces(quoted)
     if not pieces:
         return StudyQuoteStatus.UNMATCHED, ""
     sections = abstract_sections(abstract)
     for label, text in sections:
-        if _contains_in_order(plain_text(text), pieces):
+        if contains_in_order(plain_text(text), pieces):
             return StudyQuoteStatus.VERIFIED, label
     # Words running across two sections (or quoting a heading) still match, without a section.
     whole = plain_text("\n\n".join(f"{label}: {text}" if label else text for label, text in sections))
-    if _contains_in_order(whole, pieces):
+    if contains_in_order(whole, pieces):
         return StudyQuoteStatus.VERIFIED, ""
     return StudyQuoteStatus.UNMATCHED, ""
 
@@ -143,3 +124,24 @@ def study_quote_markup(study: Study, text: str) -> str:
     # The words come from the page; a closing tag among them would end the quote early.
     words = re.sub(r"\[/?quote[^\]]*\]", "", text or "", flags=re.IGNORECASE).strip()
     return f'[quote="{source}"]\n{words}\n[/quote]\n\n' if words else ""
+
+
+def _not_in_abstract(study: Study | None, text: str) -> str:
+    words = " ".join(text.split())
+    words = words if len(words) <= 80 else words[:79] + "…"
+    title = (study.title or study.identifier_label) if study else ""
+    title = title if len(title) <= 120 else title[:119] + "…"
+    return (f"“{words}” is not in the abstract of “{title}”: quote its words as they are written, "
+            "or say it in your own words outside the quote.")
+
+
+def study_quote_warnings(resolutions: list[StudyQuoteResolution]) -> list[str]:
+    """For the composer's "Check what you cite": each quote of an abstract whose words are not in
+    it, which would be posted marked "Not found in the abstract"."""
+    return [_not_in_abstract(r.study, r.ref.text) for r in resolutions if r.status == StudyQuoteStatus.UNMATCHED]
+
+
+def post_study_quote_warnings(post: Post) -> list[str]:
+    """The same, for a saved post (one query)."""
+    quotes = StudyQuote.objects.filter(quoting_post=post, status=StudyQuoteStatus.UNMATCHED).select_related("study")
+    return [_not_in_abstract(quote.study, quote.text) for quote in quotes.order_by("pk")]

@@ -22,7 +22,7 @@ from forum.services.evidence_alerts import citation_warnings, post_citation_warn
 from forum.services.posting import reply_create, topic_create
 from forum.services.quoting import full_quote
 from forum.services.rendering import post_render
-from forum.services.study_quoting import study_quote_markup
+from forum.services.study_quoting import post_study_quote_warnings, study_quote_markup, study_quote_warnings
 from forum.services.submissions import AlreadySubmitted
 
 from .errors import composer_login_required
@@ -192,10 +192,12 @@ def _study_quote(request) -> str:
 
 def _preview_html(raw: str, *, topic, author) -> str:
     # Same rendering as saving (quotes checked, citations resolved) but nothing is created; a
-    # retracted or questioned study cited is pointed out above the preview, and so is a study
-    # the writer is an author of. Numbered as the topic's page will number it.
+    # retracted or questioned study cited, or words quoted from an abstract that are not in it,
+    # are pointed out above the preview, and so is a study the writer is an author of. Numbered
+    # as the topic's page will number it.
     rendered = post_render(raw=raw[:40_000], topic=topic, author=author, preview=True)
-    warnings = citation_warnings(rendered.citations.studies) + stance_warnings(raw[:40_000])
+    warnings = (citation_warnings(rendered.citations.studies) + study_quote_warnings(rendered.study_quotes)
+                + stance_warnings(raw[:40_000]))
     html = render_to_string("forum/_citation_warnings.html", {
         "warnings": warnings, "authored": authored_citations(rendered.cooked.html)}) + rendered.cooked.html
     return citation_numbers_apply(html, topic_citation_numbers(topic)) if topic is not None else html
@@ -224,7 +226,7 @@ def ask_for_interests(request, form, *, topic, author=None) -> bool:
 
 
 def _warn_about_citations(request, post) -> None:
-    for warning in post_citation_warnings(post):
+    for warning in post_citation_warnings(post) + post_study_quote_warnings(post):
         messages.warning(request, warning)
 
 

@@ -52,13 +52,18 @@
       }
       case "li": return `\n- ${text()}\n`;
       case "blockquote": return `\n\n${text().split("\n").map((l) => `> ${l}`).join("\n")}\n\n`;
-      case "aside": return `\n\n${inline(node.querySelector("blockquote") || node).trim()}\n\n`;
+      // A quote inside what is being quoted holds someone else's words (and their citations):
+      // copied as paragraphs they would be credited to the wrong person and count as the
+      // quoter's citations, so it is left out with "…", as Discourse does. (Words selected
+      // wholly inside a quote are quoted from its own author: see attribution().)
+      case "aside": return "\n\n…\n\n";
       case "img": return node.getAttribute("alt") || "";
       default: return inline(node);
     }
   }
 
-  const tidy = (markdown) => markdown.replace(/[ \t]+\n/g, "\n").replace(/\n{3,}/g, "\n\n").trim();
+  const tidy = (markdown) => markdown.replace(/[ \t]+\n/g, "\n").replace(/\n{3,}/g, "\n\n")
+    .replace(/…(?:\n\n…)+/g, "…").trim();  // quotes in a row are one gap
 
   /* ---------- who is being quoted ---------- */
 

@@ -50,6 +50,9 @@ def test_j_and_k_move_between_posts_and_q_quotes_the_current_one(reader):
     expect(composer).to_be_focused()
     assert composer.input_value().startswith('[quote="dr_rivera, post:2, topic:')
     assert "full:true" in composer.input_value()
+    # His quote of Lena's question is hers, not his: left out, as the Quote link leaves it.
+    assert "]\n…\n\nThat sentence is the heart of it" in composer.input_value()
+    assert "However, no randomised controlled trials" not in composer.input_value()
     # Typing in the composer is typing: j, k, q and ? are letters there.
     composer.press("End")
     composer.type(" jkq?")

@@ -183,3 +183,45 @@ def test_a_quoted_citation_chip_goes_back_to_the_markup_its_author_typed(page, l
         "[/quote]\n\n"
     )
     assert "RCT]" not in composer.input_value() and "[4]" not in composer.input_value()
+
+
+def test_quoting_a_whole_post_leaves_its_quotes_out_and_counts_none_of_its_citations_for_the_quoter(
+        page, live_server, demo):
+    """Lena quotes the whole of Dr Rivera's answer, which quotes her and an abstract and cites four
+    studies: the words he quoted are left out with "…", the quote checks, and the Evidence panel
+    and the study pages count his citations, not hers."""
+    import re
+
+    from forum.models import Study
+
+    log_in(page, live_server, "lena", "demo-lena-2026")
+    page.goto(f"{live_server.url}{demo.get_absolute_url()}")
+    evidence = page.get_by_role("region", name=re.compile(r"^Evidence \("))
+    bested = evidence.locator("li.evidence__item").filter(has_text="Low-dose naltrexone for treatment of pain")
+    expect(bested.locator(".evidence__meta")).to_contain_text("cited in 1 post")
+    expect(bested.locator(".evidence__stance")).to_have_text("Contradicts: #2")
+
+    page.locator("#post-2").get_by_role("link", name="Quote", exact=True).click()
+    composer = page.get_by_label("Your reply")
+    expect(composer).to_have_value(re.compile(
+        rf'^\[quote="dr_rivera, post:2, topic:{demo.pk}, full:true"\]\n…\n\nThat sentence is the heart of it'))
+    markup = composer.input_value()
+    assert SENTENCE not in markup and "Outcome data did not indicate" not in markup
+    assert "[@bested2023naltrexone contradicts]" in markup  # his citations stay his, in his words
+    composer.press("Control+End")
+    composer.type("Thank you, this is what I needed.")
+    page.get_by_role("button", name="Post reply").click()
+
+    quote = page.locator("#post-4 aside.quote")
+    expect(quote.locator(".quote__title")).to_contain_text("Matches the source")
+    expect(quote.locator("blockquote")).not_to_contain_text(SENTENCE)
+    expect(quote.locator(".cite[data-stance='contradicts']")).to_have_count(2)  # his chips, still shown
+
+    page.reload()
+    expect(bested.locator(".evidence__meta")).to_contain_text("cited in 1 post")
+    expect(bested.locator(".evidence__stance")).to_have_text("Contradicts: #2")
+    expect(evidence.get_by_role("link", name="post 4")).to_have_count(0)
+    study = Study.objects.get(bibtex_key="bested2023naltrexone")
+    page.goto(f"{live_server.url}{study.get_absolute_url()}")
+    expect(page.locator(".study__stance-tally")).to_have_text("Contradicts in 1 post, across 1 topic.")
+

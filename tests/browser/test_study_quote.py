@@ -75,3 +75,46 @@ def test_the_ldn_thread_shows_stances_on_chips_in_the_evidence_panel_and_on_the_
     bested = Study.objects.get(doi="10.1097/pr9.0000000000001080")
     page.goto(f"{live_server.url}{bested.get_absolute_url()}")
     expect(page.locator(".study__stance-tally")).to_have_text("Contradicts in 1 post, across 1 topic.")
+
+
+def test_a_study_quote_whose_words_are_not_in_the_abstract_is_listed_under_check_what_you_cite(
+        page, live_server, demo):
+    """The reader quotes the abstract, then changes its words: the preview says so before posting,
+    as it does for a retracted citation."""
+    bested = Study.objects.get(doi="10.1097/pr9.0000000000001080")
+    log_in(page, live_server, "priya", "demo-priya-2026")
+    page.goto(f"{live_server.url}{bested.get_absolute_url()}")
+    page.evaluate(
+        """(words) => {
+            const abstract = document.querySelector(".study__abstract");
+            const walker = document.createTreeWalker(abstract, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                const at = node.textContent.indexOf(words);
+                if (at < 0) continue;
+                const range = document.createRange();
+                range.setStart(node, at);
+                range.setEnd(node, at + words.length);
+                getSelection().removeAllRanges();
+                getSelection().addRange(range);
+                return;
+            }
+            throw new Error("not in the abstract: " + words);
+        }""",
+        RESULTS,
+    )
+    page.get_by_role("button", name="Quote in a new topic").click()
+    composer = page.get_by_label("Your question")
+    expect(composer).to_have_value(f'[quote="doi:10.1097/PR9.0000000000001080"]\n{RESULTS}\n[/quote]\n\n')
+
+    page.get_by_role("button", name="Preview").click()
+    preview = page.locator("[data-composer-preview]")
+    expect(preview.locator("aside.quote--study")).to_contain_text("Matches the abstract")
+    expect(page.get_by_role("alert").filter(has_text="Check what you cite")).to_have_count(0)
+
+    # Misremembered: the trial had 58, not 85.
+    composer.fill(composer.input_value().replace("Fifty-eight", "Eighty-five"))
+    page.get_by_role("button", name="Preview").click()
+    expect(preview.locator("aside.quote--study")).to_contain_text("Not found in the abstract")
+    warning = page.get_by_role("alert").filter(has_text="Check what you cite")
+    expect(warning).to_contain_text("“Eighty-five patients with FM were randomized.” is not in the abstract of "
+                                    "“Low-dose naltrexone for treatment of pain")

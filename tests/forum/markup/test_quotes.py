@@ -354,3 +354,30 @@ class TestTitleRendering:
 
         assert asked == [("maria", 3)]
         assert [a.get("data-status") for a in asides(html)] == ["verified", None, None]
+
+
+# --- leaving quotes out of a quote (a whole-post quote, the quote check) --------------------------
+
+def test_quotes_left_out_keeps_the_authors_own_words_and_marks_each_gap_once():
+    from forum.markup.quotes import quotes_left_out
+
+    raw = ('[quote="lena, post:1, topic:2"]\nHers [@doi:10.1002/art.37734 supports]\n[/quote]\n'
+           '[quote="doi:10.1097/PR9.0000000000001080"]\nThe abstract\'s.\n[/quote]\n\n'
+           "Mine.\n\n```\n[quote]\ncode, not a quote\n[/quote]\n```\n\n"
+           "[quote=not a username!]\ntyped as it is\n[/quote]")
+    assert quotes_left_out(raw) == ("…\n\nMine.\n\n```\n[quote]\ncode, not a quote\n[/quote]\n```\n\n"
+                                    "[quote=not a username!]\ntyped as it is\n[/quote]")
+    assert "Hers" not in quotes_left_out(raw, marker="") and "…" not in quotes_left_out(raw, marker="")
+    assert quotes_left_out("No quotes here.") == "No quotes here."
+
+
+def test_a_citation_inside_a_quote_is_shown_but_not_the_posts_own():
+    from forum.markup.citations import CitedStudy
+
+    def resolver(ref):
+        return CitedStudy(number=1 if "37734" in ref.value else 2, state="unresolved", label=ref.value)
+
+    cooked = cook('[quote="lena, post:1, topic:2"]\nHers [@doi:10.1002/art.37734 supports]\n[/quote]\n\n'
+                  "Mine [@doi:10.1097/PR9.0000000000001080]", citation_resolver=resolver)
+    assert [study.number for study in cooked.citations] == [2]
+    assert cooked.html.count('class="cite cite--unresolved"') == 2  # both chips shown

@@ -110,6 +110,26 @@ def test_words_not_in_the_abstract_are_not_found(bested, member):
     assert not aside.find_all("span", class_="quote__section")
 
 
+def test_the_composer_lists_a_study_quote_not_found_in_the_abstract_under_check_what_you_cite(client, bested, member):
+    """As a retracted citation is: in the preview's "Check what you cite" box, and after posting."""
+    from django.urls import reverse
+
+    client.force_login(member)
+    wrong = f'[quote="doi:{BESTED_DOI}"]\nLDN cured every patient.\n[/quote]\n\nSee?'
+    preview = parse(client.post(reverse("forum:preview"), {"raw": wrong}).content)
+    [warning] = preview.find_all("div", class_="composer__citation-warnings")
+    assert ("“LDN cured every patient.” is not in the abstract of “Low-dose naltrexone for treatment of pain in "
+            "patients with fibromyalgia") in warning.text
+    right = f'[quote="doi:{BESTED_DOI}"]\n{CONCLUSION}\n[/quote]\n\nSee?'
+    assert parse(client.post(reverse("forum:preview"), {"raw": right}).content).find_all(
+        "div", class_="composer__citation-warnings") == []
+
+    topic = make_topic(raw="Question?")
+    response = client.post(reverse("forum:reply", args=[topic.pk]), {"raw": wrong}, follow=True)
+    assert "“LDN cured every patient.” is not in the abstract of" in parse(response.content).find(
+        "ul", class_="messages").text
+
+
 def test_a_study_without_a_stored_abstract_says_there_is_nothing_to_check(member):
     study = stored_metadata(title="A study without an abstract", doi="10.5555/no-abstract", year=2020)
     topic = make_topic(author=member, raw='[quote="doi:10.5555/no-abstract"]\nSome words.\n[/quote]')
