@@ -227,3 +227,14 @@ def excerpt(cooked: str, *, limit: int = 300, label_for: CitationLabel | None = 
     if end < len(words):
         text = text.rstrip(_DANGLING).rstrip() + ELLIPSIS
     return text
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """Plain `text` on one line, cut at a word boundary with "…" when longer than `limit`."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[:max(limit - 1, 1)]
+    if text[len(cut)] != " " and " " in cut:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(_DANGLING).rstrip() + ELLIPSIS

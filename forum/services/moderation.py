@@ -12,6 +12,7 @@ from django.utils import timezone
 from forum.models import (
     Category, Flag, FlagState, ModerationAction, NotificationKind, Post, StaffNote, Topic, TopicState,
 )
+from forum.markup.excerpt import cut_at_word
 from forum.one_line import one_line
 from forum.permissions import ensure_can_moderate
 
@@ -33,10 +34,7 @@ def flag_outcome_message(state: str, reason: str) -> str:
     reason = one_line(reason)
     if not reason:
         return label
-    room = 300 - len(label) - len(". Reason: ")
-    if len(reason) > room:
-        reason = reason[:room - 1].rstrip() + "…"
-    return f"{label}. Reason: {reason}"
+    return f"{label}. Reason: {cut_at_word(reason, 300 - len(label) - len('. Reason: '))}"
 
 
 def _settle_flags(*, moderator, post: Post, state: str, reason: str = "") -> int:

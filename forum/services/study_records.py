@@ -17,6 +17,7 @@ from django.utils import timezone
 from forum.models import (
     ModerationAction, NotificationKind, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState,
 )
+from forum.markup.excerpt import cut_at_word
 from forum.one_line import one_line
 from forum.references.bibtex import clean_bibtex_key
 from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmcid, normalize_pmid
@@ -244,16 +245,14 @@ def study_suggestion_reject(*, moderator, suggestion: StudySuggestion, reason: s
 def _suggester_notify(*, moderator, suggestion: StudySuggestion, study: Study, reason: str) -> None:
     """The member who suggested the correction hears the decision and the moderator's reason (in
     the inbox and by mail, as their settings say); the mail goes after commit."""
-    title = study.title or study.identifier_label
-    title = title if len(title) <= 120 else title[:119].rstrip() + "…"
+    title = cut_at_word(study.title or study.identifier_label, 100)
     if suggestion.state == SuggestionState.ACCEPTED:
         outcome = f"Accepted: “{title}” now has your correction."
     else:
         outcome = f"Rejected: “{title}” is unchanged."
     reason = one_line(reason)
     if reason:
-        room = 300 - len(outcome) - len(" Reason: ")
-        outcome += f" Reason: {reason if len(reason) <= room else reason[:room - 1].rstrip() + '…'}"
+        outcome += f" Reason: {cut_at_word(reason, 300 - len(outcome) - len(' Reason: '))}"
     notify(recipient=suggestion.suggested_by, kind=NotificationKind.STUDY_SUGGESTION, actor=moderator,
            study=study, message=outcome)
 

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from forum.citation_numbers import topic_citation_numbers
+from forum.markup.excerpt import cut_at_word
 from forum.models import Citation, Flag, FlagReason, FlagState, Post
 from forum.post_excerpts import post_excerpt
 from forum.permissions import ensure_can_act
@@ -38,8 +39,7 @@ def flag_study_choices(post: Post, numbers: dict[int, int]) -> list[tuple[int, s
     for citation in citations:
         study = citation.study
         number = numbers.get(study.pk, citation.number)
-        title = study.title or study.identifier_label
-        title = title if len(title) <= 90 else title[:89].rstrip() + "…"
+        title = cut_at_word(study.title or study.identifier_label, 90)
         choices.append((number, study.pk, f"[{number}] {study_short_label(study)}: {title}"))
     return [(study_id, label) for _number, study_id, label in sorted(choices)]
 

@@ -20,6 +20,7 @@ from forum.models import (
     Category, Flag, FlagState, ModerationAction, Post, StaffNote, StudySuggestion, SuggestionState, Topic,
 )
 from forum.citation_numbers import topic_citation_numbers
+from forum.markup.excerpt import cut_at_word
 from forum.one_line import one_line
 from forum.permissions import ensure_can_act, ensure_can_moderate
 from forum.post_excerpts import post_excerpt
@@ -115,8 +116,7 @@ def _flags_with_studies(flags, numbers: dict[int, int]) -> list:
         flag.study_label = ""
         if flag.study_id and flag.study is not None:
             number = numbers.get(flag.study_id)
-            title = flag.study.title or flag.study.identifier_label
-            title = title if len(title) <= 90 else title[:89].rstrip() + "…"
+            title = cut_at_word(flag.study.title or flag.study.identifier_label, 90)
             flag.study_label = f"{f'[{number}] ' if number else ''}{study_short_label(flag.study)}: {title}"
     return flags
 
