@@ -89,6 +89,10 @@ class _Reader:
             self.citation(element)
         elif tag == "aside" and "quote" in classes:
             self.quote(element, classes)
+        elif tag == "a" and "external-image" in classes:
+            self.gap()
+            self.text("[image]")  # an outside picture held back until asked for
+            self.gap()
         elif tag == "img":
             alt = " ".join((element.get("alt") or "").split())
             self.gap()
@@ -221,6 +225,9 @@ def excerpt(cooked: str, *, limit: int = 300, label_for: CitationLabel | None = 
             start -= 1
             grew = True
     shown = words[start:end]
+    if len(shown) == 1 and len(shown[0].text) > budget:
+        # One "word" longer than the whole excerpt (a pasted address): cut it, there is no other way.
+        return (ELLIPSIS if start else "") + shown[0].text[:budget] + ELLIPSIS
     text = _joined([_Word(shown[0].text, False, shown[0].study_id), *shown[1:]])
     if start > 0:
         text = ELLIPSIS + text

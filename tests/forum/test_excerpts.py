@@ -241,3 +241,15 @@ class TestFlagsAboutACitation:
         assert " ".join(earlier.text.split()) == (
             "Your earlier flags on this post Inappropriate: Reviewed: no action needed. "
             "Reason: Blunt, but within the rules.")
+
+
+def test_a_single_word_longer_than_the_excerpt_is_cut_all_the_same():
+    text = excerpt(cook("https://example.org/" + "a" * 400).html, limit=50)
+
+    assert len(text) <= 50 and text.endswith("…")
+
+
+def test_an_outside_picture_reads_as_an_image():
+    html = '<p>See <a class="external-image" href="/external-image/?u=x">Image from example.org - show</a> here.</p>'
+
+    assert excerpt(html) == "See [image] here."
