@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
+from forum.evidence_certainty import study_short_label
 from forum.markup.excerpt import excerpt
+from forum.models import Study
 
 _CITED = re.compile(r'<span class="cite__n" data-study="(\d+)">')
 
@@ -23,9 +25,6 @@ def cited_study_ids(cooked: str) -> set[int]:
 
 def study_short_names(study_ids: Iterable[int]) -> dict[int, str]:
     """{study id: "Bested 2023"} (first author and year) for the studies that exist."""
-    from forum.evidence_certainty import study_short_label
-    from forum.models import Study
-
     ids = set(study_ids)
     if not ids:
         return {}

@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from config.site_links import site_url
 
-from forum.post_excerpts import post_excerpt
 from forum.models import (
     CategorySubscription, Notification, NotificationKind, NotificationPreference, Post, QuoteStatus,
     TopicSubscription, Vote, WatchLevel,
 )
+from forum.post_excerpts import post_excerpt
 
 # Which kinds reach the inbox and the mailbox unless a member says otherwise.
 DEFAULT_WEB = {kind: True for kind in NotificationKind.values}

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from forum.citation_numbers import topic_citation_numbers
+from forum.evidence_certainty import study_short_label
 from forum.markup.excerpt import cut_at_word
 from forum.models import Citation, Flag, FlagReason, FlagState, Post
 from forum.post_excerpts import post_excerpt
@@ -32,8 +33,6 @@ def _number(value) -> int | None:
 
 def flag_study_choices(post: Post, numbers: dict[int, int]) -> list[tuple[int, str]]:
     """(study id, "[2] Bested 2023: title") for each study the post cites, by the topic's numbers."""
-    from forum.evidence_certainty import study_short_label
-
     citations = Citation.objects.filter(post=post).select_related("study").order_by("number")
     choices = []
     for citation in citations:
@@ -105,10 +104,13 @@ def flag(request, post_id: int):
         # Changing a flag starts from what the member said before.
         mine = Flag.objects.open().filter(post=post, flagger=request.user).first()
         values = {"reason": mine.reason, "note": mine.note, "study": str(mine.study_id or "")} if mine else {}
-    numbers = topic_citation_numbers(post.topic)
+    # What is being flagged, in words; a hidden post's words are not the flagger's to read here.
+    readable = not (post.is_hidden or post.is_deleted)
+    numbers = topic_citation_numbers(post.topic) if readable else {}
     return TemplateResponse(request, "forum/moderation/flag.html", {
         "post": post, "reasons": FlagReason.choices, "error": error, "values": values,
-        "excerpt": post_excerpt(post, numbers=numbers), "cited": flag_study_choices(post, numbers),
+        "excerpt": post_excerpt(post, numbers=numbers) if readable else "",
+        "cited": flag_study_choices(post, numbers) if readable else [],
         # What became of this member's earlier flags here, with the moderator's reason.
         "settled": Flag.objects.filter(post=post, flagger=request.user).exclude(state=FlagState.OPEN)
                    .order_by("-resolved_at", "-pk")[:5],

@@ -20,6 +20,7 @@ from forum.models import (
     Category, Flag, FlagState, ModerationAction, Post, StaffNote, StudySuggestion, SuggestionState, Topic,
 )
 from forum.citation_numbers import topic_citation_numbers
+from forum.evidence_certainty import study_short_label
 from forum.markup.excerpt import cut_at_word
 from forum.one_line import one_line
 from forum.permissions import ensure_can_act, ensure_can_moderate
@@ -107,10 +108,8 @@ POST_ACTIONS = {
 
 
 def _flags_with_studies(flags, numbers: dict[int, int]) -> list:
-    """Each flag with `study_label` ("[2] Bested 2023") when it is about one citation: the number
-    is the topic's, as the post shows it."""
-    from forum.evidence_certainty import study_short_label
-
+    """Each flag with `study_label` ("[2] Bested 2023: title") when it is about one citation: the
+    number is the topic's, as the post shows it."""
     flags = list(flags)
     for flag in flags:
         flag.study_label = ""

@@ -20,6 +20,7 @@ from forum.search import PostSearch, search_posts, with_snippets
 from forum.services.answers import answer_accept
 from forum.services.digests import digest_set, digests_send_due
 from forum.services.flagging import flag_create
+from forum.services.moderation import post_hide
 from forum.services.posting import reply_create
 from forum.services.referencing import studies_import
 from tests.factories import UserFactory, make_reply, make_topic
@@ -212,6 +213,18 @@ class TestFlagsAboutACitation:
                                {"reason": "misrepresents", "study": younger.pk, "note": "A pilot only."})
         assert response.status_code == 302
         assert Flag.objects.get().study == younger
+
+    def test_a_hidden_posts_words_stay_off_the_flag_page(self, client, thread, lena, younger, other_member,
+                                                         moderator):
+        post = make_reply(topic=thread, author=other_member, raw=f"Secret words [@doi:{DOI}].")
+        post_hide(moderator=moderator, post=post, reason="Off topic")
+        client.force_login(lena)
+
+        response = client.get(reverse("forum:post_flag", args=[post.pk]))
+
+        assert response.status_code == 200
+        page = parse(response.content)
+        assert "Secret words" not in page.text and "Younger" not in page.text
 
     def test_a_study_the_post_does_not_cite_is_refused(self, client, thread, lena, younger, other_member):
         post = make_reply(topic=thread, author=other_member, raw="No citation here.")
