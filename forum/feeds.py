@@ -7,7 +7,8 @@ posts (their text never leaves the site through a feed, not even as a placeholde
 Titles are plain text that may look like markup (a topic called "Is <b> safe?"). Many readers
 treat an RSS title as HTML, so every title - entry and feed, RSS and Atom - is written as HTML
 that shows the text as typed: escaped once for HTML, then again by the XML writer, with Atom's
-`type="html"` saying so. Content stays the sanitised HTML the topic page shows.
+`type="html"` saying so. Content stays the sanitised HTML the topic page shows; an Atom entry's
+<summary> is the post's excerpt (forum/post_excerpts.py), readable text with no markup.
 """
 
 import re
@@ -22,6 +23,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
 from forum.models import Category, Post, Topic
+from forum.post_excerpts import posts_excerpts
 
 FEED_ITEMS = 30
 
@@ -32,6 +34,11 @@ _XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def xml_safe(text: str) -> str:
     return _XML_FORBIDDEN.sub("", text or "")
+
+
+def summary_html(text: str) -> str | None:
+    """An excerpt as the Atom <summary type="html"> that shows exactly its text (None: no summary)."""
+    return escape(xml_safe(text)) if text else None
 
 
 def plain_title(text: str) -> str:
@@ -119,8 +126,13 @@ class _TopicListFeed(Feed):
             ))
             .order_by("-created_at", "-pk")[:FEED_ITEMS]
         )
+        openings = [topic.opening_posts[0] for topic in topics
+                    if topic.opening_posts and not topic.opening_posts[0].is_deleted
+                    and not topic.opening_posts[0].is_hidden]
+        excerpts = posts_excerpts(openings)
         for topic in topics:
             topic.feed_author_url = scope.request.build_absolute_uri(topic.author.get_absolute_url())
+            topic.feed_summary = excerpts.get(topic.opening_posts[0].pk, "") if topic.opening_posts else ""
         return topics
 
     def item_title(self, topic):
@@ -151,8 +163,11 @@ class _TopicListFeed(Feed):
         return xml_safe(opening.cooked)
 
     def item_description(self, topic):
-        # Atom carries the HTML as <content>; RSS readers expect it in <description>.
-        return None if issubclass(self.feed_type, Atom1Feed) else self._opening_html(topic)
+        # Atom carries the HTML as <content> and the excerpt as <summary>; RSS readers expect the
+        # HTML in <description>.
+        if issubclass(self.feed_type, Atom1Feed):
+            return summary_html(topic.feed_summary)
+        return self._opening_html(topic)
 
     def item_extra_kwargs(self, topic):
         return {"content": self._opening_html(topic)}
@@ -209,9 +224,11 @@ class TopicPostsFeed(Feed):
             .select_related("author")
             .order_by("-post_number")[:FEED_ITEMS]
         )
+        excerpts = posts_excerpts(posts)
         for post in posts:
             post.topic = scope.topic  # every post is in this topic; saves a query per link
             post.feed_author_url = scope.request.build_absolute_uri(post.author.get_absolute_url())
+            post.feed_summary = excerpts.get(post.pk, "")
         return posts
 
     def item_title(self, post):
@@ -234,7 +251,7 @@ class TopicPostsFeed(Feed):
         return post.edited_at or post.created_at
 
     def item_description(self, post):
-        return None
+        return summary_html(post.feed_summary)
 
     def item_extra_kwargs(self, post):
         return {"content": xml_safe(post.cooked)}

@@ -71,7 +71,7 @@ def _placeholder(post: Post) -> str | None:
     return None
 
 
-def post_json(request, post: Post, *, topic: Topic) -> dict:
+def post_json(request, post: Post, *, topic: Topic, excerpt: str = "") -> dict:
     """One post as the topic page shows it to this user: deleted posts keep their place without
     their text (moderators still read it), hidden ones show their text only to their author and
     moderators."""
@@ -95,6 +95,7 @@ def post_json(request, post: Post, *, topic: Topic) -> dict:
         "placeholder": _placeholder(post),
         "accepted": post.pk == topic.accepted_answer_id,
         "cooked": None,
+        "excerpt": None,
         "hidden_reason": None,
         "helpful_count": None,
         "quotes": [],
@@ -103,6 +104,8 @@ def post_json(request, post: Post, *, topic: Topic) -> dict:
     if content_shown:
         data.update({
             "cooked": post.cooked,
+            # Readable text for a preview (forum/post_excerpts.py): citations by the study's short name.
+            "excerpt": excerpt,
             "hidden_reason": post.hidden_reason if post.is_hidden else None,
             "helpful_count": post.helpful_count,
             "quotes": [_quote_json(quote) for quote in post.quotes.all()],

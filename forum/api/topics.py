@@ -10,6 +10,7 @@ from forum.models import Category, Citation, Post, Quote, Tag, Topic
 from .pagination import envelope, requested_page
 from .responses import api_view, json_response, not_found
 from .serializers import post_json, topic_json
+from forum.post_excerpts import posts_excerpts
 
 
 @api_view
@@ -59,7 +60,9 @@ def topic_detail(request, topic_id: int):
             Prefetch("citations", queryset=Citation.objects.order_by("number")),
         )
     )
-    results = [post_json(request, post, topic=topic) for post in posts]
+    posts = list(posts)
+    excerpts = posts_excerpts(posts)
+    results = [post_json(request, post, topic=topic, excerpt=excerpts.get(post.pk, "")) for post in posts]
     return json_response(envelope(
         request, results, count=topic.posts_count, page=page, pages=pages,
         topic=topic_json(request, topic, tags=topic.tags.all()),

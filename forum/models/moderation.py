@@ -49,12 +49,16 @@ class Flag(models.Model):
     flagger = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="flags")
     reason = models.CharField(max_length=16, choices=FlagReason.choices)
     note = models.CharField(max_length=500, blank=True)
+    # For "The cited study does not say this": which of the post's citations the flag is about.
+    study = models.ForeignKey("forum.Study", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     state = models.CharField(max_length=20, choices=FlagState.choices, default=FlagState.OPEN)
     created_at = models.DateTimeField(auto_now_add=True)
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # The moderator's reason, which the flagger is shown with the outcome.
+    resolution_reason = models.CharField(max_length=300, blank=True)
 
     objects = FlagQuerySet.as_manager()
 

@@ -20,6 +20,7 @@ class NotificationKind(models.TextChoices):
     CREDENTIAL = "credential", "reviewed your expert credential"
     SUSPENDED = "suspended", "suspended your account"
     EVIDENCE_CHANGED = "evidence_changed", "found that a study you relied on has changed"
+    STUDY_SUGGESTION = "study_suggestion", "reviewed your suggested study correction"
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -67,6 +68,8 @@ class Notification(models.Model):
     )
     topic = models.ForeignKey("forum.Topic", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # What a notification about a study (a suggested correction's outcome) leads to.
+    study = models.ForeignKey("forum.Study", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # A short explanation shown with the notification (a moderator's reason, a flag outcome).
     message = models.CharField(max_length=300, blank=True)
     # For batched kinds ("3 people found this helpful").
@@ -99,7 +102,13 @@ class Notification(models.Model):
         notification about the member's account, which the page links to their profile."""
         if self.post_id and self.topic_id and self.kind != NotificationKind.POST_DELETED:
             return self.topic.post_url(self.post.post_number)
-        return self.topic.get_absolute_url() if self.topic_id else ""
+        if self.topic_id:
+            return self.topic.get_absolute_url()
+        if self.study_id:
+            from forum.url_patterns import fast_reverse
+
+            return fast_reverse("forum:study", self.study_id)
+        return ""
 
     @property
     def is_read(self) -> bool:

@@ -12,7 +12,7 @@ from forum.models import Citation, Post
 
 from . import postgres, sqlite
 from .query import SearchExpression, parse_query
-from .snippets import highlight
+from .snippets import marked_excerpt
 
 _BACKENDS = {"postgresql": postgres, "sqlite": sqlite}
 
@@ -124,7 +124,12 @@ class RankedPosts:
 
 
 def with_snippets(posts):
-    """Attach `snippet_html` (escaped, matches in <mark>) to each post of a results page."""
+    """Attach `snippet_html` (escaped, matches in <mark>) to each post of a results page: the
+    post's excerpt (forum/post_excerpts.py), centred on the words the database matched."""
+    from forum.post_excerpts import cited_study_ids, study_short_names
+
+    posts = list(posts)
+    names = study_short_names(set().union(*(cited_study_ids(post.cooked) for post in posts)) if posts else ())
     for post in posts:
-        post.snippet_html = highlight(post.search_snippet)
+        post.snippet_html = marked_excerpt(post, post.search_snippet, names=names)
     return posts

@@ -1,9 +1,11 @@
 """Highlighted snippets: the database marks matches with control characters, we escape the text
 and only then turn the markers into <mark> tags, so a post's own markup can never come back live.
 
-Snippets are cut from the post as typed, so markdown's punctuation is taken out first: a result
-reads "the **largest** trial" as "the largest trial", a link as its words, and a quote's bounds as
-quotation marks rather than words run together.
+A result shows the post's excerpt (forum/post_excerpts.py, read from the cooked HTML like every
+other excerpt), centred on the first word the database marked, with each marked word in <mark>:
+the database knows which words match (stemming, phrases), the excerpt knows how the post reads
+(a citation as "[Bested 2023]", a quote as "quoting lena: “…”"). `highlight` turns the database's
+own snippet, cut from the post as typed, into readable text where no cooked HTML is at hand.
 """
 
 import re
@@ -32,6 +34,27 @@ def plain(snippet: str) -> str:
     for pattern, replacement in _MARKDOWN:
         snippet = pattern.sub(replacement, snippet)
     return snippet
+
+
+_MARKED = re.compile(f"{START}([^{START}{STOP}]+){STOP}")
+
+
+def matched_terms(snippet: str | None) -> list[str]:
+    """The words the database marked in its snippet, once each, in order."""
+    return list(dict.fromkeys(" ".join(term.split()) for term in _MARKED.findall(snippet or "") if term.strip()))
+
+
+def marked_excerpt(post, snippet: str | None, *, names: dict[int, str]) -> SafeString:
+    """`post`'s excerpt around the words its database `snippet` marked, escaped, those words in <mark>."""
+    from forum.post_excerpts import post_excerpt
+
+    terms = matched_terms(snippet)
+    text = escape(post_excerpt(post, limit=240, names=names, focus_terms=terms))
+    if not terms:
+        return mark_safe(text)
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(escape(term))}(?!\w)"
+                                  for term in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    return mark_safe(pattern.sub(lambda match: f"<mark>{match.group(0)}</mark>", text))
 
 
 def highlight(snippet: str | None) -> SafeString:

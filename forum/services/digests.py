@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import Notification
+from forum.post_excerpts import posts_excerpts
 
 from .notifying import preferences_for
 
@@ -63,7 +64,12 @@ def digest_send(*, user_id: int, now=None) -> int:
     if not notifications:
         return 0
     site = settings.SITE_URL.rstrip("/")
-    rows = [(n, site + (n.url or reverse("forum:notifications"))) for n in notifications]
+    # Each post's words as readable text, never its markup; a hidden post's words stay out.
+    excerpts = posts_excerpts({n.post_id: n.post for n in notifications
+                               if n.post is not None and not n.post.is_hidden and not n.post.is_deleted}.values(),
+                              limit=200)
+    rows = [(n, site + (n.url or reverse("forum:notifications")), excerpts.get(n.post_id, ""))
+            for n in notifications]
     context = {"user": user, "rows": rows, "site": site, "period": user.email_digest,
                "settings_url": site + reverse("forum:notification_preferences")}
     message = EmailMultiAlternatives(

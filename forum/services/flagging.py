@@ -5,11 +5,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from forum.models import Flag, FlagReason, FlagState, ModerationAction, NotificationKind, Post
+from forum.models import Citation, Flag, FlagReason, FlagState, ModerationAction, NotificationKind, Post
 from forum.one_line import one_line
 from forum.permissions import ensure_can_act, ensure_can_moderate, is_trusted
 
-from .moderation import post_hide, post_mark_needs_source, post_moderator_delete
+from .moderation import flag_outcome_message, post_hide, post_mark_needs_source, post_moderator_delete
 from .notifying import notify
 from .posting import topic_refresh_expert_answered
 from .quoting import schedule_quote_recheck
@@ -21,7 +21,8 @@ SPAM_CONSENSUS_REASON = "Hidden after several members flagged it as spam; a mode
 FLAG_NOTE_MAX_LENGTH = 500
 
 
-def flag_create(*, flagger, post: Post, reason: str, note: str = "", submit_token: str = "") -> Flag:
+def flag_create(*, flagger, post: Post, reason: str, note: str = "", submit_token: str = "",
+                study_id: int | None = None) -> Flag:
     """Flag a post, or change the reason of the open flag this member already has on it.
 
     The returned flag's `repeated` says which happened, so the member can be told: a second
@@ -42,17 +43,23 @@ def flag_create(*, flagger, post: Post, reason: str, note: str = "", submit_toke
         raise PermissionDenied(
             f"Notes are limited to {FLAG_NOTE_MAX_LENGTH} characters (this one has {len(note)})."
         )
+    study = None
+    if study_id is not None and reason == FlagReason.MISREPRESENTS_STUDY:
+        citation = Citation.objects.filter(post=post, study_id=study_id).select_related("study").first()
+        if citation is None:
+            raise PermissionDenied("Choose one of the studies this post cites.")
+        study = citation.study
     with transaction.atomic():
         submission = submission_claim(user=flagger, token=submit_token, kind="flag")
         submission_record(submission, post=post)
         try:
             with transaction.atomic():
-                flag = Flag.objects.create(post=post, flagger=flagger, reason=reason, note=note)
+                flag = Flag.objects.create(post=post, flagger=flagger, reason=reason, note=note, study=study)
         except IntegrityError:
             # The member already has an open flag here: their newer words replace the old ones.
             flag = Flag.objects.select_for_update().get(post=post, flagger=flagger, state=FlagState.OPEN)
-            flag.reason, flag.note = reason, note
-            flag.save(update_fields=["reason", "note"])
+            flag.reason, flag.note, flag.study = reason, note, study
+            flag.save(update_fields=["reason", "note", "study"])
             flag.repeated = True
         else:
             flag.repeated = False
@@ -112,7 +119,7 @@ def flags_resolve(*, moderator, post: Post, outcome: str, reason: str = "") -> i
             topic_refresh_expert_answered(post.topic_id)
         state = OUTCOMES[outcome]
         Flag.objects.filter(pk__in=[f.pk for f in flags]).update(
-            state=state, resolved_by=moderator, resolved_at=timezone.now()
+            state=state, resolved_by=moderator, resolved_at=timezone.now(), resolution_reason=one_line(reason)[:300],
         )
         ModerationAction.objects.create(
             actor=moderator, action=f"flags_{outcome}", topic=post.topic, post=post, target_user=post.author,
@@ -120,5 +127,6 @@ def flags_resolve(*, moderator, post: Post, outcome: str, reason: str = "") -> i
         )
         for flag in flags:
             notify(recipient=flag.flagger, kind=NotificationKind.FLAG_OUTCOME, actor=moderator, post=post,
-                   message=state.label)
+                   message=flag_outcome_message(state, reason))
     return len(flags)
+

@@ -12,6 +12,7 @@ from django.utils import timezone
 from forum.models import (
     Category, Flag, FlagState, ModerationAction, NotificationKind, Post, StaffNote, Topic, TopicState,
 )
+from forum.markup.excerpt import cut_at_word
 from forum.one_line import one_line
 from forum.permissions import ensure_can_moderate
 
@@ -27,7 +28,16 @@ def _log(*, actor, action: str, topic=None, post=None, target_user=None, reason:
     )
 
 
-def _settle_flags(*, moderator, post: Post, state: str) -> int:
+def flag_outcome_message(state: str, reason: str) -> str:
+    """What the flagger reads: the outcome and, when the moderator gave one, why."""
+    label = FlagState(state).label
+    reason = one_line(reason)
+    if not reason:
+        return label
+    return f"{label}. Reason: {cut_at_word(reason, 300 - len(label) - len('. Reason: '))}"
+
+
+def _settle_flags(*, moderator, post: Post, state: str, reason: str = "") -> int:
     """A moderator who acts on a flagged post has reviewed it: its open flags are settled with
     what was done, and each flagger is told. Without this, hiding a post from the topic page
     left its flag waiting in the queue for a second moderator to review a settled matter."""
@@ -35,15 +45,15 @@ def _settle_flags(*, moderator, post: Post, state: str) -> int:
     if not flags:
         return 0
     Flag.objects.filter(pk__in=[f.pk for f in flags]).update(
-        state=state, resolved_by=moderator, resolved_at=timezone.now())
+        state=state, resolved_by=moderator, resolved_at=timezone.now(), resolution_reason=one_line(reason)[:300])
     for flag in flags:
         notify(recipient=flag.flagger, kind=NotificationKind.FLAG_OUTCOME, actor=moderator, post=post,
-               message=FlagState(state).label)
+               message=flag_outcome_message(state, reason))
     return len(flags)
 
 
 def _log_post_action(*, moderator, action: str, post: Post, reason: str, settles: str | None) -> None:
-    settled = _settle_flags(moderator=moderator, post=post, state=settles) if settles else 0
+    settled = _settle_flags(moderator=moderator, post=post, state=settles, reason=reason) if settles else 0
     details = {"flags_settled": settled} if settled else {}
     _log(actor=moderator, action=action, post=post, target_user=post.author, reason=reason, **details)
 

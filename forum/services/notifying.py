@@ -22,6 +22,7 @@ from forum.models import (
     CategorySubscription, Notification, NotificationKind, NotificationPreference, Post, QuoteStatus,
     TopicSubscription, Vote, WatchLevel,
 )
+from forum.post_excerpts import post_excerpt
 
 # Which kinds reach the inbox and the mailbox unless a member says otherwise.
 DEFAULT_WEB = {kind: True for kind in NotificationKind.values}
@@ -31,7 +32,7 @@ DEFAULT_EMAIL = {
     NotificationKind.POST_HIDDEN: True, NotificationKind.POST_UNHIDDEN: False, NotificationKind.POST_DELETED: True,
     NotificationKind.POST_RESTORED: False, NotificationKind.POST_EDITED: True, NotificationKind.NEEDS_SOURCE: True,
     NotificationKind.FLAG_OUTCOME: False, NotificationKind.CREDENTIAL: True, NotificationKind.SUSPENDED: True,
-    NotificationKind.EVIDENCE_CHANGED: True,
+    NotificationKind.EVIDENCE_CHANGED: True, NotificationKind.STUDY_SUGGESTION: True,
 }
 # When one post concerns a member in several ways, the most specific reason wins.
 PRIORITY = [NotificationKind.MENTIONED, NotificationKind.QUOTED, NotificationKind.REPLIED, NotificationKind.POSTED]
@@ -54,7 +55,8 @@ def wants(user_id: int, kind: str) -> tuple[bool, bool]:
     return row or (DEFAULT_WEB.get(kind, True), DEFAULT_EMAIL.get(kind, False))
 
 
-def notify(*, recipient, kind: str, actor=None, post=None, topic=None, message: str = "") -> Notification | None:
+def notify(*, recipient, kind: str, actor=None, post=None, topic=None, message: str = "",
+           study=None) -> Notification | None:
     """One notification to one member (not about their own action), by their preferences."""
     if recipient is None or not recipient.is_active or (actor is not None and recipient.pk == actor.pk):
         return None
@@ -63,7 +65,7 @@ def notify(*, recipient, kind: str, actor=None, post=None, topic=None, message: 
         return None
     notification = Notification.objects.create(
         recipient=recipient, kind=kind, actor=actor, post=post,
-        topic=topic or (post.topic if post is not None else None), message=message[:300],
+        topic=topic or (post.topic if post is not None else None), message=message[:300], study=study,
         # Email-only: keep the record for the mail but out of the inbox.
         read_at=None if web else timezone.now(),
     )
@@ -221,10 +223,15 @@ def notification_email_send(*, notification_id: int | None, recipient_id: int, k
     if notification.recipient.email_digest != "immediately":
         return  # a digest member hears in the daily or weekly mail, or (never) not by mail
     unsubscribe_url = site_url(reverse("forum:unsubscribe", args=[unsubscribe_token(recipient_id, kind)]))
+    if notification.post:
+        link = notification.post.get_absolute_url()
+    else:
+        link = notification.url or reverse("forum:notifications")
     context = {
         "notification": notification, "site": site_url("/"), "unsubscribe_url": unsubscribe_url,
-        "link": site_url(notification.post.get_absolute_url() if notification.post else reverse("forum:notifications")),
-        "excerpt": (notification.post.raw[:500] if notification.post and not notification.post.is_hidden else ""),
+        "link": site_url(link),
+        "excerpt": (post_excerpt(notification.post, limit=500)
+                    if notification.post and not notification.post.is_hidden else ""),
     }
     # The subject names the topic and the actor: text people typed, so through the one header helper.
     subject = header_value(render_to_string("forum/email/notification_subject.txt", context))

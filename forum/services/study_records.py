@@ -15,13 +15,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from forum.models import (
-    ModerationAction, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState,
+    ModerationAction, NotificationKind, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState,
 )
+from forum.markup.excerpt import cut_at_word
 from forum.one_line import one_line
 from forum.references.bibtex import clean_bibtex_key
 from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmcid, normalize_pmid
 from forum.references.metadata import StudyMetadata
 from forum.references.status import facts_merge, new_kinds
+
+from .notifying import notify
 
 REGISTRY_SOURCES = frozenset({"crossref", "pubmed"})
 SNAPSHOT_FIELDS = ("doi", "pmid", "pmcid", "bibtex_key", "registrations", "title", "container_title", "year",
@@ -235,6 +238,7 @@ def study_suggestion_accept(*, moderator, suggestion: StudySuggestion, reason: s
                              actor=moderator, reason=why, revision_source=RevisionSource.SUGGESTION)
         study_audit(moderator=moderator, action="study_suggestion_accept", study=study, reason=why,
                suggestion=suggestion.pk)
+        _suggester_notify(moderator=moderator, suggestion=suggestion, study=study, reason=reason)
     citing_posts_recook(study=study)
     return study
 
@@ -244,6 +248,22 @@ def study_suggestion_reject(*, moderator, suggestion: StudySuggestion, reason: s
         _decide(moderator=moderator, suggestion=suggestion, state=SuggestionState.REJECTED)
         study_audit(moderator=moderator, action="study_suggestion_reject", study=suggestion.study, reason=reason,
                suggestion=suggestion.pk)
+        _suggester_notify(moderator=moderator, suggestion=suggestion, study=suggestion.study, reason=reason)
+
+
+def _suggester_notify(*, moderator, suggestion: StudySuggestion, study: Study, reason: str) -> None:
+    """The member who suggested the correction hears the decision and the moderator's reason (in
+    the inbox and by mail, as their settings say); the mail goes after commit."""
+    title = cut_at_word(study.title or study.identifier_label, 100)
+    if suggestion.state == SuggestionState.ACCEPTED:
+        outcome = f"Accepted: “{title}” now has your correction."
+    else:
+        outcome = f"Rejected: “{title}” is unchanged."
+    reason = one_line(reason)
+    if reason:
+        outcome += f" Reason: {cut_at_word(reason, 300 - len(outcome) - len(' Reason: '))}"
+    notify(recipient=suggestion.suggested_by, kind=NotificationKind.STUDY_SUGGESTION, actor=moderator,
+           study=study, message=outcome)
 
 
 # --- reading the history ----------------------------------------------------------------------------

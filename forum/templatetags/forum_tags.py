@@ -62,19 +62,14 @@ def topic_posts(context):
     language spent a third of a 100-post page whose posts' HTML was cached."""
     return mark_safe(get_template("forum/_topic_posts.html").render({
         "posts": context["posts"], "topic": context["topic"], "evidence_changed": context["evidence_changed"],
+        "citation_numbers": context.get("citation_numbers"),
     }))
 
 
 @register.filter
-def post_excerpt(raw: str, words: int = 60) -> str:
-    from forum.markup.excerpt import excerpt
+def post_excerpt(post, numbers=None) -> str:
+    """A post's excerpt for a card beside its topic: citations as the topic's [n] when `numbers`
+    (the topic's {study id: number}) is given, else the studies' short names."""
+    from forum.post_excerpts import post_excerpt as excerpt_of
 
-    return excerpt(raw, words=words)
-
-
-@register.filter
-def review_excerpt(raw: str, words: int = 80) -> str:
-    """The post's words for a moderator: markdown read as text, quotes kept inside quotation marks."""
-    from forum.markup.excerpt import excerpt
-
-    return excerpt(raw, words=words, quotes=True)
+    return excerpt_of(post, limit=360, numbers=numbers if isinstance(numbers, dict) else None)

@@ -199,7 +199,8 @@ def _topic_changes(request) -> dict:
     if first == 1:
         # The card under the first post: who answered and whether the evidence changed since.
         answer["accepted"] = get_template("forum/_accepted_answer.html").render({
-            "topic": topic, "evidence_changed": parts["evidence-changed"]}).strip()
+            "topic": topic, "evidence_changed": parts["evidence-changed"],
+            "citation_numbers": parts["citation-numbers"]}).strip()
     return answer
 
 

@@ -19,8 +19,12 @@ from accounts.models import CredentialRequest
 from forum.models import (
     Category, Flag, FlagState, ModerationAction, Post, StaffNote, StudySuggestion, SuggestionState, Topic,
 )
+from forum.citation_numbers import topic_citation_numbers
+from forum.evidence_certainty import study_short_label
+from forum.markup.excerpt import cut_at_word
 from forum.one_line import one_line
 from forum.permissions import ensure_can_act, ensure_can_moderate
+from forum.post_excerpts import post_excerpt
 from forum.services import experts, flagging, moderation
 
 from .notices import post_notice
@@ -103,10 +107,24 @@ POST_ACTIONS = {
 }
 
 
+def _flags_with_studies(flags, numbers: dict[int, int]) -> list:
+    """Each flag with `study_label` ("[2] Bested 2023: title") when it is about one citation: the
+    number is the topic's, as the post shows it."""
+    flags = list(flags)
+    for flag in flags:
+        flag.study_label = ""
+        if flag.study_id and flag.study is not None:
+            number = numbers.get(flag.study_id)
+            title = cut_at_word(flag.study.title or flag.study.identifier_label, 90)
+            flag.study_label = f"{f'[{number}] ' if number else ''}{study_short_label(flag.study)}: {title}"
+    return flags
+
+
 def _post_actions_context(post: Post) -> dict:
     # The moderator decides looking at the post and at every flag on it, settled ones included.
-    flags = Flag.objects.filter(post=post).select_related("flagger", "resolved_by").order_by("-created_at")
-    return {"post": post, "actions": POST_ACTIONS, "flags": flags}
+    flags = Flag.objects.filter(post=post).select_related("flagger", "resolved_by", "study").order_by("-created_at")
+    return {"post": post, "actions": POST_ACTIONS,
+            "flags": _flags_with_studies(flags, topic_citation_numbers(post.topic))}
 
 
 @login_required
@@ -150,12 +168,19 @@ def review_queue(request):
         Post.objects.filter(flags__state=FlagState.OPEN).distinct()
         .annotate(open_flags=Count("flags", distinct=True), last_flagged=Max("flags__created_at"))
         .select_related("topic", "author")
-        .prefetch_related(Prefetch("flags", queryset=Flag.objects.open().select_related("flagger"), to_attr="open_flag_list"),
+        .prefetch_related(Prefetch("flags", queryset=Flag.objects.open().select_related("flagger", "study"),
+                                   to_attr="open_flag_list"),
                           Prefetch("author__staff_notes", queryset=StaffNote.objects.select_related("author"),
                                    to_attr="staff_note_list"))
         .order_by("last_flagged")
     )
     page_obj = Paginator(posts, 20).get_page(request.GET.get("page"))
+    for post in page_obj:
+        numbers = topic_citation_numbers(post.topic)
+        post.open_flag_list = _flags_with_studies(post.open_flag_list, numbers)
+        # Centred on the citation a flag is about, so the words it questions are in view.
+        about = next((flag.study_id for flag in post.open_flag_list if flag.study_id), None)
+        post.excerpt = post_excerpt(post, limit=480, numbers=numbers, focus_study=about)
     return render(request, "forum/moderation/queue.html", {
         "page_obj": page_obj, "outcomes": flagging.OUTCOMES,
         "pending_credentials": CredentialRequest.objects.filter(state=CredentialRequest.State.PENDING).count(),

@@ -31,6 +31,8 @@ def open_one(request, notification_id: int):
     # A deleted post (or its deleted topic) is no longer there to open; the list says why.
     if notification.post_id and notification.kind != NotificationKind.POST_DELETED:
         return redirect(notification.post)
+    if notification.study_id:
+        return redirect(notification.url)
     return redirect("forum:notifications")
 
 

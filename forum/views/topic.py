@@ -147,6 +147,7 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
         "evidence_summary_html": parts.get("evidence-summary", ""),
         "can_write_evidence_summary": can_write_evidence_summary(request.user),
         "evidence_changed": parts["evidence-changed"],
+        "citation_numbers": parts["citation-numbers"],  # the accepted answer's card cites by them
         "categories": Category.objects.all() if getattr(request.user, "is_moderator", False) else (),
         "page": page,
         "last_page": last_page,

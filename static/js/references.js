@@ -320,18 +320,28 @@
     }
     note.append(element("span", "",
       `Already in the library; it is cited as stored. What you pasted differs in: ${differences.join(", ")}. `));
+    // A note tells the moderators what is wrong, as the page without JavaScript lets one say.
+    const field = element("span", "field reference-result__note");
+    const input = element("input", "");
+    input.id = `reference-suggest-note-${token(String(study.id || study.identifier || ""))}`;
+    input.name = "note";
+    input.maxLength = 500;
+    const label = element("label", "", "What is wrong with the stored record? (optional)");
+    label.htmlFor = input.id;
+    field.append(label, input);
     const button = element("button", "button", "Suggest a correction");
     button.type = "button";
-    button.addEventListener("click", () => suggestCorrection(study, button, note));
-    note.append(button);
+    button.addEventListener("click", () => suggestCorrection(study, button, note, input));
+    note.append(field, button);
     return note;
   }
 
-  async function suggestCorrection(study, button, note) {
+  async function suggestCorrection(study, button, note, input) {
     if (!ui || button.getAttribute("aria-disabled") === "true") return;
     button.setAttribute("aria-disabled", "true");
     const body = new FormData();
     body.append("text", ui.text.value.trim());
+    body.append("note", input.value.trim());
     let message = "";
     try {
       const response = await fetch(study.suggest_url, {
@@ -344,6 +354,7 @@
       message = "Couldn’t reach the server. Try again.";
     }
     button.remove();
+    input.closest(".reference-result__note")?.remove();
     note.append(element("span", "", message));
     ui.status.textContent = message;
   }

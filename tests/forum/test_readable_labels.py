@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from forum.markup.excerpt import excerpt
+from forum.markup.pipeline import cook
 from forum.search import PostSearch, search_posts, with_snippets
 from forum.search.snippets import highlight
 from forum.services.flagging import flag_create
@@ -75,8 +76,7 @@ class TestReviewExcerpts:
     def test_quotes_stay_apart_from_the_writers_words(self):
         raw = '[quote="lena, post:1, topic:4"]\nTwo small trials.\n[/quote]\n\nThis is **wrong**, see [@pmid:1].'
 
-        assert excerpt(raw, quotes=True) == "“Two small trials.” This is wrong, see ."
-        assert excerpt(raw) == "This is wrong, see ."
+        assert excerpt(cook(raw).html) == "quoting lena: “Two small trials.” This is wrong, see [PMID 1]."
 
     @pytest.mark.django_db
     def test_the_review_queue_shows_readable_text(self, client):
@@ -91,4 +91,4 @@ class TestReviewExcerpts:
         page = parse(client.get(reverse("forum:review_queue")).content)
 
         [shown] = [element.text.strip() for element in page.find_all("blockquote", class_="review-item__excerpt")]
-        assert shown == "“two small trials” Buy cheap pills here."
+        assert shown == "quoting lena: “two small trials” Buy cheap pills here."

@@ -19,7 +19,7 @@ TOPIC_KEYS = {
 }
 POST_KEYS = {
     "number", "url", "author", "created_at", "edited_at", "reply_to", "deleted", "hidden", "placeholder",
-    "accepted", "cooked", "hidden_reason", "helpful_count", "quotes", "citations",
+    "accepted", "cooked", "excerpt", "hidden_reason", "helpful_count", "quotes", "citations",
 }
 USER_KEYS = {"username", "name", "role", "expert_credential", "url"}
 ENVELOPE_KEYS = {"results", "count", "page", "pages", "next", "previous"}

@@ -154,7 +154,7 @@ def test_each_outcome_settles_every_open_flag_logs_once_and_tells_every_flagger(
         f"flags_{outcome}", post, post.author, 2)
     told = Notification.objects.filter(kind=NotificationKind.FLAG_OUTCOME)
     assert sorted(told.values_list("recipient", flat=True)) == sorted(f.pk for f in flagged)
-    assert set(told.values_list("message", flat=True)) == {state.label}
+    assert set(told.values_list("message", flat=True)) == {f"{state.label}. Reason: Reviewed"}
     post.refresh_from_db()
     assert took_effect(post)
 
@@ -256,7 +256,9 @@ def test_acting_on_a_flagged_post_outside_the_queue_settles_its_flags(moderator,
     assert entry.details["flags_settled"] == 2
     told = Notification.objects.filter(kind=NotificationKind.FLAG_OUTCOME)
     assert sorted(told.values_list("recipient", flat=True)) == sorted(f.pk for f in flagged)
-    assert set(told.values_list("message", flat=True)) == {state.label}
+    # The flagger reads what was done and, where the moderator gave one, why.
+    assert set(told.values_list("message", flat=True)) == {
+        state.label + (f". Reason: {entry.reason}" if entry.reason else "")}
 
 
 def test_the_moderate_page_shows_the_post_and_its_flags(client, moderator, post, flagged):
