@@ -1,0 +1,106 @@
+"""Finding a study in the library from what a member half-remembers: title words, an author's
+family name, the journal, a year ("Younger 2013 naltrexone fibromyalgia").
+
+Every word must match the title, the journal or an author's family name, as the start of a word
+(the last word is usually still being typed); a four-digit year narrows to studies of that year.
+PostgreSQL answers from a GIN index over a 'simple' tsvector of those three (installed by
+INSTALL_SQL in a migration, so the library stays fast at 100,000 studies); SQLite, used by small
+sites and tests, reads the same columns with case-insensitive containment, which users see as the
+same matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models import BooleanField, Count, Q
+from django.db.models.expressions import RawSQL
+from django.db.models.fields.json import KT
+
+from .query import STOP_WORDS
+
+MAX_WORDS = 8
+_TOKEN = re.compile(r"[^\W_]+")
+_YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
+
+# The index's expression; a query must spell it the same way for PostgreSQL to use the index.
+# jsonb_path_query_array (not its _tz sibling) and a fixed regconfig keep it immutable.
+STUDY_VECTOR_SQL = (
+    "to_tsvector('simple'::regconfig, coalesce(\"forum_study\".\"title\", '') || ' ' || "
+    "coalesce(\"forum_study\".\"container_title\", '') || ' ' || "
+    "coalesce(jsonb_path_query_array(\"forum_study\".\"metadata\", '$.authors[*].family')::text, ''))"
+)
+INSTALL_SQL = f'CREATE INDEX IF NOT EXISTS forum_study_finder_gin ON "forum_study" USING gin (({STUDY_VECTOR_SQL}))'
+UNINSTALL_SQL = "DROP INDEX IF EXISTS forum_study_finder_gin"
+
+
+@dataclass(frozen=True)
+class StudyQuery:
+    words: tuple[str, ...]
+    year: int | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.words and self.year is None
+
+
+def parse_study_query(text: str) -> StudyQuery:
+    """Words (lowercase, stop words dropped) and at most one year; never raises."""
+    words: list[str] = []
+    year = None
+    for token in _TOKEN.findall((text or "")[:300].lower()):
+        if year is None and _YEAR.match(token):
+            year = int(token)
+        elif token not in STOP_WORDS and token not in words and len(words) < MAX_WORDS:
+            words.append(token)
+    return StudyQuery(tuple(words), year)
+
+
+def normalized_query(text: str) -> str:
+    """The query as a cache key: the same words in any case or spacing search alike."""
+    query = parse_study_query(text)
+    return " ".join([*query.words, *([str(query.year)] if query.year else [])])
+
+
+def _postgres_filter(studies, query: StudyQuery):
+    tsquery = " & ".join(f"{word}:*" for word in query.words)
+    return studies.filter(RawSQL(f"{STUDY_VECTOR_SQL} @@ to_tsquery('simple'::regconfig, %s)", [tsquery],
+                                 output_field=BooleanField()))
+
+
+def _sqlite_filter(studies, query: StudyQuery):
+    studies = studies.alias(finder_authors=KT("metadata__authors"))
+    for word in query.words:
+        studies = studies.filter(Q(title__icontains=word) | Q(container_title__icontains=word)
+                                 | Q(finder_authors__icontains=word))
+    return studies
+
+
+def find_studies(studies, text: str, *, limit: int = 8) -> list:
+    """The resolved studies of `studies` matching `text`, newest first, each with
+    `cited_in_topics` (how many listed topics cite it)."""
+    from forum.models import Citation
+
+    query = parse_study_query(text)
+    if query.is_empty:
+        return []
+    studies = studies.resolved()
+    if query.year is not None:
+        studies = studies.filter(year=query.year)
+    if query.words:
+        if connections[studies.db].vendor == "postgresql":
+            studies = _postgres_filter(studies, query)
+        else:
+            studies = _sqlite_filter(studies, query)
+    found = list(studies.order_by("-year", "-pk")[:limit])
+    if found:
+        counts = dict(
+            Citation.objects.filter(study__in=found, post__deleted_at__isnull=True, post__hidden_at__isnull=True,
+                                    post__topic__deleted_at__isnull=True, post__topic__unlisted=False)
+            .values_list("study_id").annotate(topics=Count("post__topic", distinct=True)).values_list("study_id", "topics")
+        )
+        for study in found:
+            study.cited_in_topics = counts.get(study.pk, 0)
+    return found
