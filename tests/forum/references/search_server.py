@@ -29,7 +29,7 @@ def registry_handler(*, slow: float = 0.0, requests: list | None = None):
             if parts.path.startswith("/crossref/works/"):
                 doi = parts.path.removeprefix("/crossref/works/").lower()
                 names = {"10.1002/art.37734": "younger2013", "10.1111/j.1526-4637.2009.00613.x": "younger2009",
-                         "10.1097/pr9.0000000000001080": "bested2023"}
+                         "10.1097/pr9.0000000000001080": "bested2023", "10.5555/evident-retracted": "synthetic_retracted"}
                 if doi in names:
                     return self.send_json(fixture_json(f"crossref_{names[doi]}.json"))
                 return self.send_json({"status": "error"}, status=404)
