@@ -157,3 +157,18 @@ def test_without_javascript_the_search_is_a_page(member_client):
 def test_searching_needs_an_account(client):
     response = client.get(FIND, {"q": "naltrexone"})
     assert response.status_code == 302
+
+
+def test_the_library_search_follows_corrections_to_a_study(member_client):
+    from forum.models import Study
+
+    study = stored_study("younger2013")
+    assert find(member_client, "counterbalanced", library="1")["results"]
+    Study.objects.filter(pk=study.pk).update(title="Naltrexone at low dose: a corrected title")
+    metadata = dict(study.metadata, authors=[{"family": "Quintero", "given": "A"}])
+    Study.objects.filter(pk=study.pk).update(metadata=metadata)
+
+    assert find(member_client, "counterbalanced", library="1")["results"] == []
+    assert [r["title"] for r in find(member_client, "corrected quinter", library="1")["results"]] == [
+        "Naltrexone at low dose: a corrected title"]
+    assert find(member_client, "younger", library="1")["results"] == []

@@ -1,6 +1,6 @@
-"""A GIN index over studies' title, journal and author family names, for finding a study by
-what a member half-remembers (forum.search.study_finder). PostgreSQL only: SQLite searches the
-same columns without an index."""
+"""Indexes for finding a study by what a member half-remembers (forum.search.study_finder): a GIN
+index over studies' title, journal and author family names, and one by year, newest first.
+PostgreSQL only: SQLite searches the same columns without them."""
 
 from django.db import migrations
 
@@ -9,14 +9,16 @@ def install(apps, schema_editor):
     from forum.search.study_finder import INSTALL_SQL
 
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(INSTALL_SQL)
+        for statement in INSTALL_SQL:
+            schema_editor.execute(statement)
 
 
 def uninstall(apps, schema_editor):
     from forum.search.study_finder import UNINSTALL_SQL
 
     if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(UNINSTALL_SQL)
+        for statement in UNINSTALL_SQL:
+            schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
