@@ -25,7 +25,7 @@ QUERIES = [
     "naltrexone",                               # a common word: thousands of matches
     "naltrexone fibromyalgia 2013",             # the example
     "Younger 2013 naltrexone fibromyalgia",     # an author the library has once
-    "magnes insom",                             # words still being typed
+    "magnesium insom",                          # the last word still being typed
     "melatonin jet lag crossover",
     "journal of pain yoga",                     # journal words
     "berkov",                                   # a seeded author prefix
