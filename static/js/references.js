@@ -183,7 +183,7 @@
     state.text.value = "";
     state.search.value = "";
     state.finder?.close();
-    if (state.finder) state.finder.status.textContent = "";
+    state.finder?.say("");
     state.search.closest(".field").hidden = !(state.finder && state.link?.dataset.findUrl);
     state.text.removeAttribute("aria-invalid");
     state.status.textContent = "";

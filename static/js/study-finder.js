@@ -59,8 +59,14 @@
     list.setAttribute("role", "listbox");
     list.setAttribute("aria-label", options.label || "Studies found");
     list.hidden = true;
+    // Hidden while empty, so a page with a composer has no stray status region until a search runs.
     const status = element("p", "study-finder__status");
     status.setAttribute("role", "status");
+    status.hidden = true;
+    const say = (text) => {
+      status.textContent = text;
+      status.hidden = !text;
+    };
     (options.anchor || input).after(list, status);
 
     input.setAttribute("aria-autocomplete", "list");
@@ -98,7 +104,7 @@
       input.setAttribute("aria-expanded", String(results.length > 0));
       setActive(results.length ? Math.min(Math.max(state.active, 0), results.length - 1) : -1);
       const count = results.length ? `${results.length} stud${results.length === 1 ? "y" : "ies"} found.` : "No studies found.";
-      status.textContent = [count, ...notices].join(" ");
+      say([count, ...notices].join(" "));
     }
 
     async function fetchResults(query, libraryOnly) {
@@ -116,7 +122,7 @@
     async function search(query) {
       const generation = ++state.generation;
       state.query = query;
-      status.textContent = "Searching…";
+      say("Searching…");
       try {
         const local = await fetchResults(query, true);
         if (generation !== state.generation) return;
@@ -133,7 +139,7 @@
         show(Array.isArray(full.results) ? full.results : [], Array.isArray(full.notices) ? full.notices.map(String) : []);
       } catch {
         if (generation !== state.generation) return;
-        status.textContent = "Couldn’t search just now. Check your connection, or paste a DOI below.";
+        say("Couldn’t search just now. Check your connection, or paste a DOI below.");
       }
     }
 
@@ -142,7 +148,7 @@
       query = (query || "").trim();
       if (query.length < MIN_CHARS) {
         close();
-        status.textContent = "";
+        say("");
         return;
       }
       if (query === state.query && state.results.length) return;
@@ -153,7 +159,7 @@
       const result = state.results[index];
       if (!result) return;
       close();
-      status.textContent = "";
+      say("");
       state.query = "";
       options.onChoose(result);
     }
@@ -184,7 +190,7 @@
       if (option) choose([...list.children].indexOf(option));
     });
 
-    return { update, close, status };
+    return { update, close, say };
   }
 
   window.EvidentStudyFinder = { attach };
