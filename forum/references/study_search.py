@@ -161,6 +161,22 @@ def search_pubmed(text: str, *, client: ReferencesClient, rows: int = 6) -> list
     return found
 
 
+def pubmed_by_pmcid(pmcid: str, *, client: ReferencesClient) -> FoundStudy | None:
+    """The PubMed record of a PubMed Central article (a PMC address names only its PMCID, which
+    cannot be cited): esearch for the PMCID, accepted only if the one summary found carries that
+    same PMCID, so a loose match can never become someone's citation."""
+    payload = client.get_json(f"{client.pubmed_url}/esearch.fcgi", params=_params(term=pmcid, retmode="json"))
+    try:
+        pmids = [str(pmid) for pmid in payload["esearchresult"]["idlist"]]
+    except (KeyError, TypeError) as exc:
+        raise LookupFailed("PubMed answered a search without an id list") from exc
+    if len(pmids) != 1:
+        return None
+    summary = client.get_json(f"{client.pubmed_url}/esummary.fcgi", params=_params(id=pmids[0], retmode="json"))
+    metadata = parse_esummary(summary, pmids[0])
+    return found_from_metadata(metadata, "pubmed") if metadata.pmcid == pmcid else None
+
+
 def merge_results(*lists: list[FoundStudy]) -> list[FoundStudy]:
     """One list in the order given, each study once: the same DOI or PMID from a later list is
     merged into the earlier result."""

@@ -20,7 +20,9 @@ from forum.models import Study
 from forum.references.article_links import identifier_from_link, looks_like_link
 from forum.references.http import ReferenceLookupError, ReferencesClient
 from forum.references.identifiers import IdentifierKind, detect_identifier
-from forum.references.study_search import FoundStudy, merge_results, search_crossref, search_pubmed
+from forum.references.study_search import (
+    FoundStudy, merge_results, pubmed_by_pmcid, search_crossref, search_pubmed,
+)
 from forum.search.study_finder import normalized_query
 
 logger = logging.getLogger(__name__)
@@ -59,10 +61,15 @@ def found_from_study(study: Study) -> FoundStudy:
 def _identified(kind: IdentifierKind, value: str, query: str) -> StudySearch:
     search = StudySearch(query=query, from_identifier=True)
     if kind is IdentifierKind.PMCID:
-        study = Study.objects.filter(pmcid=value).first()
-        if study is None or not (study.doi or study.pmid):
-            search.notices.append(f"That is PubMed Central article {value}, which is not in the library yet: "
-                                  "search by its title, or paste its DOI or PubMed address.")
+        study = Study.objects.filter(pmcid=value).exclude(doi=None, pmid=None).first()
+        if study is None:
+            found = _pubmed_central_article(value)
+            if found is None:
+                search.notices.append(f"PubMed does not say which article PubMed Central's {value} is, or could "
+                                      "not be reached: search by its title, or paste its DOI or PubMed address.")
+            else:
+                search.results.append(found)
+                _mark_stored(search.results)
             return search
     else:
         field_name = "doi" if kind is IdentifierKind.DOI else "pmid"
@@ -77,6 +84,16 @@ def _identified(kind: IdentifierKind, value: str, query: str) -> StudySearch:
             found.pmid = value
         search.results.append(found)
     return search
+
+
+def _pubmed_central_article(pmcid: str) -> FoundStudy | None:
+    timeout = float(getattr(settings, "REFERENCES_SEARCH_TIMEOUT", 4))
+    try:
+        with ReferencesClient(timeout=timeout, max_retries=0) as client:
+            return pubmed_by_pmcid(pmcid, client=client)
+    except ReferenceLookupError as exc:
+        logger.info("study search: PubMed Central %s: %s", pmcid, exc)
+        return None
 
 
 def _registry_results(text: str) -> tuple[dict[str, list[FoundStudy]], list[str]]:

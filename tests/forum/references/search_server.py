@@ -34,11 +34,17 @@ def registry_handler(*, slow: float = 0.0, requests: list | None = None):
                     return self.send_json(fixture_json(f"crossref_{names[doi]}.json"))
                 return self.send_json({"status": "error"}, status=404)
             if parts.path == "/eutils/esearch.fcgi":
+                if words == "pmc9999901":  # a synthetic PubMed Central article (see the README)
+                    body = fixture_json("esearch_nothing.json")
+                    body["esearchresult"].update(count="1", retmax="1", idlist=["99999901"])
+                    return self.send_json(body)
                 if words.endswith("[doi]"):
                     return self.send_json(fixture_json("esearch_nothing.json"))
                 return self.send_json(fixture_json("esearch_naltrexone_fibromyalgia.json" if matches
                                                    else "esearch_nothing.json"))
             if parts.path == "/eutils/esummary.fcgi":
+                if query.get("id") == "99999901":
+                    return self.send_json(fixture_json("esummary_synthetic_pmc.json"))
                 return self.send_json(fixture_json("esummary_naltrexone_fibromyalgia.json"))
             return self.send_json({"error": "not found"}, status=404)
 

@@ -173,3 +173,15 @@ def test_the_library_search_follows_corrections_to_a_study(member_client):
     assert [r["title"] for r in find(member_client, "corrected quinter", library="1")["results"]] == [
         "Naltrexone at low dose: a corrected title"]
     assert find(member_client, "younger", library="1")["results"] == []
+
+
+def test_a_pubmed_central_address_is_cited_through_pubmeds_record_of_it(member_client, settings):
+    requests = []
+    with registries(settings, requests=requests):
+        data = find(member_client, "https://pmc.ncbi.nlm.nih.gov/articles/PMC9999901/")
+        unknown = find(member_client, "https://www.ncbi.nlm.nih.gov/pmc/articles/PMC1234567/")
+    assert [r["cite"] for r in data["results"]] == ["[@doi:10.5555/evident-pmc.2021.1]"]
+    assert data["results"][0]["pmid"] == "99999901" and data["results"][0]["source_label"] == "PubMed"
+    # Only PubMed was asked, and only about that PMCID: never the PMC page itself.
+    assert {path for path, _query in requests} == {"/eutils/esearch.fcgi", "/eutils/esummary.fcgi"}
+    assert unknown["results"] == [] and "PMC1234567" in unknown["notices"][0]
