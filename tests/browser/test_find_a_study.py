@@ -138,3 +138,20 @@ def test_typing_an_open_bracket_at_and_words_in_the_composer_suggests_studies(pa
     pick_with_keyboard(page, composer, listbox, pilot)
     expect(composer).to_have_value("The pilot [@doi:10.1111/j.1526-4637.2009.00613.x]")
     expect(listbox).to_be_hidden()
+
+
+def test_the_open_suggestion_list_and_the_no_script_page_pass_the_accessibility_scan(page, live_server, demo):
+    from collections import defaultdict
+
+    from tests.browser.test_accessibility import scan
+
+    found, report = defaultdict(list), []
+    dialog, search = open_search(page, live_server, demo, "Draft.")
+    search.press_sequentially("younger naltrexone")
+    expect(dialog.get_by_role("listbox", name="Studies found for your search").get_by_role("option")).to_have_count(2)
+    search.press("ArrowDown")
+    scan(page, "dialog with suggestions", found, report)
+    page.goto(f"{live_server.url}/studies/find/?q=younger+naltrexone")
+    expect(page.get_by_role("heading", name="Find a study to cite")).to_be_visible()
+    scan(page, "/studies/find/", found, report)
+    assert dict(found) == {}
