@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import BooleanField, Count, Q
+from django.db.models import BooleanField, Count, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
 
@@ -24,6 +24,7 @@ from .query import STOP_WORDS
 
 MAX_WORDS = 8
 _TOKEN = re.compile(r"[^\W_]+")
+_AUTHOR_KEYS = {"family", "given", "literal", "orcid"}
 _YEAR = re.compile(r"^(1[89]\d\d|20\d\d)$")
 
 # PostgreSQL: a `finder_vector` tsvector column on forum_study (not a model field: only this module
@@ -53,7 +54,7 @@ $$ LANGUAGE plpgsql""",
     # Existing rows: touching the title fires the trigger.
     'UPDATE "forum_study" SET title = title',
     'CREATE INDEX IF NOT EXISTS forum_study_finder_gin ON "forum_study" USING gin (finder_vector)',
-    'CREATE INDEX IF NOT EXISTS forum_study_year_recent_idx ON "forum_study" (year DESC, id DESC)',
+    'CREATE INDEX IF NOT EXISTS forum_study_year_recent_idx ON "forum_study" (year DESC NULLS LAST, id DESC)',
 ]
 UNINSTALL_SQL = [
     "DROP INDEX IF EXISTS forum_study_year_recent_idx",
@@ -117,8 +118,11 @@ def _sqlite_filter(studies, query: StudyQuery):
     studies = studies.alias(finder_authors=KT("metadata__authors"))
     for word in query.words:
         word = _singular(word)  # as on PostgreSQL, "trials" finds "trial"
-        studies = studies.filter(Q(title__icontains=word) | Q(container_title__icontains=word)
-                                 | Q(finder_authors__icontains=word))
+        matches = Q(title__icontains=word) | Q(container_title__icontains=word)
+        # The authors are read as their JSON text, whose keys every study has.
+        if word not in _AUTHOR_KEYS:
+            matches |= Q(finder_authors__icontains=word)
+        studies = studies.filter(matches)
     return studies
 
 
@@ -138,7 +142,8 @@ def find_studies(studies, text: str, *, limit: int = 8) -> list:
             studies = _postgres_filter(studies, query)
         else:
             studies = _sqlite_filter(studies, query)
-    found = list(studies.order_by("-year", "-pk")[:limit])
+    # Undated studies last on both databases (PostgreSQL would put NULL first); the index matches.
+    found = list(studies.order_by(F("year").desc(nulls_last=True), "-pk")[:limit])
     if found:
         counts = dict(
             Citation.objects.filter(study__in=found, post__deleted_at__isnull=True, post__hidden_at__isnull=True,
