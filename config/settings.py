@@ -407,6 +407,11 @@ REFERENCES_MAX_RETRIES = int(os.environ.get("REFERENCES_MAX_RETRIES", "3"))
 # lookup_retries.py): first after this many seconds, doubling, for up to REFERENCES_RETRY_FOR.
 REFERENCES_RETRY_BACKOFF = float(os.environ.get("REFERENCES_RETRY_BACKOFF", "60"))
 REFERENCES_RETRY_FOR = float(os.environ.get("REFERENCES_RETRY_FOR", "86400"))
+# Searching the registries by title from "Add reference" (forum/services/study_search.py): a
+# member is waiting, so Crossref and PubMed together get this many seconds, and each member this
+# many registry searches a minute (the library answers past it).
+REFERENCES_SEARCH_TIMEOUT = float(os.environ.get("REFERENCES_SEARCH_TIMEOUT", "4"))
+REFERENCES_SEARCHES_PER_MINUTE = int(os.environ.get("REFERENCES_SEARCHES_PER_MINUTE", "40"))
 # Registry status of cited trials (ClinicalTrials.gov API v2) and open-access copies (Unpaywall),
 # fetched in the background after a study's look-up or refresh (forum/services/registry_status.py,
 # forum/services/open_access.py). Unpaywall requires a contact address on every request.

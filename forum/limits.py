@@ -100,3 +100,9 @@ def ensure_within_posting_limits(*, user, raw: str, ip: str | None = None) -> No
             f"Your network address can post {per_ip} times a minute. Please wait {wait} seconds and try again; "
             "your text is kept."
         )
+
+
+def registry_search_wait(member) -> int | None:
+    """Seconds until `member` may search Crossref and PubMed again, or None. Searches are typed
+    as-you-go, so the limit is generous; past it the library alone answers."""
+    return _rate(f"study-search:user:{member.pk}", settings.REFERENCES_SEARCHES_PER_MINUTE)

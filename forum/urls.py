@@ -4,7 +4,7 @@ from django.views.decorators.cache import cache_control
 from .feeds import CategoryTopicsFeed, LatestTopicsFeed, LatestTopicsRssFeed, TopicPostsFeed
 from .views import (
     answers, composing, evidence_summary, external_images, following, lists, live, moderation, notifications, posts,
-    search, studies, study_history, topic, uploads,
+    search, studies, study_history, study_search, topic, uploads,
 )
 
 app_name = "forum"
@@ -49,6 +49,7 @@ urlpatterns = [
     path("studies/", studies.index, name="studies"),
     path("studies/add/", studies.add, name="study_add"),
     path("studies/resolve/", studies.resolve, name="study_resolve"),
+    path("studies/find/", study_search.find, name="study_find"),
     path("studies/<int:study_id>/", studies.detail, name="study"),
     path("studies/<int:study_id>/edit/", studies.edit, name="study_edit"),
     path("studies/<int:study_id>/history/", study_history.history, name="study_history"),

@@ -45,6 +45,13 @@ class StudyQuerySet(models.QuerySet):
         """Studies a registry or an import has described (not those still being looked up)."""
         return self.filter(lookup_state=LookupState.RESOLVED)
 
+    def find(self, text: str, *, limit: int = 8) -> list["Study"]:
+        """Resolved studies whose title, journal or authors match what a member typed, each with
+        `cited_in_topics` (forum.search.study_finder)."""
+        from forum.search.study_finder import find_studies
+
+        return find_studies(self, text, limit=limit)
+
     def strongest_first(self):
         ranking = models.Case(
             *[models.When(design=d.value, then=models.Value(i)) for i, d in enumerate(DESIGN_RANK)],

@@ -4,6 +4,10 @@
  * cursor. Without JavaScript the "Add reference" link opens /studies/add/ in a new tab and the
  * `[@doi:…]` syntax works on its own; this file only saves the trip.
  *
+ * The search field above the paste box finds a study by title words, authors, a year or an
+ * article's address (static/js/study-finder.js); typing `[@` and words in the composer opens the
+ * same suggestions there.
+ *
  * Everything shown here comes from JSON, so it is built with textContent, never innerHTML.
  */
 (() => {
@@ -39,6 +43,20 @@
     const body = element("div", "reference-dialog__body");
     const title = element("h2", "", "Add reference");
     title.id = "reference-dialog-title";
+
+    const searchField = element("div", "field reference-dialog__search");
+    const searchLabel = element("label", "", "Find a study");
+    searchLabel.htmlFor = "reference-dialog-search";
+    const search = element("input");
+    search.id = "reference-dialog-search";
+    search.type = "text";
+    search.autocomplete = "off";
+    search.spellcheck = false;
+    search.setAttribute("aria-describedby", "reference-dialog-search-help");
+    const searchHelp = element("p", "field__help",
+      "Title words, an author, a year (“Younger 2013 naltrexone fibromyalgia”), or an article’s web address.");
+    searchHelp.id = "reference-dialog-search-help";
+    searchField.append(searchLabel, search, searchHelp);
 
     const field = element("div", "field");
     const label = element("label", "", "DOI, PMID or BibTeX");
@@ -81,7 +99,7 @@
         stanceChoices.append(choice);
       });
     stance.append(stanceChoices);
-    body.append(title, field, status, problems, results, stance);
+    body.append(title, searchField, field, status, problems, results, stance);
 
     const actions = element("div", "reference-dialog__actions");
     const lookUp = element("button", "button reference-dialog__lookup", "Look up");
@@ -98,7 +116,7 @@
     document.body.append(dialog);
 
     const state = {
-      dialog, text, status, problems, results, lookUp, insert, stance,
+      dialog, text, search, finder: null, status, problems, results, lookUp, insert, stance,
       link: null, input: null, composer: null,
       found: [],        // {study, checkbox, item} in the order the server sent them
       generation: 0,    // bumped on every look-up and on close, so late answers are dropped
@@ -109,10 +127,22 @@
 
     // "Look up" is the form's submit button, so Enter on it (and Ctrl+Enter in the textarea)
     // looks up instead of closing the dialog.
+    // Enter in the stance choices after picking a study inserts it.
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      lookUpText(state);
+      if (!state.text.value.trim() && selectedCites(state).length) commitAndInsert(state);
+      else lookUpText(state);
     });
+    if (window.EvidentStudyFinder) {
+      state.finder = window.EvidentStudyFinder.attach(search, {
+        url: () => state.link?.dataset.findUrl || "", anchor: searchField.querySelector(".field__help"), label: "Studies found for your search",
+        onChoose: (result) => choose(state, result),
+      });
+      search.addEventListener("input", () => state.finder.update(search.value));
+      search.addEventListener("keydown", (event) => {
+        if (event.key === "Enter" && search.getAttribute("aria-expanded") !== "true") event.preventDefault();
+      });
+    } else searchField.hidden = true;
     text.addEventListener("keydown", (event) => {
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
         event.preventDefault();
@@ -142,7 +172,7 @@
     ui.input = input;
     reset(ui);
     ui.dialog.showModal();
-    ui.text.focus();
+    (ui.finder && link.dataset.findUrl ? ui.search : ui.text).focus();
   }
 
   function reset(state) {
@@ -151,6 +181,10 @@
     state.busy = false;
     state.lookUp.removeAttribute("aria-disabled");
     state.text.value = "";
+    state.search.value = "";
+    state.finder?.close();
+    state.finder?.say("");
+    state.search.closest(".field").hidden = !(state.finder && state.link?.dataset.findUrl);
     state.text.removeAttribute("aria-invalid");
     state.status.textContent = "";
     showProblems(state, []);
@@ -413,7 +447,8 @@
       state.busy = true;
       state.status.textContent = "Adding to the library…";
       const body = new FormData();
-      body.append("text", state.text.value.trim());
+      const picked = state.found.filter(({ study, checkbox }) => checkbox.checked && study.commit_text);
+      body.append("text", picked.length ? picked.map(({ study }) => study.commit_text).join("\n") : state.text.value.trim());
       body.append("commit", "1");
       let ok = false;
       try {
@@ -433,6 +468,30 @@
       }
     }
     insertCitations(state);
+  }
+
+  /* ---------- a study chosen from the search ---------- */
+
+  // The chosen study becomes the dialog's one result, ticked; the member picks a stance and
+  // presses Insert citation (or Enter). A study new to the library is added on insert, by its
+  // DOI or PMID, and looked up like any pasted identifier.
+  function choose(state, result) {
+    const identifier = result.doi || (result.pmid ? `PMID ${result.pmid}` : "");
+    const study = {
+      id: result.study_id, url: result.url || "", state: result.study_id ? "resolved" : "new",
+      identifier, title: result.title, journal: [result.authors, result.journal].filter(Boolean).join(" · "),
+      year: result.year, design: result.design, design_label: result.design_label,
+      status: result.status, status_label: result.status_label, warning: "", cite: result.cite,
+      commit_text: result.study_id ? "" : (result.doi || result.pmid || ""),
+    };
+    stopPolling(state);
+    state.generation += 1;
+    state.text.value = "";
+    showProblems(state, []);
+    showResults(state, [study]);
+    const where = result.study_id ? "It is in the library." : "It is added to the library when you insert it.";
+    state.status.textContent = `Chose “${result.title || identifier}”. ${where} Say what it does for your point, then press Insert citation.`;
+    state.stance.querySelector("input:checked")?.focus();
   }
 
   function selectedCites(state) {
@@ -481,6 +540,55 @@
 
   document.addEventListener("mouseover", keepCardOnScreen);
   document.addEventListener("focusin", keepCardOnScreen);
+
+  /* ---------- `[@` and words in the composer ---------- */
+
+  // `[@younger naltrex` opens the suggestions under the composer; choosing one replaces what was
+  // typed after `[` with the citation. `[@doi:…`, `[@pmid:…` and BibTeX keys are left alone.
+  const TYPED_CITATION = /\[@([^\[\]\n@]{0,80})$/;
+
+  function typedQuery(input) {
+    const before = input.value.slice(0, input.selectionStart ?? input.value.length);
+    const match = TYPED_CITATION.exec(before);
+    if (!match) return null;
+    const words = match[1];
+    if (!/\s/.test(words.trim()) && !/\s$/.test(words)) {
+      // One word with no space yet: a key or identifier is as likely as a search.
+      if (/^(doi|pmid)\s*:|^10\.|^\d+$/i.test(words) || words.length < 4) return null;
+    }
+    if (/^(doi|pmid)\s*:/i.test(words)) return null;
+    return { words, start: before.length - match[0].length };
+  }
+
+  function attachComposer(input) {
+    const composer = input.closest("form");
+    const link = composer?.querySelector("a[data-add-reference][data-find-url]");
+    if (!link || !window.EvidentStudyFinder) return;
+    input.dataset.studyFinder = "on";
+    const finder = window.EvidentStudyFinder.attach(input, {
+      url: link.dataset.findUrl, combobox: false, label: "Studies to cite",
+      onChoose: (result) => {
+        const typed = typedQuery(input);
+        if (!typed || !result.cite) return;
+        const end = input.selectionStart ?? input.value.length;
+        const closes = input.value.slice(end).startsWith("]");
+        input.setRangeText(result.cite, typed.start, closes ? end + 1 : end, "end");
+        input.dispatchEvent(new Event("input", { bubbles: true }));
+        input.focus();
+      },
+    });
+    input.addEventListener("input", () => {
+      const typed = typedQuery(input);
+      if (typed) finder.update(typed.words);
+      else finder.close();
+    });
+    input.addEventListener("blur", () => setTimeout(() => finder.close(), 200));
+  }
+
+  document.addEventListener("focusin", (event) => {
+    const input = event.target.closest?.("[data-composer-input]");
+    if (input && !input.dataset.studyFinder) attachComposer(input);
+  });
 
   /* ---------- start ---------- */
 

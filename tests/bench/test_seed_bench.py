@@ -63,3 +63,14 @@ def test_search_index_covers_every_post_and_members_can_sign_in(seeded):
     topic = Topic.objects.filter(state="open").first()
     post = Post.objects.create(topic=topic, post_number=topic.posts_count + 1, author=topic.author, raw="x", cooked="x")
     assert post.pk > highest
+
+
+def test_library_studies_for_the_study_finder_are_found_by_their_words():
+    from forum.models import Study
+
+    call_command("seed_bench", users=3, topics=1, posts=1, studies=300, seed=3, verbosity=0)
+    assert Study.objects.filter(doi__startswith="10.5555/evident-library.").count() == 300
+    found = Study.objects.find("melatonin")
+    assert found and all("melatonin" in study.title.lower() for study in found)
+    years = [study.year for study in found]
+    assert years == sorted(years, reverse=True)

@@ -36,7 +36,8 @@ def test_add_a_reference_from_bibtex_insert_it_and_post_a_cited_reply(page, live
     dialog = page.get_by_role("dialog", name="Add reference")
     expect(dialog).to_be_visible()
     paste = dialog.get_by_label("DOI, PMID or BibTeX")
-    expect(paste).to_be_focused()
+    # The dialog opens on its search field (test_find_a_study.py); pasting is the next field.
+    expect(dialog.get_by_role("combobox", name="Find a study")).to_be_focused()
     insert = dialog.get_by_role("button", name="Insert citation")
     expect(insert).to_be_disabled()
 

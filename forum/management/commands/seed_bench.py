@@ -324,6 +324,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch-size", type=int, default=20_000, help="Posts per transaction.")
         parser.add_argument("--templates", type=int, default=60)
+        parser.add_argument("--studies", type=int, default=0,
+                            help="Extra library studies (not cited), for the study finder's benchmark.")
 
     def handle(self, *args, **options):
         self.verbosity = options["verbosity"]
@@ -349,6 +351,8 @@ class Command(BaseCommand):
                 first_templates, reply_templates = build_templates(self.rng, studies, options["templates"])
                 self._users(users)
                 self.writer.flush()
+                if options["studies"]:
+                    self._library_studies(options["studies"])
             self._log(f"users, categories, studies, {options['templates']} templates: "
                       f"{time.perf_counter() - started:.1f} s")
             posts_started = time.perf_counter()
@@ -422,6 +426,48 @@ class Command(BaseCommand):
             )
             studies.append(study_apply_metadata(study=study, metadata=metadata, source="manual"))
         return categories, tags, studies
+
+    def _library_studies(self, count: int):
+        """`count` resolved studies with varied titles, journals, authors and years, written in
+        batches: what the study finder searches (bench/study_finder_timings.py)."""
+        from forum.references.classification import Design
+
+        rng = random.Random(self.rng.random())
+        syllables = ["an", "ber", "cor", "da", "el", "fen", "gor", "ha", "is", "jan", "kov", "li", "mor",
+                     "nes", "o", "pet", "quin", "ros", "sen", "tan", "u", "val", "wen", "xu", "yam", "zel"]
+        surnames = sorted({"".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).capitalize()
+                           for _ in range(4000)}) + LAST_NAMES
+        words = ("adults children older women men adolescents patients outcomes pain fatigue sleep quality "
+                 "mortality function disability recurrence relapse remission biomarkers inflammation dose "
+                 "response safety tolerability adherence efficacy effectiveness costs primary care hospital "
+                 "community placebo sham usual care long-term short-term twelve-week multicentre open-label "
+                 "double-blind pragmatic feasibility secondary analysis protocol follow-up").split()
+        journals = [f"{adjective} {subject}" for adjective in ("Journal of", "Annals of", "Clinical", "European",
+                                                                 "International Journal of", "Archives of")
+                    for subject in ("Pain", "Rheumatology", "Sleep Research", "Neurology", "Internal Medicine",
+                                    "Psychiatry", "Dermatology", "Primary Care")]
+        designs = list(Design)
+        now = timezone.now()
+        batch = []
+        for n in range(1, count + 1):
+            treatment, condition = rng.choice(TREATMENTS), rng.choice(CONDITIONS)
+            extra = " ".join(rng.sample(words, 3))
+            title = f"{treatment.capitalize()} for {condition} ({extra}): a {rng.choice(DESIGNS)}"
+            authors = [{"family": rng.choice(surnames), "given": rng.choice(FIRST_NAMES)[0]}
+                       for _ in range(rng.randint(1, 6))]
+            year = rng.randint(1985, 2025)
+            journal = rng.choice(journals)
+            doi = f"10.5555/evident-library.{n}"
+            metadata = StudyMetadata(title=title, authors=authors, container_title=journal, year=year,
+                                     doi=doi, crossref_type="journal-article", source="manual")
+            batch.append(Study(doi=doi, title=title, container_title=journal, year=year,
+                               metadata=metadata.to_dict(), design=rng.choice(designs).value,
+                               metadata_source="manual", fetched_at=now))
+            if len(batch) == 5000:
+                Study.objects.bulk_create(batch)
+                batch = []
+        Study.objects.bulk_create(batch)
+        self.writer.written["library studies"] += count
 
     def _users(self, count: int):
         User = get_user_model()
