@@ -72,5 +72,5 @@ def test_a_moderator_without_a_factor_is_sent_to_set_one_up(page, live_server):
     sign_in(page, live_server, moderator)
     page.goto(f"{live_server.url}/review/")
     expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))
-    expect(page.get_by_text("Moderation needs a second factor")).to_be_visible()
+    expect(page.get_by_text("Set up a second factor to moderate")).to_be_visible()
     page.screenshot(path="/tmp/evident-moderator-needs-factor.png", full_page=True)
