@@ -9,6 +9,7 @@ from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 
 from forum.services.answers import answer_accept
+from forum.services.moderation import topic_set_state
 from tests.factories import PASSWORD, TEST_TOTP_SECRET, UserFactory, make_reply, make_topic
 from tests.second_factor_sessions import password_only
 
@@ -190,3 +191,18 @@ def test_a_password_only_moderator_is_offered_to_confirm_the_factor_instead_of_c
     assert "Moderate this topic" not in page
     client.force_login(moderator)  # a sign-in that passed the code
     assert "Moderate this topic" in client.get(topic.get_absolute_url()).content.decode()
+
+
+def test_a_reply_refused_for_want_of_the_factor_is_handed_back(client):
+    moderator = UserFactory(role="moderator")
+    topic = make_topic()
+    topic_set_state(moderator=moderator, topic=topic, state="closed")
+    password_only(client, moderator)
+    words = "A moderator's note: this was settled in the 2024 review."
+    response = client.post(f"/t/{topic.pk}/reply/", {"raw": words})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Confirm your second factor to moderate" in page
+    assert "/accounts/2fa/reauthenticate/" in page
+    assert "A moderator&#x27;s note: this was settled in the 2024 review." in page
+    assert not topic.posts.filter(raw=words).exists()
