@@ -83,6 +83,7 @@ def test_a_moderator_sets_up_a_factor_from_the_topic_confirms_it_and_moderates(p
     page.goto(f"{live_server.url}{topic.get_absolute_url()}")
     # Where the moderation panel would be: the step, not controls that would fail on submit.
     expect(page.get_by_text("Moderate this topic")).to_have_count(0)
+    page.screenshot(path="/tmp/evident-moderator-set-up-notice.png", full_page=True)
     page.get_by_role("link", name="Set up a second factor to moderate").click()
     expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))
 

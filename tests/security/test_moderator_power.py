@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from accounts.models import User
 from forum.models import StaffNote, TopicState
-from forum.services.moderation import topic_set_state
+from forum.services.moderation import staff_note_add, topic_delete, topic_set_state
 from tests.accounts.totp import current_code
 from tests.factories import PASSWORD, TEST_TOTP_SECRET
 from tests.forum.test_authorisation_matrix import MATRIX, ROLES, World, _a_study, world  # noqa: F401
@@ -228,3 +228,19 @@ def test_every_admin_url_refuses_a_password_only_session_and_opens_after_the_cod
     moderator = _signed_in_with_totp(world.moderator)
     turned_away = {name: _sent_away(moderator.get(url)) for name, url in urls}
     assert not any(turned_away.values()), [name for name, away in turned_away.items() if away]
+
+
+def test_what_only_moderators_read_stays_hidden_from_a_password_only_session(moderator_world):
+    """Reading is power too: deleted topics and staff notes follow the same rule."""
+    world = moderator_world
+    topic_delete(moderator=world.moderator, topic=world.topic, reason="Spam")
+    staff_note_add(moderator=world.moderator, member=world.third, text="Sells supplements in DMs.")
+    topic_url, profile_url = world.topic.get_absolute_url(), reverse("accounts:profile", args=[world.third.username])
+
+    attacker = password_only(Client(), world.moderator)
+    assert attacker.get(topic_url).status_code == 404
+    assert "Sells supplements in DMs." not in attacker.get(profile_url).content.decode()
+
+    moderator = _signed_in_with_totp(world.moderator)
+    assert moderator.get(topic_url).status_code == 200
+    assert "Sells supplements in DMs." in moderator.get(profile_url).content.decode()
