@@ -65,8 +65,8 @@ def acting_with_second_factor(user) -> bool:
     if not getattr(settings, "FORUM_MODERATOR_SECOND_FACTOR", True):
         return True
     request = _current_request.get()
-    if request is None:
-        return True  # no web request: the operator's shell, a command or a task
+    if request is None or not hasattr(request, "session"):
+        return True  # no web request (the operator's shell, a command or a task), so nobody signed in
     if str(user.pk) != str(request.session.get(SESSION_KEY)):
         return True  # not the person signed in: their role is only being shown
     return session_passed_second_factor(request, user)
