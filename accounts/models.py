@@ -113,8 +113,28 @@ class User(AbstractUser):
         return sum(self.username.encode()) % 12
 
     @property
-    def is_moderator(self) -> bool:
+    def has_moderator_role(self) -> bool:
+        """The role alone: what a badge shows. Power needs `is_moderator`."""
         return self.is_superuser or self.role in {Role.MODERATOR, Role.ADMIN}
+
+    @property
+    def is_moderator(self) -> bool:
+        """May moderate now: the role, used from a sign-in that passed the second factor
+        (accounts/second_factor.py has the one rule and why)."""
+        from .second_factor import acting_with_second_factor
+
+        return self.has_moderator_role and acting_with_second_factor(self)
+
+    @property
+    def moderation_step(self) -> str:
+        """For someone with the role who may not moderate now: "set_up" (no second factor yet) or
+        "confirm" (this sign-in has not used it); "" otherwise. Templates show it where the
+        moderation controls would be."""
+        from .second_factor import has_second_factor
+
+        if not self.has_moderator_role or self.is_moderator:
+            return ""
+        return "confirm" if has_second_factor(self) else "set_up"
 
     @property
     def is_suspended(self) -> bool:

@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.admin_sign_in import secure_admin_site
 from forum.views.health import healthz
+
+secure_admin_site(admin.site)  # before admin.site.urls: the admin signs in through allauth
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

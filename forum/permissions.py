@@ -17,6 +17,15 @@ def _is_moderator(user) -> bool:
     return bool(getattr(user, "is_moderator", False))
 
 
+def _refuse(user, reason: str):
+    """Refuses what only a moderator may do. Someone with the role whose sign-in has not passed the
+    second factor is told that instead (and sent to the step, their text kept), not that the
+    thing is not theirs."""
+    if getattr(user, "has_moderator_role", False):
+        ensure_second_factor(user)
+    raise PermissionDenied(reason)
+
+
 def ensure_can_act(user) -> None:
     """Any write by a member: signed in, active, email confirmed, not suspended."""
     if not user.is_authenticated:
@@ -82,7 +91,7 @@ def ensure_can_reply(user, topic: Topic) -> None:
     if topic.is_deleted:
         raise PermissionDenied("This topic has been deleted, so it takes no new replies.")
     if topic.state != Topic.State.OPEN and not _is_moderator(user):
-        raise PermissionDenied(f"This topic is {topic.get_state_display().lower()}, so it takes no new replies.")
+        _refuse(user, f"This topic is {topic.get_state_display().lower()}, so it takes no new replies.")
 
 
 def can_edit_post(user, post: Post) -> bool:
@@ -98,9 +107,9 @@ def ensure_can_edit_post(user, post: Post) -> None:
     if post.is_deleted:
         raise PermissionDenied("This post has been deleted.")
     if not can_edit_post(user, post):
-        raise PermissionDenied("You can only edit your own posts.")
+        _refuse(user, "You can only edit your own posts.")
     if post.topic.state == Topic.State.ARCHIVED and not _is_moderator(user):
-        raise PermissionDenied("This topic is archived, so its posts can no longer be edited.")
+        _refuse(user, "This topic is archived, so its posts can no longer be edited.")
 
 
 def ensure_can_delete_post(user, post: Post) -> None:
@@ -110,7 +119,7 @@ def ensure_can_delete_post(user, post: Post) -> None:
     if post.is_deleted:
         raise PermissionDenied("This post is already deleted.")
     if post.author_id != user.pk and not _is_moderator(user):
-        raise PermissionDenied("You can only delete your own posts.")
+        _refuse(user, "You can only delete your own posts.")
 
 
 def can_see_deleted(user) -> bool:
@@ -118,9 +127,10 @@ def can_see_deleted(user) -> bool:
 
 
 def ensure_can_moderate(user) -> None:
+    """Every moderator power asks this (or `is_moderator`, the same rule): the role, from a sign-in
+    that passed the second factor."""
     if not _is_moderator(user):
-        raise PermissionDenied("Only moderators can do that.")
-    ensure_second_factor(user)
+        _refuse(user, "Only moderators can do that.")
 
 
 def can_see_upload(user, upload) -> bool:

@@ -26,6 +26,23 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _force_login_completes_the_sign_in(monkeypatch):
+    # A forced sign-in stands for a finished one, second factor included where the account has
+    # one (tests/second_factor_sessions.py says why; `password_only` gives the other kind).
+    from django.test import Client
+
+    from tests.second_factor_sessions import record_sign_in
+
+    force_login = Client.force_login
+
+    def force_login_as_allauth_would(self, user, backend=None):
+        force_login(self, user, backend)
+        record_sign_in(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login_as_allauth_would)
+
+
 @pytest.fixture
 def no_page_cache(settings):
     """For tests that count after-commit callbacks: the caches' (and live pages') own would be

@@ -6,15 +6,19 @@ from django.db.models import F
 from django.utils import timezone
 
 from forum.models import ModerationAction, NotificationKind, Post, Topic, Vote
-from forum.permissions import ensure_can_act
+from forum.permissions import ensure_can_act, ensure_can_moderate
 
 from .notifying import notify, notify_helpful
 
 
 def ensure_can_accept(user, topic: Topic) -> None:
     ensure_can_act(user)
-    if topic.author_id != user.pk and not user.is_moderator:
+    if topic.author_id == user.pk:
+        return
+    # Choosing the answer on someone else's question is moderator power, under the same rule.
+    if not getattr(user, "has_moderator_role", False):
         raise PermissionDenied("Only the person who asked, or a moderator, can choose the answer.")
+    ensure_can_moderate(user)
 
 
 def answer_accept(*, user, post: Post) -> Topic:

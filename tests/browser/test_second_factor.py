@@ -1,6 +1,6 @@
 """Second factors in Chromium: an authenticator app set up by scanning-or-typing its key, a passkey
 registered and used through the browser's virtual authenticator (DevTools' WebAuthn domain), and
-a moderator without a factor sent to set one up."""
+a moderator without a factor sent to set one up, then confirming it and moderating."""
 
 import re
 
@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.accounts.totp import current_code
 from tests.browser.demo_pages import log_in, sign_in
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, make_topic
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,5 +72,37 @@ def test_a_moderator_without_a_factor_is_sent_to_set_one_up(page, live_server):
     sign_in(page, live_server, moderator)
     page.goto(f"{live_server.url}/review/")
     expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))
-    expect(page.get_by_text("Moderation needs a second factor")).to_be_visible()
+    expect(page.get_by_text("Set up a second factor to moderate")).to_be_visible()
     page.screenshot(path="/tmp/evident-moderator-needs-factor.png", full_page=True)
+
+
+def test_a_moderator_sets_up_a_factor_from_the_topic_confirms_it_and_moderates(page, live_server):
+    moderator = UserFactory(username="mo", role="moderator", second_factor=False)
+    topic = make_topic(title="Does creatine help older adults?")
+    sign_in(page, live_server, moderator)
+    page.goto(f"{live_server.url}{topic.get_absolute_url()}")
+    # Where the moderation panel would be: the step, not controls that would fail on submit.
+    expect(page.get_by_text("Moderate this topic")).to_have_count(0)
+    page.screenshot(path="/tmp/evident-moderator-set-up-notice.png", full_page=True)
+    page.get_by_role("link", name="Set up a second factor to moderate").click()
+    expect(page).to_have_url(re.compile(r"/accounts/2fa/$"))
+
+    page.goto(f"{live_server.url}/accounts/2fa/totp/activate/")
+    _confirm_access(page)
+    secret = page.get_by_label("Authenticator secret").input_value()
+    page.get_by_label("Authenticator code").fill(current_code(secret))
+    page.get_by_role("button", name="Activate").click()
+
+    # This sign-in used the password only: the factor is asked for once, then the panel is there.
+    page.goto(f"{live_server.url}{topic.get_absolute_url()}")
+    page.get_by_role("link", name="Confirm your second factor to moderate").click()
+    page.get_by_placeholder("Code").fill(current_code(secret))
+    page.get_by_role("button", name="Confirm").click()
+    expect(page).to_have_url(re.compile(rf"{topic.get_absolute_url()}$"))
+    page.get_by_text("Moderate this topic").click()
+    page.get_by_label("Reason (kept in the audit log)").fill("Answered well enough")
+    page.get_by_role("button", name="Close topic").click()
+    expect(page.get_by_text("Done: the topic was updated and the action logged.")).to_be_visible()
+    page.screenshot(path="/tmp/evident-moderator-confirmed-factor.png", full_page=True)
+    topic.refresh_from_db()
+    assert topic.state == "closed"
