@@ -20,6 +20,7 @@ from forum.services.rendering import post_render
 from forum.services.submissions import AlreadySubmitted
 
 from .composing import ask_for_interests
+from .database_outage import write_saved
 from .errors import composer_login_required
 from .notices import post_notice
 from .uploads import attached_text
@@ -55,6 +56,7 @@ def edit(request, post_id: int):
                     status = 400
                 else:
                     _save_edit(request, post, form)
+                    write_saved(request, post.get_absolute_url())
                     post_notice(request, post, "Your edit is saved.")
                     return redirect(post)
             except AlreadySubmitted:
