@@ -236,3 +236,27 @@ def test_the_operator_reads_one_line_per_outage_not_a_traceback_per_request(outs
     assert len(lines) == 1
     assert lines[0].getMessage().startswith("Database unreachable (OperationalError: ")
     assert lines[0].exc_info is None
+
+
+def test_an_edit_saved_just_before_the_outage_is_answered_as_saved(outside_client, member, database, monkeypatch):
+    import forum.views.posts
+
+    topic = make_topic(author=member, title="Does vitamin D prevent colds?", raw="First words.")
+    post = topic.posts.get()
+    real_save_edit = forum.views.posts._save_edit
+
+    def save_edit_then_outage(*args, **kwargs):
+        real_save_edit(*args, **kwargs)
+        database.off()
+
+    monkeypatch.setattr(forum.views.posts, "_save_edit", save_edit_then_outage)
+    outside_client.force_login(member)
+    edit_url = reverse("forum:post_edit", args=[post.pk])
+    token = token_of(outside_client.get(edit_url))
+
+    response = outside_client.post(edit_url, {"raw": "Second thoughts.", "title": topic.title, "submit_token": token})
+
+    database.on()
+    post.refresh_from_db()
+    assert post.raw == "Second thoughts."
+    assert response.status_code == 302 and response["Location"] == post.get_absolute_url()
