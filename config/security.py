@@ -8,6 +8,7 @@ own `SECURE_CSP` when we upgrade.
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.defaults import bad_request as django_bad_request
 
@@ -48,20 +49,33 @@ def bad_request(request, exception):
 
 
 class RefuseNulCharactersMiddleware:
-    """A NUL in the address's parameters is refused with a 400 before any view sees it.
+    """A NUL in the address is refused before any view sees it: in the path a 404 (no page is
+    named with one), in the parameters a 400 that says why.
 
     No name, slug, token or search holds one, and PostgreSQL cannot even compare text that does
-    (a DataError, so a 500), while SQLite just finds nothing: refusing it here keeps the two
-    databases alike and spares every view its own check. Form fields already refuse NUL.
+    (a DataError, so a 500: /u/%00/, /uploads/%00.png), while SQLite just finds nothing:
+    refusing it here keeps the two databases alike and spares every view its own check. Form
+    fields already refuse NUL.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path_info:
+            return self._not_found(request)
         if any("\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()):
             return self._refuse(request)
         return self.get_response(request)
+
+    @staticmethod
+    def _not_found(request):
+        if request.path_info.startswith("/api/"):
+            from forum.api.responses import error_response
+
+            return error_response(404, "not_found", "There is nothing at this address.")
+        # The site's own 404 page, as for any other address that names nothing.
+        raise Http404("The address contains a NUL character.")
 
     @staticmethod
     def _refuse(request):

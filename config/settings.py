@@ -381,6 +381,9 @@ FORUM_NEW_USER_MAX_LINKS = int(os.environ.get("FORUM_NEW_USER_MAX_LINKS", "2"))
 FORUM_UPLOAD_MAX_BYTES = int(os.environ.get("FORUM_UPLOAD_MAX_BYTES", str(8 * 1024 * 1024)))
 FORUM_UPLOADS_PER_DAY = int(os.environ.get("FORUM_UPLOADS_PER_DAY", "30"))
 FORUM_UPLOAD_MAX_PIXELS = int(os.environ.get("FORUM_UPLOAD_MAX_PIXELS", str(40_000_000)))
+# The pixels an upload may make the server decode, all frames of an animation counted: PNG, WebP
+# and GIF are decoded in full, a JPEG at the fraction of its size the stored copy needs.
+FORUM_UPLOAD_MAX_DECODED_PIXELS = int(os.environ.get("FORUM_UPLOAD_MAX_DECODED_PIXELS", str(24_000_000)))
 FORUM_UPLOAD_MAX_DIMENSION = int(os.environ.get("FORUM_UPLOAD_MAX_DIMENSION", "2400"))
 FORUM_UPLOAD_MAX_FRAMES = int(os.environ.get("FORUM_UPLOAD_MAX_FRAMES", "100"))
 # Still images longer than this (either side, in pixels) are shown in posts as a thumbnail of

@@ -16,3 +16,5 @@ urlpatterns = [
 ]
 
 handler400 = "config.security.bad_request"
+# A database outage is a 503 with Retry-After; any other error the usual 500 page.
+handler500 = "forum.views.database_outage.server_error"

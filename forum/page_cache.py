@@ -34,7 +34,8 @@ from django.http import HttpResponse
 from forum.change_events import generations_renew
 
 SITE_KEY = "page-gen:site"
-_TOPIC_PATH = re.compile(r"^/t/[^/]+/(\d+)/$")
+# The slug as the URL pattern spells it: an address no topic page has (a NUL in it) is no cache key.
+_TOPIC_PATH = re.compile(r"^/t/[-a-zA-Z0-9_]+/(\d+)/$")
 # Only the addresses the site links to are stored: `?utm_source=...` and the like would let
 # anyone fill the cache with copies of one page.
 _CACHEABLE_QUERY = re.compile(r"^(page=[1-9]\d{0,5})?$")

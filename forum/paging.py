@@ -4,10 +4,18 @@ Django's Paginator counts every row to print "page 3 of 2,000"; on a forum with 
 that count costs more than the page itself and grows with the forum. Lists here read one row
 more than a page to know whether there is a next one, and count only when someone asks for a
 page past the end (an old link), to send them to the last real page instead.
+
+A page number no list could reach (over a million: thirty million topics) is not an old link
+but a made-up one, and is not found. Past 2**63 rows the databases could not even be asked
+(SQLite refuses the offset, PostgreSQL says "bigint out of range"), which was a 500.
 """
 
 import math
 from dataclasses import dataclass
+
+from django.http import Http404
+
+LAST_POSSIBLE_PAGE = 1_000_000
 
 
 @dataclass
@@ -38,17 +46,29 @@ class Page:
         return self.number - 1
 
 
+def _page_number(value) -> int:
+    text = str(value or "").strip()
+    # Python's int() refuses thousands of digits (a ValueError), which is no reason for page 1.
+    if text.isascii() and text.isdigit() and len(text.lstrip("0")) > len(str(LAST_POSSIBLE_PAGE)):
+        raise Http404("There is no such page in this list.")
+    try:
+        number = max(1, int(text))
+    except ValueError:
+        return 1
+    if number > LAST_POSSIBLE_PAGE:
+        raise Http404("There is no such page in this list.")
+    return number
+
+
 def page_of(queryset, number, per_page: int, *, ids_first: bool = False) -> Page:
-    """Page `number` (any string: a mangled one means the first page) of `queryset`.
+    """Page `number` (any string: a mangled one means the first page) of `queryset`; a number
+    beyond LAST_POSSIBLE_PAGE raises Http404.
 
     `ids_first`: find the page's rows by their ids alone, then read them whole, in one query
     (`WHERE id IN (SELECT id ... LIMIT n)`). For a list no index orders, such as a tag's topics:
     SQLite otherwise joins every matching row to its authors and category before sorting and
     keeping twenty (a 4,000-topic tag at 1M posts: 20 ms, 10 this way)."""
-    try:
-        number = max(1, int(number))
-    except (TypeError, ValueError):
-        number = 1
+    number = _page_number(number)
     start = (number - 1) * per_page
     end = start + per_page + 1
     rows = list(queryset.filter(pk__in=queryset.values("pk")[start:end]) if ids_first else queryset[start:end])

@@ -7,7 +7,8 @@ from .responses import not_found
 def requested_page(request, *, pages: int) -> int:
     """The page asked for; anything that is not a page of this list is a 404, as on the HTML pages."""
     raw = request.GET.get("page", "1")
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= pages:
+    # Length first: int() of a few thousand digits is refused by Python itself (a ValueError).
+    if len(raw) > 12 or not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= pages:
         raise not_found(f"There is no page {raw[:20]!r} here: pages run from 1 to {pages}.")
     return int(raw)
 

@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 
@@ -18,15 +20,25 @@ class UploadQuerySet(models.QuerySet):
         (identical bytes are stored once, so one name can be both)."""
         return self.filter(models.Q(name=name) | models.Q(thumbnail_name=name))
 
+    def storing(self, file_name: str):
+        """The uploads whose bytes or thumbnail are the stored file `file_name`: it is kept while
+        any of them is."""
+        return self.filter(models.Q(sha256=PurePath(file_name).stem) | models.Q(thumbnail_name=file_name))
+
 
 class Upload(models.Model):
-    """A file stored once under a name made from its content's SHA-256 (identical uploads share
-    one file and one row). The file itself lives in Django's default storage."""
+    """One member's upload. The bytes are stored once under their SHA-256 (`stored_name`), in
+    Django's default storage, and shared by every upload of the same bytes; each member who
+    uploads them gets their own row and their own unguessable `name`, which is how posts and
+    addresses refer to it. A row shared between members gave the second one the first one's file
+    name, a 404 when fetching it, and the news that someone held an unposted copy."""
 
     # A deleted account keeps no uploads attached to its name; the files stay for the posts.
     uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                  related_name="uploads")
-    sha256 = models.CharField(max_length=64, unique=True)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    # 64 random hex digits, shaped like the hash that older uploads are named by (the sanitiser knows
+    # the site's own images by that shape: forum/markup/external_images.py).
     name = models.CharField(max_length=80, unique=True)
     kind = models.CharField(max_length=10, choices=UploadKind.choices)
     content_type = models.CharField(max_length=40)
@@ -50,9 +62,16 @@ class Upload(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["uploader", "created_at"], name="upload_uploader_recent_idx")]
+        # The same member sending the same bytes again gets the upload they already have.
+        constraints = [models.UniqueConstraint(fields=["uploader", "sha256"], name="upload_once_per_member")]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def stored_name(self) -> str:
+        """The file's name in storage: its bytes' hash and the extension of its format."""
+        return f"{self.sha256}{PurePath(self.name).suffix}"
 
     def get_absolute_url(self) -> str:
         return fast_reverse("forum:upload", self.name)

@@ -185,7 +185,8 @@ def quoting_posts_recheck(*, source_post_id: int) -> int:
 def schedule_quote_recheck(source: Post) -> None:
     from forum.tasks import recheck_quotes
 
-    transaction.on_commit(lambda: recheck_quotes.enqueue(source_post_id=source.pk))
+    # robust: the edit is committed by now (see schedule_study_lookup).
+    transaction.on_commit(lambda: recheck_quotes.enqueue(source_post_id=source.pk), robust=True)
 
 
 def full_quote(post: Post) -> str:

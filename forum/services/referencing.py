@@ -178,7 +178,9 @@ def citations_record(*, post: Post, resolver: CitationResolver, new: bool = Fals
 def schedule_study_lookup(study: Study) -> None:
     from forum.tasks import look_up_study
 
-    transaction.on_commit(lambda: look_up_study.enqueue(study_id=study.pk))
+    # robust: the post is committed by now; a queue that cannot be written (the database gone
+    # that moment) is logged, and is no reason to tell its writer that posting failed.
+    transaction.on_commit(lambda: look_up_study.enqueue(study_id=study.pk), robust=True)
 
 
 def schedule_study_extras(study: Study, *, use_cache: bool = True) -> None:
@@ -187,7 +189,7 @@ def schedule_study_extras(study: Study, *, use_cache: bool = True) -> None:
     from forum.tasks import look_up_study_extras
 
     study_id = study.pk
-    transaction.on_commit(lambda: look_up_study_extras.enqueue(study_id=study_id, use_cache=use_cache))
+    transaction.on_commit(lambda: look_up_study_extras.enqueue(study_id=study_id, use_cache=use_cache), robust=True)
 
 
 # --- metadata ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import secrets
 import warnings
 from dataclasses import dataclass
 from datetime import timedelta
@@ -68,25 +69,26 @@ def upload_store(*, uploader, file) -> Upload:
         stored, ext, content_type, width, height = _reencoded_image(data)
         kind = UploadKind.IMAGE
     digest = hashlib.sha256(stored).hexdigest()
-    name = f"{digest}.{ext}"
     thumbnail = _thumbnail(stored, ext) if kind == UploadKind.IMAGE else None
-    existing = Upload.objects.filter(sha256=digest).first()
+    # Each member has their own row, even for bytes someone else uploaded: what they are told
+    # (name, original name) and may fetch is theirs alone, whoever else holds the same picture.
+    existing = Upload.objects.filter(uploader=uploader, sha256=digest).first()
     if existing is None:
         try:
             with transaction.atomic():
                 existing = Upload.objects.create(
-                    uploader=uploader, sha256=digest, name=name, kind=kind, content_type=content_type,
-                    width=width, height=height, size=len(stored),
+                    uploader=uploader, sha256=digest, name=f"{secrets.token_hex(32)}.{ext}", kind=kind,
+                    content_type=content_type, width=width, height=height, size=len(stored),
                     original_name=PurePath(file.name or "").name[:255],
                     **(thumbnail.fields() if thumbnail else {}),
                 )
-        except IntegrityError:  # the same file, uploaded by someone else a moment ago
-            existing = Upload.objects.get(sha256=digest)
+        except IntegrityError:  # the same file from the same member, twice at once
+            existing = Upload.objects.get(uploader=uploader, sha256=digest)
     elif thumbnail and not existing.thumbnail_name:
         # Uploaded again after thumbnails existed: the earlier row gains one.
         Upload.objects.filter(pk=existing.pk, thumbnail_name="").update(**thumbnail.fields())
         existing.refresh_from_db()
-    _store(name, stored)
+    _store(existing.stored_name, stored)
     if existing.thumbnail_name and thumbnail and existing.thumbnail_name == thumbnail.name:
         _store(thumbnail.name, thumbnail.data)
     return existing
@@ -167,13 +169,16 @@ def _reencoded_image(data: bytes) -> tuple[bytes, str, str, int, int]:
                 probe.verify()
             image = Image.open(io.BytesIO(data))
             _ensure_reasonable(image)
-            image.load()
             frames = getattr(image, "n_frames", 1)
             if frames > settings.FORUM_UPLOAD_MAX_FRAMES:
                 raise UploadRefused(f"This animation has {frames} frames; at most "
                                     f"{settings.FORUM_UPLOAD_MAX_FRAMES} are accepted.", status=413)
             if image_format not in _IMAGE_FORMATS:
                 raise refused
+            if image_format == "JPEG":
+                # Decoded at 1/2, 1/4 or 1/8 of its size, the least that still covers the stored picture.
+                image.draft(image.mode, _capped_size(image.size))
+            _ensure_cheap_to_decode(image, frames)
             ext, content_type = _IMAGE_FORMATS[image_format]
             out = io.BytesIO()
             if frames > 1:
@@ -195,6 +200,31 @@ def _ensure_reasonable(image) -> None:
         raise Image.DecompressionBombError("too many pixels")
 
 
+def _ensure_cheap_to_decode(image, frames: int) -> None:
+    """Refuse, from the header alone, a picture whose pixels would take long to decode.
+
+    The time goes on the pixels, not the bytes: a 4 kB PNG can declare 6,000 x 6,000 of them
+    (it held a web process for seconds), and a 27 kB GIF three such frames (ten seconds). A
+    JPEG is decoded at a fraction of its size (Image.draft, before this check); PNG, WebP and GIF
+    have no such thing, so every frame's every pixel is counted."""
+    limit = settings.FORUM_UPLOAD_MAX_DECODED_PIXELS
+    width, height = image.size
+    if width * height * frames <= limit:
+        return
+    if frames > 1:
+        raise UploadRefused(f"This animation has {frames} frames of {width:,} × {height:,} pixels; all its frames "
+                            f"together can have at most {limit:,} pixels. Make it smaller or shorter and upload "
+                            "it again.", status=413)
+    raise UploadRefused(f"This image is {width:,} × {height:,} pixels; a PNG, WebP or GIF image can have at most "
+                        f"{limit:,}. Save it smaller, or as a JPEG, and upload it again.", status=413)
+
+
+def _capped_size(size: tuple[int, int]) -> tuple[int, int]:
+    cap = settings.FORUM_UPLOAD_MAX_DIMENSION
+    scale = min(1.0, cap / max(size))
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
 def _capped(image):
     cap = settings.FORUM_UPLOAD_MAX_DIMENSION
     if max(image.size) > cap:
@@ -202,14 +232,26 @@ def _capped(image):
     return image
 
 
+# Modes that are shrunk as they are; others are converted first (P is shrunk by nearest
+# neighbour, as Pillow does for palettes).
+_SHRUNK_AS_THEY_ARE = {"RGB", "RGBA", "L", "LA", "P", "CMYK"}
+
+
 def _save_still(image, image_format: str, out) -> tuple[int, int]:
+    # Shrunk first, in its own mode: a large canvas is never converted or copied at full size
+    # (a 6,000 x 6,000 1-bit PNG was turned into 144 MB of RGBA before being scaled down).
+    if image.mode == "1":
+        image = image.convert("L")  # one bit a pixel, scaled pixel by pixel, would lose thin lines
+    elif image.mode not in _SHRUNK_AS_THEY_ARE:
+        image = image.convert("RGBA")
+    image = _capped(image)
     # Orientation from EXIF applied to the pixels; then a fresh image with no metadata at all.
     image = ImageOps.exif_transpose(image)
     if image_format == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     elif image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
         image = image.convert("RGBA")
-    clean = _capped(image.copy())
+    clean = image.copy()
     clean.info = {"transparency": image.info["transparency"]} if "transparency" in image.info else {}
     options = {"quality": 88} if image_format in ("JPEG", "WEBP") else {}
     clean.save(out, format=image_format, **options)
@@ -247,7 +289,7 @@ def uploads_remove_unused(*, older_than: timedelta = timedelta(days=1), dry_run:
             upload.delete()
             # After the row: should deleting the file fail, a row pointing at nothing is not left.
             # A file another upload still serves (identical bytes are stored once) stays.
-            for name in filter(None, (upload.name, upload.thumbnail_name)):
-                if not Upload.objects.serving(name).exists():
+            for name in filter(None, (upload.stored_name, upload.thumbnail_name)):
+                if not Upload.objects.storing(name).exists():
                     default_storage.delete(name)
     return removed

@@ -25,6 +25,7 @@ from forum.services.rendering import post_render
 from forum.services.study_quoting import post_study_quote_warnings, study_quote_markup, study_quote_warnings
 from forum.services.submissions import AlreadySubmitted
 
+from .database_outage import write_saved
 from .errors import composer_login_required
 from .notices import post_notice
 from .topic import get_visible_topic, page_for, topic_page
@@ -66,6 +67,7 @@ def new_topic(request):
             except PermissionDenied as exc:
                 error, status = str(exc), 429 if isinstance(exc, LimitExceeded) else 403
             else:
+                write_saved(request, topic.get_absolute_url())
                 _warn_about_citations(request, topic.posts.get(post_number=1))
                 post_notice(request, topic.posts.get(post_number=1), "Your topic is posted.")
                 return redirect(topic)
@@ -129,6 +131,7 @@ def reply(request, topic_id: int):
                 except PermissionDenied as exc:
                     error, status = str(exc), 429 if isinstance(exc, LimitExceeded) else 403
                 else:
+                    write_saved(request, topic.post_url(post.post_number))
                     _warn_about_citations(request, post)
                     post_notice(request, post, "Your reply is posted.")
                     return redirect(topic.post_url(post.post_number))

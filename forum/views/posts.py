@@ -20,6 +20,7 @@ from forum.services.rendering import post_render
 from forum.services.submissions import AlreadySubmitted
 
 from .composing import ask_for_interests
+from .database_outage import write_saved
 from .errors import composer_login_required
 from .notices import post_notice
 from .uploads import attached_text
@@ -54,9 +55,13 @@ def edit(request, post_id: int):
                     form.add_error("reason", "Give a reason: the author sees it, and it goes in the history.")
                     status = 400
                 else:
+                    # Its address, read before saving: the edit reloads the post, which then
+                    # reads its topic again (a query that an outage just after the commit fails).
+                    url = post.get_absolute_url()
                     _save_edit(request, post, form)
+                    write_saved(request, url)
                     post_notice(request, post, "Your edit is saved.")
-                    return redirect(post)
+                    return redirect(url)
             except AlreadySubmitted:
                 post_notice(request, post, "This edit was already saved: here is the post.", level=messages.INFO)
                 return redirect(post)

@@ -49,7 +49,8 @@ def topic_detail(request, slug: str, topic_id: int):
     try:
         page = int(request.GET.get("page", 1))
     except ValueError:
-        page = 1
+        # Thousands of digits are a ValueError too (Python's own limit), and no page either.
+        page = 0 if request.GET["page"].strip().isdigit() else 1
     if page < 1 or page > last_page:
         raise Http404("There is no such page in this topic.")
     if slug != topic.slug:

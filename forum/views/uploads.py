@@ -44,8 +44,11 @@ def serve(request, name: str):
                    if can_see_upload(request.user, candidate)), None)
     if upload is None:
         raise Http404("No such file.")
+    # A thumbnail is stored under its own name; the file itself under its bytes' hash, which
+    # every member's upload of those bytes shares.
+    stored_name = upload.stored_name if name == upload.name else name
     try:
-        handle = default_storage.open(name, "rb")
+        handle = default_storage.open(stored_name, "rb")
     except FileNotFoundError:
         raise Http404("No such file.") from None
     is_pdf = upload.kind == UploadKind.PDF

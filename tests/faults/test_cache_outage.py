@@ -69,18 +69,25 @@ def test_editing_and_moderating_work_with_redis_stopped(redis_cache, topic, memb
     assert ModerationAction.objects.filter(actor=moderator).exists()
 
 
-def test_a_stalled_redis_costs_one_short_timeout_not_one_per_request(redis_cache, topic):
+def test_a_stalled_redis_costs_one_short_timeout_not_one_per_request(redis_cache, topic, settings, monkeypatch):
+    # Counted, not timed: each call that meets the stalled server waits out one socket timeout
+    # and marks the cache down. A retry pause longer than any slow machine needs for ten pages
+    # makes "once" the right count however loaded the machine is.
+    from tests.faults.redis_server import resilient_cache_settings
+
+    settings.CACHES = resilient_cache_settings(redis_cache.url, RETRY_SECONDS=600)
     url = topic.get_absolute_url()
     visit(url)
     redis_cache.stall()
+    timeouts = []
+    real_mark_down = ResilientRedisCache._mark_down
+    monkeypatch.setattr(ResilientRedisCache, "_mark_down",
+                        lambda cache, error: (timeouts.append(error), real_mark_down(cache, error)))
 
-    started = time.monotonic()
     pages = [visit(url) for _ in range(10)]
-    elapsed = time.monotonic() - started
 
     assert all(page.status_code == 200 for page in pages)
-    # One 0.2 s socket timeout, then the cache is skipped; ten uncached renders take well under a second.
-    assert elapsed < 2.0, elapsed
+    assert len(timeouts) == 1, timeouts
 
 
 def test_signing_in_works_with_redis_stopped(redis_cache, member, password):

@@ -4,7 +4,6 @@ The look-up runs after the post is committed (on the immediate task backend used
 the same request, which is the harshest case); whatever the sources do, the reply is saved, the
 author is redirected to it, and the citation reads "looking up" or "unresolved reference"."""
 
-import time
 from functools import partial
 
 import httpx
@@ -70,10 +69,7 @@ def sources(settings, monkeypatch):
 
 
 def reply_citing_the_doi(post_form, topic):
-    started = time.monotonic()
-    response = post_form(reverse("forum:reply", args=[topic.pk]),
-                           {"raw": f"The BMJ trial found no effect [@doi:{DOI}]."})
-    return response, time.monotonic() - started
+    return post_form(reverse("forum:reply", args=[topic.pk]), {"raw": f"The BMJ trial found no effect [@doi:{DOI}]."})
 
 
 def assert_saved_and_shown_unresolved(client, topic, response, author):
@@ -114,21 +110,22 @@ def raise_(exc):
                  id="message-not-an-object"),
     pytest.param(lambda request: httpx.Response(200, content=b"\xff\xfe\x00garbage\x80"), id="binary"),
 ])
-def test_a_failing_source_never_stops_a_reply_citing_a_doi(client, post_form, author, topic, sources, answer):
+def test_a_failing_source_never_stops_a_reply_citing_a_doi(client, post_form, author, topic, sources, answer,
+                                                           settings):
     sources.answer = answer
 
-    response, seconds = reply_citing_the_doi(post_form, topic)
+    response = reply_citing_the_doi(post_form, topic)
 
     assert_saved_and_shown_unresolved(client, topic, response, author)
-    assert sources.calls, "the look-up was attempted"
-    assert seconds < 5
+    # Attempted, and given up after the configured retries (which sleep through `sleep`, stubbed).
+    assert 1 <= len(sources.calls) <= 1 + settings.REFERENCES_MAX_RETRIES
 
 
 def test_an_unreachable_source_delays_the_look_up_with_the_reason_kept_for_staff(client, post_form, author, topic,
                                                                                 sources):
     sources.answer = lambda request: httpx.Response(503)
 
-    response, _ = reply_citing_the_doi(post_form, topic)
+    response = reply_citing_the_doi(post_form, topic)
 
     study = assert_saved_and_shown_unresolved(client, topic, response, author)
     assert study.lookup_state == LookupState.DELAYED and "503" in study.lookup_error
@@ -137,23 +134,52 @@ def test_an_unreachable_source_delays_the_look_up_with_the_reason_kept_for_staff
 
 def test_a_source_that_never_answers_times_out_and_the_reply_is_saved(client, post_form, author, topic, settings,
                                                                       silent_server):
+    # The harshest case: the look-up runs inside the request (the immediate backend). What is
+    # asserted is that the client gave up by its own configured timeout (the silent server would
+    # only hang up after a minute, which reads "disconnected"), not how many seconds that took:
+    # on a loaded machine the same 0.3 s timeout took 6 s of wall clock.
     url, accepted = silent_server
     settings.CROSSREF_API_URL = url + "/crossref"
     settings.PUBMED_API_URL = url + "/eutils"
     settings.REFERENCES_HTTP_TIMEOUT = 0.3
     settings.REFERENCES_MAX_RETRIES = 0
 
-    response, seconds = reply_citing_the_doi(post_form, topic)
+    response = reply_citing_the_doi(post_form, topic)
 
     study = assert_saved_and_shown_unresolved(client, topic, response, author)
     assert accepted, "the look-up reached the silent server"
     assert study.lookup_state == LookupState.DELAYED and "timed out" in study.lookup_error
-    assert seconds < 3
+
+
+def test_with_a_task_queue_the_reply_never_waits_for_a_silent_source(client, author, topic, settings, silent_server,
+                                                                     django_capture_on_commit_callbacks):
+    # As in production: the look-up is queued after the reply commits, and the request never
+    # opens a connection to the registry, however long that would hold it.
+    from django_tasks_db.models import DBTaskResult
+
+    url, accepted = silent_server
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.CROSSREF_API_URL = url + "/crossref"
+    settings.PUBMED_API_URL = url + "/eutils"
+    settings.REFERENCES_HTTP_TIMEOUT = 3600
+
+    response = reply_citing_the_doi(partial(_post_and_commit, client, django_capture_on_commit_callbacks), topic)
+
+    assert response.status_code == 302
+    study = Study.objects.get(doi=DOI)
+    assert study.lookup_state == LookupState.PENDING
+    assert DBTaskResult.objects.filter(task_path="forum.tasks.look_up_study", status="READY").count() == 1
+    assert not accepted, "the request itself never called the registry"
+
+
+def _post_and_commit(client, capture, url, data):
+    with capture(execute=True):
+        return client.post(url, data)
 
 
 def test_with_nothing_listening_the_reply_is_saved_and_unresolved(client, post_form, author, topic):
     # The suite-wide settings point both sources at a closed local port (connection refused).
-    response, _ = reply_citing_the_doi(post_form, topic)
+    response = reply_citing_the_doi(post_form, topic)
 
     study = assert_saved_and_shown_unresolved(client, topic, response, author)
     assert study.lookup_state == LookupState.DELAYED  # could not reach is not "no such record"
@@ -184,7 +210,7 @@ def test_a_work_record_with_fields_of_the_wrong_types_is_survived(client, post_f
     # study with nothing filled in rather than crashing the look-up. The reply is unaffected.
     sources.answer = lambda request: httpx.Response(200, json={"status": "ok", "message": message})
 
-    response, _ = reply_citing_the_doi(post_form, topic)
+    response = reply_citing_the_doi(post_form, topic)
 
     assert response.status_code == 302
     post = Post.objects.get(topic=topic, post_number=2)

@@ -2,8 +2,6 @@
 the registry hangs, because the look-up waits in the task queue for the worker (the run
 command's task backend), never in the request."""
 
-import time
-
 import pytest
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
@@ -27,22 +25,18 @@ def test_a_stalled_registry_does_not_slow_a_reply_with_the_run_commands_task_bac
     author = UserFactory(username="writer")
     client.force_login(author)
     topic = make_topic(title="Does vitamin D prevent colds?")
-    client.get(topic.get_absolute_url())  # templates compiled: time the reply, not the first page ever
 
-    started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("forum:reply", args=[topic.pk]),
                                {"raw": f"The BMJ trial found no effect [@doi:{DOI}]."})
-    seconds = time.monotonic() - started
-    print(f"\nreply citing a new DOI with the registry stalled: {seconds * 1000:.0f} ms")
 
+    # Not timed (a loaded machine makes any figure meaningless): the request never opened a
+    # connection to the registry, so it cannot have waited for it.
     assert response.status_code == 302
     post = Post.objects.get(topic=topic, post_number=2)
     study = Study.objects.get(doi=DOI)
     assert Citation.objects.filter(post=post, study=study).exists()
     assert study.lookup_state == LookupState.PENDING
-    assert seconds < 2, f"the reply took {seconds:.1f} s"
-    time.sleep(0.2)
     assert not accepted, "the request itself never called the registry"
     [queued] = DBTaskResult.objects.filter(task_path="forum.tasks.look_up_study")
     assert queued.status == "READY" and queued.args_kwargs["kwargs"]["study_id"] == study.pk

@@ -47,3 +47,26 @@ def test_the_api_refuses_it_in_json(client, topic, params):
 
 def test_an_ordinary_address_is_untouched(client, topic):
     assert client.get("/api/topics/", {"category": "no-such-category"}).status_code == 404
+
+
+@pytest.mark.parametrize("path", [
+    "/u/%00/", "/u/maria%00/", "/uploads/%00.png", "/c/%00/", "/tag/%00/", "/t/%00/1/", "/drafts/%00/",
+    "/notifications/unsubscribe/%00/", "/members/%00/notes/", "/%00", "/studies/1/export.%00",
+])
+def test_in_the_path_it_is_not_found(client, member, topic, path):
+    # PostgreSQL answered these with a 500 (the text could not even be compared); no page is
+    # named with a NUL, so it is the site's own 404, signed in or not.
+    assert client.get(path).status_code == 404
+    client.force_login(member)
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert "We couldn’t find that page" in response.content.decode()
+    assert client.post(path).status_code == 404
+
+
+def test_in_an_api_path_it_is_a_json_404(client, topic):
+    response = client.get("/api/topics/%00/")
+
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

@@ -182,7 +182,7 @@ def test_the_demo_has_an_uploaded_chart_with_alt_text_shown_as_a_thumbnail():
     load_demo()  # again: still one picture, one reply
     upload = Upload.objects.get()
     assert upload.kind == "image" and upload.uploader.username == "priya" and upload.thumbnail_name
-    assert default_storage.exists(upload.name) and default_storage.exists(upload.thumbnail_name)
+    assert default_storage.exists(upload.stored_name) and default_storage.exists(upload.thumbnail_name)
     [post] = upload.posts.all()
     assert post.topic.title == "How often should a masters athlete lift heavy?" and post.author.username == "priya"
     image = parse(post.cooked).find("img")

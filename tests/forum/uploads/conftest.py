@@ -23,6 +23,13 @@ def image_bytes(fmt: str, size=(40, 30), color=(200, 30, 30), **save) -> bytes:
     return out.getvalue()
 
 
+def blank_png(size, mode="1") -> bytes:
+    # Deflate squeezes 6,000 x 6,000 blank one-bit pixels into 4.4 kB.
+    out = io.BytesIO()
+    Image.new(mode, size).save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 def as_file(data: bytes, name: str, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, data, content_type=content_type)
 

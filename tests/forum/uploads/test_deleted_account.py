@@ -23,6 +23,6 @@ def test_deleting_the_account_detaches_its_uploads_and_their_file_names(upload_s
     assert not Upload.objects.filter(uploader=member).exists()
     assert set(Upload.objects.filter(pk__in=[chart.pk, handout.pk]).values_list("uploader", "original_name")) == {
         (None, "")}
-    assert all(upload_storage.joinpath(u.name).exists() for u in (chart, handout))  # posts still show them
+    assert all(upload_storage.joinpath(u.stored_name).exists() for u in (chart, handout))  # posts still show them
     theirs.refresh_from_db()
     assert (theirs.uploader, theirs.original_name) == (other, "omar.png")

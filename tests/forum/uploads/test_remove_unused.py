@@ -32,8 +32,8 @@ def test_only_day_old_uploads_nothing_refers_to_are_removed(member):
     out = StringIO()
     call_command("remove_unused_uploads", "--dry-run", stdout=out)
     assert out.getvalue().splitlines() == [abandoned.name, "1 unused uploads would be removed."]
-    assert default_storage.exists(abandoned.name)
+    assert default_storage.exists(abandoned.stored_name)
 
     call_command("remove_unused_uploads", stdout=StringIO())
     assert set(Upload.objects.values_list("name", flat=True)) == {posted.name, drafted.name, fresh.name}
-    assert not default_storage.exists(abandoned.name) and default_storage.exists(posted.name)
+    assert not default_storage.exists(abandoned.stored_name) and default_storage.exists(posted.stored_name)

@@ -40,7 +40,7 @@ def test_the_worker_removes_uploads_no_post_shows_after_a_day(database_queue, me
     call_command("worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0")
 
     assert set(Upload.objects.values_list("name", flat=True)) == {posted.name, fresh.name}
-    assert not default_storage.exists(forgotten.name) and default_storage.exists(posted.name)
+    assert not default_storage.exists(forgotten.stored_name) and default_storage.exists(posted.stored_name)
     [run] = DBTaskResult.objects.filter(task_path="forum.tasks.remove_unused_uploads")
     assert run.status == "SUCCESSFUL"
 

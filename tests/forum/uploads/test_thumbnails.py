@@ -80,4 +80,4 @@ def test_removing_an_unused_upload_removes_its_thumbnail(member, settings):
     upload = upload_create(uploader=member, file=as_file(image_bytes("PNG", size=(1200, 600)), "plot.png"))
     Upload.objects.filter(pk=upload.pk).update(created_at=timezone.now() - timedelta(days=2))
     assert uploads_remove_unused() == [upload.name]
-    assert not default_storage.exists(upload.name) and not default_storage.exists(upload.thumbnail_name)
+    assert not default_storage.exists(upload.stored_name) and not default_storage.exists(upload.thumbnail_name)

@@ -6,7 +6,7 @@ from forum.models import Post
 from forum.services.uploads import upload_create
 from tests.factories import UserFactory, make_reply, make_topic
 
-from .conftest import PDF, as_file, image_bytes
+from .conftest import PDF, as_file, blank_png, image_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -22,6 +22,7 @@ def test_the_endpoint_answers_the_markdown_to_insert(member_client):
 @pytest.mark.parametrize("data, name, status, message", [
     (b"<html><script>alert(1)</script></html>", "photo.png", 415, "not an image we can read"),
     (b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "x.svg", 415, "SVG images cannot"),
+    (blank_png((6000, 6000)), "blank.png", 413, "This image is 6,000 × 6,000 pixels"),
 ])
 def test_refusals_are_4xx_with_a_message(member_client, data, name, status, message):
     response = member_client.post(reverse("forum:upload_create"), {"file": as_file(data, name, "image/png")})
@@ -94,6 +95,47 @@ def test_an_unposted_upload_is_seen_only_by_its_uploader_and_moderators(client, 
     assert client.get(url).status_code == 200
     client.force_login(moderator)
     assert client.get(url).status_code == 200
+
+
+def test_two_members_uploading_the_same_bytes_each_get_their_own_and_learn_nothing_of_the_other(client, member,
+                                                                                               other_member):
+    data = image_bytes("PNG", size=(1200, 900))
+    client.force_login(member)
+    first = client.post(reverse("forum:upload_create"), {"file": as_file(data, "maria-lopez-ecg.png")}).json()
+    client.force_login(other_member)
+    fresh = client.post(reverse("forum:upload_create"),
+                        {"file": as_file(image_bytes("PNG", color=(0, 0, 99)), "chart.png")}).json()
+    second = client.post(reverse("forum:upload_create"), {"file": as_file(data, "chart.png")}).json()
+
+    # Told their own name and file name, answered as for bytes nobody had sent before ...
+    assert second["name"] != first["name"]
+    assert second["markdown"] == f"![chart](upload://{second['name']})"
+    assert "maria" not in str(second)
+    assert second.keys() == fresh.keys() and len(second["name"]) == len(fresh["name"])
+    # ... and each fetches their own (and its thumbnail), but not the other's unposted one.
+    for url in (second["url"], second["preview_url"]):
+        assert client.get(url).status_code == 200
+    assert client.get(first["url"]).status_code == 404
+    client.force_login(member)
+    assert client.get(first["url"]).status_code == 200
+    assert client.get(second["url"]).status_code == 404
+
+
+def test_the_same_bytes_stay_stored_while_another_members_post_shows_them(client, member, other_member):
+    from datetime import timedelta
+
+    from forum.models import Upload
+    from forum.services.uploads import uploads_remove_unused
+
+    data = image_bytes("PNG")
+    abandoned = upload_create(uploader=member, file=as_file(data, "a.png"))
+    posted = upload_create(uploader=other_member, file=as_file(data, "b.png"))
+    make_topic(author=other_member, raw=f"![Chart](upload://{posted.name})")
+    Upload.objects.update(created_at=timezone.now() - timedelta(days=2))
+
+    assert uploads_remove_unused() == [abandoned.name]
+    assert client.get(f"/uploads/{posted.name}").status_code == 200
+    assert client.get(f"/uploads/{abandoned.name}").status_code == 404
 
 
 @pytest.mark.parametrize("state", ["hidden", "deleted"])
