@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('forum', '0026_citation_study_recent_idx'),
+        ('forum', '0028_study_finder_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
