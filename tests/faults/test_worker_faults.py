@@ -69,6 +69,7 @@ def start_worker(database_url: str, *extra: str) -> subprocess.Popen:
     env = {
         **os.environ, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "config.settings",
         "TASKS_BACKEND": "django_tasks_db.DatabaseBackend", "TASKS_VISIBILITY_TIMEOUT": "2",
+        "TASKS_HEARTBEAT_INTERVAL": "0.2", "TASKS_HEARTBEAT_TIMEOUT": "1.5",
         "TASKS_MAX_ATTEMPTS": "3", "TASKS_RETRY_BACKOFF": "0", "PYTHONPATH": str(ROOT),
         "EVIDENT_VAR_DIR": str(Path(database_url.removeprefix("sqlite:///")).parent)
         if database_url.startswith("sqlite") else os.environ.get("EVIDENT_VAR_DIR", str(ROOT / "var")),
