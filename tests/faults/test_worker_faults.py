@@ -205,3 +205,46 @@ def test_the_settings_the_worker_relies_on_have_safe_defaults():
     # A dead worker's task runs again within a minute; a live one misses several beats first.
     assert django_settings.TASKS_HEARTBEAT_TIMEOUT + django_settings.TASKS_HEARTBEAT_INTERVAL <= 45
     assert django_settings.TASKS_HEARTBEAT_TIMEOUT >= 4 * django_settings.TASKS_HEARTBEAT_INTERVAL
+
+
+def test_task_queue_shows_the_workers_alive_and_requeues_a_dead_worker_s_task(worker_db, settings):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from forum.models import WorkerHeartbeat
+
+    settings.TASKS_HEARTBEAT_TIMEOUT = 30
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="alive", started_at=now, last_seen=now)
+    WorkerHeartbeat.objects.create(worker_id="killed", started_at=now - timedelta(hours=1),
+                                   last_seen=now - timedelta(minutes=1))
+    held = worker_tasks.write_marker.enqueue(path="unused", seconds=0)
+    DBTaskResult.objects.filter(pk=held.id).update(status="RUNNING", started_at=now - timedelta(minutes=2),
+                                                    worker_ids=["killed"])
+    busy = worker_tasks.write_marker.enqueue(path="unused", seconds=0)
+    DBTaskResult.objects.filter(pk=busy.id).update(status="RUNNING", started_at=now - timedelta(hours=2),
+                                                    worker_ids=["alive"])
+
+    def report(*args):
+        from io import StringIO
+
+        out = StringIO()
+        try:
+            call_command("task_queue", *args, stdout=out)
+        except SystemExit:
+            pass
+        return out.getvalue()
+
+    before = report()
+    assert "Running: 2 (on a worker that is gone: 1)" in before
+    assert "Workers alive: 1 (heard from in the last 30 s)" in before
+    assert "Status: BEHIND" in before
+
+    after = report("--requeue-stuck")
+    assert "Requeued: 1" in after and "Status: ok" in after
+    # A task of a live worker is its own however long it runs; the dead one's is back in the queue.
+    assert DBTaskResult.objects.get(pk=busy.id).status == "RUNNING"
+    assert DBTaskResult.objects.get(pk=held.id).status == "READY"
