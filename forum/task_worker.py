@@ -66,6 +66,10 @@ class DatabaseOutage:
                 logger.warning("Database unreachable (%s: %s); the worker waits and tries again.",
                                type(error).__name__, _first_line(error))
 
+    @property
+    def ongoing(self) -> bool:
+        return self._since is not None
+
     def recovered(self) -> None:
         with self._lock:
             if self._since is not None:
@@ -119,6 +123,8 @@ class Heartbeat(threading.Thread):
         self.stopping.set()
         if self.is_alive():
             self.join(timeout=10)
+        if self.outage.ongoing:
+            return  # not worth a wait on a database that is away: the row ages, holding nothing
         try:
             heartbeat_forget(worker_id=self.worker_id)
         except DatabaseError:
