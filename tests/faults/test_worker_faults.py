@@ -248,3 +248,14 @@ def test_task_queue_shows_the_workers_alive_and_requeues_a_dead_worker_s_task(wo
     # A task of a live worker is its own however long it runs; the dead one's is back in the queue.
     assert DBTaskResult.objects.get(pk=busy.id).status == "RUNNING"
     assert DBTaskResult.objects.get(pk=held.id).status == "READY"
+
+
+def test_a_heartbeat_timeout_too_close_to_the_beat_is_warned_about(settings):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    settings.TASKS_HEARTBEAT_INTERVAL, settings.TASKS_HEARTBEAT_TIMEOUT = 10, 15
+    with pytest.raises(SystemCheckError, match="evident.W030"):
+        call_command("check", tags=["tasks"], fail_level="WARNING")
+    settings.TASKS_HEARTBEAT_TIMEOUT = 40
+    call_command("check", tags=["tasks"], fail_level="WARNING")
