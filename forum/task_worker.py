@@ -63,7 +63,7 @@ class DatabaseOutage:
         with self._lock:
             if self._since is None:
                 self._since = time.monotonic()
-                logger.warning("Database unreachable (%s: %s); the worker waits and tries again.",
+                logger.warning("Database unavailable (%s: %s); the worker waits and tries again.",
                                type(error).__name__, _first_line(error))
 
     @property
@@ -73,7 +73,7 @@ class DatabaseOutage:
     def recovered(self) -> None:
         with self._lock:
             if self._since is not None:
-                logger.warning("Database reachable again after %.0f s; the worker carries on.",
+                logger.warning("Database available again after %.0f s; the worker carries on.",
                                time.monotonic() - self._since)
                 self._since = None
 

@@ -7,8 +7,8 @@ a delivery task killed after the mail server accepted its message does not send 
 import signal
 import sqlite3
 import time
+from datetime import timedelta
 
-import psycopg
 import pytest
 from django.core.mail import EmailMessage
 from django.db import connection
@@ -36,6 +36,8 @@ def terminate_other_connections() -> int:
 def allow_connections(allowed: bool) -> None:
     """New connections to the test database refused (or allowed again), as while a server is down.
     Said from the maintenance database: PostgreSQL will not let a database close itself."""
+    import psycopg
+
     settings = connection.settings_dict
     with psycopg.connect(host=settings["HOST"] or "127.0.0.1", port=settings["PORT"] or 5432, user=settings["USER"],
                          password=settings["PASSWORD"] or None, dbname="postgres", autocommit=True) as admin:
@@ -112,8 +114,8 @@ def test_the_worker_waits_out_a_database_outage_and_runs_what_was_queued_meanwhi
         wait_for(lambda: lines(marker) == ["started", "finished"], what="the task queued during the outage")
     finally:
         output = finish(worker) if worker.poll() is None else stop(worker)
-    assert output.count("Database unreachable") == 1, output
-    assert output.count("Database reachable again") == 1, output
+    assert output.count("Database unavailable") == 1, output
+    assert output.count("Database available again") == 1, output
     assert "Traceback" not in output
     assert heartbeats(worker_db) == 0  # a worker that stops cleanly leaves no heartbeat behind
 
@@ -122,7 +124,7 @@ def test_the_worker_waits_out_a_database_outage_and_runs_what_was_queued_meanwhi
 def test_the_worker_waits_while_another_process_holds_sqlite_locked(worker_db, tmp_path):
     marker = tmp_path / "marker.log"
     # Due once the lock is over: the test's database is copied to the worker's file just below.
-    worker_tasks.write_marker.using(run_after=timezone.now() + timezone.timedelta(seconds=9)).enqueue(
+    worker_tasks.write_marker.using(run_after=timezone.now() + timedelta(seconds=9)).enqueue(
         path=str(marker), seconds=0)
     url = worker_db.publish()
 
@@ -140,7 +142,7 @@ def test_the_worker_waits_while_another_process_holds_sqlite_locked(worker_db, t
         wait_for(lambda: lines(marker) == ["started", "finished"], what="the task after the lock")
     finally:
         output = finish(worker) if worker.poll() is None else stop(worker)
-    assert "Database unreachable (OperationalError: database is locked)" in output, output
+    assert "Database unavailable (OperationalError: database is locked)" in output, output
     assert "Traceback" not in output
 
 
