@@ -78,7 +78,7 @@ def _lost_tasks(tasks, *, now: datetime) -> list[tuple[object, str]]:
         if worker_id in alive:
             continue
         if worker_id in known:
-            lost.append((task_result, f"its worker stopped beating {settings.TASKS_HEARTBEAT_TIMEOUT} s or more ago"))
+            lost.append((task_result, f"its worker stopped beating {settings.TASKS_HEARTBEAT_TIMEOUT:g} s or more ago"))
         elif task_result.started_at and task_result.started_at < cutoff:
             lost.append((task_result, f"no result within {settings.TASKS_VISIBILITY_TIMEOUT} s from a worker "
                                       "that keeps no heartbeat"))

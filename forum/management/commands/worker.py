@@ -9,6 +9,7 @@ that are due (forum/schedule.py). SIGTERM is db_worker's: the task in hand is fi
 worker exits; a second SIGTERM stops the task, which is then tried again like any failure.
 """
 
+import logging
 import os
 
 from django.core.management.base import CommandError
@@ -16,6 +17,8 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from forum.task_worker import ResilientWorker
+
+logger = logging.getLogger("forum.task_queue")
 
 
 class Command(DbWorkerCommand):
@@ -31,6 +34,7 @@ class Command(DbWorkerCommand):
         # db_worker's own handle(), with our Worker in place of its own.
         self.configure_logging(verbosity)
         if reload and batch:
+            logger.warning("--reload and --batch cannot be used together; not reloading.")
             reload = False
         queue_names = queue_name.split(",")
         excluded_queue_names = exclude_queues.split(",") if exclude_queues else []
