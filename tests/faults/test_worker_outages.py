@@ -85,7 +85,10 @@ def test_the_worker_survives_its_connections_being_terminated(worker_db, tmp_pat
             assert terminate_other_connections() >= 1
             marker = tmp_path / f"after-{round_}.log"
             worker_tasks.write_marker.enqueue(path=str(marker), seconds=0)
-            wait_for(lambda: lines(marker) == ["started", "finished"], what=f"the task queued after round {round_}")
+            # Done, result saved: the next round's termination finds the worker between tasks.
+            wait_for(lambda: worker_db.tasks() == [("SUCCESSFUL", 1)] * (round_ + 1),
+                     what=f"the task queued after round {round_}")
+            assert lines(marker) == ["started", "finished"]
     finally:
         output = finish(worker) if worker.poll() is None else stop(worker)
     assert worker_db.tasks() == [("SUCCESSFUL", 1)] * 3
@@ -118,6 +121,30 @@ def test_the_worker_waits_out_a_database_outage_and_runs_what_was_queued_meanwhi
     assert output.count("Database available again") == 1, output
     assert "Traceback" not in output
     assert heartbeats(worker_db) == 0  # a worker that stops cleanly leaves no heartbeat behind
+
+
+@postgres_only
+def test_a_task_whose_result_could_not_be_saved_runs_again_when_the_database_is_back(worker_db, tmp_path):
+    # The database goes away while a task runs: its result cannot be written, and the worker,
+    # alive and beating, would hold it RUNNING for ever. It is queued again instead.
+    marker = tmp_path / "marker.log"
+    worker = start_worker(worker_db.publish())
+    try:
+        wait_for(lambda: heartbeats(worker_db) == 1, what="the worker to start")
+        worker_tasks.write_marker.enqueue(path=str(marker), seconds=2)
+        wait_for(lambda: lines(marker) == ["started"], what="the task to start")
+        allow_connections(False)
+        try:
+            terminate_other_connections()
+            wait_for(lambda: lines(marker) == ["started", "finished"], what="the task to end")
+            time.sleep(1)  # the worker tries to save the result, and cannot
+        finally:
+            allow_connections(True)
+        wait_for(lambda: worker_db.tasks() == [("SUCCESSFUL", 2)], what="the task to run again")
+    finally:
+        output = finish(worker) if worker.poll() is None else stop(worker)
+    assert lines(marker) == ["started", "finished", "started", "finished"]
+    assert "put back in the queue" in output, output
 
 
 @sqlite_only
