@@ -26,11 +26,22 @@ sqlite_only = pytest.mark.skipif("connection.vendor != 'sqlite'", reason="a file
 
 
 def terminate_other_connections() -> int:
-    """What a PostgreSQL restart does to every client: their backends end under them."""
+    """What a PostgreSQL restart does to every client: their backends end under them. Returns
+    once they have ended (pg_terminate_backend only signals them), so what the test does next
+    meets a worker whose connections are already gone."""
+    others = "datname = current_database() AND pid <> pg_backend_pid()"
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
-        return cursor.fetchone()[0]
+        cursor.execute(f"SELECT pid FROM pg_stat_activity WHERE {others}")
+        pids = [pid for (pid,) in cursor.fetchall()]
+        for pid in pids:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+        def ended():
+            cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [pids])
+            return cursor.fetchone()[0] == 0
+
+        wait_for(ended, what="the terminated backends to end")
+    return len(pids)
 
 
 def allow_connections(allowed: bool) -> None:
