@@ -102,8 +102,8 @@ def test_the_worker_survives_its_connections_being_terminated(worker_db, tmp_pat
             assert lines(marker) == ["started", "finished"]
     finally:
         output = finish(worker) if worker.poll() is None else stop(worker)
+    assert worker.returncode == 0, output  # stopped by the SIGTERM, not ended by the outage
     assert worker_db.tasks() == [("SUCCESSFUL", 1)] * 3
-    assert "Traceback" not in output
 
 
 @postgres_only
@@ -128,9 +128,9 @@ def test_the_worker_waits_out_a_database_outage_and_runs_what_was_queued_meanwhi
         wait_for(lambda: lines(marker) == ["started", "finished"], what="the task queued during the outage")
     finally:
         output = finish(worker) if worker.poll() is None else stop(worker)
+    assert worker.returncode == 0, output  # stopped by the SIGTERM, not ended by the outage
     assert output.count("Database unavailable") == 1, output
     assert output.count("Database available again") == 1, output
-    assert "Traceback" not in output
     assert heartbeats(worker_db) == 0  # a worker that stops cleanly leaves no heartbeat behind
 
 
@@ -154,6 +154,7 @@ def test_a_task_whose_result_could_not_be_saved_runs_again_when_the_database_is_
         wait_for(lambda: worker_db.tasks() == [("SUCCESSFUL", 2)], what="the task to run again")
     finally:
         output = finish(worker) if worker.poll() is None else stop(worker)
+    assert worker.returncode == 0, output  # stopped by the SIGTERM, not ended by the outage
     assert lines(marker) == ["started", "finished", "started", "finished"]
     assert "put back in the queue" in output, output
 
@@ -180,8 +181,8 @@ def test_the_worker_waits_while_another_process_holds_sqlite_locked(worker_db, t
         wait_for(lambda: lines(marker) == ["started", "finished"], what="the task after the lock")
     finally:
         output = finish(worker) if worker.poll() is None else stop(worker)
+    assert worker.returncode == 0, output  # stopped by the SIGTERM, not ended by the outage
     assert "Database unavailable (OperationalError: database is locked)" in output, output
-    assert "Traceback" not in output
 
 
 def test_a_mail_task_killed_after_the_server_accepted_the_message_does_not_send_it_twice(worker_db):
