@@ -3,15 +3,22 @@ and a failed send is retried later instead of undoing what the user did.
 
 A message that cannot even be built (a header Django refuses, an address it cannot parse) would
 fail the same way on every retry: it is reported to the operator as an error, with what is
-needed to find it, and not retried."""
+needed to find it, and not retried.
 
+Each message the mail server accepts is recorded at once (SentMail, by its Message-ID, fixed
+when the mail was queued), before the connection is even closed, and a delivery run again (its
+worker was killed, the database went away before the task's result was saved) skips a message
+already recorded. What is left is the moment between the server's "250 OK" and that row."""
+
+import hashlib
 import logging
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import make_msgid
+from django.db import DatabaseError
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
@@ -20,6 +27,33 @@ from .mail_headers import header_value, header_values
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# How long a sent message is remembered: far beyond any retry of the same delivery (minutes).
+SENT_MAIL_KEEP_DAYS = 7
+
+
+def _sent_mail_key(message_id: str) -> str:
+    message_id = message_id.strip()
+    return message_id if len(message_id) <= 255 else "sha256:" + hashlib.sha256(message_id.encode()).hexdigest()
+
+
+def mail_was_sent(*, message_id: str) -> bool:
+    from forum.models import SentMail
+
+    return SentMail.objects.filter(message_id=_sent_mail_key(message_id)).exists()
+
+
+def mail_record_sent(*, message_id: str) -> None:
+    from forum.models import SentMail
+
+    SentMail.objects.get_or_create(message_id=_sent_mail_key(message_id), defaults={"sent_at": timezone.now()})
+
+
+def sent_mail_forget_old() -> int:
+    """Records of mail sent longer ago than SENT_MAIL_KEEP_DAYS; returns how many went."""
+    from forum.models import SentMail
+
+    deleted, _ = SentMail.objects.filter(sent_at__lt=timezone.now() - timedelta(days=SENT_MAIL_KEEP_DAYS)).delete()
+    return deleted
 
 
 @task()
@@ -36,21 +70,49 @@ def deliver_email(*, subject: str, body: str, from_email: str, to: list[str],
         logger.error("mail to %s could not be built and was not sent (subject %r): %s: %s",
                      to, subject[:200], type(exc).__name__, exc)
         return False
-    try:
-        message.send()
+    message_id = next((value for name, value in (headers or {}).items() if name.lower() == "message-id"), "")
+    if message_id and mail_was_sent(message_id=message_id):
+        logger.info("mail %s to %s was already sent; not sent again", message_id, to)
         return True
-    except Exception as exc:  # any transport failure: SMTP, DNS, TLS, a full mailbox
-        logger.warning("mail to %s failed (attempt %d): %s", to, attempt, exc)
-        if attempt >= MAX_ATTEMPTS:
-            logger.error("mail to %s given up after %d attempts", to, attempt)
-            return False
-        retry = deliver_email
-        if default_task_backend.supports_defer:
-            # Back off: 1, 4, 9, 16 minutes.
-            retry = deliver_email.using(run_after=timezone.now() + timedelta(minutes=attempt ** 2))
-        retry.enqueue(subject=subject, body=body, from_email=from_email, to=to,
-                      alternatives=alternatives, headers=headers, attempt=attempt + 1)
+    arguments = {"subject": subject, "body": body, "from_email": from_email, "to": to,
+                 "alternatives": alternatives, "headers": headers}
+    try:
+        connection = get_connection()
+        # Opened here so that the record below is written as soon as the server has taken the
+        # message, not after the goodbye, which may hang or fail on its own.
+        connection.open()
+    except Exception as exc:  # any transport failure: SMTP, DNS, TLS
+        return _retry_later(exc, attempt=attempt, **arguments)
+    try:
+        try:
+            sent = connection.send_messages([message])
+        except Exception as exc:  # refused, timed out, a full mailbox
+            return _retry_later(exc, attempt=attempt, **arguments)
+        if sent and message_id:
+            try:
+                mail_record_sent(message_id=message_id)
+            except DatabaseError as exc:
+                # Sent all the same: trying again would send it twice for sure.
+                logger.error("mail %s to %s was sent but could not be recorded as sent: %s", message_id, to, exc)
+        return True
+    finally:
+        try:
+            connection.close()
+        except Exception as exc:  # the message is sent; a failed goodbye changes nothing
+            logger.info("mail connection did not close cleanly: %s", exc)
+
+
+def _retry_later(exc: Exception, *, attempt: int, to: list[str], **arguments) -> bool:
+    logger.warning("mail to %s failed (attempt %d): %s", to, attempt, exc)
+    if attempt >= MAX_ATTEMPTS:
+        logger.error("mail to %s given up after %d attempts", to, attempt)
         return False
+    retry = deliver_email
+    if default_task_backend.supports_defer:
+        # Back off: 1, 4, 9, 16 minutes.
+        retry = deliver_email.using(run_after=timezone.now() + timedelta(minutes=attempt ** 2))
+    retry.enqueue(to=to, attempt=attempt + 1, **arguments)
+    return False
 
 
 def enqueue_email(message) -> None:

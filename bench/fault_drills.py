@@ -14,7 +14,7 @@ SIGSTOP and resumed, the same server with all it held). Afterwards every
 acknowledged reply is looked for on its topic page as a visitor sees it (the page cache): a page
 without it would be a stale page served after Redis returned.
 
-worker: two `manage.py worker` processes (visibility timeout 8 s) and a stream of slow tasks
+worker: two `manage.py worker` processes (heartbeat every 1 s, dead after 6 s) and a stream of slow tasks
 (0.5 s each) next to the replies' own mail tasks. At --fault-at one worker is killed with SIGKILL
 mid-task and a supervisor's replacement starts 2 s later. Afterwards the queue is drained and
 every task must have finished: none lost, none stuck.
@@ -142,7 +142,7 @@ def main() -> int:
     out = ROOT / "var/bench/fault" / args.fault
     out.mkdir(parents=True, exist_ok=True)
     env = fault_restart.env()
-    env.update({"TASKS_VISIBILITY_TIMEOUT": "8", "LOG_LEVEL": "WARNING"})
+    env.update({"TASKS_HEARTBEAT_INTERVAL": "1", "TASKS_HEARTBEAT_TIMEOUT": "6", "LOG_LEVEL": "WARNING"})
     redis = None
     if args.fault == "redis":
         redis = PrivateRedis()

@@ -430,9 +430,14 @@ LOGGING = {
 }
 
 # --- Task worker faults (forum/task_queue.py) -------------------------------------------------
-# A task RUNNING longer than this is taken to have lost its worker (kill -9, OOM, reboot) and is
-# run again by `manage.py worker`. Longer than any task takes: a study look-up with its retries
-# is well under a minute.
+# `manage.py worker` says it is alive this often (a row per worker, forum/task_queue.py); a
+# worker not heard from for TASKS_HEARTBEAT_TIMEOUT is dead (kill -9, OOM, reboot), and its task
+# runs again. The timeout is several beats, so one slow beat does not count as a death.
+TASKS_HEARTBEAT_INTERVAL = float(os.environ.get("TASKS_HEARTBEAT_INTERVAL", "5"))
+TASKS_HEARTBEAT_TIMEOUT = float(os.environ.get("TASKS_HEARTBEAT_TIMEOUT", "30"))
+# A task RUNNING longer than this on a worker that keeps no heartbeat (django-tasks-db's plain
+# db_worker) is taken to have lost it. Longer than any task takes: a study look-up with its
+# retries is well under a minute.
 TASKS_VISIBILITY_TIMEOUT = int(os.environ.get("TASKS_VISIBILITY_TIMEOUT", "600"))
 # Tries of a task that keeps failing (or whose worker keeps dying), then it stays FAILED.
 TASKS_MAX_ATTEMPTS = int(os.environ.get("TASKS_MAX_ATTEMPTS", "4"))

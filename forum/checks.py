@@ -84,3 +84,18 @@ def client_addresses_behind_the_proxy(app_configs, **kwargs):
              "README's nginx), and make sure the web server is reachable only through them.",
         id="evident.W021",
     )]
+
+
+@register("tasks")
+def heartbeat_outlasts_several_beats(app_configs, **kwargs):
+    # A live worker whose beat is merely late would be taken for dead, and its task run a second
+    # time beside it: the timeout must leave room for a few missed beats.
+    if settings.TASKS_HEARTBEAT_TIMEOUT < 3 * settings.TASKS_HEARTBEAT_INTERVAL:
+        return [Warning(
+            f"TASKS_HEARTBEAT_TIMEOUT ({settings.TASKS_HEARTBEAT_TIMEOUT:g} s) is less than three "
+            f"TASKS_HEARTBEAT_INTERVAL ({settings.TASKS_HEARTBEAT_INTERVAL:g} s): a worker late by one beat "
+            "would be taken for dead, and its task run twice.",
+            hint="Keep the timeout at four beats or more (the defaults: 5 s and 30 s).",
+            id="evident.W030",
+        )]
+    return []

@@ -34,6 +34,8 @@ SCHEDULE = [
     # Uploads no post shows are removed a day after upload; looking hourly keeps them at most
     # a day and an hour.
     Periodic(task=tasks.remove_unused_uploads, every=timedelta(hours=1)),
+    # Sent mail is remembered so a delivery run twice sends once; a week is far beyond any retry.
+    Periodic(task=tasks.forget_sent_mail, every=timedelta(days=1)),
 ]
 
 

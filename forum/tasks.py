@@ -72,3 +72,11 @@ def recook_member_citations(*, user_id: int) -> int:
     from forum.services.referencing import member_citations_recook
 
     return member_citations_recook(user_id=user_id)
+
+
+@task()
+def forget_sent_mail() -> int:
+    """Records of mail sent a week ago and more (enqueued daily by forum/schedule.py)."""
+    from accounts.tasks import sent_mail_forget_old
+
+    return sent_mail_forget_old()

@@ -13,6 +13,7 @@ from .revision import PostRevision
 from .submission import Submission
 from .study import Citation, LookupState, RevisionSource, Stance, Study, StudyRevision, StudySuggestion, SuggestionState
 from .tag import Tag
+from .task_queue import SentMail, WorkerHeartbeat
 from .trial import TrialLookupState, TrialRecord
 from .topic import Topic, TopicState
 from .upload import Upload, UploadKind
@@ -25,4 +26,5 @@ __all__ = [
     "Upload", "UploadKind", "TrialLookupState", "TrialRecord",
     "CertaintyLevel", "DomainJudgement", "EvidenceSummary", "EvidenceSummaryRevision", "GRADE_DOMAINS",
     "CategorySubscription", "Draft", "ImportedRecord", "NotificationPreference", "TopicSubscription", "WatchLevel",
+    "SentMail", "WorkerHeartbeat",
 ]

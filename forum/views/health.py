@@ -53,6 +53,7 @@ def _worker() -> dict:
         "oldest_wait_seconds": None if wait is None else round(wait),
         "running": summary.running,
         "stuck": summary.stuck,
+        "workers_alive": summary.workers_alive,
         "failed_last_day": summary.failed_last_day,
     }
 

@@ -105,3 +105,24 @@ def test_a_reply_whose_notification_mail_fails_is_saved_and_the_mail_retried(
     assert Notification.objects.filter(recipient=asker, kind=NotificationKind.REPLIED, post=reply).exists()
     assert mail_flaky.attempts == 3
     assert [m.to for m in mail.outbox] == [["asker@example.org"]]
+
+
+def test_a_mail_whose_goodbye_times_out_is_sent_once_and_recorded(settings):
+    # The server took the message ("250") and then never answered QUIT: the message is out, so
+    # the delivery is done and recorded, not failed and sent again.
+    from django.core.mail import EmailMessage
+
+    from forum.models import SentMail
+    from tests.faults.smtp_server import LoopbackSMTP
+
+    with LoopbackSMTP(hold="quit") as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", server.port, 1
+        tasks.enqueue_email(EmailMessage(subject="Welcome", body="Hello.", from_email="site@example.org",
+                                         to=["newcomer@example.org"], headers={"Message-ID": "<welcome-1@example.org>"}))
+        # Queued again, as a re-run of the task that queued it would.
+        tasks.enqueue_email(EmailMessage(subject="Welcome", body="Hello.", from_email="site@example.org",
+                                         to=["newcomer@example.org"], headers={"Message-ID": "<welcome-1@example.org>"}))
+
+    assert server.accepted_with("Message-ID: <welcome-1@example.org>") == 1
+    assert SentMail.objects.filter(message_id="<welcome-1@example.org>").exists()

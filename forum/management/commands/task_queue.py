@@ -24,8 +24,9 @@ class Command(BaseCommand):
         wait = summary.oldest_wait_seconds
         self.stdout.write(f"Waiting: {summary.waiting}")
         self.stdout.write("Oldest waiting: " + ("none" if wait is None else f"{wait:.0f} s"))
-        self.stdout.write(f"Running: {summary.running} (stuck longer than {settings.TASKS_VISIBILITY_TIMEOUT} s: "
-                          f"{summary.stuck})")
+        self.stdout.write(f"Running: {summary.running} (on a worker that is gone: {summary.stuck})")
+        self.stdout.write(f"Workers alive: {summary.workers_alive} (heard from in the last "
+                          f"{settings.TASKS_HEARTBEAT_TIMEOUT:g} s)")
         self.stdout.write(f"Failed for good in the last day: {summary.failed_last_day}")
         for failure in summary.failures:
             when = failure.finished_at.strftime("%Y-%m-%d %H:%M:%S") if failure.finished_at else "?"

@@ -1,58 +1,54 @@
-"""`manage.py worker`: django-tasks-db's db_worker, plus the recovery of tasks whose worker died.
+"""`manage.py worker`: django-tasks-db's db_worker, kept alive through database outages, with a
+heartbeat so a dead worker's task runs again within a minute (forum/task_worker.py).
 
-Takes every option of db_worker. At start, and then every --reap-every seconds from a thread of
-its own, tasks RUNNING for longer than TASKS_VISIBILITY_TIMEOUT are put back in the queue
-(forum/task_queue.py) and periodic tasks that are due are enqueued (forum/schedule.py). SIGTERM is db_worker's: the task in hand is finished, then the worker
-exits; a second SIGTERM stops the task, which is then tried again like any failure.
+Takes every option of db_worker. A PostgreSQL restart or a terminated connection is waited out
+(one line logged when it starts and one when it ends). Every TASKS_HEARTBEAT_INTERVAL seconds
+the worker says it is alive and looks for tasks RUNNING on workers that stopped saying so
+(forum/task_queue.py); every --reap-every seconds, and at start, it enqueues the periodic tasks
+that are due (forum/schedule.py). SIGTERM is db_worker's: the task in hand is finished, then the
+worker exits; a second SIGTERM stops the task, which is then tried again like any failure.
 """
 
 import logging
-import threading
+import os
 
-from django.db import DatabaseError, connection
+from django.core.management.base import CommandError
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from forum.schedule import schedule_enqueue_due
-from forum.task_queue import requeue_stuck_tasks
+from forum.task_worker import ResilientWorker
 
 logger = logging.getLogger("forum.task_queue")
 
 
-def _housekeeping() -> None:
-    try:
-        requeue_stuck_tasks()
-        schedule_enqueue_due()
-    except DatabaseError as error:  # the database restarting: next round
-        logger.warning("Could not look for stuck or periodic tasks: %s", error)
-
-
-def _reap_forever(every: float, stop: threading.Event) -> None:
-    while not stop.wait(every):
-        try:
-            _housekeeping()
-        finally:
-            connection.close()
-
-
 class Command(DbWorkerCommand):
-    help = "Run a background task worker that also re-runs tasks whose worker died"
+    help = "Run a background task worker that rides out database outages and re-runs tasks whose worker died"
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--reap-every", type=float, default=60,
-                            help="Seconds between looks for tasks whose worker died and for periodic tasks "
-                                 "that are due (default: %(default)s)")
+                            help="Seconds between looks for periodic tasks that are due (default: %(default)s)")
 
-    def handle(self, *args, reap_every: float, **options):
-        self.configure_logging(options["verbosity"])
-        requeued = requeue_stuck_tasks()
-        if requeued:
-            logger.warning("%d task(s) of a dead worker put back in the queue at start.", requeued)
-        schedule_enqueue_due()
-        stop = threading.Event()
-        reaper = threading.Thread(target=_reap_forever, args=(reap_every, stop), daemon=True, name="reaper")
-        reaper.start()
-        try:
-            super().handle(*args, **options)
-        finally:
-            stop.set()
+    def handle(self, *, verbosity, queue_name, interval, batch, backend_name, startup_delay, reload, max_tasks,
+               worker_id, exclude_queues, reap_every, **options):
+        # db_worker's own handle(), with our Worker in place of its own.
+        self.configure_logging(verbosity)
+        if reload and batch:
+            logger.warning("--reload and --batch cannot be used together; not reloading.")
+            reload = False
+        queue_names = queue_name.split(",")
+        excluded_queue_names = exclude_queues.split(",") if exclude_queues else []
+        if excluded_queue_names and "*" not in queue_names:
+            raise CommandError("--exclude-queues can only be used with --queue-name=*")
+        worker = ResilientWorker(
+            queue_names=queue_names, interval=interval, batch=batch, backend_name=backend_name,
+            startup_delay=startup_delay, max_tasks=max_tasks, worker_id=worker_id,
+            excluded_queue_names=excluded_queue_names, housekeeping_every=reap_every,
+        )
+        if reload:
+            if os.environ.get(DJANGO_AUTORELOAD_ENV) == "true":
+                worker.configure_signals()  # only the child process runs tasks
+            run_with_reloader(worker.run)
+        else:
+            worker.configure_signals()
+            worker.run()

@@ -47,7 +47,7 @@ def test_the_worker_removes_uploads_no_post_shows_after_a_day(database_queue, me
 
 def test_the_cleanup_is_enqueued_once_an_hour(database_queue):
     now = timezone.now()
-    assert schedule_enqueue_due(now=now) == ["forum.tasks.remove_unused_uploads"]
+    assert "forum.tasks.remove_unused_uploads" in schedule_enqueue_due(now=now)
     assert schedule_enqueue_due(now=now + timedelta(minutes=59)) == []
     assert schedule_enqueue_due(now=now + timedelta(minutes=61)) == ["forum.tasks.remove_unused_uploads"]
 
