@@ -56,16 +56,18 @@ def referenced_files_sql() -> str:
     snapshot (the SQLite copy, or PostgreSQL's exported snapshot): written against the model's
     table so it runs on either database without Django's connection."""
     meta = Upload._meta
-    name, size, thumbnail = (meta.get_field(f).column for f in ("name", "size", "thumbnail_name"))
-    return f'SELECT "{name}", "{size}", "{thumbnail}" FROM "{meta.db_table}"'
+    columns = ", ".join(f'"{meta.get_field(f).column}"' for f in ("name", "sha256", "size", "thumbnail_name"))
+    return f'SELECT {columns} FROM "{meta.db_table}"'
 
 
 def referenced_files(rows) -> dict[str, int | None]:
     """{file name: its size when the row records it} from referenced_files_sql()'s rows; a
     thumbnail's size is not recorded."""
     names: dict[str, int | None] = {}
-    for name, size, thumbnail in rows:
-        names[name] = size
+    for name, sha256, size, thumbnail in rows:
+        # Each member's upload has a name of its own, but identical bytes are stored once, under
+        # their hash (Upload.stored_name): that file is the one a restore needs.
+        names[f"{sha256}{PurePosixPath(name).suffix}"] = size
         if thumbnail:
             names.setdefault(thumbnail, None)
     return names

@@ -89,7 +89,7 @@ def test_a_backup_restores_to_identical_content(forum_content, scratch_database,
     assert after == before
     for table in ("accounts_user", "forum_topic", "forum_post", "forum_postrevision", "forum_study", "forum_vote"):
         assert before[table][0] > 0, table
-    assert [key for key in before if key.startswith("file:")] == [f"file:{Upload.objects.get().name}"]
+    assert [key for key in before if key.startswith("file:")] == [f"file:{Upload.objects.get().stored_name}"]
 
 
 def test_restore_refuses_a_database_that_holds_data(forum_content, tmp_path):

@@ -65,7 +65,10 @@ def png(size=(900, 500)) -> bytes:
 def upload(client, data: bytes, name: str) -> dict:
     response = client.post(reverse("forum:upload_create"), {"file": SimpleUploadedFile(name, data)})
     assert response.status_code == 200, response.content
-    return response.json()
+    answer = response.json()
+    # Each member's upload has a name of its own; the file in storage is named by its bytes' hash.
+    answer["stored"] = Upload.objects.get(name=answer["name"]).stored_name
+    return answer
 
 
 def post_topic(client, raw: str) -> str:
@@ -73,6 +76,14 @@ def post_topic(client, raw: str) -> str:
         "title": "Forest plot of the creatine trials", "category": CategoryFactory().pk, "raw": raw})
     assert response.status_code == 302, response.content.decode()[:2000]
     return response["Location"]
+
+
+def stored_name(url: str) -> str:
+    """The storage's name for the file a /uploads/ address serves: an upload's address carries
+    the member's own name for it, a thumbnail's the stored name itself."""
+    name = url.removeprefix("/uploads/")
+    upload = Upload.objects.filter(name=name).first()
+    return upload.stored_name if upload else name
 
 
 def served(client, url: str) -> bytes:
@@ -119,7 +130,7 @@ def test_posted_uploads_come_back_after_the_database_and_the_uploads_are_lost(cl
     assert "Uploads: 3 file(s) copied into the backup." in err and "Warning" not in err
     files = json.loads((backup / "manifest.json").read_text())["storage"]["files"]
     assert {name: entry["bytes"] for name, entry in files.items()} == {
-        url.removeprefix("/uploads/"): len(data) for url, data in before.items()}
+        stored_name(url): len(data) for url, data in before.items()}
 
     assert "Uploads: 3 in the backup." in run("restore", "--check", str(backup))[0]
 
@@ -141,22 +152,22 @@ def test_a_file_missing_from_the_storage_is_named_by_backup_and_by_restore_check
     client.force_login(member)
     picture = upload(client, png((60, 40)), "small.png")
     post_topic(client, picture["markdown"])
-    (uploads_dir / picture["name"]).unlink()
+    (uploads_dir / picture["stored"]).unlink()
 
     out, err = run("backup", "--output", str(tmp_path))
     backup = Path(out.strip())
     assert "Warning: 1 uploaded file(s) the database refers to are missing from the storage" in err
-    assert picture["name"] in err
-    assert json.loads((backup / "manifest.json").read_text())["storage"]["missing"] == [picture["name"]]
+    assert picture["stored"] in err
+    assert json.loads((backup / "manifest.json").read_text())["storage"]["missing"] == [picture["stored"]]
 
-    with pytest.raises(CommandError, match=f"were missing from the storage when this backup was made.*{picture['name']}"):
+    with pytest.raises(CommandError, match=f"were missing from the storage when this backup was made.*{picture['stored']}"):
         run("restore", "--check", str(backup))
 
     # The rest is worth having: the restore goes ahead, and says again what it cannot give back.
     lose_the_database()
     out, err = run("restore", str(backup))
     assert err.startswith("Warning: 1 uploaded file(s) the database refers to were missing from the storage when "
-                          "this backup was made; posts showing them will answer 404: " + picture["name"])
+                          "this backup was made; posts showing them will answer 404: " + picture["stored"])
     assert Upload.objects.filter(name=picture["name"]).exists()
 
 
@@ -182,12 +193,12 @@ def test_restore_refuses_to_overwrite_a_different_file_under_a_backed_up_name(me
     post_topic(client, picture["markdown"])
     backup = Path(run("backup", "--output", str(tmp_path))[0].strip())
     lose_the_database()
-    (uploads_dir / picture["name"]).write_bytes(b"someone else's bytes")
+    (uploads_dir / picture["stored"]).write_bytes(b"someone else's bytes")
 
-    with pytest.raises(CommandError, match=f"already holds 1 file\\(s\\) under a backed-up name.*{picture['name']}"):
+    with pytest.raises(CommandError, match=f"already holds 1 file\\(s\\) under a backed-up name.*{picture['stored']}"):
         run("restore", str(backup))
     assert not connection.introspection.table_names()
-    assert (uploads_dir / picture["name"]).read_bytes() == b"someone else's bytes"
+    assert (uploads_dir / picture["stored"]).read_bytes() == b"someone else's bytes"
 
 
 def test_with_object_storage_the_backup_lists_the_files_and_restore_check_finds_them_in_the_bucket(
@@ -197,28 +208,28 @@ def test_with_object_storage_the_backup_lists_the_files_and_restore_check_finds_
     handout = upload(client, PDF, "handout.pdf")
     post_topic(client, f"{picture['markdown']}\n\n{handout['markdown']}")
     stored = Upload.objects.get(name=picture["name"])
-    assert set(bucket) == {picture["name"], stored.thumbnail_name, handout["name"]}
+    assert set(bucket) == {picture["stored"], stored.thumbnail_name, handout["stored"]}
 
     out, err = run("backup", "--output", str(tmp_path))
     backup = Path(out.strip())
     assert "in object storage, not copied; back the bucket up separately" in err and "Warning" not in err
     section = json.loads((backup / "manifest.json").read_text())["storage"]
     assert section["kind"] == "separate" and "back the bucket up separately" in section["note"]
-    assert section["referenced"] == {picture["name"]: stored.size, stored.thumbnail_name: None,
-                                     handout["name"]: len(PDF)}
+    assert section["referenced"] == {picture["stored"]: stored.size, stored.thumbnail_name: None,
+                                     handout["stored"]: len(PDF)}
     assert not (backup / "uploads").exists()
 
     out, _ = run("restore", "--check", str(backup))
     assert "3 of the 3 file(s) the database refers to are there" in out
 
-    default_storage.delete(handout["name"])
+    default_storage.delete(handout["stored"])
     bucket[stored.thumbnail_name] = b"truncated"  # a thumbnail's size is not recorded: present is enough
     with pytest.raises(CommandError, match=f"1 uploaded file\\(s\\) the database refers to are missing from the "
-                                           f"storage; posts showing them will answer 404: {handout['name']}$"):
+                                           f"storage; posts showing them will answer 404: {handout['stored']}$"):
         run("restore", "--check", str(backup))
 
-    bucket[picture["name"]] = bucket[picture["name"]][:100]
-    with pytest.raises(CommandError, match=picture["name"]):
+    bucket[picture["stored"]] = bucket[picture["stored"]][:100]
+    with pytest.raises(CommandError, match=picture["stored"]):
         run("restore", "--check", str(backup))
 
 
@@ -271,9 +282,9 @@ def test_with_object_storage_a_file_already_missing_is_named_by_the_backup(membe
     client.force_login(member)
     handout = upload(client, PDF, "handout.pdf")
     post_topic(client, handout["markdown"])
-    del bucket[handout["name"]]
+    del bucket[handout["stored"]]
 
     out, err = run("backup", "--output", str(tmp_path))
     assert "Warning: 1 uploaded file(s) the database refers to are missing from the storage" in err
-    assert handout["name"] in err
-    assert json.loads((Path(out.strip()) / "manifest.json").read_text())["storage"]["missing"] == [handout["name"]]
+    assert handout["stored"] in err
+    assert json.loads((Path(out.strip()) / "manifest.json").read_text())["storage"]["missing"] == [handout["stored"]]

@@ -52,6 +52,7 @@ NO_MODERATOR_POWER = {
     "forum:notifications_read_all", "forum:notification_open", "forum:topic", "forum:evidence_summary_history",
     "forum:post_permalink", "forum:topic_bibliography", "forum:studies", "forum:study_add", "forum:study_resolve",
     "forum:study", "forum:study_history", "forum:study_suggest", "forum:study_json", "forum:study_export",
+    "forum:study_find",
     "forum:post_vote", "forum:post_flag", "forum:credential_request", "forum:post_revisions",
     # Signing out of the admin needs no power (and with none, it only sends the person back).
     "admin:logout",
