@@ -41,6 +41,8 @@ REGULAR_POST = 1  # Discourse's post_type; 2-4 are moderator actions, small acti
 LIKE = 2  # Discourse's post_action_type for a like
 _USERNAME_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
 IMPORTED_CATEGORY = "Imported"
+# Discourse's own accounts: `system` (id -1), `discobot` (-2) and other bots have ids below 1.
+BOT_USERNAMES = {"system", "discobot"}
 
 
 class ImportRolledBack(Exception):
@@ -102,8 +104,11 @@ def _palette_index(hex_colour) -> int:
 
 
 class DiscourseImport:
-    def __init__(self, source: DiscourseSource, *, source_key: str, progress=None):
+    def __init__(self, source: DiscourseSource, *, source_key: str, progress=None, staff=()):
         self.source = source
+        # Lower-case Discourse usernames the operator named with --staff: only they keep an
+        # admin or moderator role. A Discourse admin's mailbox is not proof enough to be ours.
+        self.staff = {name.lower() for name in staff}
         self.source_key = source_key
         self.report = Report()
         self.progress = progress or (lambda iterable, **kwargs: iterable)
@@ -144,6 +149,7 @@ class DiscourseImport:
             self.import_categories()
             self.import_topics()
             self.relink()
+            self.grant_staff()
         except SourceUnavailable as exc:
             self.report.interrupted = str(exc)
         self.report.quotes = self.quote_summary()
@@ -244,9 +250,8 @@ class DiscourseImport:
         if candidate != base:
             self.report.problems.append(f"member {username}: that username is taken here, imported as {candidate}")
         email = self._email_for(username, profile)
-        role = Role.ADMIN if profile.get("admin") else Role.MODERATOR if profile.get("moderator") else Role.MEMBER
-        user = User(username=candidate, display_name=_one_line(profile.get("name"), 60), email=email, role=role,
-                    bio=str(profile.get("bio_raw") or "")[:5000])
+        user = User(username=candidate, display_name=_one_line(profile.get("name"), 60), email=email,
+                    role=Role.MEMBER, bio=str(profile.get("bio_raw") or "")[:5000])
         user.set_unusable_password()
         joined = _when(profile.get("created_at"))
         if joined:
@@ -264,7 +269,52 @@ class DiscourseImport:
                                              note="Title on the Discourse site this member was imported from.")
             self.report.created["credential requests"] += 1
         self.report.created["members"] += 1
+        key = (username or "").lower()
+        if key in self.staff:
+            self._grant_staff(user, key, profile)
+        elif (profile.get("admin") or profile.get("moderator")) and not self._is_bot(username, profile):
+            self.report.problems.append(
+                f"member {username}: staff on the Discourse site, imported as a member "
+                f"(name them with --staff to keep the role)")
         return user
+
+    def grant_staff(self) -> None:
+        """--staff on a later run: members imported before get their role now."""
+        for key in sorted(self.staff):
+            user = self._imported_member(key)
+            if user is None:
+                self.report.problems.append(f"--staff {key}: no member of that name was imported")
+            else:
+                self._grant_staff(user, key, {})
+
+    @staticmethod
+    def _is_bot(username: str, profile: dict) -> bool:
+        user_id = profile.get("id")
+        return (username or "").lower() in BOT_USERNAMES or (isinstance(user_id, int) and user_id < 1)
+
+    def _grant_staff(self, user, key: str, profile: dict) -> None:
+        """The role the member had at the source, for a username the operator listed. Never a
+        bot's; the role works only once they have a second factor (accounts/second_factor.py)."""
+        if user.role in (Role.ADMIN, Role.MODERATOR):
+            return
+        if self._is_bot(key, profile):
+            self.report.problems.append(f"member {key}: a Discourse bot, never staff here; --staff ignored")
+            return
+        if profile.get("admin") is None and profile.get("moderator") is None:
+            try:
+                # The member's own spelling first: a folder's file names keep Discourse's case.
+                name = user.username if user.username.lower() == key else key
+                profile = {**profile, **(self.source.member(name) or {})}
+            except Exception:  # noqa: BLE001 - judged on what the posts said
+                pass
+        role = Role.ADMIN if profile.get("admin") else Role.MODERATOR if profile.get("moderator") else None
+        if role is None:
+            self.report.problems.append(f"member {key}: not staff on the Discourse site; --staff ignored")
+            return
+        type(user).objects.filter(pk=user.pk).update(role=role)
+        user.role = role
+        self.report.problems.append(f"member {user.username}: {role.label.lower()} here, as on the Discourse "
+                                    "site; must set up a second factor before moderating")
 
     def _email_for(self, username: str, profile: dict) -> str:
         try:

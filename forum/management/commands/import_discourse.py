@@ -28,9 +28,12 @@ class Command(BaseCommand):
         parser.add_argument("--retries", type=int, default=5,
                             help="how often to retry a request that timed out or met a server error (default 5)")
         parser.add_argument("--save-to", type=Path, help="also keep every response in this folder (for --folder later)")
+        parser.add_argument("--staff", default="",
+                            help="comma-separated Discourse usernames who keep their admin or moderator role "
+                                 "here (nobody else does; bots never); they must set up a second factor")
         parser.add_argument("--dry-run", action="store_true", help="report what would be imported; change nothing")
 
-    def handle(self, *args, url, folder, api_key, api_username, rate, retries, save_to, dry_run, **options):
+    def handle(self, *args, url, folder, api_key, api_username, rate, retries, save_to, dry_run, staff, **options):
         if not url and not folder:
             raise CommandError("Say where to import from: --url https://forum.example.org or --folder PATH.")
         if url and not url.startswith(("http://", "https://")):
@@ -49,7 +52,8 @@ class Command(BaseCommand):
             # Bars only for a person at a terminal; logs and tests get the summary alone.
             return tqdm(iterable, disable=None if verbosity >= 1 else True, file=self.stderr._out, **kwargs)
 
-        importer = DiscourseImport(source, source_key=source_key, progress=progress)
+        staff_names = [name.strip().lstrip("@") for name in staff.split(",") if name.strip()]
+        importer = DiscourseImport(source, source_key=source_key, progress=progress, staff=staff_names)
         try:
             report = importer.run(dry_run=dry_run)
         finally:

@@ -101,7 +101,8 @@ def test_states_roles_likes_and_left_behind():
     assert not Post.objects.filter(raw__contains="Staff only").exists()  # whispers stay behind
     User = get_user_model()
     austin, lena, casey = (User.objects.get(username=n) for n in ("austin", "Lena.Park", "casey"))
-    assert (austin.role, lena.role, casey.role) == ("moderator", "admin", "member")
+    # Staff at the source is no proof here: nobody keeps a role without --staff.
+    assert (austin.role, lena.role, casey.role) == ("member", "member", "member")
     assert not any(u.has_usable_password() for u in (austin, lena, casey))
     assert casey.email == "casey@example.org" and austin.email == ""
     assert casey.date_joined.year == 2021
@@ -234,3 +235,39 @@ def test_no_address_is_a_clear_error():
         _import()
     with pytest.raises(CommandError, match="must start with http"):
         _import("--url", "ftp://old.example")
+
+
+def test_staff_roles_come_only_from_the_staff_option_never_to_bots_and_need_a_second_factor(client):
+    summary = _import_folder()
+    User = get_user_model()
+    assert set(User.objects.values_list("role", flat=True)) == {"member"}
+    assert "member austin: staff on the Discourse site, imported as a member" in summary
+    assert "member Lena.Park: staff on the Discourse site, imported as a member" in summary
+    # A rerun naming them grants the role they had there; the system bot never gets one.
+    summary = _import_folder(SITE, "--staff", "austin,lena.park,system")
+    assert User.objects.get(username="austin").role == "moderator"
+    assert User.objects.get(username="Lena.Park").role == "admin"
+    assert not User.objects.filter(username="system").exclude(role="member").exists()
+    assert "member austin: moderator here, as on the Discourse site; must set up a second factor" in summary
+    # Whoever holds the mailbox and resets the password still meets the second-factor wall.
+    lena = User.objects.get(username="Lena.Park")
+    client.force_login(lena)
+    response = client.get("/review/")
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/2fa/")
+
+
+def test_the_staff_option_on_a_first_run_and_bots_named_in_it(tmp_path):
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+    data = json.loads((folder / "t" / "101.json").read_text())
+    bot_post = dict(data["post_stream"]["posts"][1], id=1099, post_number=9, username="discobot", user_id=-2,
+                    admin=True, moderator=True, raw="Hi! I am a bot.")
+    data["post_stream"]["posts"].append(bot_post)
+    data["post_stream"]["stream"] = [p["id"] for p in data["post_stream"]["posts"]]
+    (folder / "t" / "101.json").write_text(json.dumps(data))
+    summary = _import_folder(folder, "--staff", "austin,discobot")
+    User = get_user_model()
+    assert User.objects.get(username="austin").role == "moderator"
+    assert User.objects.get(username="discobot").role == "member"
+    assert User.objects.get(username="Lena.Park").role == "member"
+    assert "member discobot: a Discourse bot, never staff here" in summary
