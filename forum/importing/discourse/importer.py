@@ -28,6 +28,7 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from accounts.models import CredentialRequest, Role
+from forum.models.tag import tag_name_normalised
 from forum.models import Category, Citation, ImportedRecord, Post, PostRevision, Quote, Tag, Topic, TopicState, Vote
 from forum.one_line import one_line
 from forum.services.posting import topic_refresh_expert_answered
@@ -116,6 +117,7 @@ class DiscourseImport:
         self.renamed: dict[str, str] = {}  # Discourse username (lower case) -> our username
         self.categories: dict[int, Category] = {}
         self.skipped_categories: set[int] = set()
+        self.renamed_tags: set[str] = set()
 
     # -- records ---------------------------------------------------------------------------
 
@@ -462,9 +464,14 @@ class DiscourseImport:
     def _tags(self, tags: list) -> list[Tag]:
         result = []
         for tag in tags:
-            name = tag.get("name") if isinstance(tag, dict) else tag
-            name = _one_line(name, 50).lower()
-            if name:
+            # Newer Discourse sends {"id", "name", "slug"}; older a plain name.
+            given = _one_line(tag.get("name") if isinstance(tag, dict) else tag, 100)
+            name = tag_name_normalised(given)
+            if name != given.lower() and given and given not in self.renamed_tags:
+                self.renamed_tags.add(given)
+                self.report.problems.append(f"tag {given!r}: not a tag name here, imported as "
+                                            f"{name!r}" if name else f"tag {given!r}: nothing usable in it, left off")
+            if name and name not in {t.name for t in result}:
                 result.append(Tag.objects.get_or_create(name=name)[0])
         return result
 

@@ -271,3 +271,48 @@ def test_the_staff_option_on_a_first_run_and_bots_named_in_it(tmp_path):
     assert User.objects.get(username="discobot").role == "member"
     assert User.objects.get(username="Lena.Park").role == "member"
     assert "member discobot: a Discourse bot, never staff here" in summary
+
+
+def _with_topic(folder, topic_id, change):
+    path = folder / "t" / f"{topic_id}.json"
+    data = json.loads(path.read_text())
+    change(data)
+    path.write_text(json.dumps(data))
+
+
+def test_imported_tags_are_named_as_the_topic_form_names_them_and_every_page_still_answers(client, tmp_path):
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+
+    def tags(data):
+        data["tags"] = ["LDN", "<b>Long COVID</b>", {"id": 7, "name": "Sleep & fatigue", "slug": "sleep"},
+                        "مريم", "!!!", "x" * 60]
+    _with_topic(folder, 101, tags)
+    summary = _import_folder(folder)
+    topic = _ldn()
+    names = sorted(topic.tags.values_list("name", flat=True))
+    assert names == sorted(["ldn", "long-covid", "sleep-fatigue", "mrym", "x" * 40])
+    assert "tag '<b>Long COVID</b>': not a tag name here, imported as 'long-covid'" in summary
+    assert "tag '!!!': nothing usable in it, left off" in summary
+    assert "tag 'LDN'" not in summary  # only case: the form lowers it too
+    for address in (topic.get_absolute_url(), "/", "/tag/long-covid/", "/categories/"):
+        assert client.get(address).status_code == 200, address
+
+
+def test_a_stored_tag_no_page_can_link_takes_no_page_down_and_the_migration_mends_it(client):
+    import importlib
+
+    from django.apps import apps
+
+    from forum.models import Tag
+
+    _import_folder()
+    topic = _ldn()
+    bad = Tag.objects.create(name="Long COVID!")
+    merged = Tag.objects.create(name="LDN ")
+    topic.tags.add(bad, merged)
+    for address in (topic.get_absolute_url(), "/"):
+        assert client.get(address).status_code == 200, address
+    importlib.import_module("forum.migrations.0027_tag_names_mended").mend(apps, None)
+    assert sorted(topic.tags.values_list("name", flat=True)) == ["fibromyalgia", "ldn", "long-covid"]
+    assert not Tag.objects.filter(name__in=["Long COVID!", "LDN "]).exists()
