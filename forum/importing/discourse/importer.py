@@ -42,6 +42,9 @@ REGULAR_POST = 1  # Discourse's post_type; 2-4 are moderator actions, small acti
 LIKE = 2  # Discourse's post_action_type for a like
 _USERNAME_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
 IMPORTED_CATEGORY = "Imported"
+# A topic the site cannot give is listed and passed over; this many in a row is the site being
+# down, not one bad topic, and the run stops to be resumed later.
+FAILURES_IN_A_ROW = 5
 # Discourse's own accounts: `system` (id -1), `discobot` (-2) and other bots have ids below 1.
 BOT_USERNAMES = {"system", "discobot"}
 
@@ -58,6 +61,7 @@ class Report:
     quotes: Counter = field(default_factory=Counter)
     citations: int = 0
     problems: list[str] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)  # Discourse topic id -> why
     left_behind: Counter = field(default_factory=Counter)
     interrupted: str = ""
 
@@ -74,6 +78,10 @@ class Report:
         if self.problems:
             out.append(f"could not be mapped ({len(self.problems)}):")
             out += [f"  - {problem}" for problem in self.problems]
+        if self.failed:
+            out.append(f"could not be imported ({len(self.failed)} topics; the next run tries them again, "
+                       "or retry one with --only-topic ID):")
+            out += [f"  - topic {topic_id}: {why}" for topic_id, why in sorted(self.failed.items())]
         return out
 
 
@@ -132,7 +140,8 @@ class DiscourseImport:
 
     # -- the run ---------------------------------------------------------------------------
 
-    def run(self, *, dry_run: bool = False) -> Report:
+    def run(self, *, dry_run: bool = False, only_topic: int | None = None) -> Report:
+        self.only_topic = only_topic
         if dry_run:
             try:
                 with transaction.atomic():
@@ -149,7 +158,13 @@ class DiscourseImport:
 
         try:
             self.import_categories()
-            self.import_topics()
+            if self.only_topic is not None:
+                try:
+                    self._import_topic_guarded(self.only_topic)
+                except SourceUnavailable as exc:
+                    self.report.failed[self.only_topic] = str(exc)
+            else:
+                self.import_topics()
             self.relink()
             self.grant_staff()
         except SourceUnavailable as exc:
@@ -351,13 +366,24 @@ class DiscourseImport:
     # -- topics ----------------------------------------------------------------------------
 
     def import_topics(self) -> None:
+        from .source import SourceUnavailable
+
+        in_a_row = 0
         for summary in self.progress(self._topic_summaries(), desc="topics", unit="topic"):
             if summary.get("archetype") == "private_message":
                 self.report.left_behind["private messages"] += 1
             elif summary.get("category_id") in self.skipped_categories:
                 self.report.left_behind["topics in restricted categories"] += 1
             else:
-                self._import_topic_guarded(summary["id"])
+                try:
+                    self._import_topic_guarded(summary["id"])
+                except SourceUnavailable as exc:
+                    self.report.failed[summary["id"]] = str(exc)
+                    in_a_row += 1
+                    if in_a_row >= FAILURES_IN_A_ROW:
+                        raise
+                else:
+                    in_a_row = 0
 
     def _topic_summaries(self):
         seen = set()
@@ -370,28 +396,28 @@ class DiscourseImport:
                     yield summary
 
     def _import_topic_guarded(self, topic_id: int) -> None:
-        from .source import SourceUnavailable
-
         try:
-            data = self.source.topic(topic_id)
-        except SourceUnavailable:
-            raise
-        if data is None:
-            self.report.problems.append(f"topic {topic_id}: the site has no such topic")
-            return
-        try:
+            data = self.source.topic(topic_id)  # SourceUnavailable: the caller decides
+            if data is None:
+                self.report.problems.append(f"topic {topic_id}: the site has no such topic")
+                return
             with transaction.atomic():
                 self.import_topic(data)
-        except (KeyError, TypeError, ValueError, IntegrityError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as exc:
             # Members made inside the rolled-back transaction are gone with it.
             self.users.clear()
             self.renamed.clear()
-            self.report.problems.append(f"topic {topic_id}: malformed ({exc.__class__.__name__}: {exc}); skipped")
+            self.report.failed[topic_id] = f"malformed ({exc.__class__.__name__}: {exc})"
+        else:
+            self.report.failed.pop(topic_id, None)
 
     def import_topic(self, data: dict) -> Topic | None:
         topic_id = data["id"]
         if data.get("archetype") == "private_message":
             self.report.left_behind["private messages"] += 1
+            return None
+        if data.get("category_id") in self.skipped_categories:
+            self.report.left_behind["topics in restricted categories"] += 1
             return None
         posts = sorted((p for p in data["post_stream"]["posts"] if isinstance(p, dict)),
                        key=lambda p: int(p.get("post_number") or 0))

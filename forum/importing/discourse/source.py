@@ -178,7 +178,9 @@ class DiscourseFolder(DiscourseSource):
             data = json.loads(target.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise SourceUnavailable(f"{name} is not valid JSON ({exc})") from exc
-        return data if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            raise SourceUnavailable(f"{name} is not a JSON object")
+        return data
 
     def _more_posts(self, topic_id, post_ids):
         data = self._read(f"t/{topic_id}/posts.json") or {}

@@ -31,9 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("--staff", default="",
                             help="comma-separated Discourse usernames who keep their admin or moderator role "
                                  "here (nobody else does; bots never); they must set up a second factor")
+        parser.add_argument("--only-topic", type=int, metavar="ID",
+                            help="import (or retry) this one Discourse topic id, then relink")
         parser.add_argument("--dry-run", action="store_true", help="report what would be imported; change nothing")
 
-    def handle(self, *args, url, folder, api_key, api_username, rate, retries, save_to, dry_run, staff, **options):
+    def handle(self, *args, url, folder, api_key, api_username, rate, retries, save_to, dry_run, staff, only_topic, **options):
         if not url and not folder:
             raise CommandError("Say where to import from: --url https://forum.example.org or --folder PATH.")
         if url and not url.startswith(("http://", "https://")):
@@ -55,7 +57,7 @@ class Command(BaseCommand):
         staff_names = [name.strip().lstrip("@") for name in staff.split(",") if name.strip()]
         importer = DiscourseImport(source, source_key=source_key, progress=progress, staff=staff_names)
         try:
-            report = importer.run(dry_run=dry_run)
+            report = importer.run(dry_run=dry_run, only_topic=only_topic)
         finally:
             source.close()
         heading = "Dry run: nothing was changed." if dry_run else f"Imported from {url or folder}."

@@ -210,15 +210,56 @@ def test_imports_from_the_live_api_with_its_key_and_keeps_the_responses(tmp_path
 
 def test_an_interrupted_import_resumes_where_it_stopped():
     with FakeDiscourse(SITE) as site:
-        site.failures["/t/117.json"] = 503
+        site.failures["/latest.json"] = 503  # the site is down: nothing to go on with
         with pytest.raises(CommandError, match="run the same command again to resume"):
             _import("--url", site.url, "--rate", "0", "--retries", "0")
+        del site.failures["/latest.json"]
+        site.failures["/t/117.json"] = 503
+        summary = _import("--url", site.url, "--rate", "0", "--retries", "0")
+        assert "could not be imported (1 topics" in summary and "  - topic 117: " in summary
         assert list(Topic.objects.values_list("title", flat=True)) == ["Low-dose naltrexone for fibromyalgia pain?"]
         del site.failures["/t/117.json"]
         summary = _import("--url", site.url, "--rate", "0", "--retries", "0")
     assert "topics: 1 created, 0 updated, 1 unchanged" in summary
+    assert "could not be imported" not in summary
     assert Topic.objects.count() == 2 and Post.objects.count() == 5
     assert not ImportedRecord.objects.filter(needs_relink=True).exists()
+
+
+@pytest.mark.parametrize("breakage", ["malformed JSON", "a JSON list", "a lasting 500"])
+def test_one_topic_the_site_cannot_give_is_listed_and_the_rest_imported(tmp_path, breakage):
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+    good = (folder / "t" / "101.json").read_text()
+    if breakage == "malformed JSON":
+        (folder / "t" / "101.json").write_text('{"id": 101, "post_stream": ')
+    elif breakage == "a JSON list":
+        (folder / "t" / "101.json").write_text("[1, 2]")
+    with FakeDiscourse(folder) as site:
+        if breakage == "a lasting 500":
+            site.failures["/t/101.json"] = 500
+        summary = _import("--url", site.url, "--rate", "0", "--retries", "0")
+        assert "could not be imported (1 topics; the next run tries them again, or retry one with --only-topic ID):" \
+            in summary and "  - topic 101: " in summary
+        # The topics after it, and the relinking at the end, ran.
+        null_trial = Topic.objects.get(title="What does a null trial tell us?")
+        assert "refers to topic 101, which was not imported" in summary
+        site.failures.clear()
+        (folder / "t" / "101.json").write_text(good)
+        summary = _import("--url", site.url, "--rate", "0", "--retries", "0", "--only-topic", "101")
+    assert "topics: 1 created" in summary and "could not be imported" not in summary
+    quote = Quote.objects.get(quoting_post=_post(null_trial, 1))
+    assert (quote.quoted_post, quote.status) == (_post(_ldn(), 2), QuoteStatus.VERIFIED)
+    assert not ImportedRecord.objects.filter(needs_relink=True).exists()
+
+
+def test_a_corrupt_file_in_a_folder_is_listed_and_the_rest_imported(tmp_path):
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+    (folder / "t" / "101.json").write_text("\x00garbage")
+    summary = _import_folder(folder)
+    assert "  - topic 101: t/101.json is not valid JSON" in summary
+    assert Topic.objects.filter(title="What does a null trial tell us?").exists()
 
 
 def test_the_client_waits_as_long_as_the_site_asks():
