@@ -45,6 +45,7 @@ IMPORTED_CATEGORY = "Imported"
 # A topic the site cannot give is listed and passed over; this many in a row is the site being
 # down, not one bad topic, and the run stops to be resumed later.
 FAILURES_IN_A_ROW = 5
+PROFILE_MISSING = "profile-missing"  # a member record's fingerprint until their profile was read
 # Discourse's own accounts: `system` (id -1), `discobot` (-2) and other bots have ids below 1.
 BOT_USERNAMES = {"system", "discobot"}
 
@@ -126,6 +127,7 @@ class DiscourseImport:
         self.categories: dict[int, Category] = {}
         self.skipped_categories: set[int] = set()
         self.renamed_tags: set[str] = set()
+        self.made_now: set[str] = set()  # members made in this run (lower-case Discourse usernames)
 
     # -- records ---------------------------------------------------------------------------
 
@@ -166,6 +168,7 @@ class DiscourseImport:
             else:
                 self.import_topics()
             self.relink()
+            self.complete_profiles()
             self.grant_staff()
         except SourceUnavailable as exc:
             self.report.interrupted = str(exc)
@@ -244,7 +247,10 @@ class DiscourseImport:
         user = self._imported_member(key)
         if user is None:
             user = self._create_member(username, details or {})
-            self._remember(Kind.MEMBER, key, user)
+            self.made_now.add(key)
+            # A profile that could not be read is asked for again on the next run.
+            self._remember(Kind.MEMBER, key, user, source_raw=username,
+                           fingerprint=PROFILE_MISSING if user._profile_missing else "")
         else:
             self.report.unchanged["members"] += 1
         self.users[key] = user
@@ -254,11 +260,9 @@ class DiscourseImport:
 
     def _create_member(self, username: str, details: dict):
         User = get_user_model()
-        try:
-            profile = self.source.member(username) or {}
-        except Exception:  # noqa: BLE001 - a profile we cannot read still leaves a member
-            profile = {}
-        profile = {**details, **{k: v for k, v in profile.items() if v not in (None, "")}}
+        profile = self._read_profile(username)
+        missing = profile is None
+        profile = {**details, **{k: v for k, v in (profile or {}).items() if v not in (None, "")}}
         base = _USERNAME_BAD.sub("_", username or "").strip("._-")[:30] or "member"
         candidate, n = base, 1
         while User.objects.by_username(candidate).exists():
@@ -286,6 +290,7 @@ class DiscourseImport:
                                              note="Title on the Discourse site this member was imported from.")
             self.report.created["credential requests"] += 1
         self.report.created["members"] += 1
+        user._profile_missing = missing
         key = (username or "").lower()
         if key in self.staff:
             self._grant_staff(user, key, profile)
@@ -294,6 +299,60 @@ class DiscourseImport:
                 f"member {username}: staff on the Discourse site, imported as a member "
                 f"(name them with --staff to keep the role)")
         return user
+
+    def _read_profile(self, username: str) -> dict | None:
+        """`/u/{name}.json`'s user ({} when the site has none), or None when it could not be read."""
+        try:
+            return self.source.member(username) or {}
+        except Exception as exc:  # noqa: BLE001 - a profile we cannot read still leaves a member
+            self.report.problems.append(
+                f"member {username}: profile could not be read ({exc}); imported without email, bio and "
+                "join date, filled in on the next run")
+            return None
+
+    def complete_profiles(self) -> None:
+        """Members whose profile could not be read when they were made: read it again and fill in
+        what it holds (their address is how they claim the account)."""
+        pending = ImportedRecord.objects.filter(source=self.source_key, kind=Kind.MEMBER, fingerprint=PROFILE_MISSING)
+        for record in self.progress(list(pending), desc="profiles", unit="member"):
+            if record.external_id in self.made_now:
+                continue  # it just failed: a later run asks again
+            user = get_user_model().objects.filter(pk=record.object_id).first()
+            name = record.source_raw or record.external_id
+            profile = self._read_profile(name) if user is not None else {}
+            if profile is None:
+                continue
+            if user is not None:
+                with transaction.atomic():
+                    self._fill_profile(user, name, profile)
+                self.report.updated["members"] += 1
+            ImportedRecord.objects.filter(pk=record.pk).update(fingerprint="")
+
+    def _fill_profile(self, user, username: str, profile: dict) -> None:
+        changed = {}
+        if not user.email:
+            email = self._email_for(username, profile)
+            if email:
+                from allauth.account.models import EmailAddress
+
+                changed["email"] = email
+                EmailAddress.objects.get_or_create(user=user, email=email, defaults={"primary": True, "verified": False})
+        if not user.bio and profile.get("bio_raw"):
+            changed["bio"] = str(profile["bio_raw"])[:5000]
+        if not user.display_name and profile.get("name"):
+            changed["display_name"] = _one_line(profile["name"], 60)
+        joined = _when(profile.get("created_at"))
+        if joined:
+            changed["date_joined"] = joined
+        if changed:
+            for name, value in changed.items():
+                setattr(user, name, value)
+            user.save(update_fields=[*changed, *(["bio_cooked"] if "bio" in changed else [])])
+        title = _one_line(profile.get("title"), 120)
+        if title and not CredentialRequest.objects.filter(user=user).exists():
+            CredentialRequest.objects.create(user=user, credential=title,
+                                             note="Title on the Discourse site this member was imported from.")
+            self.report.created["credential requests"] += 1
 
     def grant_staff(self) -> None:
         """--staff on a later run: members imported before get their role now."""

@@ -357,3 +357,32 @@ def test_a_stored_tag_no_page_can_link_takes_no_page_down_and_the_migration_mend
     importlib.import_module("forum.migrations.0027_tag_names_mended").mend(apps, None)
     assert sorted(topic.tags.values_list("name", flat=True)) == ["fibromyalgia", "ldn", "long-covid"]
     assert not Tag.objects.filter(name__in=["Long COVID!", "LDN "]).exists()
+
+
+def test_a_profile_the_site_could_not_give_is_reported_and_filled_in_on_the_next_run(client):
+    User = get_user_model()
+    with FakeDiscourse(SITE) as site:
+        site.failures["/u/casey.json"] = 500
+        summary = _import("--url", site.url, "--rate", "0", "--retries", "0")
+        assert "member casey: profile could not be read" in summary
+        casey = User.objects.get(username="casey")
+        assert casey.bio == "" and casey.date_joined.year != 2021
+        del site.failures["/u/casey.json"]
+        site.failures["/u/casey/emails.json"] = 500
+        summary = _import("--url", site.url, "--rate", "0", "--retries", "0")
+        assert "members: 0 created, 1 updated" in summary
+        casey.refresh_from_db()
+        assert casey.bio == "Trying to read the evidence myself." and casey.date_joined.year == 2021
+        # An address the site would not give at first comes on the next run too.
+        User.objects.filter(pk=casey.pk).update(email="")
+        from allauth.account.models import EmailAddress
+        EmailAddress.objects.filter(user=casey).delete()
+        ImportedRecord.objects.filter(kind="member", external_id="casey").update(fingerprint="profile-missing")
+        del site.failures["/u/casey/emails.json"]
+        summary = _import("--url", site.url, "--rate", "0", "--retries", "0")
+    assert "members: 0 created, 1 updated" in summary
+    casey.refresh_from_db()
+    assert casey.email == "casey@example.org" and casey.date_joined.year == 2021
+    # Now they can claim the account.
+    client.post("/accounts/password/reset/", {"email": "casey@example.org"})
+    assert [m.to for m in mail.outbox] == [["casey@example.org"]]
