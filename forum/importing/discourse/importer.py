@@ -66,6 +66,15 @@ class Report:
     left_behind: Counter = field(default_factory=Counter)
     interrupted: str = ""
 
+    def snapshot(self) -> tuple:
+        return (self.created.copy(), self.updated.copy(), self.unchanged.copy(), self.left_behind.copy(),
+                len(self.problems))
+
+    def restore(self, snapshot: tuple) -> None:
+        """Back to a snapshot: what a rolled-back topic counted was never done."""
+        self.created, self.updated, self.unchanged, self.left_behind = (c.copy() for c in snapshot[:4])
+        del self.problems[snapshot[4]:]
+
     def lines(self, *, dry_run: bool = False) -> list[str]:
         verb = "would create" if dry_run else "created"
         kinds = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
@@ -455,6 +464,7 @@ class DiscourseImport:
                     yield summary
 
     def _import_topic_guarded(self, topic_id: int) -> None:
+        counted = self.report.snapshot()
         try:
             data = self.source.topic(topic_id)  # SourceUnavailable: the caller decides
             if data is None:
@@ -463,9 +473,11 @@ class DiscourseImport:
             with transaction.atomic():
                 self.import_topic(data)
         except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as exc:
-            # Members made inside the rolled-back transaction are gone with it.
+            # Members made inside the rolled-back transaction are gone with it, and so is
+            # everything counted for it.
             self.users.clear()
             self.renamed.clear()
+            self.report.restore(counted)
             self.report.failed[topic_id] = f"malformed ({exc.__class__.__name__}: {exc})"
         else:
             self.report.failed.pop(topic_id, None)
