@@ -181,6 +181,9 @@ class DiscourseImport:
             self.grant_staff()
         except SourceUnavailable as exc:
             self.report.interrupted = str(exc)
+        except KeyboardInterrupt:
+            # The topic being written rolled back; the summary so far is still worth having.
+            self.report.interrupted = "stopped with Ctrl-C"
         self.report.quotes = self.quote_summary()
         self.report.citations = Citation.objects.filter(post__in=self._imported_posts()).count()
 
@@ -479,6 +482,11 @@ class DiscourseImport:
             self.renamed.clear()
             self.report.restore(counted)
             self.report.failed[topic_id] = f"malformed ({exc.__class__.__name__}: {exc})"
+        except KeyboardInterrupt:
+            self.users.clear()
+            self.renamed.clear()
+            self.report.restore(counted)
+            raise
         else:
             self.report.failed.pop(topic_id, None)
 

@@ -66,5 +66,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(f"requests to the source: {source.requests}")
         if report.interrupted:
+            # 130 is what a shell reports for a program stopped by Ctrl-C.
             raise CommandError(f"Interrupted: {report.interrupted}. What was imported is kept; "
-                               "run the same command again to resume.")
+                               "run the same command again to resume.",
+                               returncode=130 if "Ctrl-C" in report.interrupted else 1)

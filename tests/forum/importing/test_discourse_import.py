@@ -399,3 +399,24 @@ def test_a_topic_that_rolled_back_is_not_counted(tmp_path):
     assert not re.search(r": [1-9]\d* (created|updated)", summary), summary
     assert "topic 117: malformed" in summary
     assert Topic.objects.count() == 1
+
+
+def test_ctrl_c_prints_the_summary_so_far_and_how_to_resume(monkeypatch):
+    from forum.importing.discourse.source import DiscourseFolder
+
+    real_topic = DiscourseFolder.topic
+
+    def topic(self, topic_id):
+        if topic_id == 117:
+            raise KeyboardInterrupt
+        return real_topic(self, topic_id)
+
+    monkeypatch.setattr(DiscourseFolder, "topic", topic)
+    out = StringIO()
+    with pytest.raises(CommandError) as stopped:
+        call_command("import_discourse", "--folder", str(SITE), "--url", OLD, stdout=out, stderr=StringIO())
+    assert "Interrupted: stopped with Ctrl-C" in str(stopped.value)
+    assert "run the same command again to resume" in str(stopped.value) and stopped.value.returncode == 130
+    assert "topics: 1 created, 0 updated, 0 unchanged" in out.getvalue()
+    monkeypatch.setattr(DiscourseFolder, "topic", real_topic)
+    assert "topics: 1 created, 0 updated, 1 unchanged" in _import_folder()
