@@ -32,6 +32,7 @@ from forum.models.tag import tag_name_normalised
 from forum.models import Category, Citation, ImportedRecord, Post, PostRevision, Quote, Tag, Topic, TopicState, Vote
 from forum.one_line import one_line
 from forum.services.posting import topic_refresh_expert_answered
+from forum.services.quoting import quoting_posts_recheck
 from forum.services.rendering import post_references_record, post_render
 
 from . import markup
@@ -657,6 +658,9 @@ class DiscourseImport:
             post.refresh_from_db()
             post_references_record(post=post, rendered=rendered)
             self.report.updated["posts"] += 1
+            # Edited, deleted or hidden at the source: the quotes of it say so, as after an edit
+            # made here. Now rather than by the task worker, which may not be running yet.
+            quoting_posts_recheck(source_post_id=post.pk)
         if created_at:
             Post.objects.filter(pk=post.pk).update(created_at=created_at)
         self._remember(Kind.POST, f"{topic_id}/{number}", post, fingerprint=fingerprint, source_raw=raw,

@@ -420,3 +420,30 @@ def test_ctrl_c_prints_the_summary_so_far_and_how_to_resume(monkeypatch):
     assert "topics: 1 created, 0 updated, 0 unchanged" in out.getvalue()
     monkeypatch.setattr(DiscourseFolder, "topic", real_topic)
     assert "topics: 1 created, 0 updated, 1 unchanged" in _import_folder()
+
+
+@pytest.mark.parametrize("change", ["edited", "deleted", "hidden"])
+def test_quotes_of_a_post_changed_at_the_source_are_checked_again(client, tmp_path, change):
+    _import_folder()
+    null_trial = Topic.objects.get(title="What does a null trial tell us?")
+    quote = Quote.objects.get(quoting_post=_post(null_trial, 1))
+    assert quote.status == QuoteStatus.VERIFIED
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+
+    def update(data):
+        answer = data["post_stream"]["posts"][1]
+        if change == "edited":  # the quoted sentence taken out
+            answer["raw"] = answer["raw"].replace("That is exactly what we would need before recommending it "
+                                                  "with any confidence. ", "")
+            answer["version"] = 2
+        elif change == "deleted":
+            answer["deleted_at"] = "2024-05-01T10:00:00.000Z"
+        else:
+            answer["hidden"] = True
+    _with_topic(folder, 101, update)
+    _import_folder(folder)
+    quote = Quote.objects.get(quoting_post=_post(null_trial, 1))
+    expected = QuoteStatus.MODIFIED if change == "edited" else QuoteStatus.MISSING
+    assert quote.status == expected
+    assert expected.label in client.get(null_trial.get_absolute_url()).content.decode()
