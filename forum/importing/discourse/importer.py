@@ -36,6 +36,7 @@ from forum.services.quoting import quoting_posts_recheck
 from forum.services.rendering import post_references_record, post_render
 
 from . import markup
+from .cooked import cooked_to_markdown
 from .source import DiscourseSource
 
 Kind = ImportedRecord.Kind
@@ -621,7 +622,7 @@ class DiscourseImport:
         raw = data.get("raw")
         if not isinstance(raw, str):
             # Asked for with include_raw; a site or a saved file without it still has the HTML.
-            raw = strip_tags(data.get("cooked") or "")
+            raw = cooked_to_markdown(data.get("cooked") or "", base_url=self.source.base_url)
             self.report.problems.append(f"topic {topic_id} post {number}: no raw text, imported from its HTML")
         author = self.member(data.get("username") or "", details=self._poster(data))
         converted = self.convert(raw)

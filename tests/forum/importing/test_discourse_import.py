@@ -181,7 +181,7 @@ def test_malformed_and_missing_fields_are_reported_not_fatal(tmp_path):
     summary = _import_folder(folder)
     assert "topic 117: malformed" in summary
     assert "topic 101 post 1: no raw text, imported from its HTML" in summary
-    assert _post(_ldn(), 1).raw == "Only the HTML came."
+    assert _post(_ldn(), 1).raw == "Only the **HTML** came."
     assert get_user_model().objects.filter(username="austin").exists()
 
 
@@ -447,3 +447,36 @@ def test_quotes_of_a_post_changed_at_the_source_are_checked_again(client, tmp_pa
     expected = QuoteStatus.MODIFIED if change == "edited" else QuoteStatus.MISSING
     assert quote.status == expected
     assert expected.label in client.get(null_trial.get_absolute_url()).content.decode()
+
+
+def test_a_post_without_raw_keeps_its_images_links_lists_and_code_and_its_quotes_match(client, tmp_path):
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+
+    def html_only(data):
+        question, answer = data["post_stream"]["posts"][:2]
+        del question["raw"]
+        question["cooked"] = (
+            "<h2>Pacing diaries</h2><p>Pacing diaries helped me more than anything.</p>"
+            "<p>Its introduction says: “However, no randomised controlled trials with long-term follow-ups "
+            "have been carried out.”</p><ul><li>one</li><li>two</li></ul>"
+            '<p><a href="/about">a link</a></p><pre><code class="lang-python">code block</code></pre>')
+        del answer["raw"]
+        answer["cooked"] = (
+            '<aside class="quote no-group" data-username="casey" data-post="1" data-topic="101">'
+            '<div class="title">casey:</div><blockquote><p>However, no randomised controlled trials with '
+            "long-term follow-ups have been carried out.</p></blockquote></aside>"
+            '<div class="lightbox-wrapper"><a class="lightbox" href="/uploads/default/original/1X/f.png">'
+            '<img src="/uploads/default/optimized/1X/f_690x388.png" alt="forest plot|690x388"></a></div>')
+    _with_topic(folder, 101, html_only)
+    _import_folder(folder)
+    question, answer = _post(_ldn(), 1), _post(_ldn(), 2)
+    assert "Pacing diaries\n\nPacing diaries helped me" in question.raw
+    assert "* one\n* two" in question.raw and "[a link](https://old.example/about)" in question.raw
+    assert "```python\ncode block\n```" in question.raw
+    assert "<li>one</li>" in question.cooked and "<code" in question.cooked
+    # An image-only reply is not empty, and its quote of the HTML-only post matches it.
+    assert "https://old.example/uploads/default/optimized/1X/f_690x388.png" in answer.raw
+    quote = Quote.objects.get(quoting_post=answer)
+    assert (quote.quoted_post, quote.status) == (question, QuoteStatus.VERIFIED)
+    assert "Matches the source" in client.get(_ldn().get_absolute_url()).content.decode()
