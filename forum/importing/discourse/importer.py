@@ -736,7 +736,7 @@ class DiscourseImport:
                 ImportedRecord.objects.filter(pk=record.pk).update(needs_relink=bool(converted.unresolved_topics))
             for topic_id in sorted(converted.unresolved_topics):
                 self.report.problems.append(f"post {record.external_id}: refers to topic {topic_id}, "
-                                            "which was not imported; the link is kept as it was")
+                                            "which was not imported; it links to the old site")
 
     def _imported_posts(self):
         return ImportedRecord.objects.filter(source=self.source_key, kind=Kind.POST).values("object_id")

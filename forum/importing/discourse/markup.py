@@ -65,6 +65,7 @@ def convert(raw: str, *, base_url: str, topic_address: TopicAddress, quote_targe
             username: Username) -> Converted:
     result = Converted(raw=raw or "")
     result.raw = _quotes(result, quote_target, username)
+    result.raw = _site_relative(result.raw, base_url)
     result.raw = _links(result, base_url, topic_address)
     result.raw = _uploads(result, base_url)
     result.raw = _studies(result.raw)
@@ -113,10 +114,24 @@ def _links(result: Converted, base_url: str, topic_address: TopicAddress) -> str
         address = topic_address(topic_id, number)
         if address is None:
             result.unresolved_topics.add(topic_id)
-            return m.group(0)
+            if not base_url or not m.group(0)[len(m.group("lead")):].startswith("/"):
+                return m.group(0)  # already absolute on the old site
+            # Kept relative, it would name whatever topic has that number here.
+            return m.group("lead") + base_url.rstrip("/") + m.group(0)[len(m.group("lead")):]
         return m.group("lead") + address
 
     return pattern.sub(replace, result.raw)
+
+
+# A link or image target relative to the old site, other than its topics (those are _links'):
+# `[text](/u/lena)`, `![x](/uploads/...)`, `href="/c/9"`.
+_RELATIVE_TARGET = re.compile(r"(?P<lead>\]\(|\b(?:href|src)=[\"'])(?P<path>/(?!/)(?!t/)[^\s)\"'<>]*)")
+
+
+def _site_relative(raw: str, base_url: str) -> str:
+    if not base_url:
+        return raw
+    return _RELATIVE_TARGET.sub(lambda m: m.group("lead") + base_url.rstrip("/") + m.group("path"), raw)
 
 
 def _uploads(result: Converted, base_url: str) -> str:

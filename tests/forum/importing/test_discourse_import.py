@@ -244,7 +244,7 @@ def test_one_topic_the_site_cannot_give_is_listed_and_the_rest_imported(tmp_path
             in summary and "  - topic 101: " in summary
         # The topics after it, and the relinking at the end, ran.
         null_trial = Topic.objects.get(title="What does a null trial tell us?")
-        assert "refers to topic 101, which was not imported" in summary
+        assert "refers to topic 101, which was not imported; it links to the old site" in summary
         site.failures.clear()
         (folder / "t" / "101.json").write_text(good)
         summary = _import("--url", site.url, "--rate", "0", "--retries", "0", "--only-topic", "101")
@@ -480,3 +480,15 @@ def test_a_post_without_raw_keeps_its_images_links_lists_and_code_and_its_quotes
     quote = Quote.objects.get(quoting_post=answer)
     assert (quote.quoted_post, quote.status) == (question, QuoteStatus.VERIFIED)
     assert "Matches the source" in client.get(_ldn().get_absolute_url()).content.decode()
+
+
+def test_a_relative_link_to_a_topic_not_imported_leads_to_the_old_site_not_to_one_here(tmp_path):
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+    _with_topic(folder, 117, lambda data: data["post_stream"]["posts"][1].update(
+        raw="Older: [the old thread](/t/old-thread/4242/3) and [this one](/t/101)."))
+    summary = _import_folder(folder)
+    reply = _post(Topic.objects.get(title="What does a null trial tell us?"), 2)
+    assert 'href="https://old.example/t/old-thread/4242/3"' in reply.cooked
+    assert f'href="{_ldn().get_absolute_url()}"' in reply.cooked
+    assert "post 117/2: refers to topic 4242, which was not imported; it links to the old site" in summary

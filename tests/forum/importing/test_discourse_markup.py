@@ -82,3 +82,16 @@ def test_citations_and_code_are_left_alone():
     raw = "[@doi:10.1097/PR9.0000000000001080] and `[b]not bbcode[/b]`"
     assert _convert("[@doi:10.1097/PR9.0000000000001080]").raw == "[@doi:10.1097/PR9.0000000000001080]"
     assert "[@doi:10.1097/PR9.0000000000001080]" in _convert(raw).raw
+
+
+def test_links_to_topics_not_imported_and_other_site_pages_lead_to_the_old_site():
+    result = _convert("See [the old thread](/t/old-thread/4242/3), /t/9 and [post](/t/42/2).\n"
+                      "Ask [@sam](/u/sam) or read [the FAQ](/faq) and ![chart](/uploads/default/x.png).\n"
+                      "[ours](/t/some-slug/42) and [elsewhere](https://other.example/t/9)")
+    assert "[the old thread](https://old.example/t/old-thread/4242/3)" in result.raw
+    assert " https://old.example/t/9 " in result.raw
+    assert "[post](/t/imported/7/3/)" in result.raw
+    assert "[@sam](https://old.example/u/sam)" in result.raw and "(https://old.example/faq)" in result.raw
+    assert "![chart](https://old.example/uploads/default/x.png)" in result.raw
+    assert "[ours](/t/imported/7/)" in result.raw and "(https://other.example/t/9)" in result.raw
+    assert result.unresolved_topics == {4242, 9}
