@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -277,7 +278,11 @@ class DiscourseImport:
         profile = self._read_profile(username)
         missing = profile is None
         profile = {**details, **{k: v for k, v in (profile or {}).items() if v not in (None, "")}}
-        base = _USERNAME_BAD.sub("_", username or "").strip("._-")[:30] or "member"
+        # Usernames here are ASCII (they go into mentions and quote markup unescaped): a name in
+        # another script is transliterated, "مريم" -> "mrym", rather than becoming "member_7".
+        base = _USERNAME_BAD.sub("_", anyascii(username or "")).strip("._-")[:30] or "member"
+        if base != (username or "")[:30]:
+            self.report.problems.append(f"member {username}: not a username here, imported as {base}")
         candidate, n = base, 1
         while User.objects.by_username(candidate).exists():
             n += 1
@@ -665,7 +670,7 @@ class DiscourseImport:
         if created_at:
             Post.objects.filter(pk=post.pk).update(created_at=created_at)
         self._remember(Kind.POST, f"{topic_id}/{number}", post, fingerprint=fingerprint, source_raw=raw,
-                       needs_relink=bool(converted.unresolved_topics))
+                       needs_relink=bool(converted.unresolved_topics or converted.unresolved_names))
         return post
 
     def _replies(self, ours: dict[int, Post], posts: list[dict]) -> None:

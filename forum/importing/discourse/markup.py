@@ -27,11 +27,14 @@ Username = Callable[[str], str | None]
 class Converted:
     raw: str
     unresolved_topics: set[int] = field(default_factory=set)
+    # Mentions of names no username here could be (another script) and no member yet has.
+    unresolved_names: set[str] = field(default_factory=set)
     uploads: int = 0
 
 
 _QUOTE_OPEN = re.compile(r"^(?P<indent> {0,3})\[quote=(?P<q>[\"']?)(?P<attrs>[^\]\n]*?)(?P=q)\]", re.IGNORECASE | re.MULTILINE)
-_MENTION = re.compile(r"(?<![\w@/`])@(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
+# Discourse allows usernames in any script (with its Unicode usernames setting): "@مريم" too.
+_MENTION = re.compile(r"(?<![\w@/`])@(?P<name>\w[\w.-]*\w|\w)")
 _UPLOAD_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\(upload://(?P<name>[A-Za-z0-9._-]+)\)")
 _UPLOAD_LINK = re.compile(r"\[(?P<text>[^\]\n]*)\]\(upload://(?P<name>[A-Za-z0-9._-]+)\)")
 _PUBMED = r"https?://(?:pubmed\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed)/(?P<pmid>\d{1,8})/?(?:[?#][^\s)\]]*)?"
@@ -70,7 +73,7 @@ def convert(raw: str, *, base_url: str, topic_address: TopicAddress, quote_targe
     result.raw = _uploads(result, base_url)
     result.raw = _studies(result.raw)
     result.raw = _bbcode(result.raw)
-    result.raw = _mentions(result.raw, username)
+    result.raw = _mentions(result, username)
     return result
 
 
@@ -163,9 +166,11 @@ def _bbcode(raw: str) -> str:
     return _BBCODE_TAGS.sub("", raw)
 
 
-def _mentions(raw: str, username: Username) -> str:
+def _mentions(result: Converted, username: Username) -> str:
     def replace(m: re.Match) -> str:
         renamed = username(m.group("name"))
+        if renamed is None and not m.group("name").isascii():
+            result.unresolved_names.add(m.group("name"))
         return f"@{renamed}" if renamed else m.group(0)
 
-    return _MENTION.sub(replace, raw)
+    return _MENTION.sub(replace, result.raw)

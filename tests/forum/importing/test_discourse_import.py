@@ -492,3 +492,26 @@ def test_a_relative_link_to_a_topic_not_imported_leads_to_the_old_site_not_to_on
     assert 'href="https://old.example/t/old-thread/4242/3"' in reply.cooked
     assert f'href="{_ldn().get_absolute_url()}"' in reply.cooked
     assert "post 117/2: refers to topic 4242, which was not imported; it links to the old site" in summary
+
+
+def test_a_username_in_another_script_is_transliterated_reported_and_mentions_follow_it(tmp_path):
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+
+    def arabic(data):
+        posts = data["post_stream"]["posts"]
+        posts[1]["raw"] = "Thanks @مريم and @Ζωή, you were right."
+        posts.append(dict(posts[1], id=1205, post_number=4, username="مريم", user_id=77, name="Maryam",
+                          raw="I asked the same.", reply_to_post_number=None))
+        posts.append(dict(posts[1], id=1206, post_number=5, username="Ζωή", user_id=78, name="Zoe",
+                          raw="Me too.", reply_to_post_number=None))
+        data["post_stream"]["stream"] = [p["id"] for p in posts]
+    _with_topic(folder, 117, arabic)
+    summary = _import_folder(folder)
+    User = get_user_model()
+    assert User.objects.filter(username__in=["mrym", "Zoi"]).count() == 2
+    assert "member مريم: not a username here, imported as mrym" in summary
+    assert not User.objects.filter(username__startswith="member").exists()
+    reply = _post(Topic.objects.get(title="What does a null trial tell us?"), 2)
+    assert reply.raw == "Thanks @mrym and @Zoi, you were right."
+    assert 'href="/u/mrym/"' in reply.cooked
