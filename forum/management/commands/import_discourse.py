@@ -44,10 +44,23 @@ class Command(BaseCommand):
             if not folder.is_dir():
                 raise CommandError(f"{folder} is not a folder.")
             source = DiscourseFolder(folder, base_url=url)
+            # Records are keyed by the site, not the folder: the same export copied or renamed
+            # must find what it made before, not make it all again.
+            if url and source.recorded_url and source.recorded_url.lower() != url.rstrip("/").lower():
+                raise CommandError(f"{folder} was saved from {source.recorded_url}, not {url}.")
+            if not source.base_url:
+                raise CommandError(f"{folder} does not say which site it was saved from (no source.json): "
+                                   "name it with --url https://forum.example.org.")
         else:
             source = DiscourseSite(url, api_key=api_key, api_username=api_username,
                                    requests_per_second=rate, retries=retries, save_to=save_to)
-        source_key = url.rstrip("/") if url else f"folder:{folder.resolve().name}"
+        source_key = source.base_url
+        if folder and not dry_run:
+            # Imports made before exports said their site were keyed by the folder's name.
+            from forum.models import ImportedRecord
+
+            if not ImportedRecord.objects.filter(source=source_key).exists():
+                ImportedRecord.objects.filter(source=f"folder:{folder.resolve().name}").update(source=source_key)
         verbosity = options.get("verbosity", 1)
 
         def progress(iterable, **kwargs):

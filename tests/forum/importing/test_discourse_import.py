@@ -515,3 +515,21 @@ def test_a_username_in_another_script_is_transliterated_reported_and_mentions_fo
     reply = _post(Topic.objects.get(title="What does a null trial tell us?"), 2)
     assert reply.raw == "Thanks @mrym and @Zoi, you were right."
     assert 'href="/u/mrym/"' in reply.cooked
+
+
+def test_a_saved_export_is_keyed_by_its_site_so_copies_and_renames_duplicate_nothing(tmp_path):
+    with FakeDiscourse(SITE) as site:
+        _import("--url", site.url, "--rate", "0", "--save-to", str(tmp_path / "saved"))
+    counts = (Topic.objects.count(), Post.objects.count(), get_user_model().objects.count())
+    shutil.copytree(tmp_path / "saved", tmp_path / "export-2026-12")
+    for folder in ("saved", "export-2026-12"):
+        summary = _import("--folder", str(tmp_path / folder))
+        assert "topics: 0 created, 0 updated, 2 unchanged" in summary
+    assert counts == (Topic.objects.count(), Post.objects.count(), get_user_model().objects.count())
+    with pytest.raises(CommandError, match="was saved from"):
+        _import("--folder", str(tmp_path / "saved"), "--url", "https://another.example")
+
+
+def test_a_folder_that_does_not_say_its_site_needs_the_url():
+    with pytest.raises(CommandError, match="does not say which site it was saved from"):
+        _import("--folder", str(SITE))
