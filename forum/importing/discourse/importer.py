@@ -49,6 +49,10 @@ IMPORTED_CATEGORY = "Imported"
 # down, not one bad topic, and the run stops to be resumed later.
 FAILURES_IN_A_ROW = 5
 PROFILE_MISSING = "profile-missing"  # a member record's fingerprint until their profile was read
+# What the latest list says about a topic that changes when it does: bumped by a post or an
+# edit, a post added or removed, retitled, moved, retagged, closed, hidden.
+LISTED_FIELDS = ("bumped_at", "last_posted_at", "posts_count", "highest_post_number", "title", "category_id",
+                 "tags", "closed", "archived", "visible", "pinned", "pinned_globally", "deleted_at")
 # Discourse's own accounts: `system` (id -1), `discobot` (-2) and other bots have ids below 1.
 BOT_USERNAMES = {"system", "discobot"}
 
@@ -139,6 +143,10 @@ class DiscourseImport:
         self.categories: dict[int, Category] = {}
         self.skipped_categories: set[int] = set()
         self.renamed_tags: set[str] = set()
+        # Discourse topic id -> digest of its row in the latest list, kept in the topic's record
+        # (its source_raw, unused for topics otherwise) to tell next time whether it moved.
+        self.listed: dict[int, str] = {}
+        self.full = False
         self.made_now: set[str] = set()  # members made in this run (lower-case Discourse usernames)
 
     # -- records ---------------------------------------------------------------------------
@@ -154,8 +162,9 @@ class DiscourseImport:
 
     # -- the run ---------------------------------------------------------------------------
 
-    def run(self, *, dry_run: bool = False, only_topic: int | None = None) -> Report:
+    def run(self, *, dry_run: bool = False, only_topic: int | None = None, full: bool = False) -> Report:
         self.only_topic = only_topic
+        self.full = full
         if dry_run:
             try:
                 with transaction.atomic():
@@ -452,6 +461,9 @@ class DiscourseImport:
                 self.report.left_behind["private messages"] += 1
             elif summary.get("category_id") in self.skipped_categories:
                 self.report.left_behind["topics in restricted categories"] += 1
+            elif not self.full and self._unchanged_since_last_run(summary):
+                self.report.unchanged["topics"] += 1
+                in_a_row = 0
             else:
                 try:
                     self._import_topic_guarded(summary["id"])
@@ -462,6 +474,18 @@ class DiscourseImport:
                         raise
                 else:
                     in_a_row = 0
+
+    def _unchanged_since_last_run(self, summary: dict) -> bool:
+        """Whether the latest list shows the topic as it was when last imported: not bumped, no
+        new post, nothing in its listed fields changed. Then it is not fetched again, so a rerun
+        of a large site reads its lists and the few topics that moved. A list without dates
+        cannot tell, and every topic is read."""
+        if not (summary.get("bumped_at") or summary.get("last_posted_at")):
+            return False
+        listed = _fingerprint({k: summary.get(k) for k in LISTED_FIELDS})
+        self.listed[summary["id"]] = listed
+        return ImportedRecord.objects.filter(source=self.source_key, kind=Kind.TOPIC, external_id=str(summary["id"]),
+                                             source_raw=listed).exists()
 
     def _topic_summaries(self):
         seen = set()
@@ -522,6 +546,9 @@ class DiscourseImport:
         if topic is not None and record.fingerprint == fingerprint:
             self.report.unchanged["topics"] += 1
             self.report.unchanged["posts"] += len(regular)
+            listed = self.listed.get(topic_id, "")
+            if record.source_raw != listed:
+                ImportedRecord.objects.filter(pk=record.pk).update(source_raw=listed)
             return topic
         first_author = self.member(regular[0].get("username") or "", details=self._poster(regular[0]))
         fields = self._topic_fields(data)
@@ -535,7 +562,7 @@ class DiscourseImport:
         Topic.objects.filter(pk=topic.pk).update(created_at=_when(data.get("created_at")) or topic.created_at)
         topic.tags.set(self._tags(data.get("tags") or []))
         # The record first: quotes and links between this topic's own posts resolve through it.
-        self._remember(Kind.TOPIC, topic_id, topic, fingerprint=fingerprint)
+        self._remember(Kind.TOPIC, topic_id, topic, fingerprint=fingerprint, source_raw=self.listed.get(topic_id, ""))
 
         ours: dict[int, Post] = {}
         for post_data in regular:

@@ -33,9 +33,11 @@ class Command(BaseCommand):
                                  "here (nobody else does; bots never); they must set up a second factor")
         parser.add_argument("--only-topic", type=int, metavar="ID",
                             help="import (or retry) this one Discourse topic id, then relink")
+        parser.add_argument("--full", action="store_true",
+                            help="read every topic again, also those the latest list shows unchanged since the last run")
         parser.add_argument("--dry-run", action="store_true", help="report what would be imported; change nothing")
 
-    def handle(self, *args, url, folder, api_key, api_username, rate, retries, save_to, dry_run, staff, only_topic, **options):
+    def handle(self, *args, url, folder, api_key, api_username, rate, retries, save_to, dry_run, staff, only_topic, full, **options):
         if not url and not folder:
             raise CommandError("Say where to import from: --url https://forum.example.org or --folder PATH.")
         if url and not url.startswith(("http://", "https://")):
@@ -70,7 +72,7 @@ class Command(BaseCommand):
         staff_names = [name.strip().lstrip("@") for name in staff.split(",") if name.strip()]
         importer = DiscourseImport(source, source_key=source_key, progress=progress, staff=staff_names)
         try:
-            report = importer.run(dry_run=dry_run, only_topic=only_topic)
+            report = importer.run(dry_run=dry_run, only_topic=only_topic, full=full)
         finally:
             source.close()
         heading = "Dry run: nothing was changed." if dry_run else f"Imported from {url or folder}."

@@ -533,3 +533,36 @@ def test_a_saved_export_is_keyed_by_its_site_so_copies_and_renames_duplicate_not
 def test_a_folder_that_does_not_say_its_site_needs_the_url():
     with pytest.raises(CommandError, match="does not say which site it was saved from"):
         _import("--folder", str(SITE))
+
+
+def test_a_rerun_reads_only_the_topics_that_moved_since_the_last(tmp_path):
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+
+    def bump(topic_id, when):
+        for name in ("latest.json", "latest-page-1.json"):
+            data = json.loads((folder / name).read_text())
+            for summary in data["topic_list"]["topics"]:
+                if summary["id"] == topic_id:
+                    summary["bumped_at"] = when
+            (folder / name).write_text(json.dumps(data))
+    bump(101, "2022-03-20T10:00:00.000Z")
+    bump(117, "2022-04-02T10:00:00.000Z")
+    with FakeDiscourse(folder) as site:
+        _import("--url", site.url, "--rate", "0")
+        site.requests.clear()
+        summary = _import("--url", site.url, "--rate", "0")
+        assert not [path for path, _ in site.requests if path.startswith(("/t/", "/u/", "/post_action"))]
+        assert "topics: 0 created, 0 updated, 2 unchanged" in summary
+        # A reply at the source bumps the topic: that one is read again, and only that one.
+        _with_topic(folder, 117, lambda data: data["post_stream"]["posts"].append(dict(
+            data["post_stream"]["posts"][1], id=1299, post_number=9, raw="A late reply.")))
+        bump(117, "2024-01-01T10:00:00.000Z")
+        site.requests.clear()
+        summary = _import("--url", site.url, "--rate", "0")
+        assert {path for path, _ in site.requests if path.startswith("/t/")} == {"/t/117.json"}
+        assert "posts: 1 created" in summary
+        site.requests.clear()
+        _import("--url", site.url, "--rate", "0", "--full")
+        assert {path for path, _ in site.requests if path.endswith(".json") and path.startswith("/t/")} >= {
+            "/t/101.json", "/t/117.json"}
