@@ -67,7 +67,7 @@ _BBCODE_TAGS = re.compile(
 def convert(raw: str, *, base_url: str, topic_address: TopicAddress, quote_target: QuoteTarget,
             username: Username) -> Converted:
     result = Converted(raw=raw or "")
-    result.raw = _quotes(result, quote_target, username)
+    result.raw = _quotes(result, quote_target, username, base_url)
     result.raw = _site_relative(result.raw, base_url)
     result.raw = _links(result, base_url, topic_address)
     result.raw = _uploads(result, base_url)
@@ -77,7 +77,11 @@ def convert(raw: str, *, base_url: str, topic_address: TopicAddress, quote_targe
     return result
 
 
-def _quotes(result: Converted, quote_target: QuoteTarget, username: Username) -> str:
+_NOT_IMPORTED_MARK = re.compile(r"\x00(?P<url>[^\x00]*)\x00")
+_QUOTE_TAG = re.compile(r"\[(?P<close>/?)quote(?:=[^\]\n]*)?\]", re.IGNORECASE)
+
+
+def _quotes(result: Converted, quote_target: QuoteTarget, username: Username, base_url: str = "") -> str:
     def replace(m: re.Match) -> str:
         parts = [p.strip() for p in m.group("attrs").split(",")]
         params = dict(p.split(":", 1) for p in parts[1:] if ":" in p)
@@ -90,13 +94,31 @@ def _quotes(result: Converted, quote_target: QuoteTarget, username: Username) ->
             target = quote_target(int(topic), int(post))
             if target is None:
                 result.unresolved_topics.add(int(topic))
+                source = f"{base_url.rstrip('/')}/t/{topic}/{post}" if base_url else ""
+                return f'{m.group("indent")}[quote="{out[0]}"]\x00{source}\x00'
             else:
                 out += [f"post:{target[1]}", f"topic:{target[0]}"]
         if params.get("full", "").lower() == "true" and len(out) > 1:
             out.append("full:true")
         return f'{m.group("indent")}[quote="{", ".join(out)}"]'
 
-    return _QUOTE_OPEN.sub(replace, result.raw)
+    return _note_not_imported(_QUOTE_OPEN.sub(replace, result.raw.replace("\x00", "")))
+
+
+def _note_not_imported(raw: str) -> str:
+    """Under a quote of a post that was not imported, a line saying so, with the post's address
+    on the old site: nothing here can check it, and a bare quote would look checked."""
+    while (mark := _NOT_IMPORTED_MARK.search(raw)) is not None:
+        raw = raw[:mark.start()] + raw[mark.end():]
+        depth, end = 1, len(raw)
+        for tag in _QUOTE_TAG.finditer(raw, mark.start()):
+            depth += -1 if tag.group("close") else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        link = f": [the post on the old site]({mark.group('url')})" if mark.group("url") else ""
+        raw = raw[:end] + f"\n\n*Source not imported{link}*\n" + raw[end:]
+    return raw
 
 
 def _links(result: Converted, base_url: str, topic_address: TopicAddress) -> str:

@@ -566,3 +566,14 @@ def test_a_rerun_reads_only_the_topics_that_moved_since_the_last(tmp_path):
         _import("--url", site.url, "--rate", "0", "--full")
         assert {path for path, _ in site.requests if path.endswith(".json") and path.startswith("/t/")} >= {
             "/t/101.json", "/t/117.json"}
+
+
+def test_a_quote_of_a_post_not_imported_says_so_and_links_the_old_site(client, tmp_path):
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+    _with_topic(folder, 117, lambda data: data["post_stream"]["posts"][1].update(
+        raw='[quote="sam, post:4, topic:4242"]\nPacing helped.\n[/quote]\n\nIt did for me too.'))
+    _import_folder(folder)
+    topic = Topic.objects.get(title="What does a null trial tell us?")
+    page = client.get(topic.get_absolute_url()).content.decode()
+    assert "Source not imported" in page and 'href="https://old.example/t/4242/4"' in page

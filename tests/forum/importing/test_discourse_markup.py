@@ -33,9 +33,12 @@ def test_a_quote_with_a_display_name_uses_its_username_parameter():
 
 def test_a_quote_of_a_topic_not_imported_keeps_its_author_but_names_no_post_here():
     # Topic 99 here is some other conversation: the old address must not point at it.
-    result = _convert('[quote="sam, post:2, topic:99"]\nWords.\n[/quote]')
+    result = _convert('[quote="sam, post:2, topic:99"]\nWords.\n[quote="lena"]\nInner.\n[/quote]\n[/quote]\nMine.')
     assert result.raw.startswith('[quote="sam"]')
     assert result.unresolved_topics == {99}
+    # It says it could not be checked, and where the source is, under the whole quote.
+    assert result.raw.endswith(
+        "[/quote]\n[/quote]\n\n*Source not imported: [the post on the old site](https://old.example/t/99/2)*\n\nMine.")
 
 
 def test_links_to_imported_topics_and_posts_lead_to_their_new_addresses():
