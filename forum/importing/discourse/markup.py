@@ -54,7 +54,12 @@ _BBCODE_MARKDOWN = [
     (re.compile(r"\[url\]([^\[\s]+)\[/url\]", re.IGNORECASE), r"<\1>"),
     (re.compile(r"\[img\]([^\[\s]+)\[/img\]", re.IGNORECASE), r"[Image](\1)"),
     (re.compile(r"\[code\]\n?(.*?)\n?\[/code\]", re.IGNORECASE | re.DOTALL), "```\n\\1\n```"),
-    (re.compile(r"^\[details=[\"']?([^\]\"'\n]*)[\"']?\]\s*$", re.IGNORECASE | re.MULTILINE), r"**\1**"),
+    # [details=Summary], [details="Two words"], [details="Summary" open], alone on a line or not:
+    # the summary stays as a bold line before what it folded away.
+    (re.compile(r"\[details=(?:\"(?P<dq>[^\"\n]*)\"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\]\s]*))[^\]\n]*\][ \t]*\n?",
+                re.IGNORECASE),
+     lambda m: f"**{(m.group('dq') or m.group('sq') or m.group('bare') or '').strip()}**\n\n"
+     if (m.group('dq') or m.group('sq') or m.group('bare') or '').strip() else ""),
     (re.compile(r"\[date=(\d{4}-\d{2}-\d{2})[^\]]*\]", re.IGNORECASE), r"\1"),
 ]
 _BBCODE_TAGS = re.compile(

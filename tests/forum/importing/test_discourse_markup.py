@@ -73,7 +73,7 @@ def test_uploads_become_links_to_the_original_site():
 def test_bbcode_we_do_not_read_keeps_its_words():
     result = _convert("[b]bold[/b] [i]it[/i] [u]under[/u] [spoiler]secret[/spoiler] [url=https://x.org]x[/url]\n"
                       "[details=\"Why\"]\nBecause.\n[/details]\n[poll type=regular]\n* yes\n[/poll]")
-    assert result.raw == "**bold** *it* under secret [x](https://x.org)\n**Why**\nBecause.\n\n\n* yes\n"
+    assert result.raw == "**bold** *it* under secret [x](https://x.org)\n**Why**\n\nBecause.\n\n\n* yes\n"
 
 
 def test_mentions_of_renamed_members_follow_them():
@@ -98,3 +98,11 @@ def test_links_to_topics_not_imported_and_other_site_pages_lead_to_the_old_site(
     assert "![chart](https://old.example/uploads/default/x.png)" in result.raw
     assert "[ours](/t/imported/7/)" in result.raw and "(https://other.example/t/9)" in result.raw
     assert result.unresolved_topics == {4242, 9}
+
+
+def test_a_details_block_keeps_its_summary():
+    for raw in ("[details=Summary]\nHidden words\n[/details]", '[details="Summary"]Hidden words[/details]',
+                'Text [details="Summary" open]\nHidden words\n[/details]'):
+        converted = _convert(raw).raw
+        assert "**Summary**\n\nHidden words" in converted, converted
+        assert "[details" not in converted and "[/details]" not in converted
