@@ -38,6 +38,7 @@ from forum.services.rendering import post_references_record, post_render
 
 from . import markup
 from .cooked import cooked_to_markdown
+from .run_lock import import_lock_renew
 from .source import DiscourseSource
 
 Kind = ImportedRecord.Kind
@@ -457,6 +458,7 @@ class DiscourseImport:
 
         in_a_row = 0
         for summary in self.progress(self._topic_summaries(), desc="topics", unit="topic"):
+            import_lock_renew(source_key=self.source_key)  # this run is alive: keep the others out
             if summary.get("archetype") == "private_message":
                 self.report.left_behind["private messages"] += 1
             elif summary.get("category_id") in self.skipped_categories:

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from forum.importing.discourse.importer import DiscourseImport
+from forum.importing.discourse.run_lock import ImportRunning, import_lock_release, import_lock_take
 from forum.importing.discourse.source import DiscourseFolder, DiscourseSite
 
 
@@ -72,8 +73,14 @@ class Command(BaseCommand):
         staff_names = [name.strip().lstrip("@") for name in staff.split(",") if name.strip()]
         importer = DiscourseImport(source, source_key=source_key, progress=progress, staff=staff_names)
         try:
+            import_lock_take(source_key=source_key)
+        except ImportRunning as exc:
+            source.close()
+            raise CommandError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from exc
+        try:
             report = importer.run(dry_run=dry_run, only_topic=only_topic, full=full)
         finally:
+            import_lock_release(source_key=source_key)
             source.close()
         heading = "Dry run: nothing was changed." if dry_run else f"Imported from {url or folder}."
         self.stdout.write(heading)

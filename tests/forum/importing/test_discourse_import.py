@@ -577,3 +577,21 @@ def test_a_quote_of_a_post_not_imported_says_so_and_links_the_old_site(client, t
     topic = Topic.objects.get(title="What does a null trial tell us?")
     page = client.get(topic.get_absolute_url()).content.decode()
     assert "Source not imported" in page and 'href="https://old.example/t/4242/4"' in page
+
+
+def test_a_second_import_from_the_same_site_while_one_runs_is_refused():
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    running = ImportedRecord.objects.create(source=f"lock:{OLD}", kind="topic", external_id="run-lock",
+                                            object_id=os.getpid(), fingerprint=socket.gethostname()[:64])
+    with pytest.raises(CommandError, match="Another import from https://old.example is running"):
+        _import_folder()
+    assert not Topic.objects.exists()
+    # A run killed outright leaves its lock behind: the next run sees its process is gone.
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    ImportedRecord.objects.filter(pk=running.pk).update(object_id=int(gone.stdout))
+    assert "topics: 2 created" in _import_folder()
+    assert not ImportedRecord.objects.filter(source__startswith="lock:").exists()
