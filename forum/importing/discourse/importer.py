@@ -270,17 +270,42 @@ class DiscourseImport:
         # Keyed by username rather than Discourse's user id: quotes and mentions name members,
         # and must find the same one.
         user = self._imported_member(key)
+        user_id = (details or {}).get("id")
+        if user is None and isinstance(user_id, int) and user_id > 0:
+            user = self._renamed_member(username, user_id)
         if user is None:
             user = self._create_member(username, details or {})
             self.made_now.add(key)
             # A profile that could not be read is asked for again on the next run.
             self._remember(Kind.MEMBER, key, user, source_raw=username,
                            fingerprint=PROFILE_MISSING if user._profile_missing else "")
+        if isinstance(user_id, int) and user_id > 0 and not self._record(Kind.MEMBER, f"id:{user_id}"):
+            # Discourse renames keep the user id: the next run finds the member by it.
+            self._remember(Kind.MEMBER, f"id:{user_id}", user)
         else:
             self.report.unchanged["members"] += 1
         self.users[key] = user
         if user.username.lower() != key:
             self.renamed[key] = user.username
+        return user
+
+    def _renamed_member(self, username: str, user_id: int):
+        """The member a Discourse user renamed since the last run was imported as, renamed here
+        too when their name here was their old one and the new one is free."""
+        record = self._record(Kind.MEMBER, f"id:{user_id}")
+        user = get_user_model().objects.filter(pk=record.object_id).first() if record else None
+        if user is None:
+            return None
+        old = ImportedRecord.objects.filter(source=self.source_key, kind=Kind.MEMBER, object_id=user.pk) \
+            .exclude(external_id__startswith="id:").values_list("external_id", flat=True)
+        new_name = _USERNAME_BAD.sub("_", anyascii(username)).strip("._-")[:30]
+        if user.username.lower() in set(old) and new_name and \
+                not get_user_model().objects.by_username(new_name).exclude(pk=user.pk).exists():
+            self.report.problems.append(f"member {user.username}: renamed {username} at the source; renamed here too")
+            type(user).objects.filter(pk=user.pk).update(username=new_name)
+            user.username = new_name
+        self.report.updated["members"] += 1
+        self._remember(Kind.MEMBER, username.lower(), user, source_raw=username)
         return user
 
     def _create_member(self, username: str, details: dict):

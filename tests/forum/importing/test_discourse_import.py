@@ -595,3 +595,55 @@ def test_a_second_import_from_the_same_site_while_one_runs_is_refused():
     ImportedRecord.objects.filter(pk=running.pk).update(object_id=int(gone.stdout))
     assert "topics: 2 created" in _import_folder()
     assert not ImportedRecord.objects.filter(source__startswith="lock:").exists()
+
+
+def test_closed_archived_unlisted_deleted_topics_and_deleted_hidden_posts_arrive_as_they_were(client, tmp_path):
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+
+    def states(data):
+        data.update(archived=True, visible=False)
+        data["post_stream"]["posts"][1]["hidden"] = True
+    _with_topic(folder, 101, states)
+    more = json.loads((folder / "t" / "101" / "posts.json").read_text())
+    more["post_stream"]["posts"][0]["deleted_at"] = "2023-01-01T00:00:00.000Z"
+    (folder / "t" / "101" / "posts.json").write_text(json.dumps(more))
+    _with_topic(folder, 117, lambda data: data.update(deleted_at="2023-02-02T00:00:00.000Z"))
+    _import_folder(folder)
+    ldn = _ldn()
+    assert (ldn.state, ldn.unlisted) == (TopicState.ARCHIVED, True)
+    null_trial = Topic.objects.get(title="What does a null trial tell us?")
+    assert null_trial.deleted_at is not None and null_trial.state == TopicState.CLOSED
+    # What a visitor sees: the unlisted topic by its address, not in the list; the deleted one not at all.
+    latest = client.get("/").content.decode()
+    assert ldn.title not in latest and null_trial.title not in latest
+    page = client.get(ldn.get_absolute_url()).content.decode()
+    assert "That is exactly what we would need" not in page  # hidden post
+    assert client.get(null_trial.get_absolute_url()).status_code == 404
+    thanks = _post(ldn, 3)
+    assert thanks.deleted_at is not None and _post(ldn, 2).hidden_at is not None
+
+
+def test_members_and_categories_renamed_at_the_source_are_renamed_on_the_next_run(tmp_path):
+    _import_folder()
+    folder = tmp_path / "site"
+    shutil.copytree(SITE, folder)
+    site = json.loads((folder / "site.json").read_text())
+    for category in site["categories"]:
+        if category["id"] == 9:
+            category["name"] = "Medicines"
+    (folder / "site.json").write_text(json.dumps(site))
+    # Discourse renames a member by rewriting their posts' username (the user id stays).
+    _with_topic(folder, 117, lambda data: [p.update(username="austin_b") for p in data["post_stream"]["posts"]
+                                           if p.get("username") == "austin"])
+    shutil.copy(folder / "u" / "austin.json", folder / "u" / "austin_b.json")
+    summary = _import_folder(folder)
+    assert _ldn().category.name == "Pain & chronic conditions / Medicines"
+    assert "categories: 0 created, 1 updated" in summary
+    User = get_user_model()
+    null_trial = Topic.objects.get(title="What does a null trial tell us?")
+    # The same member, not a second one: their old posts and new posts share an author.
+    assert _post(null_trial, 2).author == _post(_ldn(), 2).author
+    assert User.objects.filter(username__in=["austin", "austin_b"]).count() == 1
+    assert _post(null_trial, 2).author.username == "austin_b"
+    assert "member austin: renamed austin_b at the source; renamed here too" in summary
