@@ -92,7 +92,8 @@ class Report:
         if self.quotes:
             out.append("quotes checked: " + ", ".join(f"{n} {status}" for status, n in sorted(self.quotes.items())))
         for what, n in sorted(self.left_behind.items()):
-            out.append(f"left behind: {n} {what}")
+            if n:
+                out.append(f"left behind: {n} {what}")
         if self.problems:
             out.append(f"could not be mapped ({len(self.problems)}):")
             out += [f"  - {problem}" for problem in self.problems]
