@@ -110,14 +110,17 @@ def run(folder: Path) -> None:
         queries += 1
         return execute(sql, params, many, context)
 
+    from django.core.management import CommandError
+
     started = time.monotonic()
     with connection.execute_wrapper(count):
         try:
             call_command("import_discourse", "--folder", str(folder), verbosity=1)
-        except SystemExit:
-            pass
-    elapsed = time.monotonic() - started
-    print(f"database: {connection.vendor}; wall time: {elapsed:.0f} s; queries: {queries:,}")
+        except CommandError as exc:  # Ctrl-C: the figures so far are still figures
+            print(exc)
+        finally:
+            elapsed = time.monotonic() - started
+            print(f"database: {connection.vendor}; wall time: {elapsed:.0f} s; queries: {queries:,}", flush=True)
 
 
 if __name__ == "__main__":
