@@ -3,6 +3,7 @@ import re
 from django import forms
 
 from .models import Category
+from .models.tag import TAG_NAME
 from .one_line import OneLineField
 from .services.submissions import TOKEN_FIELD, submission_token_new
 
@@ -11,7 +12,7 @@ TITLE_MAX_LENGTH = 200
 BODY_MIN_LENGTH = 2
 BODY_MAX_LENGTH = 32_000
 MAX_TAGS = 5
-_TAG_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+_TAG_NAME = TAG_NAME
 
 
 class VisibleLimit:

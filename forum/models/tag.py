@@ -1,6 +1,27 @@
+import re
+
+from anyascii import anyascii
 from django.db import models
+from django.urls import NoReverseMatch
 
 from forum.url_patterns import fast_reverse
+
+# What a tag may be: it is a path segment (`/tag/<slug>/`), so anything else cannot be linked.
+TAG_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+def tag_name_normalised(text: str) -> str:
+    """The tag a piece of text makes, as the topic form would take it: lower case, spaces become
+    hyphens. Text the form would refuse (from an import, or an older row) is made into one too:
+    letters from other scripts are transliterated, markup and punctuation dropped. "" when
+    nothing is left."""
+    name = re.sub(r"\s+", "-", str(text or "").strip().lower())
+    if TAG_NAME.match(name):
+        return name
+    name = re.sub(r"\s+", "-", anyascii(name).strip().lower())
+    name = re.sub(r"<[^>]*>", "", name)
+    name = re.sub(r"[^a-z0-9-]+", "-", name)
+    return re.sub(r"-{2,}", "-", name).strip("-")[:40].rstrip("-")
 
 
 class Tag(models.Model):
@@ -13,4 +34,9 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return fast_reverse("forum:tag", self.name)
+        # A row no page could link (made before names were checked) must not take down every
+        # list that shows it: it links nowhere instead.
+        try:
+            return fast_reverse("forum:tag", self.name)
+        except NoReverseMatch:
+            return "#"

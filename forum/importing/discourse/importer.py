@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from anyascii import anyascii
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -28,12 +29,16 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from accounts.models import CredentialRequest, Role
+from forum.models.tag import tag_name_normalised
 from forum.models import Category, Citation, ImportedRecord, Post, PostRevision, Quote, Tag, Topic, TopicState, Vote
 from forum.one_line import one_line
 from forum.services.posting import topic_refresh_expert_answered
+from forum.services.quoting import quoting_posts_recheck
 from forum.services.rendering import post_references_record, post_render
 
 from . import markup
+from .cooked import cooked_to_markdown
+from .run_lock import import_lock_renew
 from .source import DiscourseSource
 
 Kind = ImportedRecord.Kind
@@ -41,6 +46,16 @@ REGULAR_POST = 1  # Discourse's post_type; 2-4 are moderator actions, small acti
 LIKE = 2  # Discourse's post_action_type for a like
 _USERNAME_BAD = re.compile(r"[^A-Za-z0-9_.-]+")
 IMPORTED_CATEGORY = "Imported"
+# A topic the site cannot give is listed and passed over; this many in a row is the site being
+# down, not one bad topic, and the run stops to be resumed later.
+FAILURES_IN_A_ROW = 5
+PROFILE_MISSING = "profile-missing"  # a member record's fingerprint until their profile was read
+# What the latest list says about a topic that changes when it does: bumped by a post or an
+# edit, a post added or removed, retitled, moved, retagged, closed, hidden.
+LISTED_FIELDS = ("bumped_at", "last_posted_at", "posts_count", "highest_post_number", "title", "category_id",
+                 "tags", "closed", "archived", "visible", "pinned", "pinned_globally", "deleted_at")
+# Discourse's own accounts: `system` (id -1), `discobot` (-2) and other bots have ids below 1.
+BOT_USERNAMES = {"system", "discobot"}
 
 
 class ImportRolledBack(Exception):
@@ -55,8 +70,18 @@ class Report:
     quotes: Counter = field(default_factory=Counter)
     citations: int = 0
     problems: list[str] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)  # Discourse topic id -> why
     left_behind: Counter = field(default_factory=Counter)
     interrupted: str = ""
+
+    def snapshot(self) -> tuple:
+        return (self.created.copy(), self.updated.copy(), self.unchanged.copy(), self.left_behind.copy(),
+                len(self.problems))
+
+    def restore(self, snapshot: tuple) -> None:
+        """Back to a snapshot: what a rolled-back topic counted was never done."""
+        self.created, self.updated, self.unchanged, self.left_behind = (c.copy() for c in snapshot[:4])
+        del self.problems[snapshot[4]:]
 
     def lines(self, *, dry_run: bool = False) -> list[str]:
         verb = "would create" if dry_run else "created"
@@ -67,10 +92,15 @@ class Report:
         if self.quotes:
             out.append("quotes checked: " + ", ".join(f"{n} {status}" for status, n in sorted(self.quotes.items())))
         for what, n in sorted(self.left_behind.items()):
-            out.append(f"left behind: {n} {what}")
+            if n:
+                out.append(f"left behind: {n} {what}")
         if self.problems:
             out.append(f"could not be mapped ({len(self.problems)}):")
             out += [f"  - {problem}" for problem in self.problems]
+        if self.failed:
+            out.append(f"could not be imported ({len(self.failed)} topics; the next run tries them again, "
+                       "or retry one with --only-topic ID):")
+            out += [f"  - topic {topic_id}: {why}" for topic_id, why in sorted(self.failed.items())]
         return out
 
 
@@ -102,8 +132,11 @@ def _palette_index(hex_colour) -> int:
 
 
 class DiscourseImport:
-    def __init__(self, source: DiscourseSource, *, source_key: str, progress=None):
+    def __init__(self, source: DiscourseSource, *, source_key: str, progress=None, staff=()):
         self.source = source
+        # Lower-case Discourse usernames the operator named with --staff: only they keep an
+        # admin or moderator role. A Discourse admin's mailbox is not proof enough to be ours.
+        self.staff = {name.lower() for name in staff}
         self.source_key = source_key
         self.report = Report()
         self.progress = progress or (lambda iterable, **kwargs: iterable)
@@ -111,6 +144,12 @@ class DiscourseImport:
         self.renamed: dict[str, str] = {}  # Discourse username (lower case) -> our username
         self.categories: dict[int, Category] = {}
         self.skipped_categories: set[int] = set()
+        self.renamed_tags: set[str] = set()
+        # Discourse topic id -> digest of its row in the latest list, kept in the topic's record
+        # (its source_raw, unused for topics otherwise) to tell next time whether it moved.
+        self.listed: dict[int, str] = {}
+        self.full = False
+        self.made_now: set[str] = set()  # members made in this run (lower-case Discourse usernames)
 
     # -- records ---------------------------------------------------------------------------
 
@@ -125,7 +164,9 @@ class DiscourseImport:
 
     # -- the run ---------------------------------------------------------------------------
 
-    def run(self, *, dry_run: bool = False) -> Report:
+    def run(self, *, dry_run: bool = False, only_topic: int | None = None, full: bool = False) -> Report:
+        self.only_topic = only_topic
+        self.full = full
         if dry_run:
             try:
                 with transaction.atomic():
@@ -142,10 +183,21 @@ class DiscourseImport:
 
         try:
             self.import_categories()
-            self.import_topics()
+            if self.only_topic is not None:
+                try:
+                    self._import_topic_guarded(self.only_topic)
+                except SourceUnavailable as exc:
+                    self.report.failed[self.only_topic] = str(exc)
+            else:
+                self.import_topics()
             self.relink()
+            self.complete_profiles()
+            self.grant_staff()
         except SourceUnavailable as exc:
             self.report.interrupted = str(exc)
+        except KeyboardInterrupt:
+            # The topic being written rolled back; the summary so far is still worth having.
+            self.report.interrupted = "stopped with Ctrl-C"
         self.report.quotes = self.quote_summary()
         self.report.citations = Citation.objects.filter(post__in=self._imported_posts()).count()
 
@@ -219,9 +271,18 @@ class DiscourseImport:
         # Keyed by username rather than Discourse's user id: quotes and mentions name members,
         # and must find the same one.
         user = self._imported_member(key)
+        user_id = (details or {}).get("id")
+        if user is None and isinstance(user_id, int) and user_id > 0:
+            user = self._renamed_member(username, user_id)
         if user is None:
             user = self._create_member(username, details or {})
-            self._remember(Kind.MEMBER, key, user)
+            self.made_now.add(key)
+            # A profile that could not be read is asked for again on the next run.
+            self._remember(Kind.MEMBER, key, user, source_raw=username,
+                           fingerprint=PROFILE_MISSING if user._profile_missing else "")
+        if isinstance(user_id, int) and user_id > 0 and not self._record(Kind.MEMBER, f"id:{user_id}"):
+            # Discourse renames keep the user id: the next run finds the member by it.
+            self._remember(Kind.MEMBER, f"id:{user_id}", user)
         else:
             self.report.unchanged["members"] += 1
         self.users[key] = user
@@ -229,14 +290,35 @@ class DiscourseImport:
             self.renamed[key] = user.username
         return user
 
+    def _renamed_member(self, username: str, user_id: int):
+        """The member a Discourse user renamed since the last run was imported as, renamed here
+        too when their name here was their old one and the new one is free."""
+        record = self._record(Kind.MEMBER, f"id:{user_id}")
+        user = get_user_model().objects.filter(pk=record.object_id).first() if record else None
+        if user is None:
+            return None
+        old = ImportedRecord.objects.filter(source=self.source_key, kind=Kind.MEMBER, object_id=user.pk) \
+            .exclude(external_id__startswith="id:").values_list("external_id", flat=True)
+        new_name = _USERNAME_BAD.sub("_", anyascii(username)).strip("._-")[:30]
+        if user.username.lower() in set(old) and new_name and \
+                not get_user_model().objects.by_username(new_name).exclude(pk=user.pk).exists():
+            self.report.problems.append(f"member {user.username}: renamed {username} at the source; renamed here too")
+            type(user).objects.filter(pk=user.pk).update(username=new_name)
+            user.username = new_name
+        self.report.updated["members"] += 1
+        self._remember(Kind.MEMBER, username.lower(), user, source_raw=username)
+        return user
+
     def _create_member(self, username: str, details: dict):
         User = get_user_model()
-        try:
-            profile = self.source.member(username) or {}
-        except Exception:  # noqa: BLE001 - a profile we cannot read still leaves a member
-            profile = {}
-        profile = {**details, **{k: v for k, v in profile.items() if v not in (None, "")}}
-        base = _USERNAME_BAD.sub("_", username or "").strip("._-")[:30] or "member"
+        profile = self._read_profile(username)
+        missing = profile is None
+        profile = {**details, **{k: v for k, v in (profile or {}).items() if v not in (None, "")}}
+        # Usernames here are ASCII (they go into mentions and quote markup unescaped): a name in
+        # another script is transliterated, "مريم" -> "mrym", rather than becoming "member_7".
+        base = _USERNAME_BAD.sub("_", anyascii(username or "")).strip("._-")[:30] or "member"
+        if base != (username or "")[:30]:
+            self.report.problems.append(f"member {username}: not a username here, imported as {base}")
         candidate, n = base, 1
         while User.objects.by_username(candidate).exists():
             n += 1
@@ -244,9 +326,8 @@ class DiscourseImport:
         if candidate != base:
             self.report.problems.append(f"member {username}: that username is taken here, imported as {candidate}")
         email = self._email_for(username, profile)
-        role = Role.ADMIN if profile.get("admin") else Role.MODERATOR if profile.get("moderator") else Role.MEMBER
-        user = User(username=candidate, display_name=_one_line(profile.get("name"), 60), email=email, role=role,
-                    bio=str(profile.get("bio_raw") or "")[:5000])
+        user = User(username=candidate, display_name=_one_line(profile.get("name"), 60), email=email,
+                    role=Role.MEMBER, bio=str(profile.get("bio_raw") or "")[:5000])
         user.set_unusable_password()
         joined = _when(profile.get("created_at"))
         if joined:
@@ -264,7 +345,107 @@ class DiscourseImport:
                                              note="Title on the Discourse site this member was imported from.")
             self.report.created["credential requests"] += 1
         self.report.created["members"] += 1
+        user._profile_missing = missing
+        key = (username or "").lower()
+        if key in self.staff:
+            self._grant_staff(user, key, profile)
+        elif (profile.get("admin") or profile.get("moderator")) and not self._is_bot(username, profile):
+            self.report.problems.append(
+                f"member {username}: staff on the Discourse site, imported as a member "
+                f"(name them with --staff to keep the role)")
         return user
+
+    def _read_profile(self, username: str) -> dict | None:
+        """`/u/{name}.json`'s user ({} when the site has none), or None when it could not be read."""
+        try:
+            return self.source.member(username) or {}
+        except Exception as exc:  # noqa: BLE001 - a profile we cannot read still leaves a member
+            self.report.problems.append(
+                f"member {username}: profile could not be read ({exc}); imported without email, bio and "
+                "join date, filled in on the next run")
+            return None
+
+    def complete_profiles(self) -> None:
+        """Members whose profile could not be read when they were made: read it again and fill in
+        what it holds (their address is how they claim the account)."""
+        pending = ImportedRecord.objects.filter(source=self.source_key, kind=Kind.MEMBER, fingerprint=PROFILE_MISSING)
+        for record in self.progress(list(pending), desc="profiles", unit="member"):
+            if record.external_id in self.made_now:
+                continue  # it just failed: a later run asks again
+            user = get_user_model().objects.filter(pk=record.object_id).first()
+            name = record.source_raw or record.external_id
+            profile = self._read_profile(name) if user is not None else {}
+            if profile is None:
+                continue
+            if user is not None:
+                with transaction.atomic():
+                    self._fill_profile(user, name, profile)
+                self.report.updated["members"] += 1
+            ImportedRecord.objects.filter(pk=record.pk).update(fingerprint="")
+
+    def _fill_profile(self, user, username: str, profile: dict) -> None:
+        changed = {}
+        if not user.email:
+            email = self._email_for(username, profile)
+            if email:
+                from allauth.account.models import EmailAddress
+
+                changed["email"] = email
+                EmailAddress.objects.get_or_create(user=user, email=email, defaults={"primary": True, "verified": False})
+        if not user.bio and profile.get("bio_raw"):
+            changed["bio"] = str(profile["bio_raw"])[:5000]
+        if not user.display_name and profile.get("name"):
+            changed["display_name"] = _one_line(profile["name"], 60)
+        joined = _when(profile.get("created_at"))
+        if joined:
+            changed["date_joined"] = joined
+        if changed:
+            for name, value in changed.items():
+                setattr(user, name, value)
+            user.save(update_fields=[*changed, *(["bio_cooked"] if "bio" in changed else [])])
+        title = _one_line(profile.get("title"), 120)
+        if title and not CredentialRequest.objects.filter(user=user).exists():
+            CredentialRequest.objects.create(user=user, credential=title,
+                                             note="Title on the Discourse site this member was imported from.")
+            self.report.created["credential requests"] += 1
+
+    def grant_staff(self) -> None:
+        """--staff on a later run: members imported before get their role now."""
+        for key in sorted(self.staff):
+            user = self._imported_member(key)
+            if user is None:
+                self.report.problems.append(f"--staff {key}: no member of that name was imported")
+            else:
+                self._grant_staff(user, key, {})
+
+    @staticmethod
+    def _is_bot(username: str, profile: dict) -> bool:
+        user_id = profile.get("id")
+        return (username or "").lower() in BOT_USERNAMES or (isinstance(user_id, int) and user_id < 1)
+
+    def _grant_staff(self, user, key: str, profile: dict) -> None:
+        """The role the member had at the source, for a username the operator listed. Never a
+        bot's; the role works only once they have a second factor (accounts/second_factor.py)."""
+        if user.role in (Role.ADMIN, Role.MODERATOR):
+            return
+        if self._is_bot(key, profile):
+            self.report.problems.append(f"member {key}: a Discourse bot, never staff here; --staff ignored")
+            return
+        if profile.get("admin") is None and profile.get("moderator") is None:
+            try:
+                # The member's own spelling first: a folder's file names keep Discourse's case.
+                name = user.username if user.username.lower() == key else key
+                profile = {**profile, **(self.source.member(name) or {})}
+            except Exception:  # noqa: BLE001 - judged on what the posts said
+                pass
+        role = Role.ADMIN if profile.get("admin") else Role.MODERATOR if profile.get("moderator") else None
+        if role is None:
+            self.report.problems.append(f"member {key}: not staff on the Discourse site; --staff ignored")
+            return
+        type(user).objects.filter(pk=user.pk).update(role=role)
+        user.role = role
+        self.report.problems.append(f"member {user.username}: {role.label.lower()} here, as on the Discourse "
+                                    "site; must set up a second factor before moderating")
 
     def _email_for(self, username: str, profile: dict) -> str:
         try:
@@ -299,13 +480,40 @@ class DiscourseImport:
     # -- topics ----------------------------------------------------------------------------
 
     def import_topics(self) -> None:
+        from .source import SourceUnavailable
+
+        in_a_row = 0
         for summary in self.progress(self._topic_summaries(), desc="topics", unit="topic"):
+            import_lock_renew(source_key=self.source_key)  # this run is alive: keep the others out
             if summary.get("archetype") == "private_message":
                 self.report.left_behind["private messages"] += 1
             elif summary.get("category_id") in self.skipped_categories:
                 self.report.left_behind["topics in restricted categories"] += 1
+            elif not self.full and self._unchanged_since_last_run(summary):
+                self.report.unchanged["topics"] += 1
+                in_a_row = 0
             else:
-                self._import_topic_guarded(summary["id"])
+                try:
+                    self._import_topic_guarded(summary["id"])
+                except SourceUnavailable as exc:
+                    self.report.failed[summary["id"]] = str(exc)
+                    in_a_row += 1
+                    if in_a_row >= FAILURES_IN_A_ROW:
+                        raise
+                else:
+                    in_a_row = 0
+
+    def _unchanged_since_last_run(self, summary: dict) -> bool:
+        """Whether the latest list shows the topic as it was when last imported: not bumped, no
+        new post, nothing in its listed fields changed. Then it is not fetched again, so a rerun
+        of a large site reads its lists and the few topics that moved. A list without dates
+        cannot tell, and every topic is read."""
+        if not (summary.get("bumped_at") or summary.get("last_posted_at")):
+            return False
+        listed = _fingerprint({k: summary.get(k) for k in LISTED_FIELDS})
+        self.listed[summary["id"]] = listed
+        return ImportedRecord.objects.filter(source=self.source_key, kind=Kind.TOPIC, external_id=str(summary["id"]),
+                                             source_raw=listed).exists()
 
     def _topic_summaries(self):
         seen = set()
@@ -318,28 +526,36 @@ class DiscourseImport:
                     yield summary
 
     def _import_topic_guarded(self, topic_id: int) -> None:
-        from .source import SourceUnavailable
-
+        counted = self.report.snapshot()
         try:
-            data = self.source.topic(topic_id)
-        except SourceUnavailable:
-            raise
-        if data is None:
-            self.report.problems.append(f"topic {topic_id}: the site has no such topic")
-            return
-        try:
+            data = self.source.topic(topic_id)  # SourceUnavailable: the caller decides
+            if data is None:
+                self.report.problems.append(f"topic {topic_id}: the site has no such topic")
+                return
             with transaction.atomic():
                 self.import_topic(data)
-        except (KeyError, TypeError, ValueError, IntegrityError) as exc:
-            # Members made inside the rolled-back transaction are gone with it.
+        except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as exc:
+            # Members made inside the rolled-back transaction are gone with it, and so is
+            # everything counted for it.
             self.users.clear()
             self.renamed.clear()
-            self.report.problems.append(f"topic {topic_id}: malformed ({exc.__class__.__name__}: {exc}); skipped")
+            self.report.restore(counted)
+            self.report.failed[topic_id] = f"malformed ({exc.__class__.__name__}: {exc})"
+        except KeyboardInterrupt:
+            self.users.clear()
+            self.renamed.clear()
+            self.report.restore(counted)
+            raise
+        else:
+            self.report.failed.pop(topic_id, None)
 
     def import_topic(self, data: dict) -> Topic | None:
         topic_id = data["id"]
         if data.get("archetype") == "private_message":
             self.report.left_behind["private messages"] += 1
+            return None
+        if data.get("category_id") in self.skipped_categories:
+            self.report.left_behind["topics in restricted categories"] += 1
             return None
         posts = sorted((p for p in data["post_stream"]["posts"] if isinstance(p, dict)),
                        key=lambda p: int(p.get("post_number") or 0))
@@ -358,6 +574,9 @@ class DiscourseImport:
         if topic is not None and record.fingerprint == fingerprint:
             self.report.unchanged["topics"] += 1
             self.report.unchanged["posts"] += len(regular)
+            listed = self.listed.get(topic_id, "")
+            if record.source_raw != listed:
+                ImportedRecord.objects.filter(pk=record.pk).update(source_raw=listed)
             return topic
         first_author = self.member(regular[0].get("username") or "", details=self._poster(regular[0]))
         fields = self._topic_fields(data)
@@ -371,7 +590,7 @@ class DiscourseImport:
         Topic.objects.filter(pk=topic.pk).update(created_at=_when(data.get("created_at")) or topic.created_at)
         topic.tags.set(self._tags(data.get("tags") or []))
         # The record first: quotes and links between this topic's own posts resolve through it.
-        self._remember(Kind.TOPIC, topic_id, topic, fingerprint=fingerprint)
+        self._remember(Kind.TOPIC, topic_id, topic, fingerprint=fingerprint, source_raw=self.listed.get(topic_id, ""))
 
         ours: dict[int, Post] = {}
         for post_data in regular:
@@ -412,9 +631,14 @@ class DiscourseImport:
     def _tags(self, tags: list) -> list[Tag]:
         result = []
         for tag in tags:
-            name = tag.get("name") if isinstance(tag, dict) else tag
-            name = _one_line(name, 50).lower()
-            if name:
+            # Newer Discourse sends {"id", "name", "slug"}; older a plain name.
+            given = _one_line(tag.get("name") if isinstance(tag, dict) else tag, 100)
+            name = tag_name_normalised(given)
+            if name != given.lower() and given and given not in self.renamed_tags:
+                self.renamed_tags.add(given)
+                self.report.problems.append(f"tag {given!r}: not a tag name here, imported as "
+                                            f"{name!r}" if name else f"tag {given!r}: nothing usable in it, left off")
+            if name and name not in {t.name for t in result}:
                 result.append(Tag.objects.get_or_create(name=name)[0])
         return result
 
@@ -458,7 +682,7 @@ class DiscourseImport:
         raw = data.get("raw")
         if not isinstance(raw, str):
             # Asked for with include_raw; a site or a saved file without it still has the HTML.
-            raw = strip_tags(data.get("cooked") or "")
+            raw = cooked_to_markdown(data.get("cooked") or "", base_url=self.source.base_url)
             self.report.problems.append(f"topic {topic_id} post {number}: no raw text, imported from its HTML")
         author = self.member(data.get("username") or "", details=self._poster(data))
         converted = self.convert(raw)
@@ -495,10 +719,13 @@ class DiscourseImport:
             post.refresh_from_db()
             post_references_record(post=post, rendered=rendered)
             self.report.updated["posts"] += 1
+            # Edited, deleted or hidden at the source: the quotes of it say so, as after an edit
+            # made here. Now rather than by the task worker, which may not be running yet.
+            quoting_posts_recheck(source_post_id=post.pk)
         if created_at:
             Post.objects.filter(pk=post.pk).update(created_at=created_at)
         self._remember(Kind.POST, f"{topic_id}/{number}", post, fingerprint=fingerprint, source_raw=raw,
-                       needs_relink=bool(converted.unresolved_topics))
+                       needs_relink=bool(converted.unresolved_topics or converted.unresolved_names))
         return post
 
     def _replies(self, ours: dict[int, Post], posts: list[dict]) -> None:
@@ -569,7 +796,7 @@ class DiscourseImport:
                 ImportedRecord.objects.filter(pk=record.pk).update(needs_relink=bool(converted.unresolved_topics))
             for topic_id in sorted(converted.unresolved_topics):
                 self.report.problems.append(f"post {record.external_id}: refers to topic {topic_id}, "
-                                            "which was not imported; the link is kept as it was")
+                                            "which was not imported; it links to the old site")
 
     def _imported_posts(self):
         return ImportedRecord.objects.filter(source=self.source_key, kind=Kind.POST).values("object_id")

@@ -27,11 +27,14 @@ Username = Callable[[str], str | None]
 class Converted:
     raw: str
     unresolved_topics: set[int] = field(default_factory=set)
+    # Mentions of names no username here could be (another script) and no member yet has.
+    unresolved_names: set[str] = field(default_factory=set)
     uploads: int = 0
 
 
 _QUOTE_OPEN = re.compile(r"^(?P<indent> {0,3})\[quote=(?P<q>[\"']?)(?P<attrs>[^\]\n]*?)(?P=q)\]", re.IGNORECASE | re.MULTILINE)
-_MENTION = re.compile(r"(?<![\w@/`])@(?P<name>[A-Za-z0-9_][A-Za-z0-9_.-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
+# Discourse allows usernames in any script (with its Unicode usernames setting): "@مريم" too.
+_MENTION = re.compile(r"(?<![\w@/`])@(?P<name>\w[\w.-]*\w|\w)")
 _UPLOAD_IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\(upload://(?P<name>[A-Za-z0-9._-]+)\)")
 _UPLOAD_LINK = re.compile(r"\[(?P<text>[^\]\n]*)\]\(upload://(?P<name>[A-Za-z0-9._-]+)\)")
 _PUBMED = r"https?://(?:pubmed\.ncbi\.nlm\.nih\.gov|(?:www\.)?ncbi\.nlm\.nih\.gov/pubmed)/(?P<pmid>\d{1,8})/?(?:[?#][^\s)\]]*)?"
@@ -51,7 +54,12 @@ _BBCODE_MARKDOWN = [
     (re.compile(r"\[url\]([^\[\s]+)\[/url\]", re.IGNORECASE), r"<\1>"),
     (re.compile(r"\[img\]([^\[\s]+)\[/img\]", re.IGNORECASE), r"[Image](\1)"),
     (re.compile(r"\[code\]\n?(.*?)\n?\[/code\]", re.IGNORECASE | re.DOTALL), "```\n\\1\n```"),
-    (re.compile(r"^\[details=[\"']?([^\]\"'\n]*)[\"']?\]\s*$", re.IGNORECASE | re.MULTILINE), r"**\1**"),
+    # [details=Summary], [details="Two words"], [details="Summary" open], alone on a line or not:
+    # the summary stays as a bold line before what it folded away.
+    (re.compile(r"\[details=(?:\"(?P<dq>[^\"\n]*)\"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\]\s]*))[^\]\n]*\][ \t]*\n?",
+                re.IGNORECASE),
+     lambda m: f"**{(m.group('dq') or m.group('sq') or m.group('bare') or '').strip()}**\n\n"
+     if (m.group('dq') or m.group('sq') or m.group('bare') or '').strip() else ""),
     (re.compile(r"\[date=(\d{4}-\d{2}-\d{2})[^\]]*\]", re.IGNORECASE), r"\1"),
 ]
 _BBCODE_TAGS = re.compile(
@@ -64,16 +72,21 @@ _BBCODE_TAGS = re.compile(
 def convert(raw: str, *, base_url: str, topic_address: TopicAddress, quote_target: QuoteTarget,
             username: Username) -> Converted:
     result = Converted(raw=raw or "")
-    result.raw = _quotes(result, quote_target, username)
+    result.raw = _quotes(result, quote_target, username, base_url)
+    result.raw = _site_relative(result.raw, base_url)
     result.raw = _links(result, base_url, topic_address)
     result.raw = _uploads(result, base_url)
     result.raw = _studies(result.raw)
     result.raw = _bbcode(result.raw)
-    result.raw = _mentions(result.raw, username)
+    result.raw = _mentions(result, username)
     return result
 
 
-def _quotes(result: Converted, quote_target: QuoteTarget, username: Username) -> str:
+_NOT_IMPORTED_MARK = re.compile(r"\x00(?P<url>[^\x00]*)\x00")
+_QUOTE_TAG = re.compile(r"\[(?P<close>/?)quote(?:=[^\]\n]*)?\]", re.IGNORECASE)
+
+
+def _quotes(result: Converted, quote_target: QuoteTarget, username: Username, base_url: str = "") -> str:
     def replace(m: re.Match) -> str:
         parts = [p.strip() for p in m.group("attrs").split(",")]
         params = dict(p.split(":", 1) for p in parts[1:] if ":" in p)
@@ -86,13 +99,31 @@ def _quotes(result: Converted, quote_target: QuoteTarget, username: Username) ->
             target = quote_target(int(topic), int(post))
             if target is None:
                 result.unresolved_topics.add(int(topic))
+                source = f"{base_url.rstrip('/')}/t/{topic}/{post}" if base_url else ""
+                return f'{m.group("indent")}[quote="{out[0]}"]\x00{source}\x00'
             else:
                 out += [f"post:{target[1]}", f"topic:{target[0]}"]
         if params.get("full", "").lower() == "true" and len(out) > 1:
             out.append("full:true")
         return f'{m.group("indent")}[quote="{", ".join(out)}"]'
 
-    return _QUOTE_OPEN.sub(replace, result.raw)
+    return _note_not_imported(_QUOTE_OPEN.sub(replace, result.raw.replace("\x00", "")))
+
+
+def _note_not_imported(raw: str) -> str:
+    """Under a quote of a post that was not imported, a line saying so, with the post's address
+    on the old site: nothing here can check it, and a bare quote would look checked."""
+    while (mark := _NOT_IMPORTED_MARK.search(raw)) is not None:
+        raw = raw[:mark.start()] + raw[mark.end():]
+        depth, end = 1, len(raw)
+        for tag in _QUOTE_TAG.finditer(raw, mark.start()):
+            depth += -1 if tag.group("close") else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        link = f": [the post on the old site]({mark.group('url')})" if mark.group("url") else ""
+        raw = raw[:end] + f"\n\n*Source not imported{link}*\n" + raw[end:]
+    return raw
 
 
 def _links(result: Converted, base_url: str, topic_address: TopicAddress) -> str:
@@ -113,10 +144,24 @@ def _links(result: Converted, base_url: str, topic_address: TopicAddress) -> str
         address = topic_address(topic_id, number)
         if address is None:
             result.unresolved_topics.add(topic_id)
-            return m.group(0)
+            if not base_url or not m.group(0)[len(m.group("lead")):].startswith("/"):
+                return m.group(0)  # already absolute on the old site
+            # Kept relative, it would name whatever topic has that number here.
+            return m.group("lead") + base_url.rstrip("/") + m.group(0)[len(m.group("lead")):]
         return m.group("lead") + address
 
     return pattern.sub(replace, result.raw)
+
+
+# A link or image target relative to the old site, other than its topics (those are _links'):
+# `[text](/u/lena)`, `![x](/uploads/...)`, `href="/c/9"`.
+_RELATIVE_TARGET = re.compile(r"(?P<lead>\]\(|\b(?:href|src)=[\"'])(?P<path>/(?!/)(?!t/)[^\s)\"'<>]*)")
+
+
+def _site_relative(raw: str, base_url: str) -> str:
+    if not base_url:
+        return raw
+    return _RELATIVE_TARGET.sub(lambda m: m.group("lead") + base_url.rstrip("/") + m.group("path"), raw)
 
 
 def _uploads(result: Converted, base_url: str) -> str:
@@ -148,9 +193,11 @@ def _bbcode(raw: str) -> str:
     return _BBCODE_TAGS.sub("", raw)
 
 
-def _mentions(raw: str, username: Username) -> str:
+def _mentions(result: Converted, username: Username) -> str:
     def replace(m: re.Match) -> str:
         renamed = username(m.group("name"))
+        if renamed is None and not m.group("name").isascii():
+            result.unresolved_names.add(m.group("name"))
         return f"@{renamed}" if renamed else m.group(0)
 
-    return _MENTION.sub(replace, raw)
+    return _MENTION.sub(replace, result.raw)

@@ -7,8 +7,9 @@ Both answer the same questions with the JSON shapes of Discourse's API:
 
 A folder holds the same responses as files: `site.json`, `latest.json`, `latest-page-1.json` ...,
 `t/42.json`, `t/42/posts.json` (the posts beyond the first 20), `u/lena.json`,
-`u/lena/emails.json`, `post_action_users/1234.json`. `--save-to` writes that layout while
-importing from a site, so an import can be repeated offline.
+`u/lena/emails.json`, `post_action_users/1234.json`, and `source.json` (`{"url": ...}`, the site
+the files came from: what an import from the folder is keyed by). `--save-to` writes that layout
+while importing from a site, so an import can be repeated offline.
 """
 
 from __future__ import annotations
@@ -116,6 +117,7 @@ class DiscourseSite(DiscourseSource):
         self.save_to = save_to
         self._last_request = 0.0
         self.requests = 0
+        self._save("source.json", {"url": self.base_url})
 
     def _get(self, path, *, params=None):
         wait = self._last_request + self.interval - time.monotonic()
@@ -161,8 +163,18 @@ class DiscourseFolder(DiscourseSource):
 
     def __init__(self, folder: Path, *, base_url: str = ""):
         self.folder = Path(folder)
-        self.base_url = base_url.rstrip("/")
         self.requests = 0
+        self.recorded_url = self.recorded_site()
+        self.base_url = (base_url or self.recorded_url).rstrip("/")
+
+    def recorded_site(self) -> str:
+        """The site the export says it came from ("" when it does not say)."""
+        try:
+            data = json.loads((self.folder / "source.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, UnicodeDecodeError):
+            return ""
+        url = data.get("url") if isinstance(data, dict) else None
+        return url.rstrip("/") if isinstance(url, str) and url.startswith(("http://", "https://")) else ""
 
     def _get(self, path, *, params=None):
         if _is_more_posts(path):
@@ -178,7 +190,9 @@ class DiscourseFolder(DiscourseSource):
             data = json.loads(target.read_text(encoding="utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:
             raise SourceUnavailable(f"{name} is not valid JSON ({exc})") from exc
-        return data if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            raise SourceUnavailable(f"{name} is not a JSON object")
+        return data
 
     def _more_posts(self, topic_id, post_ids):
         data = self._read(f"t/{topic_id}/posts.json") or {}

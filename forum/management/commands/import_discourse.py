@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from forum.importing.discourse.importer import DiscourseImport
+from forum.importing.discourse.run_lock import ImportRunning, import_lock_release, import_lock_take
 from forum.importing.discourse.source import DiscourseFolder, DiscourseSite
 
 
@@ -28,9 +29,16 @@ class Command(BaseCommand):
         parser.add_argument("--retries", type=int, default=5,
                             help="how often to retry a request that timed out or met a server error (default 5)")
         parser.add_argument("--save-to", type=Path, help="also keep every response in this folder (for --folder later)")
+        parser.add_argument("--staff", default="",
+                            help="comma-separated Discourse usernames who keep their admin or moderator role "
+                                 "here (nobody else does; bots never); they must set up a second factor")
+        parser.add_argument("--only-topic", type=int, metavar="ID",
+                            help="import (or retry) this one Discourse topic id, then relink")
+        parser.add_argument("--full", action="store_true",
+                            help="read every topic again, also those the latest list shows unchanged since the last run")
         parser.add_argument("--dry-run", action="store_true", help="report what would be imported; change nothing")
 
-    def handle(self, *args, url, folder, api_key, api_username, rate, retries, save_to, dry_run, **options):
+    def handle(self, *args, url, folder, api_key, api_username, rate, retries, save_to, dry_run, staff, only_topic, full, **options):
         if not url and not folder:
             raise CommandError("Say where to import from: --url https://forum.example.org or --folder PATH.")
         if url and not url.startswith(("http://", "https://")):
@@ -39,20 +47,40 @@ class Command(BaseCommand):
             if not folder.is_dir():
                 raise CommandError(f"{folder} is not a folder.")
             source = DiscourseFolder(folder, base_url=url)
+            # Records are keyed by the site, not the folder: the same export copied or renamed
+            # must find what it made before, not make it all again.
+            if url and source.recorded_url and source.recorded_url.lower() != url.rstrip("/").lower():
+                raise CommandError(f"{folder} was saved from {source.recorded_url}, not {url}.")
+            if not source.base_url:
+                raise CommandError(f"{folder} does not say which site it was saved from (no source.json): "
+                                   "name it with --url https://forum.example.org.")
         else:
             source = DiscourseSite(url, api_key=api_key, api_username=api_username,
                                    requests_per_second=rate, retries=retries, save_to=save_to)
-        source_key = url.rstrip("/") if url else f"folder:{folder.resolve().name}"
+        source_key = source.base_url
+        if folder and not dry_run:
+            # Imports made before exports said their site were keyed by the folder's name.
+            from forum.models import ImportedRecord
+
+            if not ImportedRecord.objects.filter(source=source_key).exists():
+                ImportedRecord.objects.filter(source=f"folder:{folder.resolve().name}").update(source=source_key)
         verbosity = options.get("verbosity", 1)
 
         def progress(iterable, **kwargs):
             # Bars only for a person at a terminal; logs and tests get the summary alone.
             return tqdm(iterable, disable=None if verbosity >= 1 else True, file=self.stderr._out, **kwargs)
 
-        importer = DiscourseImport(source, source_key=source_key, progress=progress)
+        staff_names = [name.strip().lstrip("@") for name in staff.split(",") if name.strip()]
+        importer = DiscourseImport(source, source_key=source_key, progress=progress, staff=staff_names)
         try:
-            report = importer.run(dry_run=dry_run)
+            import_lock_take(source_key=source_key)
+        except ImportRunning as exc:
+            source.close()
+            raise CommandError(f"{str(exc)[0].upper()}{str(exc)[1:]}.") from exc
+        try:
+            report = importer.run(dry_run=dry_run, only_topic=only_topic, full=full)
         finally:
+            import_lock_release(source_key=source_key)
             source.close()
         heading = "Dry run: nothing was changed." if dry_run else f"Imported from {url or folder}."
         self.stdout.write(heading)
@@ -60,5 +88,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         self.stdout.write(f"requests to the source: {source.requests}")
         if report.interrupted:
+            # 130 is what a shell reports for a program stopped by Ctrl-C.
             raise CommandError(f"Interrupted: {report.interrupted}. What was imported is kept; "
-                               "run the same command again to resume.")
+                               "run the same command again to resume.",
+                               returncode=130 if "Ctrl-C" in report.interrupted else 1)

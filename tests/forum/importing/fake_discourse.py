@@ -32,6 +32,13 @@ class FakeDiscourse(LoopbackServer):
                     self.send_json({"errors": ["unavailable"]}, fake.failures[parts.path])
                     return
                 body = fake.answer(parts.path, params)
+                if isinstance(body, bytes):  # a saved file that is not JSON, served as it is
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
                 self.send_json(body) if body is not None else self.send_json({"errors": ["not found"]}, 404)
 
         super().__init__(Handler)
@@ -47,4 +54,9 @@ class FakeDiscourse(LoopbackServer):
 
     def _load(self, name: str):
         target = self.folder / name
-        return json.loads(target.read_text()) if target.is_file() else None
+        if not target.is_file():
+            return None
+        try:
+            return json.loads(target.read_text())
+        except ValueError:
+            return target.read_bytes()

@@ -33,9 +33,12 @@ def test_a_quote_with_a_display_name_uses_its_username_parameter():
 
 def test_a_quote_of_a_topic_not_imported_keeps_its_author_but_names_no_post_here():
     # Topic 99 here is some other conversation: the old address must not point at it.
-    result = _convert('[quote="sam, post:2, topic:99"]\nWords.\n[/quote]')
+    result = _convert('[quote="sam, post:2, topic:99"]\nWords.\n[quote="lena"]\nInner.\n[/quote]\n[/quote]\nMine.')
     assert result.raw.startswith('[quote="sam"]')
     assert result.unresolved_topics == {99}
+    # It says it could not be checked, and where the source is, under the whole quote.
+    assert result.raw.endswith(
+        "[/quote]\n[/quote]\n\n*Source not imported: [the post on the old site](https://old.example/t/99/2)*\n\nMine.")
 
 
 def test_links_to_imported_topics_and_posts_lead_to_their_new_addresses():
@@ -70,7 +73,7 @@ def test_uploads_become_links_to_the_original_site():
 def test_bbcode_we_do_not_read_keeps_its_words():
     result = _convert("[b]bold[/b] [i]it[/i] [u]under[/u] [spoiler]secret[/spoiler] [url=https://x.org]x[/url]\n"
                       "[details=\"Why\"]\nBecause.\n[/details]\n[poll type=regular]\n* yes\n[/poll]")
-    assert result.raw == "**bold** *it* under secret [x](https://x.org)\n**Why**\nBecause.\n\n\n* yes\n"
+    assert result.raw == "**bold** *it* under secret [x](https://x.org)\n**Why**\n\nBecause.\n\n\n* yes\n"
 
 
 def test_mentions_of_renamed_members_follow_them():
@@ -82,3 +85,24 @@ def test_citations_and_code_are_left_alone():
     raw = "[@doi:10.1097/PR9.0000000000001080] and `[b]not bbcode[/b]`"
     assert _convert("[@doi:10.1097/PR9.0000000000001080]").raw == "[@doi:10.1097/PR9.0000000000001080]"
     assert "[@doi:10.1097/PR9.0000000000001080]" in _convert(raw).raw
+
+
+def test_links_to_topics_not_imported_and_other_site_pages_lead_to_the_old_site():
+    result = _convert("See [the old thread](/t/old-thread/4242/3), /t/9 and [post](/t/42/2).\n"
+                      "Ask [@sam](/u/sam) or read [the FAQ](/faq) and ![chart](/uploads/default/x.png).\n"
+                      "[ours](/t/some-slug/42) and [elsewhere](https://other.example/t/9)")
+    assert "[the old thread](https://old.example/t/old-thread/4242/3)" in result.raw
+    assert " https://old.example/t/9 " in result.raw
+    assert "[post](/t/imported/7/3/)" in result.raw
+    assert "[@sam](https://old.example/u/sam)" in result.raw and "(https://old.example/faq)" in result.raw
+    assert "![chart](https://old.example/uploads/default/x.png)" in result.raw
+    assert "[ours](/t/imported/7/)" in result.raw and "(https://other.example/t/9)" in result.raw
+    assert result.unresolved_topics == {4242, 9}
+
+
+def test_a_details_block_keeps_its_summary():
+    for raw in ("[details=Summary]\nHidden words\n[/details]", '[details="Summary"]Hidden words[/details]',
+                'Text [details="Summary" open]\nHidden words\n[/details]'):
+        converted = _convert(raw).raw
+        assert "**Summary**\n\nHidden words" in converted, converted
+        assert "[details" not in converted and "[/details]" not in converted
