@@ -73,6 +73,22 @@ def is_new_member(user) -> bool:
                        lambda: Post.objects.filter(author=user, deleted_at__isnull=True)[:needed].count() < needed)
 
 
+def new_member_limit_lifts(user) -> str:
+    """When a new member's limits lift, said for this member: the date, the posts still to
+    write, or both (a bare "after 2 days and 3 posts" leaves the reader to do the sums)."""
+    from forum.dates import moment_text
+
+    needed = settings.FORUM_NEW_USER_MIN_POSTS
+    written = Post.objects.filter(author=user, deleted_at__isnull=True)[:needed].count()
+    more = needed - written
+    posts = f"{more} more post{'' if more == 1 else 's'}"
+    lifts_at = user.date_joined + timedelta(days=settings.FORUM_NEW_USER_DAYS)
+    if lifts_at > timezone.now():
+        when = moment_text(lifts_at)
+        return f"The limit lifts on {when}" + (f", once you have written {posts}." if more > 0 else ".")
+    return f"The limit lifts once you have written {posts}."
+
+
 def is_trusted(user) -> bool:
     return user.is_active and not user.is_suspended and not is_new_member(user)
 
