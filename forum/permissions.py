@@ -46,9 +46,11 @@ def _has_verified_email(user) -> bool:
 def ensure_not_suspended(user) -> None:
     """Suspended members can read but not write anything others see (posts, flags, studies, bio)."""
     if user.is_suspended:
+        from forum.dates import moment_text
+
         reason = f" Reason: {user.suspension_reason}" if user.suspension_reason else ""
         raise PermissionDenied(
-            f"You are suspended until {user.suspended_until:%d %b %Y, %H:%M} UTC: you can read but not "
+            f"You are suspended until {moment_text(user.suspended_until)}: you can read but not "
             f"write.{reason}"
         )
 
