@@ -5,6 +5,7 @@ from django.utils.safestring import mark_safe
 from markupsafe import Markup, escape
 
 from forum.dates import day_text, moment_text
+from forum.registries import details_source_text, registry_name
 from forum.reltime import relative_text
 
 register = template.Library()
@@ -37,6 +38,17 @@ def sentence(value):
     as "Spam.." when the template closes the sentence."""
     text = str(value or "").strip()
     return text if not text or text[-1] in ".!?…" else f"{text}."
+
+
+@register.filter
+def registration_label(registration):
+    name = registry_name(registration)
+    return f"{name} registration" if name else "Registration"
+
+
+@register.filter
+def details_source(source):
+    return details_source_text(source)
 
 
 @register.simple_tag
