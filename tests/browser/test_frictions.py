@@ -1,5 +1,6 @@
 """Issue 29's frictions, in Chromium: each found by what a reader sees and the controls' names."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -44,3 +45,25 @@ def test_a_too_long_post_and_title_are_each_refused_once_with_a_counter(page, li
     # The title has its counter, which comes back as the writer shortens it.
     page.get_by_label("Title").fill("t" * 190)
     expect(page.get_by_text("190 of 200 characters")).to_be_visible()
+
+
+def test_three_mentions_in_one_topic_are_one_notification_row(page, live_server):
+    from forum.services.posting import reply_create
+
+    lena = regular("lena", display_name="Lena Park")
+    rivera = regular("dr_rivera", display_name="Dr. Sam Rivera")
+    topic = make_topic(title="Does LDN help fibromyalgia pain?")
+    first = reply_create(author=rivera, topic=topic, raw="@lena the first trial is small.")
+    for raw in ("@lena and the second one is short.", "@lena one more thing on dosing."):
+        reply_create(author=rivera, topic=topic, raw=raw)
+    sign_in(page, live_server, lena)
+
+    page.goto(live_server.url)
+    page.get_by_role("link", name="Notifications, 1 unread").click()
+    menu = page.get_by_role("region", name="Latest notifications")
+    row = menu.get_by_role("link", name="Unread: Dr. Sam Rivera mentioned you 3 times in “Does LDN help fibromyalgia pain?”")
+    expect(row).to_be_visible()
+    expect(menu.get_by_role("link", name=re.compile("mentioned you"))).to_have_count(1)
+    shot(page, "grouped-mentions-desktop")
+    row.click()
+    expect(page).to_have_url(re.compile(rf"/{first.post_number}$|#post-{first.post_number}$|/{first.post_number}/?(#.*)?$"))
