@@ -67,3 +67,28 @@ def test_three_mentions_in_one_topic_are_one_notification_row(page, live_server)
     shot(page, "grouped-mentions-desktop")
     row.click()
     expect(page).to_have_url(re.compile(rf"/{first.post_number}$|#post-{first.post_number}$|/{first.post_number}/?(#.*)?$"))
+
+
+def test_a_restored_draft_takes_a_reference_after_the_writers_text(page, live_server):
+    from forum.models import Draft
+    from forum.services.drafts import draft_key
+
+    writer = regular("priya", display_name="Priya Nair")
+    topic = make_topic(title="Magnesium for sleep?")
+    Draft.objects.create(user=writer, key=draft_key(topic), raw="Closer to home for sleep: ")
+    sign_in(page, live_server, writer)
+    page.goto(f"{live_server.url}{topic.get_absolute_url()}")
+    composer = page.get_by_label("Your reply")
+    expect(composer).to_have_value("Closer to home for sleep: ")
+
+    page.get_by_role("link", name="Add reference").click()
+    dialog = page.get_by_role("dialog", name="Add reference")
+    dialog.get_by_label("DOI, PMID or BibTeX").fill("@article{doe2020magnesium,\n  title = {Magnesium and sleep},\n"
+                                                   "  author = {Doe, Jane},\n  journal = {Journal of Examples},\n"
+                                                   "  year = {2020},\n  doi = {10.5555/example.2020.1}\n}")
+    dialog.get_by_role("button", name="Look up").click()
+    insert = dialog.get_by_role("button", name="Insert citation")
+    expect(insert).to_be_enabled()
+    insert.click()
+
+    expect(composer).to_have_value("Closer to home for sleep: [@doi:10.5555/example.2020.1]")
