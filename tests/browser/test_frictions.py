@@ -92,3 +92,36 @@ def test_a_restored_draft_takes_a_reference_after_the_writers_text(page, live_se
     insert.click()
 
     expect(composer).to_have_value("Closer to home for sleep: [@doi:10.5555/example.2020.1]")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_moderators_header_is_one_row_at_1440_px(page, live_server, scheme):
+    from forum.models import Flag
+
+    theo = regular("theo", display_name="Theo Grant", role="moderator")
+    topic = make_topic(title="Magnesium for cramps?")
+    Flag.objects.create(post=make_reply(topic=topic, raw="Buy my pills."), flagger=regular("lena"), reason="spam")
+    make_reply(topic=topic, author=theo, raw="@lena noted.")  # an unread count on the bell for no one but Lena
+    sign_in(page, live_server, theo)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.emulate_media(color_scheme=scheme)
+
+    page.goto(live_server.url)
+
+    header = page.get_by_role("banner")
+    controls = [page.get_by_role("link", name="Evident", exact=False).first,
+                page.get_by_role("search", name="Site"),
+                page.get_by_role("navigation", name="Main").get_by_role("link", name=re.compile("^Review")),
+                page.get_by_role("link", name="New topic"),
+                page.get_by_role("link", name=re.compile("^Notifications")),
+                page.get_by_role("link", name="Theo Grant"),
+                page.get_by_role("button", name="Sign out")]
+    middles = [c.evaluate("el => { const r = el.getBoundingClientRect(); return r.top + r.height / 2; }")
+               for c in controls]
+    shot(page, f"moderator-header-1440-{scheme}")
+    assert max(middles) - min(middles) < 8, middles
+    assert header.evaluate("el => el.getBoundingClientRect().height") < 80
+    # A phone keeps its own layout (the row wraps there, as it should).
+    page.set_viewport_size({"width": 390, "height": 844})
+    expect(page.get_by_role("link", name="New topic")).to_be_visible()
+    shot(page, f"moderator-header-390-{scheme}")
