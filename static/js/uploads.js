@@ -288,6 +288,30 @@
     lightbox.querySelector("button").focus();
   }
 
+  // --- Another site's picture, on the page that shows it on request ------------------------
+  // A picture that cannot load is said in words: a broken-image icon says nothing to most
+  // people, and nothing at all to a screen reader.
+  function sayImageFailed(figure) {
+    const image = figure.querySelector("img");
+    if (!image || figure.dataset.failed) return;
+    figure.dataset.failed = "1";
+    const note = document.createElement("p");
+    note.className = "notice external-image-page__failed";
+    note.setAttribute("role", "status");
+    note.textContent = `The picture could not be loaded from ${figure.dataset.externalImage}: the address may be `
+      + "wrong, or that site may be down or refuse to show it here.";
+    image.hidden = true;
+    figure.prepend(note);
+  }
+
+  document.querySelectorAll("[data-external-image]").forEach((figure) => {
+    const image = figure.querySelector("img");
+    if (!image) return;
+    // It may have failed before this script ran.
+    if (image.complete && image.naturalWidth === 0) sayImageFailed(figure);
+    else image.addEventListener("error", () => sayImageFailed(figure), { once: true });
+  });
+
   document.addEventListener("click", (event) => {
     const link = event.target.closest?.(".cooked a[href]");
     if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;

@@ -125,3 +125,21 @@ def test_the_moderators_header_is_one_row_at_1440_px(page, live_server, scheme):
     page.set_viewport_size({"width": 390, "height": 844})
     expect(page.get_by_role("link", name="New topic")).to_be_visible()
     shot(page, f"moderator-header-390-{scheme}")
+
+
+@pytest.mark.parametrize("width", [1440, 390])
+def test_another_sites_image_that_cannot_load_says_so_in_words(page, live_server, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    topic = make_topic(title="Magnesium for cramps?")
+    reply = make_reply(topic=topic, author=regular("priya"),
+                       raw="See ![Chart of the trials](https://img.example.org/gone.png)")
+    page.route("https://img.example.org/**", lambda route: route.fulfill(status=404, body="Not found"))
+
+    page.goto(f"{live_server.url}{reply.get_absolute_url()}")
+    page.locator(f"#post-{reply.post_number}").get_by_role("link", name="Image from img.example.org - show").click()
+
+    expect(page.get_by_role("heading", name="Image from img.example.org")).to_be_visible()
+    said = page.get_by_role("status").filter(has_text="The picture could not be loaded from img.example.org")
+    expect(said).to_be_visible()
+    expect(page.get_by_text("Chart of the trials", exact=True)).to_be_visible()  # its caption stays
+    shot(page, f"external-image-failed-{width}")
