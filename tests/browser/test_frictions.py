@@ -143,3 +143,22 @@ def test_another_sites_image_that_cannot_load_says_so_in_words(page, live_server
     expect(said).to_be_visible()
     expect(page.get_by_text("Chart of the trials", exact=True)).to_be_visible()  # its caption stays
     shot(page, f"external-image-failed-{width}")
+
+
+def test_the_asker_is_offered_accept_on_an_answer_but_not_on_her_own_reply(page, live_server):
+    lena = regular("lena", display_name="Lena Park")
+    topic = make_topic(author=lena, title="Does LDN help fibromyalgia pain?")
+    answer = make_reply(topic=topic, author=regular("dr_rivera", display_name="Dr. Sam Rivera"),
+                        raw="Two small trials found a modest effect.")
+    own = make_reply(topic=topic, author=lena, raw="Thanks, that settles it for me.")
+    sign_in(page, live_server, lena)
+
+    page.goto(f"{live_server.url}{topic.get_absolute_url()}")
+
+    answer_post = page.get_by_role("article", name=re.compile("Dr. Sam Rivera"))
+    own_post = page.locator(f"#post-{own.post_number}")
+    expect(own_post).to_contain_text("Thanks, that settles it for me.")
+    expect(own_post.get_by_role("button", name="Accept answer")).to_have_count(0)
+    shot(page, "accept-not-on-own-reply")
+    answer_post.get_by_role("button", name="Accept answer").click()
+    expect(page.locator(f"#post-{answer.post_number}").get_by_role("button", name="Unaccept answer")).to_be_visible()
