@@ -11,12 +11,14 @@ from allauth.socialaccount.models import SocialAccount
 from allauth.usersessions.models import UserSession
 from django.db import transaction
 
-from forum.models import (CategorySubscription, Draft, Notification, NotificationPreference, Post,
-                          TopicSubscription, Upload)
+from config.site_links import site_url
+from forum.models import (CategorySubscription, Draft, Flag, Notification, NotificationPreference, Post,
+                          StudySuggestion, TopicSubscription, Upload, Vote)
 
 from .models import CredentialRequest, Role
 
-DATA_FORMAT_VERSION = 1
+# 2: suggested corrections, flags, votes and uploads added; every address absolute.
+DATA_FORMAT_VERSION = 2
 
 
 def member_data(*, user) -> dict:
@@ -33,7 +35,7 @@ def member_data(*, user) -> dict:
                             for e in EmailAddress.objects.filter(user=user)],
         "connected_accounts": [{"provider": a.provider, "uid": a.uid} for a in SocialAccount.objects.filter(user=user)],
         "posts": [{
-            "topic": p.topic.title, "post_number": p.post_number, "url": p.topic.post_url(p.post_number),
+            "topic": p.topic.title, "post_number": p.post_number, "url": site_url(p.topic.post_url(p.post_number)),
             "raw": p.raw, "competing_interests": p.competing_interests, "created_at": p.created_at.isoformat(),
             "edited_at": p.edited_at.isoformat() if p.edited_at else None,
             "deleted": p.deleted_at is not None,
@@ -47,6 +49,22 @@ def member_data(*, user) -> dict:
         + [{"category_id": s.category_id, "level": s.level} for s in CategorySubscription.objects.filter(user=user)],
         "credential_requests": [{"credential": r.credential, "state": r.state, "created_at": r.created_at.isoformat()}
                                 for r in CredentialRequest.objects.filter(user=user)],
+        "suggested_corrections": [{
+            "study": str(s.study), "study_url": site_url(s.study.get_absolute_url()), "suggested": s.metadata,
+            "note": s.note, "state": s.state, "created_at": s.created_at.isoformat(),
+        } for s in StudySuggestion.objects.filter(suggested_by=user).select_related("study")],
+        "flags": [{
+            "post_url": site_url(f.post.topic.post_url(f.post.post_number)), "reason": f.reason, "note": f.note,
+            "state": f.state, "created_at": f.created_at.isoformat(),
+        } for f in Flag.objects.filter(flagger=user).select_related("post__topic").order_by("created_at")],
+        "helpful_votes": [{
+            "post_url": site_url(v.post.topic.post_url(v.post.post_number)), "created_at": v.created_at.isoformat(),
+        } for v in Vote.objects.filter(user=user).select_related("post__topic").order_by("created_at")],
+        # The name the member's computer gave a file, and where the site serves it.
+        "uploads": [{
+            "original_name": u.original_name, "url": site_url(u.get_absolute_url()), "kind": u.kind,
+            "size": u.size, "created_at": u.created_at.isoformat(),
+        } for u in Upload.objects.filter(uploader=user).order_by("created_at")],
     }
 
 

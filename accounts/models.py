@@ -92,6 +92,12 @@ class User(AbstractUser):
         return fast_reverse("accounts:profile", self.username)
 
     @property
+    def is_deleted_account(self) -> bool:
+        # member_delete renames the account this way; an account an administrator only
+        # deactivated is not "deleted" and still answers 404.
+        return not self.is_active and self.username == f"deleted-{self.pk}"
+
+    @property
     def name(self) -> str:
         return self.display_name or self.username
 

@@ -6,7 +6,7 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -20,7 +20,13 @@ from .models import User
 
 
 def profile(request, username: str):
-    member = get_object_or_404(User.objects.by_username(username), is_active=True)
+    member = get_object_or_404(User.objects.by_username(username))
+    if member.is_deleted_account:
+        # Their posts stay, signed "Deleted member" and linked here: the link says what happened
+        # rather than leading to "We couldn't find that page". 410: gone for good.
+        return render(request, "accounts/profile_deleted.html", status=410)
+    if not member.is_active:
+        raise Http404("No such member.")
     posts = Post.objects.by_author_visible(member)
     return render(request, "accounts/profile.html", {
         "member": member,

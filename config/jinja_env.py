@@ -10,6 +10,7 @@ from django.utils import timezone
 from jinja2 import Environment
 
 from forum.markup.citations import authored_citations
+from forum.dates import day_text, moment_text
 from forum.templatetags.forum_tags import avatar, post_excerpt, reltime
 from forum.url_patterns import fast_reverse
 
@@ -33,7 +34,7 @@ def environment(**options) -> Environment:
     env = Environment(**options)
     env.globals.update(url=fast_reverse, avatar=avatar, reltime=reltime, authored_citations=authored_citations)
     env.filters.update(date=_date, post_excerpt=post_excerpt, pluralize=defaultfilters.pluralize,
-                       truncatechars=_truncatechars)
+                       truncatechars=_truncatechars, day=day_text, moment=moment_text)
     return env
 
 

@@ -30,6 +30,15 @@ class VisibleLimit:
         if what and self.max_length is not None:
             self.error_messages["max_length"] = too_long_message(what, self.max_length)
 
+    def run_validators(self, value):
+        # Django's validator gives the length as a bare number; the live counter (limits.js)
+        # writes 40,000, and the refusal says it the same way.
+        if self.max_length is not None and value not in self.empty_values and len(value) > self.max_length:
+            raise forms.ValidationError(self.error_messages["max_length"], code="max_length",
+                                  params={"limit_value": self.max_length, "show_value": f"{len(value):,}",
+                                          "value": value})
+        super().run_validators(value)
+
     def widget_attrs(self, widget):
         attrs = super().widget_attrs(widget)
         if attrs.pop("maxlength", None) is not None:
@@ -38,7 +47,7 @@ class VisibleLimit:
 
 
 def too_long_message(what: str, limit: int) -> str:
-    return f"{what} limited to {limit} characters (this one has %(show_value)s)."
+    return f"{what} limited to {limit:,} characters (this one has %(show_value)s)."
 
 
 class LimitedCharField(VisibleLimit, forms.CharField):

@@ -20,7 +20,8 @@ from django.utils import timezone
 
 from config.client_address import limit_key
 from forum.models import Post
-from forum.permissions import is_new_member
+from forum.dates import moment_text
+from forum.permissions import is_new_member, new_member_limit_lifts
 
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 _IMAGE = re.compile(r"!\[[^\]]*\]\(|<img\b", re.IGNORECASE)
@@ -55,13 +56,12 @@ def ensure_content_within_new_member_limits(*, user, raw: str) -> None:
     if links > settings.FORUM_NEW_USER_MAX_LINKS:
         raise LimitExceeded(
             f"New members can include at most {settings.FORUM_NEW_USER_MAX_LINKS} links in a post; this one "
-            f"has {links}. Cite studies with [@doi:…] instead, or remove some links. The limit lifts after "
-            f"{settings.FORUM_NEW_USER_DAYS} days and {settings.FORUM_NEW_USER_MIN_POSTS} posts."
+            f"has {links}. Cite studies with [@doi:…] instead, or remove some links. "
+            + new_member_limit_lifts(user)
         )
     if _IMAGE.search(raw):
         raise LimitExceeded(
-            "New members cannot post images yet. The limit lifts after "
-            f"{settings.FORUM_NEW_USER_DAYS} days and {settings.FORUM_NEW_USER_MIN_POSTS} posts."
+            "New members cannot post images yet. " + new_member_limit_lifts(user)
         )
 
 
@@ -84,8 +84,8 @@ def ensure_within_posting_limits(*, user, raw: str, ip: str | None = None) -> No
         if recent.count() >= limit:
             lifts = recent.values_list("created_at", flat=True)[0] + timedelta(days=1)
             raise LimitExceeded(
-                f"New members can post {limit} times a day. You can post again at "
-                f"{lifts:%H:%M} UTC on {lifts:%d %b}. Your text is kept below."
+                f"New members can post {limit} times a day. You can post again on "
+                f"{moment_text(lifts)}. Your text is kept below."
             )
         ensure_content_within_new_member_limits(user=user, raw=raw)
     per_user = settings.FORUM_POSTS_PER_MINUTE_PER_USER

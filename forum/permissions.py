@@ -55,9 +55,11 @@ def _has_verified_email(user) -> bool:
 def ensure_not_suspended(user) -> None:
     """Suspended members can read but not write anything others see (posts, flags, studies, bio)."""
     if user.is_suspended:
+        from forum.dates import moment_text
+
         reason = f" Reason: {user.suspension_reason}" if user.suspension_reason else ""
         raise PermissionDenied(
-            f"You are suspended until {user.suspended_until:%d %b %Y, %H:%M} UTC: you can read but not "
+            f"You are suspended until {moment_text(user.suspended_until)}: you can read but not "
             f"write.{reason}"
         )
 
@@ -80,6 +82,22 @@ def is_new_member(user) -> bool:
     # Only "fewer than N" matters, so no more than N posts are counted.
     return _asked_once(user, "_has_fewer_posts_than_needed",
                        lambda: Post.objects.filter(author=user, deleted_at__isnull=True)[:needed].count() < needed)
+
+
+def new_member_limit_lifts(user) -> str:
+    """When a new member's limits lift, said for this member: the date, the posts still to
+    write, or both (a bare "after 2 days and 3 posts" leaves the reader to do the sums)."""
+    from forum.dates import moment_text
+
+    needed = settings.FORUM_NEW_USER_MIN_POSTS
+    written = Post.objects.filter(author=user, deleted_at__isnull=True)[:needed].count()
+    more = needed - written
+    posts = f"{more} more post{'' if more == 1 else 's'}"
+    lifts_at = user.date_joined + timedelta(days=settings.FORUM_NEW_USER_DAYS)
+    if lifts_at > timezone.now():
+        when = moment_text(lifts_at)
+        return f"The limit lifts on {when}" + (f", once you have written {posts}." if more > 0 else ".")
+    return f"The limit lifts once you have written {posts}."
 
 
 def is_trusted(user) -> bool:

@@ -5,17 +5,19 @@ PASSWORDS_NOTE = "Demo passwords are public: never load demo data into a real si
 # authenticator app, or use a recovery code that `manage.py demo` prints.
 DEMO_TOTP_SECRET = "EVIDENTDEMOMODERATORKEYXYZ234567"
 
+# Joined months ago, as the README tells their story: a member who joined minutes ago is a new
+# member, and could not upload the chart or show the pictures the README shows.
 USERS = [
-    {"username": "lena", "display_name": "Lena Park", "email": "lena@demo.evident.example",
+    {"username": "lena", "joined_days_ago": 212, "display_name": "Lena Park", "email": "lena@demo.evident.example",
      "password": "demo-lena-2026", "role": "member", "expert_credential": "",
      "bio": "Living with fibromyalgia since 2019. I read the trials before I try anything."},
-    {"username": "dr_rivera", "display_name": "Dr. Sam Rivera", "email": "rivera@demo.evident.example",
+    {"username": "dr_rivera", "joined_days_ago": 340, "display_name": "Dr. Sam Rivera", "email": "rivera@demo.evident.example",
      "password": "demo-rivera-2026", "role": "expert", "expert_credential": "MD, physician",
      "bio": "Physician and strength coach. I care about what a study's **design** can and cannot tell us."},
-    {"username": "theo", "display_name": "Theo Grant", "email": "theo@demo.evident.example",
+    {"username": "theo", "joined_days_ago": 400, "display_name": "Theo Grant", "email": "theo@demo.evident.example",
      "password": "demo-theo-2026", "role": "moderator", "expert_credential": "",
      "bio": "Moderator. Ask me if you are unsure how to cite a study."},
-    {"username": "priya", "display_name": "Priya Nair", "email": "priya@demo.evident.example",
+    {"username": "priya", "joined_days_ago": 121, "display_name": "Priya Nair", "email": "priya@demo.evident.example",
      "password": "demo-priya-2026", "role": "member", "expert_credential": "",
      "bio": "Masters rower, occasional data nerd."},
 ]

@@ -53,7 +53,8 @@ class NotificationQuerySet(models.QuerySet):
 
     def for_list(self, user):
         return (
-            self.filter(recipient=user)
+            # count 0: a mention counted in the unread row of its topic (notifying._group_mentions).
+            self.filter(recipient=user, count__gte=1)
             .about_visible_posts()
             .select_related("actor", "topic", "post")
             .order_by("-created_at", "-pk")

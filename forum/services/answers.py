@@ -26,6 +26,10 @@ def answer_accept(*, user, post: Post) -> Topic:
     ensure_can_accept(user, topic)
     if post.is_first:
         raise PermissionDenied("The question cannot be its own answer.")
+    if post.author_id == user.pk == topic.author_id:
+        # As on Stack Exchange, the asker's own reply is not "the answer" she accepts: it would
+        # present her conclusion as the one the thread settled on.
+        raise PermissionDenied("You cannot accept your own reply as the answer to your question.")
     if post.is_deleted or post.is_hidden:
         raise PermissionDenied("A deleted or hidden post cannot be the answer.")
     with transaction.atomic():

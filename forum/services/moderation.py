@@ -9,6 +9,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from forum.dates import day_text
 from forum.models import (
     Category, Flag, FlagState, ModerationAction, NotificationKind, Post, StaffNote, Topic, TopicState,
 )
@@ -249,7 +250,7 @@ def user_suspend(*, moderator, user, until: datetime, reason: str) -> None:
         type(user).objects.filter(pk=user.pk).update(suspended_until=until, suspension_reason=reason[:300])
         _log(actor=moderator, action="suspend", target_user=user, reason=reason, until=until.isoformat())
         notify(recipient=user, kind=NotificationKind.SUSPENDED, actor=moderator,
-               message=f"Until {until:%d %b %Y}: {reason}")
+               message=f"Until {day_text(until)}: {reason}")
     user.refresh_from_db()
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -142,11 +142,33 @@ def notify_post_written(*, post: Post, rendered, edited: bool = False) -> list[N
         created.append(notification)
         if email:
             to_email.append(notification)
+    heads = _group_mentions(post, created)
     # The conditional unique constraints make a repeated quote or mention a no-op.
     Notification.objects.bulk_create(created, ignore_conflicts=True)
+    if heads:
+        Notification.objects.filter(pk__in=heads).update(count=F("count") + 1)
     for notification in to_email:
         email_after_commit(notification)
     return created
+
+
+def _group_mentions(post: Post, created: list[Notification]) -> list[int]:
+    """Several mentions of a member by one writer in one topic are one inbox row ("mentioned you
+    3 times in ..."), as Discourse groups them, until the member opens it. Each later mention is
+    still recorded for its post (so an edit of that post does not mention them again), read and
+    with count 0, which keeps it out of the list; the unread row it joins counts it. Returns the
+    rows that count one more."""
+    mentions = [n for n in created if n.kind == NotificationKind.MENTIONED and n.read_at is None]
+    if not mentions:
+        return []
+    heads = dict(Notification.objects.filter(
+        kind=NotificationKind.MENTIONED, topic_id=post.topic_id, actor_id=post.author_id, read_at__isnull=True,
+        count__gte=1, recipient_id__in=[n.recipient_id for n in mentions],
+    ).order_by("recipient_id", "-pk").values_list("recipient_id", "pk"))
+    for notification in mentions:
+        if notification.recipient_id in heads:
+            notification.count, notification.read_at = 0, timezone.now()
+    return list(heads.values())
 
 
 def notify_helpful(*, voter, post: Post) -> None:

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from forum.dates import moment_text
 from forum.models import (
     ModerationAction, NotificationKind, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState,
 )
@@ -182,7 +183,7 @@ def study_restore(*, moderator, revision: StudyRevision, reason: str = "") -> St
         from forum.references.status import status_with_facts
 
         study.status = status_with_facts(study.status, study.status_facts)
-        why = reason or f"Restored the revision of {revision.edited_at:%d %b %Y %H:%M}"
+        why = reason or f"Restored the revision of {moment_text(revision.edited_at)}"
         study_save(study=study, before=before, source=RevisionSource.RESTORE, actor=moderator, reason=why)
         study_audit(moderator=moderator, action="study_restore", study=study, reason=why, revision=revision.pk)
     citing_posts_recook(study=study)

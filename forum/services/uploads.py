@@ -26,7 +26,7 @@ from PIL import Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageErro
 
 from forum.limits import LimitExceeded
 from forum.models import Upload, UploadKind
-from forum.permissions import ensure_can_act, is_new_member
+from forum.permissions import ensure_can_act, is_new_member, new_member_limit_lifts
 
 # Never decode half an image: a truncated file is refused, not padded with grey.
 ImageFile.LOAD_TRUNCATED_IMAGES = False
@@ -135,8 +135,7 @@ def ensure_can_upload(user) -> None:
     ensure_can_act(user)
     if is_new_member(user):
         raise LimitExceeded(
-            "New members cannot upload files yet. The limit lifts after "
-            f"{settings.FORUM_NEW_USER_DAYS} days and {settings.FORUM_NEW_USER_MIN_POSTS} posts."
+            "New members cannot upload files yet. " + new_member_limit_lifts(user)
         )
     per_day = settings.FORUM_UPLOADS_PER_DAY
     if Upload.objects.by_member_since(user, timezone.now() - timedelta(days=1)).count() >= per_day:

@@ -4,6 +4,8 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from markupsafe import Markup, escape
 
+from forum.dates import day_text, moment_text
+from forum.registries import details_source_text, registry_name
 from forum.reltime import relative_text
 
 register = template.Library()
@@ -16,6 +18,37 @@ def avatar(user, size: str = "md"):
     # one date per post, and Markup.format's formatter costs more than the rest of the tag.
     return Markup(f'<span class="avatar avatar--{escape(size)} avatar--hue-{escape(user.avatar_hue)}" '
                   f'aria-hidden="true">{escape(user.initials)}</span>')
+
+
+@register.filter
+def day(value):
+    """A day, written the one way the site writes days: "7 Dec 2026"."""
+    return day_text(value)
+
+
+@register.filter
+def moment(value):
+    """A moment, written the one way the site writes them: "7 Dec 2026, 14:05 UTC"."""
+    return moment_text(value)
+
+
+@register.filter
+def sentence(value):
+    """Text a person typed (a reason), ended with exactly one full stop: "Spam." is not shown
+    as "Spam.." when the template closes the sentence."""
+    text = str(value or "").strip()
+    return text if not text or text[-1] in ".!?…" else f"{text}."
+
+
+@register.filter
+def registration_label(registration):
+    name = registry_name(registration)
+    return f"{name} registration" if name else "Registration"
+
+
+@register.filter
+def details_source(source):
+    return details_source_text(source)
 
 
 @register.simple_tag
@@ -35,7 +68,7 @@ def reltime_at(value, zone, now) -> str:
     if value is None:
         return ""
     local = value.astimezone(zone)  # timezone.localtime(value), as the template filters show it
-    return Markup(f'<time datetime="{escape(local.isoformat())}" title="{escape(local.strftime("%d %b %Y, %H:%M %Z"))}">'
+    return Markup(f'<time datetime="{escape(local.isoformat())}" title="{escape(moment_text(local))}">'
                   f'{escape(relative_text(value, now))}</time>')
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import CredentialRequest
+from forum.dates import day_text
 from forum.models import (
     Category, Flag, FlagState, ModerationAction, Post, StaffNote, StudySuggestion, SuggestionState, Topic,
 )
@@ -265,7 +266,7 @@ def suspend(request, username: str):
         else:
             until = timezone.now() + timedelta(days=days)
             moderation.user_suspend(moderator=request.user, user=member, until=until, reason=reason)
-            messages.success(request, f"{member.name} is suspended until {until:%d %b %Y}.")
+            messages.success(request, f"{member.name} is suspended until {day_text(until)}.")
             return redirect(member)
     return TemplateResponse(request, "forum/moderation/suspend.html", {
         "member": member, "error": error, "values": request.POST,

@@ -66,6 +66,7 @@ def detail(request, study_id: int):
     # The tally walks the latest citations the reader may see, newest first along the citation
     # index and stopped early; the topics listed are theirs, from the same rows.
     stance_tally = Citation.objects.filter(study=study).visible_to(request.user).stance_tally()
+    trials = trial_rows(study)
     topics = (
         Topic.objects.visible_to(request.user).filter(pk__in=stance_tally.topic_ids[:TOPICS_SHOWN])
         .select_related("category").order_by("-last_posted_at")
@@ -86,7 +87,8 @@ def detail(request, study_id: int):
         "stance_tally": stance_tally,
         "cite_markup": cite_markup(study),
         "revision_count": study.revisions.count(),
-        "trials": trial_rows(study),
+        "trials": trials,
+        "trials_found": any(trial["state"] == "found" for trial in trials),
         "open_access": open_access_summary(study),
     })
 

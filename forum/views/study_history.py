@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from forum.dates import moment_text
 from forum.models import Study, StudyRevision, StudySuggestion, SuggestionState
 from forum.permissions import ensure_can_act, ensure_can_moderate
 from forum.services.referencing import paste_parse
@@ -16,12 +18,13 @@ from forum.services.study_records import (
     entry_differences, revision_changes, study_match, study_restore, study_suggestion_accept,
     study_suggestion_create, study_suggestion_reject, suggestion_applied,
 )
+from forum.one_line import one_line
 from forum.study_forms import ReferencePasteForm
 
 REVISIONS_SHOWN = 100
 
 
-def history(request, study_id: int):
+def history(request, study_id: int, *, restore_problem: tuple[int, str] | None = None, status: int = 200):
     """Every recorded change, newest first, each with the fields it changed."""
     study = get_object_or_404(Study, pk=study_id)
     revisions = list(study.revisions.select_related("edited_by").order_by("edited_at", "pk"))[-REVISIONS_SHOWN - 1:]
@@ -33,7 +36,8 @@ def history(request, study_id: int):
     entries.reverse()
     return render(request, "forum/studies/history.html", {
         "study": study, "entries": entries, "latest_id": entries[0][0].pk if entries else None,
-    })
+        "restore_problem": restore_problem,
+    }, status=status)
 
 
 @login_required
@@ -41,7 +45,22 @@ def history(request, study_id: int):
 def restore(request, study_id: int, revision_id: int):
     ensure_can_moderate(request.user)
     revision = get_object_or_404(StudyRevision, pk=revision_id, study_id=study_id)
-    study_restore(moderator=request.user, revision=revision, reason=request.POST.get("reason", "")[:300])
+    reason = one_line(request.POST.get("reason", ""))[:300]
+    if not reason:
+        # Undoing someone's correction says why, as an edit does: the history and the audit log
+        # show it to the next person wondering where their change went.
+        return history(request, study_id, status=400,
+                       restore_problem=(revision.pk, "Say why you are restoring this revision."))
+    if request.POST.get("confirm") != "yes":
+        # Asked first: with JavaScript in a dialog (confirm.js), without it on this page.
+        return TemplateResponse(request, "forum/moderation/confirm.html", {
+            "heading": "Restore this revision?",
+            "explanation": f"The study goes back to how it was on {moment_text(revision.edited_at)}: every field "
+                           "changed since then is undone. The restore is itself a new revision, and can be undone.",
+            "button": "Restore this revision", "fields": {}.items(), "action_url": request.path,
+            "cancel_url": reverse("forum:study_history", args=[study_id]), "reason": reason,
+        })
+    study_restore(moderator=request.user, revision=revision, reason=reason)
     messages.success(request, "The study is back as it was in that revision; the restore is in its history.")
     return redirect("forum:study_history", study_id=study_id)
 

@@ -41,6 +41,10 @@
         say("Restored your unsaved draft from this browser.");
       }
     } catch { /* storage disabled: drafts still go to the server */ }
+    // A textarea filled by the page starts with its cursor before the first word, so "Add
+    // reference" or an upload would land in front of the writer's text: put it after the last,
+    // where the writer left off (without focusing, so the page does not scroll to it).
+    if (input.value) input.setSelectionRange(input.value.length, input.value.length);
 
     let timer = null;
     const save = async () => {

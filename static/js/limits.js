@@ -26,9 +26,25 @@
     const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
     field.setAttribute("aria-describedby", [...described, counter.id].join(" "));
 
+    // The server refused this text as too long and says so under the field: the counter would
+    // say it a second time, so it waits until the writer changes the text, and then the
+    // server's message (now out of date) gives way to it.
+    let serverError = field.closest(".field")?.querySelector(".field__errors");
+    let refusedLength = serverError && /limited to/.test(serverError.textContent) ? field.value.length : null;
+
     let wasOver = false;
     const update = () => {
       const length = field.value.length;
+      if (refusedLength !== null) {
+        if (length === refusedLength) {
+          counter.hidden = true;
+          wasOver = length > limit;
+          return;
+        }
+        serverError.remove();
+        serverError = null;
+        refusedLength = null;
+      }
       const over = length > limit;
       counter.hidden = length < limit * SHOW_FROM;
       counter.classList.toggle("field__count--over", over);

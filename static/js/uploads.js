@@ -2,7 +2,7 @@
  * Uploads in the composer: the "Upload" button, pasting an image and dropping files on the
  * composer send each file to the server (forum.views.uploads.create) with a progress bar, show
  * a preview of what arrived (the picture, or the PDF's name), ask for the picture's description
- * (alt text) and put its markdown where the cursor is. A refusal is said beside the composer and
+ * (alt text, in the page's own dialog) and put its markdown where the cursor is. A refusal is said beside the composer and
  * the text is left as it was. Without JavaScript the composer's file field and "Attach" button
  * do the same through the form.
  *
@@ -29,12 +29,50 @@
     input.dispatchEvent(new Event("input", { bubbles: true })); // drafts and limits follow
   }
 
-  function withAltText(markdown) {
+  // The alt text is asked in the page's own dialog, with the picture in view: the browser's
+  // prompt() showed the file name ("IMG_2041") as a ready answer, and a file name is what a
+  // screen reader then read out. "Skip" leaves the name for the writer to change in the text.
+  let altDialog = null;
+
+  function buildAltDialog() {
+    altDialog = document.createElement("dialog");
+    altDialog.className = "alt-dialog";
+    altDialog.setAttribute("aria-labelledby", "alt-dialog-heading");
+    altDialog.innerHTML = `
+      <form method="dialog" class="alt-dialog__form">
+        <h2 id="alt-dialog-heading" class="alt-dialog__heading">Describe the picture</h2>
+        <img class="alt-dialog__preview" alt="">
+        <label for="alt-dialog-text">What it shows, for people who cannot see it</label>
+        <textarea id="alt-dialog-text" rows="3" aria-describedby="alt-dialog-help"></textarea>
+        <p id="alt-dialog-help" class="field__help">For a chart: what it plots and what it shows, e.g. “Weekly training volume rising from 20 to 35 tonnes over 12 weeks”.</p>
+        <div class="alt-dialog__actions">
+          <button type="submit" value="add" class="button button--primary">Add picture</button>
+          <button type="submit" value="skip" class="button">Skip</button>
+        </div>
+      </form>`;
+    document.body.append(altDialog);
+  }
+
+  function askAltText(markdown, previewSrc, input) {
     const match = markdown.match(/^!\[([^\]]*)\](\(.*\))$/);
-    if (!match) return markdown;
-    const answer = window.prompt("Describe the picture for people who cannot see it (alt text):", match[1]);
-    const alt = (answer ?? match[1]).replace(/[\[\]\\\n\r]/g, " ").trim() || match[1];
-    return `![${alt}]${match[2]}`;
+    if (!match) return Promise.resolve(markdown);
+    if (!altDialog) buildAltDialog();
+    const text = altDialog.querySelector("textarea");
+    const preview = altDialog.querySelector("img");
+    text.value = "";
+    preview.hidden = !previewSrc;
+    if (previewSrc) preview.src = previewSrc;
+    return new Promise((resolve) => {
+      altDialog.addEventListener("close", () => {
+        const typed = altDialog.returnValue === "add" ? text.value : "";
+        const alt = typed.replace(/[\[\]\\\n\r]/g, " ").trim() || match[1];
+        input.focus();
+        resolve(`![${alt}]${match[2]}`);
+      }, { once: true });
+      altDialog.returnValue = "";
+      altDialog.showModal();
+      text.focus();
+    });
   }
 
   // fetch() cannot report how much of a request body has gone, XMLHttpRequest can.
@@ -146,7 +184,11 @@
         shown.preview.classList.add("composer__upload-preview--file");
       }
       shown.message.textContent = "Uploaded";
-      insertAtCursor(input, withAltText(data.markdown));
+      // Where the writer's cursor was before the dialog took the focus.
+      const at = [input.selectionStart, input.selectionEnd];
+      const markdown = await askAltText(data.markdown, data.preview_url || data.url, input);
+      input.setSelectionRange(at[0], at[1]);
+      insertAtCursor(input, markdown);
       status.textContent = `Uploaded ${shown.name}.`;
     }
 
@@ -245,6 +287,30 @@
     lightbox.showModal();
     lightbox.querySelector("button").focus();
   }
+
+  // --- Another site's picture, on the page that shows it on request ------------------------
+  // A picture that cannot load is said in words: a broken-image icon says nothing to most
+  // people, and nothing at all to a screen reader.
+  function sayImageFailed(figure) {
+    const image = figure.querySelector("img");
+    if (!image || figure.dataset.failed) return;
+    figure.dataset.failed = "1";
+    const note = document.createElement("p");
+    note.className = "notice external-image-page__failed";
+    note.setAttribute("role", "status");
+    note.textContent = `The picture could not be loaded from ${figure.dataset.externalImage}: the address may be `
+      + "wrong, or that site may be down or refuse to show it here.";
+    image.hidden = true;
+    figure.prepend(note);
+  }
+
+  document.querySelectorAll("[data-external-image]").forEach((figure) => {
+    const image = figure.querySelector("img");
+    if (!image) return;
+    // It may have failed before this script ran.
+    if (image.complete && image.naturalWidth === 0) sayImageFailed(figure);
+    else image.addEventListener("error", () => sayImageFailed(figure), { once: true });
+  });
 
   document.addEventListener("click", (event) => {
     const link = event.target.closest?.(".cooked a[href]");

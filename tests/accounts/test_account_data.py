@@ -60,3 +60,39 @@ def test_deleting_an_account_removes_personal_data_and_keeps_the_posts(client):
     assert client.get("/u/maria/").status_code == 404
     # The address is free again for a new account.
     assert not get_user_model().objects.filter(email="maria@example.org").exists()
+
+
+def test_download_my_data_holds_corrections_flags_votes_and_uploads_with_absolute_addresses(client, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from forum.demo import chart
+    from forum.models import Flag, StudySuggestion, Vote
+    from forum.services.uploads import upload_store
+    from tests.forum.study_data import stored_metadata
+
+    settings.SITE_URL = "https://evident.example.org"
+    member = UserFactory(username="maria")
+    topic = make_topic(title="Does creatine help older runners?")
+    other = make_reply(topic=topic, raw="A considered answer.")
+    mine = make_reply(topic=topic, author=member, raw="My own answer.")
+    Flag.objects.create(post=other, flagger=member, reason="needs_source", note="Which trial?")
+    Vote.objects.create(post=other, user=member)
+    study = stored_metadata(title="A trial of creatine (test)", doi="10.5555/evident.creatine")
+    StudySuggestion.objects.create(study=study, suggested_by=member, metadata={"title": "A trial of creatine"},
+                                   note="The year is 2021.")
+    upload = upload_store(uploader=member, file=SimpleUploadedFile("my-log.png", chart.training_chart_png()))
+    client.force_login(member)
+
+    data = json.loads(client.get("/u/-/account/data/").content)
+
+    base = "https://evident.example.org/"
+    assert data["posts"][0]["url"] == base + topic.post_url(mine.post_number).lstrip("/")
+    assert data["flags"] == [{"post_url": base + topic.post_url(other.post_number).lstrip("/"),
+                              "reason": "needs_source", "note": "Which trial?", "state": "open",
+                              "created_at": data["flags"][0]["created_at"]}]
+    assert [v["post_url"] for v in data["helpful_votes"]] == [base + topic.post_url(other.post_number).lstrip("/")]
+    [suggestion] = data["suggested_corrections"]
+    assert suggestion["note"] == "The year is 2021." and suggestion["study_url"].startswith(base)
+    [uploaded] = data["uploads"]
+    assert uploaded["original_name"] == "my-log.png"
+    assert uploaded["url"] == base + upload.get_absolute_url().lstrip("/")

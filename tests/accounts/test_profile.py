@@ -24,7 +24,7 @@ def test_profile_shows_name_username_joined_date_and_bio(client):
     html = response.content.decode()
     assert "<h1>Maria Lopez</h1>" in html
     assert "@maria" in html
-    assert "5 March 2024" in html
+    assert "5 Mar 2024" in html  # the one way the site writes a day
     assert "<strong>trials</strong>" in html
 
 

@@ -53,7 +53,7 @@ def test_a_40000_character_paste_is_kept_whole_and_refused_with_its_length(page,
     page.get_by_role("button", name="Post reply").click()
 
     expect(page.get_by_role("heading", name="Does vitamin D prevent colds?", level=1)).to_be_visible()
-    expect(page.get_by_role("alert").filter(has_text="Posts are limited to 32000 characters (this one has 40000)")
+    expect(page.get_by_role("alert").filter(has_text="Posts are limited to 32,000 characters (this one has 40,000)")
            ).to_be_visible()
     assert page.get_by_label("Your reply").evaluate("el => el.value") == text
     page.get_by_role("alert").filter(has_text="Posts are limited").scroll_into_view_if_needed()

@@ -2,6 +2,8 @@
 changes nothing and can go to the moderators as a suggested correction; a moderator accepts it
 and restores the earlier revision from the study's history page."""
 
+import re
+
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
@@ -90,7 +92,13 @@ def test_a_moderator_accepts_a_suggestion_then_restores_the_earlier_revision(pag
     expect(latest.get_by_role("row", name="Journal")).to_contain_text("PAIN Reports")
     page.screenshot(path="/tmp/evident-history.png", full_page=True)
     restore = page.get_by_role("button", name="Restore the revision").first
+    # A restore says why, and asks before undoing the correction.
+    page.get_by_label("Reason for restoring").first.fill("The paper itself says PAIN Reports")
     restore.click()
+    confirm = page.get_by_role("dialog", name=re.compile("^Restore the revision of"))
+    expect(confirm).to_be_visible()
+    page.screenshot(path="/tmp/evident-restore-confirm.png")
+    confirm.get_by_role("button", name="Restore this revision").click()
 
     expect(page.get_by_text("The study is back as it was in that revision")).to_be_visible()
     bested.refresh_from_db()

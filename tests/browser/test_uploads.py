@@ -31,20 +31,32 @@ def test_a_picture_uploaded_by_the_button_and_one_pasted_show_in_the_reply(page,
 
     composer = page.get_by_label("Your reply")
     composer.fill("My plot of the trials:")
-    page.once("dialog", lambda dialog: dialog.accept("Forest plot of four trials"))
+    # The writer's cursor is at the start of her text: the picture goes there, not at the end.
+    composer.evaluate("el => el.setSelectionRange(el.value.length, el.value.length)")
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Upload", exact=True).click()
     chooser.value.set_files(files=[{"name": "plot.png", "mimeType": "image/png", "buffer": _png((30, 90, 200))}])
+    # Alt text is asked in the page's own dialog, empty rather than pre-filled with the file name.
+    dialog = page.get_by_role("dialog", name="Describe the picture")
+    expect(dialog).to_be_visible()
+    described = dialog.get_by_label("What it shows, for people who cannot see it")
+    expect(described).to_have_value("")
+    expect(described).to_be_focused()
+    page.screenshot(path="/tmp/evident-alt-dialog.png")
+    described.fill("Forest plot of four trials")
+    dialog.get_by_role("button", name="Add picture").click()
+    expect(dialog).to_be_hidden()
     expect(composer).to_have_value(re.compile(r"^My plot of the trials:\n!\[Forest plot of four trials\]"
                                               r"\(upload://[0-9a-f]{64}\.png\)\n$"))
 
-    page.once("dialog", lambda dialog: dialog.accept("Pasted log"))
     composer.evaluate("""(input, b64) => {
         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
         const data = new DataTransfer();
         data.items.add(new File([bytes], "image.png", { type: "image/png" }));
         input.dispatchEvent(new ClipboardEvent("paste", { clipboardData: data, bubbles: true, cancelable: true }));
     }""", base64.b64encode(_png((200, 60, 30), size=(120, 60))).decode())
+    dialog.get_by_label("What it shows, for people who cannot see it").fill("Pasted log")
+    dialog.get_by_role("button", name="Add picture").click()
     expect(composer).to_have_value(re.compile(r"!\[Pasted log\]\(upload://[0-9a-f]{64}\.png\)\n$"))
 
     page.get_by_role("button", name="Post reply").click()
@@ -115,12 +127,14 @@ def test_a_dropped_picture_shows_progress_then_a_preview_and_is_inserted(page, l
     page.route("**/uploads/", lambda route: (page.wait_for_timeout(1200), route.continue_()))
     composer = page.get_by_label("Your reply")
     composer.fill("Dropped:")
-    page.once("dialog", lambda dialog: dialog.accept("Rowing splits by week"))
     composer.evaluate(DROP, [["splits.png", "image/png", base64.b64encode(_png((30, 140, 90))).decode()]])
 
     progress = page.get_by_role("progressbar", name="Uploading splits.png")
     expect(progress).to_be_visible()
     page.screenshot(path="/tmp/evident-i19-upload-progress.png")
+    dialog = page.get_by_role("dialog", name="Describe the picture")
+    dialog.get_by_label("What it shows, for people who cannot see it").fill("Rowing splits by week")
+    dialog.get_by_role("button", name="Add picture").click()
     expect(composer).to_have_value(re.compile(r"^Dropped:\n!\[Rowing splits by week\]\(upload://[0-9a-f]{64}\.png\)\n$"))
     expect(progress).to_have_count(0)
     expect(page.get_by_role("status").filter(has_text="Uploaded splits.png.")).to_be_visible()

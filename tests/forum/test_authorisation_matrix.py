@@ -266,7 +266,7 @@ MATRIX = [
              ANY_ACTIVE, setup=_a_suggestable_study),
     Endpoint("study_restore", lambda w: reverse("forum:study_restore", args=[w.extra["study"].pk,
                                                                               w.extra["revision"].pk]),
-             lambda w: {"reason": "Back"},
+             lambda w: {"reason": "Back", "confirm": "yes"},
              lambda w, actor, client: _refetch(w.extra["study"]).title == "Original title",
              MODERATORS_ONLY, setup=_an_edited_study),
     Endpoint("study_suggestion_decide", lambda w: reverse("forum:study_suggestion_decide",

@@ -76,7 +76,7 @@ class TestNewMembers:
         first = Post.objects.filter(author=newcomer).earliest("created_at").created_at + timedelta(days=1)
         message = alerts(response)
         assert "New members can post 2 times a day" in message
-        assert f"{first:%H:%M} UTC on {first:%d %b}" in message
+        assert f"You can post again on {first:%-d %b %Y, %H:%M} UTC." in message
         assert typed_body(response) == "Third reply, kept"
         assert Post.objects.filter(author=newcomer).count() == 2
 
@@ -95,7 +95,8 @@ class TestNewMembers:
 
         assert response.status_code == 429
         assert "at most 2 links" in alerts(response) and "this one has 3" in alerts(response)
-        assert "lifts after 2 days and 1 posts" in alerts(response)
+        lifts = newcomer.date_joined + timedelta(days=2)
+        assert f"The limit lifts on {lifts:%-d %b %Y, %H:%M} UTC, once you have written 1 more post." in alerts(response)
         assert typed_body(response) == THREE_LINKS
         assert reply(as_user(newcomer), topic, "Two: https://a.example and https://b.example").status_code == 302
 
@@ -105,6 +106,28 @@ class TestNewMembers:
         assert response.status_code == 429
         assert "cannot post images" in alerts(response)
         assert typed_body(response) == IMAGE
+
+    def test_the_limit_says_the_date_for_this_member_and_the_posts_still_to_write(self, topic, settings):
+        settings.FORUM_NEW_USER_MIN_POSTS = 3
+        joined = timezone.now() - timedelta(days=1, hours=3)
+        member = UserFactory(username="yesterday", date_joined=joined)
+
+        response = reply(as_user(member), topic, IMAGE)
+
+        assert response.status_code == 429
+        lifts = joined + timedelta(days=2)
+        assert (f"The limit lifts on {lifts:%-d %b %Y, %H:%M} UTC, once you have written 3 more posts."
+                in alerts(response))
+
+    def test_a_member_past_the_days_is_told_only_the_posts_still_to_write(self, topic, settings):
+        settings.FORUM_NEW_USER_MIN_POSTS = 3
+        member = UserFactory(username="quiet", date_joined=timezone.now() - timedelta(days=40))
+        make_reply(topic=topic, author=member)
+
+        response = reply(as_user(member), topic, IMAGE)
+
+        assert "The limit lifts once you have written 2 more posts." in alerts(response)
+        assert "days" not in alerts(response)
 
     def test_editing_cannot_slip_links_past_the_limit(self, newcomer, topic):
         post = make_reply(topic=topic, author=newcomer, raw="Innocent text")

@@ -152,7 +152,7 @@ def test_ten_thousand_nested_quotes_are_over_the_length_limit_and_refused_quickl
     response, seconds = timed_post(writer, reverse("forum:reply", args=[topic.pk]), {"raw": raw})
 
     assert response.status_code == 400
-    assert "Posts are limited to 32000 characters" in response.content.decode()
+    assert "Posts are limited to 32,000 characters" in response.content.decode()
     assert seconds < 2
 
 

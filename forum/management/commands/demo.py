@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
@@ -5,6 +7,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -71,6 +74,11 @@ class Command(BaseCommand):
         user.expert_credential = spec["expert_credential"]
         user.bio = spec["bio"]
         user.is_staff = spec["role"] == "moderator"
+        # Only ever moved back, so running the demo again changes nothing, and a demo loaded
+        # before members had a history gets one.
+        joined = timezone.now() - timedelta(days=spec["joined_days_ago"])
+        if user.date_joined > joined:
+            user.date_joined = joined
         user.set_password(spec["password"])
         user.save()
         EmailAddress.objects.update_or_create(

@@ -150,7 +150,9 @@ def test_demo_innova_study_names_its_registered_trial_and_invents_no_status(clie
     assert [a.get("href") for a in registry.descendants() if a.tag == "a"] == [
         "https://clinicaltrials.gov/study/NCT04739995"]
     assert TrialRecord.objects.count() == 0 and innova.registry == [] and innova.open_access == {}
-    assert page.find_all("section", class_="study__access") == []
+    # Open access not asked of Unpaywall yet: said so, not left out (issue 29).
+    [access] = page.find_all("section", class_="study__access")
+    assert "Open access not checked yet" in access.text and not [a for a in access.descendants() if a.tag == "a"]
 
 
 def test_demo_ldn_thread_shows_stances_and_a_checked_quote_of_the_bested_conclusion():
@@ -210,3 +212,42 @@ def test_demo_look_up_asks_the_registry_and_unpaywall_like_for_any_cited_study(
     assert registry_server.requests_to("/v2/10.1136/bmjopen-2021-055351")  # Unpaywall asked too
     assert {r.url.path for r in registry_server.requests} >= {
         "/api/v2/studies/NCT00568555", "/api/v2/studies/NCT04270877"}  # every demo trial
+
+
+def test_demo_members_have_a_history_so_priya_can_upload_and_show_an_external_image(client):
+    """The README's journeys with the printed accounts: Priya's chart and pictures are not
+    refused as a new member's."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from forum.demo import chart
+    from forum.permissions import is_new_member
+
+    load_demo()
+    User = get_user_model()
+    for username in ("lena", "dr_rivera", "theo", "priya"):
+        member = User.objects.get(username=username)
+        assert member.date_joined < timezone.now() - timedelta(days=60)
+        assert not is_new_member(member)
+    priya = User.objects.get(username="priya")
+    assert Post.objects.filter(author=priya).count() >= 3
+    assert client.post(reverse("account_login"), {"login": "priya", "password": "demo-priya-2026"}).status_code == 302
+
+    uploaded = client.post(reverse("forum:upload_create"),
+                           {"file": SimpleUploadedFile("second-log.png", chart.training_chart_png())})
+    assert uploaded.status_code == 200, uploaded.content[:300]
+    topic = Topic.objects.get(title="How often should a masters athlete lift heavy?")
+    posted = client.post(reverse("forum:reply", args=[topic.pk]),
+                         {"raw": "My coach's chart: ![Weekly tonnage](https://images.example.org/tonnage.png)"})
+    assert posted.status_code == 302
+    assert topic.posts.filter(author=priya, raw__contains="images.example.org").exists()
+
+
+def test_running_demo_again_does_not_move_join_dates():
+    load_demo()
+    joined = dict(get_user_model().objects.values_list("username", "date_joined"))
+    load_demo()
+    assert dict(get_user_model().objects.values_list("username", "date_joined")) == joined

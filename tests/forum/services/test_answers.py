@@ -61,6 +61,20 @@ class TestAccepting:
         with pytest.raises(PermissionDenied, match="deleted or hidden"):
             answer_accept(user=member, post=answer)
 
+    def test_the_asker_is_not_offered_accept_on_her_own_reply_and_cannot_post_it(self, member, member_client,
+                                                                                  topic, answer):
+        own = make_reply(topic=topic, author=member, raw="Thanks, that settles it for me.")
+
+        page = parse(member_client.get(topic.get_absolute_url()).content)
+        forms = {form.get("action") for form in page.find_all("form", class_="accept-form")}
+        assert reverse("forum:post_accept", args=[answer.pk]) in forms
+        assert reverse("forum:post_accept", args=[own.pk]) not in forms
+        response = member_client.post(reverse("forum:post_accept", args=[own.pk]))
+        assert response.status_code == 403
+        assert Topic.objects.get(pk=topic.pk).accepted_answer is None
+        with pytest.raises(PermissionDenied, match="your own reply"):
+            answer_accept(user=member, post=own)
+
     def test_the_answer_can_be_changed_and_removed(self, member, topic, answer):
         better = make_reply(topic=topic, raw="A meta-analysis shows a small effect.")
         answer_accept(user=member, post=answer)

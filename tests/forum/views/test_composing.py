@@ -86,7 +86,7 @@ class TestNewTopic:
         response = new_topic(member_client, title="A very long question", category=category.pk, raw=raw)
 
         assert response.status_code == 400
-        assert f"Posts are limited to {BODY_MAX_LENGTH} characters (this one has {len(raw)})" in alerts(response)
+        assert f"Posts are limited to {BODY_MAX_LENGTH:,} characters (this one has {len(raw):,})" in alerts(response)
         assert typed_body(response) == raw
         assert Topic.objects.count() == 0
 
@@ -180,7 +180,7 @@ class TestReply:
     @pytest.mark.parametrize("raw, message", [
         ("", "Write something before posting."),
         (" ", "Write at least 2 characters."),
-        ("x" * (BODY_MAX_LENGTH + 1), "Posts are limited to 32000 characters"),
+        ("x" * (BODY_MAX_LENGTH + 1), "Posts are limited to 32,000 characters"),
     ])
     def test_a_bad_body_is_explained_and_kept(self, member_client, topic, raw, message):
         response = self.reply(member_client, topic, raw=raw)
