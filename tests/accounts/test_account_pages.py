@@ -158,3 +158,12 @@ def test_the_password_reset_mail_has_a_subject_in_the_sites_voice(client):
     client.post("/accounts/password/reset/", {"email": "nora@example.org"})
     [message] = mail.outbox
     assert message.subject == "[Evident] Reset your password"
+
+
+def test_asking_for_an_expert_credential_offers_orcid_only_where_it_is_configured(client, settings):
+    client.force_login(UserFactory())
+    settings.SOCIALACCOUNT_PROVIDERS = {"orcid": {"APPS": []}, "openid_connect": {"APPS": []}}
+    assert "/accounts/3rdparty/" not in client.get("/credential/").content.decode()
+    settings.SOCIALACCOUNT_PROVIDERS = {"orcid": {"APPS": [{"client_id": "APP-1", "secret": "s"}]},
+                                        "openid_connect": {"APPS": []}}
+    assert "link your ORCID iD" in client.get("/credential/").content.decode()
