@@ -52,3 +52,11 @@ def _remember_orcid(sender, request, sociallogin, **kwargs):
 def _forget_orcid(sender, request, socialaccount, **kwargs):
     if socialaccount.provider == "orcid" and socialaccount.user.orcid == socialaccount.uid:
         member_set_orcid(user=socialaccount.user, orcid="")
+
+
+def social_sign_in_offered(request) -> bool:
+    """Whether any provider is configured (ORCID needs a client id; OpenID Connect a client id and
+    a server address: config/settings.py). Settings decide, at request time."""
+    from allauth.socialaccount.adapter import get_adapter
+
+    return bool(get_adapter().list_providers(request))

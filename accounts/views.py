@@ -17,6 +17,7 @@ from forum.permissions import ensure_not_suspended
 from .forms import ProfileForm
 from .member_data import member_data, member_delete
 from .models import User
+from .social import social_sign_in_offered
 
 
 def profile(request, username: str):
@@ -68,7 +69,10 @@ def suggest(request):
 @login_required
 def account_settings(request):
     """One page for everything about the account: sign-in, second factors, connections, data."""
-    return render(request, "accounts/account_settings.html")
+    return render(request, "accounts/account_settings.html", {
+        "social_sign_in_offered": social_sign_in_offered(request),
+        "has_connected_accounts": request.user.socialaccount_set.exists(),
+    })
 
 
 @login_required

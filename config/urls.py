@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.connections import connections
 from accounts.admin_sign_in import secure_admin_site
 from forum.views.health import healthz
 
@@ -9,6 +10,8 @@ secure_admin_site(admin.site)  # before admin.site.urls: the admin signs in thro
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    # Before allauth's own: "Connected accounts" is not found when no provider is configured.
+    path("accounts/3rdparty/", connections, name="socialaccount_connections"),
     path("accounts/", include("allauth.urls")),
     path("u/", include("accounts.urls")),
     path("api/", include("forum.api.urls")),

@@ -68,7 +68,8 @@ def pages(demo):
               "/u/lena/", f"/p/{answer.pk}/revisions/", "/accounts/login/", "/accounts/signup/",
               "/accounts/password/reset/", "/accounts/login/code/", f"{topic}evidence-summary/history/"]
     member = ["/", topic, "/new-topic/", "/notifications/", "/notifications/settings/", "/u/-/edit-profile/",
-              "/accounts/email/", "/accounts/password/change/"]
+              "/accounts/email/", "/accounts/password/change/", "/u/-/account/", "/accounts/2fa/",
+              "/accounts/sessions/", "/accounts/2fa/webauthn/"]
     moderator = [topic, "/review/", f"/p/{flagged.pk}/moderate/", "/review/log/", "/review/credentials/",
                  f"/p/{answer.pk}/moderate/", "/members/lena/suspend/", "/u/lena/", f"/p/{answer.pk}/flag/",
                  f"{topic}evidence-summary/"]
