@@ -28,5 +28,5 @@ def mend(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("forum", "0026_citation_study_recent_idx")]
+    dependencies = [("forum", "0030_worker_heartbeat_and_sent_mail")]
     operations = [migrations.RunPython(mend, migrations.RunPython.noop)]
