@@ -17,6 +17,11 @@ def test_the_asker_hears_that_an_accepted_answers_study_was_retracted(page, live
     # What a refresh would store if Crossref listed a retraction (a synthetic notice: Bested 2023
     # is not retracted; this only exercises the alert).
     metadata = bested.as_metadata()
+    # The registry's first record of a study alerts nobody (it is what the citers saw); the alert
+    # is for a change a later refresh finds.
+    study_apply_metadata(study=bested, metadata=metadata, source="crossref", reason="Looked up")
+    bested.refresh_from_db()
+    metadata = bested.as_metadata()
     metadata.updated_by = [{"type": "retraction", "doi": "10.5555/evident-retraction-notice", "date": "2027-01-15",
                             "source": "retraction-watch", "label": "Retraction"}]
     study_apply_metadata(study=bested, metadata=metadata, source="crossref", reason="Refreshed from the registry")
