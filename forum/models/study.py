@@ -9,6 +9,8 @@ from forum.references.identifiers import InvalidIdentifier, normalize_doi
 from forum.references.metadata import StudyMetadata
 from forum.url_patterns import fast_reverse
 
+from .changes import rows_changed
+
 DesignChoices = models.TextChoices("DesignChoices", [(d.name, (d.value, DESIGN_LABELS[d])) for d in Design])
 StatusChoices = models.TextChoices("StatusChoices", [(s.name, (s.value, STATUS_LABELS[s])) for s in Status])
 
@@ -35,10 +37,8 @@ class LookupState(models.TextChoices):
 class StudyQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # A study's chips and card show on every topic that cites it; see forum.change_events.
-        from forum.change_events import site_changed
-
         rows = super().update(**kwargs)
-        site_changed()
+        rows_changed.send(sender=self.model, fields=set(kwargs))
         return rows
 
     def resolved(self):
