@@ -14,6 +14,9 @@ class ForumConfig(AppConfig):
         from forum.sqlite_stats import analyze_after_migrate
 
         connect_signals()
+        from forum.services import citing_posts
+
+        citing_posts.connect_signals()
         from django_tasks.signals import task_finished
 
         from forum.task_queue import retry_after_failure

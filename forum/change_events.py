@@ -184,10 +184,35 @@ def _flag_saved(sender, instance, **kwargs):
     review_changed()
 
 
+# --- Rows changed in bulk (update(), bulk_create()): the querysets say so (forum/models/changes.py)
+
+def _rows_changed(sender, fields, topic_ids=(), recipient_ids=(), **kwargs):
+    from forum.models import Flag, Notification, Post, Study, Topic
+
+    if sender is Post:
+        topic_changed(*topic_ids)
+    elif sender is Topic:
+        if {"title", "slug", "deleted_at"} & fields:
+            # Other topics show this one's title (and only while it exists) in "Quoted in" lines.
+            site_changed()
+        topic_changed(*topic_ids)
+        if "last_posted_at" in fields:  # a reply bumps the topic up the lists
+            topic_list_changed()
+    elif sender is Study:
+        site_changed()
+    elif sender is Flag:
+        review_changed()
+    elif sender is Notification:
+        notifications_changed(*recipient_ids)
+
+
 def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 
     from forum.models import Category, Flag, Notification, Post, Study, Tag, Topic
+    from forum.models.changes import rows_changed
+
+    rows_changed.connect(_rows_changed, dispatch_uid="change-rows-in-bulk")
 
     for signal in (post_save, post_delete):
         signal.connect(_post_saved, sender=Post, dispatch_uid=f"change-post-{signal}")

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from forum import tasks
+from forum.services.uploads import remove_unused_uploads
 from forum.task_queue import uses_worker
 
 logger = logging.getLogger("forum.task_queue")
@@ -33,7 +34,7 @@ class Periodic:
 SCHEDULE = [
     # Uploads no post shows are removed a day after upload; looking hourly keeps them at most
     # a day and an hour.
-    Periodic(task=tasks.remove_unused_uploads, every=timedelta(hours=1)),
+    Periodic(task=remove_unused_uploads, every=timedelta(hours=1)),
     # Sent mail is remembered so a delivery run twice sends once; a week is far beyond any retry.
     Periodic(task=tasks.forget_sent_mail, every=timedelta(days=1)),
 ]

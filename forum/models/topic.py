@@ -4,6 +4,8 @@ from django.db.models.functions import Coalesce
 
 from forum.url_patterns import fast_reverse
 
+from .changes import rows_changed
+
 
 class TopicState(models.TextChoices):
     OPEN = "open", "Open"
@@ -14,16 +16,9 @@ class TopicState(models.TextChoices):
 class TopicQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Moderation and posting change topics with update(); see forum.change_events.
-        from forum.change_events import site_changed, topic_changed, topic_list_changed
-
         topic_ids = list(self.values_list("pk", flat=True))
         rows = super().update(**kwargs)
-        if {"title", "slug", "deleted_at"} & kwargs.keys():
-            # Other topics show this one's title (and only while it exists) in "Quoted in" lines.
-            site_changed()
-        topic_changed(*topic_ids)
-        if "last_posted_at" in kwargs:  # a reply bumps the topic up the lists
-            topic_list_changed()
+        rows_changed.send(sender=self.model, fields=set(kwargs), topic_ids=topic_ids)
         return rows
 
     def visible_to(self, user):

@@ -7,7 +7,7 @@ from forum.models import Post, Topic
 from forum.permissions import ensure_can_delete_post
 
 from .posting import topic_refresh_expert_answered
-from .quoting import schedule_quote_recheck
+from .quote_rechecks import schedule_quote_recheck
 
 
 def post_delete(*, actor, post: Post) -> Post:

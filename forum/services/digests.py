@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from forum.models import Notification
 from forum.post_excerpts import posts_excerpts
@@ -85,3 +86,9 @@ def digest_send(*, user_id: int, now=None) -> int:
 def digests_send_due(now=None) -> int:
     """Every digest that is due, one mail per member; what the worker runs."""
     return sum(1 for user_id in members_due(now) if digest_send(user_id=user_id, now=now))
+
+
+@task()
+def send_email_digests() -> int:
+    """Daily and weekly notification digests that are due (queued by `manage.py send_digests`)."""
+    return digests_send_due()

@@ -10,7 +10,7 @@ from forum.limits import ensure_uploads_within_post_limit
 from forum.permissions import ensure_can_edit_post
 
 from .drafts import draft_discard, draft_key_for_edit
-from .quoting import schedule_quote_recheck
+from .quote_rechecks import schedule_quote_recheck
 from .notifying import notify_post_written
 from .rendering import post_references_record, post_render
 from .submissions import submission_claim, submission_record

@@ -12,7 +12,7 @@ from forum.permissions import ensure_can_act, ensure_can_moderate, is_trusted
 from .moderation import flag_outcome_message, post_hide, post_mark_needs_source, post_moderator_delete
 from .notifying import notify
 from .posting import topic_refresh_expert_answered
-from .quoting import schedule_quote_recheck
+from .quote_rechecks import schedule_quote_recheck
 from .submissions import submission_claim, submission_record
 
 SPAM_CONSENSUS_REASON = "Hidden after several members flagged it as spam; a moderator will review it."

@@ -15,10 +15,9 @@ With a task backend that cannot defer (the immediate backend of the tests and of
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from forum.models import LookupState, Study
@@ -43,16 +42,16 @@ def retry_delay(*, attempts: int, retry_after: float | None = None) -> timedelta
 
 
 def can_defer() -> bool:
-    from forum.tasks import look_up_study
+    """Whether the task backend can run a task later (the look-up tasks use the default one)."""
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 
-    return bool(look_up_study.get_backend().supports_defer)
+    return bool(task_backends[DEFAULT_TASK_BACKEND_ALIAS].supports_defer)
 
 
-def lookup_unreachable(*, study: Study, retry_after: float | None = None) -> bool:
-    """Record that the registry could not be reached and queue the next try. Returns False
-    when it has been failing for longer than REFERENCES_RETRY_FOR: then the study is unresolved."""
-    from forum.tasks import look_up_study
-
+def lookup_unreachable(*, study: Study, retry_after: float | None = None) -> datetime | None:
+    """Record that the registry could not be reached. Returns when to try next, for the caller
+    to queue its look-up task then; None when it has been failing for longer than
+    REFERENCES_RETRY_FOR (then the study is unresolved) or the task backend cannot defer."""
     now = timezone.now()
     study.lookup_attempts += 1
     study.lookup_failing_since = study.lookup_failing_since or now
@@ -60,36 +59,18 @@ def lookup_unreachable(*, study: Study, retry_after: float | None = None) -> boo
     if now >= give_up_at:
         study.lookup_state = LookupState.FAILED
         logger.info("references: study %s still unreachable after %s; given up", study.pk, now - study.lookup_failing_since)
-        return False
+        return None
     study.lookup_state = LookupState.DELAYED
     if can_defer():
         # The last try falls at the end of the day, unless the registry asked for longer.
         next_try = now + retry_delay(attempts=study.lookup_attempts, retry_after=retry_after)
         run_after = min(next_try, max(give_up_at, now + timedelta(seconds=retry_after or 0)))
-        study_id = study.pk
-        transaction.on_commit(lambda: look_up_study.using(run_after=run_after).enqueue(study_id=study_id, retry=True))
         logger.info("references: study %s look-up delayed; next try at %s", study.pk, run_after.isoformat())
-    return True
+        return run_after
+    return None
 
 
 def lookup_answered(*, study: Study) -> None:
     """The registry answered (a record or "no such record"): the failure streak is over."""
     study.lookup_attempts = 0
     study.lookup_failing_since = None
-
-
-def study_lookup_requeue(*, study: Study) -> bool:
-    """Someone cites a study whose look-up failed or is waiting to retry: try again now, with a
-    fresh day of retries. Returns True if a look-up was queued."""
-    from .referencing import schedule_study_lookup
-
-    if study.lookup_state not in (LookupState.FAILED, LookupState.DELAYED):
-        return False
-    changed = Study.objects.filter(pk=study.pk, lookup_state=study.lookup_state).update(
-        lookup_state=LookupState.PENDING, lookup_error="", lookup_attempts=0, lookup_failing_since=None)
-    if not changed:  # someone else re-queued or resolved it meanwhile
-        return False
-    study.lookup_state, study.lookup_error = LookupState.PENDING, ""
-    study.lookup_attempts, study.lookup_failing_since = 0, None
-    schedule_study_lookup(study)
-    return True

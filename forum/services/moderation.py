@@ -19,7 +19,7 @@ from forum.permissions import ensure_can_moderate
 
 from .notifying import notify
 from .posting import topic_refresh_expert_answered
-from .quoting import schedule_quote_recheck
+from .quote_rechecks import schedule_quote_recheck
 
 
 def _log(*, actor, action: str, topic=None, post=None, target_user=None, reason: str = "", **details):

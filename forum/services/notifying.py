@@ -15,6 +15,7 @@ from django.db.models import F, Max
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks import task
 
 from config.site_links import site_url
 
@@ -221,8 +222,6 @@ def email_after_commit(notification: Notification) -> None:
         # The action this mail reports has already been saved: a problem preparing the mail is
         # logged, never turned into an error page for the person who acted. The mail is written
         # by the worker, not in the request that caused it.
-        from forum.tasks import send_notification_email
-
         try:
             send_notification_email.enqueue(notification_id=notification.pk, recipient_id=notification.recipient_id,
                                             kind=notification.kind)
@@ -267,6 +266,11 @@ def notification_email_send(*, notification_id: int | None, recipient_id: int, k
                  "Message-ID": f"<notification-{notification.pk}@{urlsplit(site_url('/')).hostname or 'evident'}>"},
     )
     enqueue_email(message)
+
+
+@task()
+def send_notification_email(*, notification_id: int | None, recipient_id: int, kind: str) -> None:
+    notification_email_send(notification_id=notification_id, recipient_id=recipient_id, kind=kind)
 
 
 def notifications_read_on_sight(*, user, post_ids: list[int]) -> int:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from html import unescape
 
 import markdown
-from django.db import transaction
+
 from django.utils.html import strip_tags
 
 from forum.markup import Cooked
@@ -164,29 +164,6 @@ def quotes_record(*, post: Post, resolutions: list[Resolution], new: bool = Fals
         )
         for r in resolutions
     ])
-
-
-def quoting_posts_recheck(*, source_post_id: int) -> int:
-    """Re-check every post that quotes `source_post_id`; returns how many were re-rendered."""
-    from .rendering import post_recook
-
-    quotes = Quote.objects.filter(quoted_post_id=source_post_id)
-    source = Post.objects.filter(pk=source_post_id).values("topic_id", "post_number").first()
-    if source and source["post_number"] == 1:
-        # The first post stands for its topic: deleting it deletes the topic and editing it can
-        # retitle it, and quotes of any post in the topic show both.
-        quotes = Quote.objects.filter(quoted_post__topic_id=source["topic_id"])
-    quoting_ids = set(quotes.values_list("quoting_post_id", flat=True))
-    for post in Post.objects.filter(pk__in=quoting_ids).select_related("topic"):
-        post_recook(post=post)
-    return len(quoting_ids)
-
-
-def schedule_quote_recheck(source: Post) -> None:
-    from forum.tasks import recheck_quotes
-
-    # robust: the edit is committed by now (see schedule_study_lookup).
-    transaction.on_commit(lambda: recheck_quotes.enqueue(source_post_id=source.pk), robust=True)
 
 
 def full_quote(post: Post) -> str:

@@ -3,27 +3,26 @@ the background, importing references, moderator edits, and keeping citing posts 
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.utils import timezone
+from django_tasks import task
 
 from forum.markup.citations import CitationRef, CitedStudy
 from forum.models import Citation, LookupState, Post, Study
 from forum.one_line import one_line
 from forum.references.bibtex import clean_bibtex_key, make_bibtex_key
-from forum.references.classification import classify
 from forum.references.csl import format_reference
 from forum.references.http import LookupFailed, ReferenceLookupError
 from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_orcid, normalize_pmid
 from forum.references.lookup import lookup_study
 from forum.references.metadata import StudyMetadata
 
-from .lookup_retries import study_lookup_requeue
+from .registry_status import look_up_study_extras
+from .study_changes import study_changed_announce
+from .study_records import identifier_fields, study_apply_metadata  # noqa: F401  (callers import it from here)
 
 logger = logging.getLogger(__name__)
 
@@ -176,8 +175,6 @@ def citations_record(*, post: Post, resolver: CitationResolver, new: bool = Fals
 
 
 def schedule_study_lookup(study: Study) -> None:
-    from forum.tasks import look_up_study
-
     # robust: the post is committed by now; a queue that cannot be written (the database gone
     # that moment) is logged, and is no reason to tell its writer that posting failed.
     transaction.on_commit(lambda: look_up_study.enqueue(study_id=study.pk), robust=True)
@@ -186,74 +183,29 @@ def schedule_study_lookup(study: Study) -> None:
 def schedule_study_extras(study: Study, *, use_cache: bool = True) -> None:
     """Registry status and open access come after the metadata, in their own task: the study is
     readable at once, and an outage of ClinicalTrials.gov or Unpaywall delays nothing else."""
-    from forum.tasks import look_up_study_extras
-
     study_id = study.pk
     transaction.on_commit(lambda: look_up_study_extras.enqueue(study_id=study_id, use_cache=use_cache), robust=True)
 
 
+def study_lookup_requeue(*, study: Study) -> bool:
+    """Someone cites a study whose look-up failed or is waiting to retry: try again now, with a
+    fresh day of retries. Returns True if a look-up was queued."""
+    if study.lookup_state not in (LookupState.FAILED, LookupState.DELAYED):
+        return False
+    changed = Study.objects.filter(pk=study.pk, lookup_state=study.lookup_state).update(
+        lookup_state=LookupState.PENDING, lookup_error="", lookup_attempts=0, lookup_failing_since=None)
+    if not changed:  # someone else re-queued or resolved it meanwhile
+        return False
+    study.lookup_state, study.lookup_error = LookupState.PENDING, ""
+    study.lookup_attempts, study.lookup_failing_since = 0, None
+    schedule_study_lookup(study)
+    return True
+
+
 # --- metadata ---------------------------------------------------------------------------------
 
-def _identifier_fields(metadata: StudyMetadata) -> dict:
-    fields = {}
-    if metadata.doi:
-        try:
-            fields["doi"] = normalize_doi(metadata.doi)
-        except InvalidIdentifier:
-            pass
-    if metadata.pmid:
-        try:
-            fields["pmid"] = normalize_pmid(metadata.pmid)
-        except InvalidIdentifier:
-            pass
-    if metadata.bibtex_key and (key := clean_bibtex_key(metadata.bibtex_key)):
-        fields["bibtex_key"] = key  # the form a BibTeX export writes, so it reads back the same
-    return fields
-
-
-def study_apply_metadata(*, study: Study, metadata: StudyMetadata, source: str | None = None, actor=None,
-                         reason: str = "", revision_source: str | None = None, overrides: dict | None = None) -> Study:
-    """Store a bibliographic record on the study and re-derive its design and status. Status
-    facts (retractions, corrections ...) are merged, never replaced; the change is kept as a
-    revision (see study_records)."""
-    from forum.references.status import facts_from_metadata, status_with_facts
-
-    from .study_records import REGISTRY_SOURCES, has_registry_record, status_facts_add, study_save, study_snapshot
-
-    # A title is shown on one line (heading, chips, mail); typed by hand or pasted, it may not be.
-    metadata = dataclasses.replace(metadata, title=one_line(metadata.title))
-    before = study_snapshot(study) if study.pk else None
-    # Only a registry record already shown counts as what people relied on: the first one (a
-    # citation's look-up, or a member's entry first checked against a registry) shows the study's
-    # status as it stands, however old its corrections, and alerts nobody. A moderator's edit
-    # makes the source "manual" but the registry's record was still shown, hence the revisions.
-    status_known = study.pk is not None and (
-        has_registry_record(study) or study.revisions.filter(source__in=REGISTRY_SOURCES).exists())
-    for name, value in (overrides or {}).items():  # a moderator's design or status override
-        setattr(study, name, value)
-    verdict = classify(metadata)
-    for field_name, value in _identifier_fields(metadata).items():
-        # Never steal an identifier another stored study already holds.
-        if not getattr(study, field_name) and not Study.objects.filter(**{field_name: value}).exclude(
-                pk=study.pk).exists():
-            setattr(study, field_name, value)
-    study.pmcid = metadata.pmcid or study.pmcid
-    study.registrations = metadata.registrations
-    study.title = metadata.title[:1000]
-    study.container_title = metadata.container_title[:500]
-    study.year = metadata.year
-    study.metadata = metadata.to_dict()
-    status_facts_add(study, facts_from_metadata(metadata), first_sight=not status_known)
-    study.design = verdict.design.value
-    study.status = status_with_facts(verdict.status.value, study.status_facts)
-    study.classification_reasons = list(verdict.reasons)
-    study.lookup_state = LookupState.RESOLVED
-    study.lookup_error = ""
-    study.metadata_source = source or metadata.source
-    study.fetched_at = timezone.now()
-    study_save(study=study, before=before, source=revision_source or study.metadata_source, actor=actor,
-               reason=reason, alert=status_known)
-    return study
+# Storing a record on a study (identifier_fields, study_apply_metadata) is kept with the study's
+# revisions in study_records.
 
 
 def study_look_up(*, study_id: int, use_cache: bool = True, retry: bool = False) -> Study | None:
@@ -278,7 +230,9 @@ def study_look_up(*, study_id: int, use_cache: bool = True, retry: bool = False)
         if study.lookup_state == LookupState.RESOLVED:
             pass  # a failed refresh keeps what we had
         elif isinstance(exc, LookupFailed):
-            lookup_unreachable(study=study, retry_after=exc.retry_after)
+            if run_after := lookup_unreachable(study=study, retry_after=exc.retry_after):
+                transaction.on_commit(
+                    lambda: look_up_study.using(run_after=run_after).enqueue(study_id=study_id, retry=True))
         else:  # NotFound, or an identifier no registry can have
             lookup_answered(study=study)
             study.lookup_state = LookupState.FAILED
@@ -290,42 +244,8 @@ def study_look_up(*, study_id: int, use_cache: bool = True, retry: bool = False)
         study_apply_metadata(study=study, metadata=metadata,
                              reason="Refreshed from the registry" if was_resolved else "Looked up")
         schedule_study_extras(study, use_cache=use_cache)
-    citing_posts_recook(study=study)
+    study_changed_announce(study=study)
     return study
-
-
-def citing_posts_recook(*, study: Study) -> int:
-    from .rendering import post_recook
-
-    # Posts quoting its abstract are re-checked too (a quote of a study still being looked up
-    # is checked when the details arrive).
-    citing = Q(citations__study=study) | Q(study_quotes__study=study)
-    # A post quoting a post that cites it shows the study's chip inside the quote.
-    citing |= Q(quotes__quoted_post__citations__study=study)
-    if study.bibtex_key:
-        # A post that cited this key before the study was imported has no Citation row to be
-        # found by (an unknown key resolves to nothing), so look for the key in the raw text.
-        citing |= Q(raw__contains=f"[@{study.bibtex_key}]")
-    posts = Post.objects.filter(citing).select_related("topic", "author").distinct()
-    count = 0
-    for post in posts:
-        post_recook(post=post)
-        count += 1
-    return count
-
-
-def member_citations_recook(*, user_id: int) -> int:
-    """Re-render a member's posts that cite studies, after their verified ORCID iD changed: chips
-    of studies they wrote say "author", or stop saying it."""
-    from .rendering import post_recook
-
-    posts = (Post.objects.filter(author_id=user_id, citations__isnull=False)
-             .select_related("topic", "author").distinct())
-    count = 0
-    for post in posts:
-        post_recook(post=post)
-        count += 1
-    return count
 
 
 # --- adding and editing studies ----------------------------------------------------------------
@@ -351,17 +271,17 @@ def studies_import(*, records: list[StudyMetadata], actor=None, matches: list | 
         study = study_match(metadata)
         if study is None:
             new = Study()
-            if not _identifier_fields(metadata):
+            if not identifier_fields(metadata):
                 # Nothing to find it by again: give it a key, which every export carries, so
                 # importing its export finds it instead of adding it a second time.
                 new.bibtex_key = _unused_key(make_bibtex_key(metadata))
             study = study_apply_metadata(study=new, metadata=metadata, actor=actor,
                                          reason=f"Added from a {metadata.source} entry")
-            citing_posts_recook(study=study)
+            study_changed_announce(study=study)
         else:
             filled = study_fill_blanks(study=study, metadata=metadata, actor=actor)
             if filled:
-                citing_posts_recook(study=study)
+                study_changed_announce(study=study)
             if matches is not None:
                 matches.append(EntryMatch(study, metadata, entry_differences(study, metadata), filled))
         stored.append(study)
@@ -390,7 +310,7 @@ def study_edit(*, editor, study: Study, metadata: StudyMetadata, design_override
                              reason=one_line(reason), revision_source="moderator",
                              overrides={"design_override": design_override, "status_override": status_override})
         study_audit(moderator=editor, action="study_edit", study=study, reason=one_line(reason))
-    citing_posts_recook(study=study)
+    study_changed_announce(study=study)
     return study
 
 
@@ -483,3 +403,18 @@ def cite_markup(study: Study) -> str:
     if study.bibtex_key:
         return f"[@{study.bibtex_key}]"
     return ""
+
+
+# --- background tasks (run by the django-tasks worker) -------------------------------------------
+
+@task()
+def look_up_study(*, study_id: int, retry: bool = False) -> None:
+    """`retry`: queued after the registry could not be reached (see forum.services.lookup_retries)."""
+    study_look_up(study_id=study_id, retry=retry)
+
+
+@task()
+def refresh_study(*, study_id: int) -> None:
+    """A scheduled re-check (manage.py refresh_studies --due): fresh from the registry, not the
+    cache; a newly found retraction or correction tells the people who relied on the study."""
+    study_look_up(study_id=study_id, use_cache=False)

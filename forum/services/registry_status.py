@@ -29,6 +29,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django_tasks import task
 
 from forum.models import RevisionSource, Study, TrialLookupState, TrialRecord
 from forum.references.clinicaltrials import fetch_trial
@@ -37,6 +38,7 @@ from forum.references.identifiers import InvalidIdentifier, normalize_nct
 from forum.references.unpaywall import fetch_open_access
 
 from .lookup_retries import _seconds, can_defer, retry_delay
+from .study_changes import study_changed_announce
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +67,6 @@ def _client() -> ReferencesClient:
 # --- trials -------------------------------------------------------------------------------------------
 
 def _trial_unreachable(record: TrialRecord, exc: LookupFailed) -> None:
-    from forum.tasks import look_up_trial
-
     now = timezone.now()
     record.lookup_attempts += 1
     record.lookup_failing_since = record.lookup_failing_since or now
@@ -148,7 +148,6 @@ def _registry_entries(study: Study) -> list[dict]:
 def study_registry_sync(*, study_id: int) -> bool:
     """Copy what the registry says of the study's trials onto it, keeping a revision. Returns
     True when anything a reader sees changed."""
-    from .referencing import citing_posts_recook
     from .study_records import study_save, study_snapshot
 
     with transaction.atomic():
@@ -170,7 +169,7 @@ def study_registry_sync(*, study_id: int) -> bool:
             from .evidence_alerts import trial_results_notify
 
             transaction.on_commit(lambda: trial_results_notify(study_id=study.pk, nct_ids=posted))
-    citing_posts_recook(study=study)
+    study_changed_announce(study=study)
     return True
 
 
@@ -180,7 +179,6 @@ def study_open_access_refresh(*, study_id: int, use_cache: bool = True,
                               client: ReferencesClient | None = None) -> bool:
     """Ask Unpaywall where the study can be read; True when what readers see changed. An outage
     or an unknown DOI changes nothing."""
-    from .referencing import citing_posts_recook
     from .study_records import study_save, study_snapshot
 
     study = Study.objects.filter(pk=study_id).first()
@@ -205,7 +203,7 @@ def study_open_access_refresh(*, study_id: int, use_cache: bool = True,
         before = study_snapshot(study)
         study.open_access = facts
         study_save(study=study, before=before, source=RevisionSource.UNPAYWALL, reason="Open access from Unpaywall")
-    citing_posts_recook(study=study)
+    study_changed_announce(study=study)
     return True
 
 
@@ -262,3 +260,17 @@ def open_access_summary(study: Study) -> dict | None:
         "location": location_label(facts) if facts.get("is_oa") else "", "pmc_url": study.pmc_url,
         "pmcid": study.pmcid,
     }
+
+
+# --- background tasks (run by the django-tasks worker) -------------------------------------------
+
+@task()
+def look_up_study_extras(*, study_id: int, use_cache: bool = True) -> None:
+    """Registry status of a study's trials and its open-access copy, after its look-up."""
+    study_extras_look_up(study_id=study_id, use_cache=use_cache)
+
+
+@task()
+def look_up_trial(*, nct_id: str, retry: bool = False) -> None:
+    """A queued retry of a trial the registry could not be asked about."""
+    trial_look_up(nct_id=nct_id, retry=retry)

@@ -10,22 +10,26 @@ changes also go into the audit log.
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from forum.dates import moment_text
 from forum.models import (
-    ModerationAction, NotificationKind, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState,
+    LookupState, ModerationAction, NotificationKind, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState,
 )
 from forum.markup.excerpt import cut_at_word
 from forum.one_line import one_line
+from forum.references.classification import classify
 from forum.references.bibtex import clean_bibtex_key
 from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmcid, normalize_pmid
 from forum.references.metadata import StudyMetadata
 from forum.references.status import facts_merge, new_kinds
 
 from .notifying import notify
+from .study_changes import study_changed_announce
 
 REGISTRY_SOURCES = frozenset({"crossref", "pubmed"})
 SNAPSHOT_FIELDS = ("doi", "pmid", "pmcid", "bibtex_key", "registrations", "title", "container_title", "year",
@@ -65,6 +69,68 @@ def study_save(*, study: Study, before: dict | None, source: str, actor=None, re
 
         transaction.on_commit(lambda: evidence_changed_notify(study_id=study.pk, kinds=news))
     return revision
+
+
+# --- storing a registry's or a member's record ------------------------------------------------
+
+def identifier_fields(metadata: StudyMetadata) -> dict:
+    fields = {}
+    if metadata.doi:
+        try:
+            fields["doi"] = normalize_doi(metadata.doi)
+        except InvalidIdentifier:
+            pass
+    if metadata.pmid:
+        try:
+            fields["pmid"] = normalize_pmid(metadata.pmid)
+        except InvalidIdentifier:
+            pass
+    if metadata.bibtex_key and (key := clean_bibtex_key(metadata.bibtex_key)):
+        fields["bibtex_key"] = key  # the form a BibTeX export writes, so it reads back the same
+    return fields
+
+
+def study_apply_metadata(*, study: Study, metadata: StudyMetadata, source: str | None = None, actor=None,
+                         reason: str = "", revision_source: str | None = None, overrides: dict | None = None) -> Study:
+    """Store a bibliographic record on the study and re-derive its design and status. Status
+    facts (retractions, corrections ...) are merged, never replaced; the change is kept as a
+    revision (see study_records)."""
+    from forum.references.status import facts_from_metadata, status_with_facts
+
+    # A title is shown on one line (heading, chips, mail); typed by hand or pasted, it may not be.
+    metadata = dataclasses.replace(metadata, title=one_line(metadata.title))
+    before = study_snapshot(study) if study.pk else None
+    # Only a registry record already shown counts as what people relied on: the first one (a
+    # citation's look-up, or a member's entry first checked against a registry) shows the study's
+    # status as it stands, however old its corrections, and alerts nobody. A moderator's edit
+    # makes the source "manual" but the registry's record was still shown, hence the revisions.
+    status_known = study.pk is not None and (
+        has_registry_record(study) or study.revisions.filter(source__in=REGISTRY_SOURCES).exists())
+    for name, value in (overrides or {}).items():  # a moderator's design or status override
+        setattr(study, name, value)
+    verdict = classify(metadata)
+    for field_name, value in identifier_fields(metadata).items():
+        # Never steal an identifier another stored study already holds.
+        if not getattr(study, field_name) and not Study.objects.filter(**{field_name: value}).exclude(
+                pk=study.pk).exists():
+            setattr(study, field_name, value)
+    study.pmcid = metadata.pmcid or study.pmcid
+    study.registrations = metadata.registrations
+    study.title = metadata.title[:1000]
+    study.container_title = metadata.container_title[:500]
+    study.year = metadata.year
+    study.metadata = metadata.to_dict()
+    status_facts_add(study, facts_from_metadata(metadata), first_sight=not status_known)
+    study.design = verdict.design.value
+    study.status = status_with_facts(verdict.status.value, study.status_facts)
+    study.classification_reasons = list(verdict.reasons)
+    study.lookup_state = LookupState.RESOLVED
+    study.lookup_error = ""
+    study.metadata_source = source or metadata.source
+    study.fetched_at = timezone.now()
+    study_save(study=study, before=before, source=revision_source or study.metadata_source, actor=actor,
+               reason=reason, alert=status_known)
+    return study
 
 
 def status_facts_add(study: Study, found: list[dict], *, first_sight: bool = False) -> None:
@@ -142,8 +208,6 @@ def study_fill_blanks(*, study: Study, metadata: StudyMetadata, actor=None) -> l
         stored.bibtex_key = metadata.bibtex_key
     if not filled and (study.bibtex_key or not metadata.bibtex_key):
         return []
-    from .referencing import study_apply_metadata
-
     study_apply_metadata(study=study, metadata=stored, source=study.metadata_source or metadata.source, actor=actor,
                          reason=f"Blank fields filled from {metadata.source} entry: {', '.join(filled) or 'key'}",
                          revision_source=metadata.source if metadata.source in RevisionSource.values else "manual")
@@ -161,8 +225,6 @@ def study_restore(*, moderator, revision: StudyRevision, reason: str = "") -> St
     """Put a study back as it stood in `revision`. Itself a new revision and an audit entry;
     status facts are only ever added to, so a restore cannot erase a retraction."""
     from forum.permissions import ensure_can_moderate
-
-    from .referencing import citing_posts_recook
 
     ensure_can_moderate(moderator)
     study = revision.study
@@ -186,7 +248,7 @@ def study_restore(*, moderator, revision: StudyRevision, reason: str = "") -> St
         why = reason or f"Restored the revision of {moment_text(revision.edited_at)}"
         study_save(study=study, before=before, source=RevisionSource.RESTORE, actor=moderator, reason=why)
         study_audit(moderator=moderator, action="study_restore", study=study, reason=why, revision=revision.pk)
-    citing_posts_recook(study=study)
+    study_changed_announce(study=study)
     return study
 
 
@@ -228,8 +290,6 @@ def _decide(*, moderator, suggestion: StudySuggestion, state: str) -> None:
 
 
 def study_suggestion_accept(*, moderator, suggestion: StudySuggestion, reason: str = "") -> Study:
-    from .referencing import citing_posts_recook, study_apply_metadata
-
     with transaction.atomic():
         _decide(moderator=moderator, suggestion=suggestion, state=SuggestionState.ACCEPTED)
         study = Study.objects.select_for_update().get(pk=suggestion.study_id)
@@ -240,7 +300,7 @@ def study_suggestion_accept(*, moderator, suggestion: StudySuggestion, reason: s
         study_audit(moderator=moderator, action="study_suggestion_accept", study=study, reason=why,
                suggestion=suggestion.pk)
         _suggester_notify(moderator=moderator, suggestion=suggestion, study=study, reason=reason)
-    citing_posts_recook(study=study)
+    study_changed_announce(study=study)
     return study
 
 

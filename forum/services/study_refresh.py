@@ -35,7 +35,7 @@ def studies_due(*, older_than: timedelta):
 
 def studies_refresh_schedule(*, limit: int, pause: float, older_than: timedelta) -> list[int]:
     """Queue a refresh of up to `limit` due studies, `pause` seconds apart; their ids in order."""
-    from forum.tasks import refresh_study
+    from .referencing import refresh_study
 
     ids = list(studies_due(older_than=older_than).values_list("pk", flat=True)[:limit])
     start = timezone.now()

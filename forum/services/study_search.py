@@ -23,7 +23,7 @@ from forum.references.identifiers import IdentifierKind, detect_identifier
 from forum.references.study_search import (
     FoundStudy, merge_results, pubmed_by_pmcid, search_crossref, search_pubmed,
 )
-from forum.search.study_finder import normalized_query
+from forum.search.study_finder import find_studies, normalized_query
 
 logger = logging.getLogger(__name__)
 
@@ -146,7 +146,7 @@ def studies_search(*, text: str, member=None, registries: bool = True) -> StudyS
         return _identified(identifier.kind, identifier.value, text)
 
     search = StudySearch(query=text)
-    library = [found_from_study(study) for study in Study.objects.find(text)]
+    library = [found_from_study(study) for study in find_studies(Study.objects, text)]
     query = normalized_query(text)
     registry: dict[str, list[FoundStudy]] = {}
     if registries and len(query) >= MIN_REGISTRY_QUERY:

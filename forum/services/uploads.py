@@ -22,6 +22,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tasks import task
 from PIL import Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
 
 from forum.limits import LimitExceeded
@@ -292,3 +293,9 @@ def uploads_remove_unused(*, older_than: timedelta = timedelta(days=1), dry_run:
                 if not Upload.objects.storing(name).exists():
                     default_storage.delete(name)
     return removed
+
+
+@task()
+def remove_unused_uploads() -> int:
+    """Uploads no post shows, a day after upload (enqueued hourly by forum/schedule.py)."""
+    return len(uploads_remove_unused())

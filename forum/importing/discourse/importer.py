@@ -33,7 +33,7 @@ from forum.models.tag import tag_name_normalised
 from forum.models import Category, Citation, ImportedRecord, Post, PostRevision, Quote, Tag, Topic, TopicState, Vote
 from forum.one_line import one_line
 from forum.services.posting import topic_refresh_expert_answered
-from forum.services.quoting import quoting_posts_recheck
+from forum.services.quote_rechecks import quoting_posts_recheck
 from forum.services.rendering import post_references_record, post_render
 
 from . import markup

@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
             self.stdout.write(f"{digests_send_due()} digests sent.")
             return
-        from forum.tasks import send_email_digests
+        from forum.services.digests import send_email_digests
 
         send_email_digests.enqueue()
         self.stdout.write("Digest task queued.")

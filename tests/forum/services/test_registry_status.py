@@ -170,7 +170,7 @@ def test_an_outage_is_retried_from_the_queue_and_then_succeeds(
 
     record = TrialRecord.objects.get(nct_id="NCT09990001")
     assert record.lookup_state == TrialLookupState.DELAYED and record.lookup_attempts == 1
-    [retry] = queued("forum.tasks.look_up_trial")
+    [retry] = queued("forum.services.registry_status.look_up_trial")
     assert retry.args_kwargs["kwargs"] == {"nct_id": "NCT09990001", "retry": True}
     wait = 600 if getattr(outage, "status_code", 0) == 429 else 60
     assert retry.run_after >= before + timedelta(seconds=wait)

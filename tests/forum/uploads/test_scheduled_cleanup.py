@@ -41,15 +41,15 @@ def test_the_worker_removes_uploads_no_post_shows_after_a_day(database_queue, me
 
     assert set(Upload.objects.values_list("name", flat=True)) == {posted.name, fresh.name}
     assert not default_storage.exists(forgotten.stored_name) and default_storage.exists(posted.stored_name)
-    [run] = DBTaskResult.objects.filter(task_path="forum.tasks.remove_unused_uploads")
+    [run] = DBTaskResult.objects.filter(task_path="forum.services.uploads.remove_unused_uploads")
     assert run.status == "SUCCESSFUL"
 
 
 def test_the_cleanup_is_enqueued_once_an_hour(database_queue):
     now = timezone.now()
-    assert "forum.tasks.remove_unused_uploads" in schedule_enqueue_due(now=now)
+    assert "forum.services.uploads.remove_unused_uploads" in schedule_enqueue_due(now=now)
     assert schedule_enqueue_due(now=now + timedelta(minutes=59)) == []
-    assert schedule_enqueue_due(now=now + timedelta(minutes=61)) == ["forum.tasks.remove_unused_uploads"]
+    assert schedule_enqueue_due(now=now + timedelta(minutes=61)) == ["forum.services.uploads.remove_unused_uploads"]
 
 
 def test_without_the_database_queue_nothing_is_scheduled():
