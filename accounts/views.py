@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from forum.models import Post
-from forum.permissions import ensure_not_suspended
+from forum.access.permissions import ensure_not_suspended
 
 from .forms import ProfileForm
 from .member_data import member_data, member_delete

@@ -8,18 +8,18 @@ it, for forget_sent_mail, which is defined here.
 
 from django_tasks import task
 
-from forum.services.citing_posts import recook_member_citations
-from forum.services.digests import send_email_digests
-from forum.services.notifying import send_notification_email
-from forum.services.quote_rechecks import recheck_quotes
-from forum.services.referencing import look_up_study, refresh_study
-from forum.services.registry_status import look_up_study_extras, look_up_trial
-from forum.services.uploads import remove_unused_uploads
+from forum.discussion.citing_posts import recook_member_citations
+from forum.following.digests import send_email_digests
+from forum.following.notifying import send_notification_email
+from forum.discussion.quote_rechecks import recheck_quotes
+from forum.evidence.referencing import look_up_study, refresh_study
+from forum.evidence.registry_status import look_up_study_extras, look_up_trial
+from forum.uploads.storing import remove_unused_uploads
 
 
 @task()
 def forget_sent_mail() -> int:
-    """Records of mail sent a week ago and more (enqueued daily by forum/schedule.py)."""
+    """Records of mail sent a week ago and more (enqueued daily by forum/operations/schedule.py)."""
     from accounts.tasks import sent_mail_forget_old
 
     return sent_mail_forget_old()

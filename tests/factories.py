@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 
 from forum.markup import COOKED_VERSION
 from forum.models import Category, Post, Topic
-from forum.services.posting import reply_create, topic_create
+from forum.discussion.posting import reply_create, topic_create
 
 PASSWORD = "correct-horse-battery-staple"
 

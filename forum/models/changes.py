@@ -2,7 +2,7 @@
 
 Django's post_save and post_delete cover rows saved one by one; `update()` and `bulk_create()`
 send nothing. The querysets that services change in bulk send `rows_changed` instead, and
-forum/change_events.py (connected in ForumConfig.ready) turns it into renewed caches and live
+forum/live/change_events.py (connected in ForumConfig.ready) turns it into renewed caches and live
 pages. The models announce and do not know who listens, so they import nothing above them.
 """
 

@@ -27,7 +27,7 @@ class NotificationKind(models.TextChoices):
 
 class NotificationQuerySet(models.QuerySet):
     # Marking read, batching and creating in bulk change the members' counts that open pages
-    # show live; see forum.change_events.
+    # show live; see forum.live.change_events.
     def update(self, **kwargs):
         recipients = set(self.values_list("recipient_id", flat=True).distinct())
         rows = super().update(**kwargs)
@@ -104,7 +104,7 @@ class Notification(models.Model):
         if self.topic_id:
             return self.topic.get_absolute_url()
         if self.study_id:
-            from forum.url_patterns import fast_reverse
+            from forum.common.url_patterns import fast_reverse
 
             return fast_reverse("forum:study", self.study_id)
         return ""

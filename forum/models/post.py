@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 
-from forum.url_patterns import fast_reverse
+from forum.common.url_patterns import fast_reverse
 
 from .changes import rows_changed
 

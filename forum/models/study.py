@@ -7,7 +7,7 @@ from django.db import models
 from forum.references.classification import DESIGN_LABELS, DESIGN_RANK, STATUS_LABELS, Design, Status, design_rank
 from forum.references.identifiers import InvalidIdentifier, normalize_doi
 from forum.references.metadata import StudyMetadata
-from forum.url_patterns import fast_reverse
+from forum.common.url_patterns import fast_reverse
 
 from .changes import rows_changed
 
@@ -36,7 +36,7 @@ class LookupState(models.TextChoices):
 
 class StudyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        # A study's chips and card show on every topic that cites it; see forum.change_events.
+        # A study's chips and card show on every topic that cites it; see forum.live.change_events.
         rows = super().update(**kwargs)
         rows_changed.send(sender=self.model, fields=set(kwargs))
         return rows

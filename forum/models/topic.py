@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from forum.url_patterns import fast_reverse
+from forum.common.url_patterns import fast_reverse
 
 from .changes import rows_changed
 
@@ -15,7 +15,7 @@ class TopicState(models.TextChoices):
 
 class TopicQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        # Moderation and posting change topics with update(); see forum.change_events.
+        # Moderation and posting change topics with update(); see forum.live.change_events.
         topic_ids = list(self.values_list("pk", flat=True))
         rows = super().update(**kwargs)
         rows_changed.send(sender=self.model, fields=set(kwargs), topic_ids=topic_ids)

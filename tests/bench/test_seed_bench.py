@@ -9,7 +9,7 @@ from django.db.models import Count, Max
 
 from forum.management.commands.seed_bench import BENCH_PASSWORD
 from forum.models import Citation, Post, Quote, Topic, Vote
-from forum.services.rendering import post_render
+from forum.discussion.rendering import post_render
 
 pytestmark = pytest.mark.django_db
 

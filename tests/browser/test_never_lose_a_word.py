@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from forum.models import Post, Topic
-from forum.services.editing import post_edit
+from forum.discussion.editing import post_edit
 from tests.browser.demo_pages import sign_in
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 

@@ -3,7 +3,7 @@ tests/forum/references/fixtures (the five verified studies and the synthetic 10.
 
 from forum.models import Study
 from forum.references.metadata import StudyMetadata
-from forum.services.referencing import studies_import
+from forum.evidence.referencing import studies_import
 from tests.forum.references.conftest import json_response
 from tests.forum.references.studies import VERIFIED, crossref_study
 

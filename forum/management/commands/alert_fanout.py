@@ -3,9 +3,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from forum.markup.citations import CitationRef
 from forum.models import NotificationKind, Topic
-from forum.services.evidence_alerts import evidence_alert_recipients
-from forum.services.notifying import wants
-from forum.services.referencing import study_find
+from forum.evidence.alerts import evidence_alert_recipients
+from forum.following.notifying import wants
+from forum.evidence.referencing import study_find
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from tqdm import tqdm
 from accounts.models import User
 from forum.markup import COOKED_VERSION, cook
 from forum.models import Post
-from forum.services.rendering import post_recook
+from forum.discussion.rendering import post_recook
 
 
 class Command(BaseCommand):

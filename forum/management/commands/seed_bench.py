@@ -49,7 +49,7 @@ from forum.models import (
 )
 from forum.references.metadata import StudyMetadata
 from forum.search import schema as search_schema
-from forum.services.referencing import CitationResolver, study_apply_metadata, studies_import
+from forum.evidence.referencing import CitationResolver, study_apply_metadata, studies_import
 
 BENCH_PASSWORD = "bench-password"
 BENCH_USERNAME = "bench{}"

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from forum.models import Study
-from forum.services.referencing import references_add
+from forum.evidence.referencing import references_add
 
 pytestmark = pytest.mark.django_db
 

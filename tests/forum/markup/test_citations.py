@@ -5,7 +5,7 @@ import pytest
 
 from forum.markup import cook
 from forum.markup.citations import CitationRef, CitedStudy
-from forum.services.referencing import CitationResolver
+from forum.evidence.referencing import CitationResolver
 from tests.forum.study_data import stored_study
 from tests.parsed_html import parse
 

@@ -4,7 +4,7 @@ code, email addresses or URLs; mentions quoted from someone else are shown but n
 import pytest
 
 from forum.markup import cook
-from forum.services.rendering import post_render
+from forum.discussion.rendering import post_render
 from tests.factories import UserFactory, make_topic
 from tests.parsed_html import parse
 

@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied
 
 from forum.models import ModerationAction, StudyRevision, StudySuggestion
 from forum.references.bibtex import parse_bibtex
-from forum.services.referencing import references_add, references_preview, studies_import
-from forum.services.study_records import (
+from forum.evidence.referencing import references_add, references_preview, studies_import
+from forum.evidence.study_records import (
     revision_changes, study_suggestion_accept, study_suggestion_create, study_suggestion_reject,
 )
 from tests.forum.study_data import stored_metadata, stored_study

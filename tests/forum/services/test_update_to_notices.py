@@ -6,7 +6,7 @@ import pytest
 from forum.markup.citations import CitationRef
 from forum.references.classification import Design, classify_design
 from forum.references.crossref import parse_work
-from forum.services.referencing import study_get_or_create_pending, study_look_up
+from forum.evidence.referencing import study_get_or_create_pending, study_look_up
 from tests.forum.references.conftest import fixture_json
 from tests.forum.study_data import crossref_response
 from tests.parsed_html import parse
