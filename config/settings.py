@@ -406,7 +406,7 @@ PUBMED_API_URL = os.environ.get("PUBMED_API_URL", "https://eutils.ncbi.nlm.nih.g
 REFERENCES_CONTACT_EMAIL = os.environ.get("REFERENCES_CONTACT_EMAIL", "admin@evident.example")
 REFERENCES_HTTP_TIMEOUT = float(os.environ.get("REFERENCES_HTTP_TIMEOUT", "10"))
 REFERENCES_MAX_RETRIES = int(os.environ.get("REFERENCES_MAX_RETRIES", "3"))
-# A registry that could not be reached is tried again in the background (forum/services/
+# A registry that could not be reached is tried again in the background (forum/evidence/
 # lookup_retries.py): first after this many seconds, doubling, for up to REFERENCES_RETRY_FOR.
 REFERENCES_RETRY_BACKOFF = float(os.environ.get("REFERENCES_RETRY_BACKOFF", "60"))
 REFERENCES_RETRY_FOR = float(os.environ.get("REFERENCES_RETRY_FOR", "86400"))
@@ -417,7 +417,7 @@ REFERENCES_SEARCH_TIMEOUT = float(os.environ.get("REFERENCES_SEARCH_TIMEOUT", "4
 REFERENCES_SEARCHES_PER_MINUTE = int(os.environ.get("REFERENCES_SEARCHES_PER_MINUTE", "40"))
 # Registry status of cited trials (ClinicalTrials.gov API v2) and open-access copies (Unpaywall),
 # fetched in the background after a study's look-up or refresh (forum/evidence/registry_status.py,
-# forum/services/open_access.py). Unpaywall requires a contact address on every request.
+# forum/references/unpaywall.py). Unpaywall requires a contact address on every request.
 CLINICALTRIALS_BASE_URL = os.environ.get("CLINICALTRIALS_BASE_URL", "https://clinicaltrials.gov")
 UNPAYWALL_BASE_URL = os.environ.get("UNPAYWALL_BASE_URL", "https://api.unpaywall.org")
 UNPAYWALL_EMAIL = os.environ.get("UNPAYWALL_EMAIL", "")

@@ -5,8 +5,8 @@ from django.utils.safestring import mark_safe
 from markupsafe import Markup, escape
 
 from forum.common.dates import day_text, moment_text
-from forum.evidence.registries import details_source_text, registry_name
 from forum.common.reltime import relative_text
+from forum.references.registries import details_source_text, registry_name
 
 register = template.Library()
 
