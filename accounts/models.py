@@ -6,9 +6,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
-from forum.markup import cook
 from forum.common.one_line import one_line
 from forum.common.url_patterns import fast_reverse
+from forum.markup import cook
 
 # Usernames appear in @mentions and quote markup (`[quote="name, post:1, topic:2"]`), so they
 # are kept to characters that survive both without escaping.

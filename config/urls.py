@@ -1,8 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.connections import connections
 from accounts.admin_sign_in import secure_admin_site
+from accounts.connections import connections
 from forum.operations.health import healthz
 
 secure_admin_site(admin.site)  # before admin.site.urls: the admin signs in through allauth

@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
-from forum.models import Category, Post, Topic
 from forum.following.post_excerpts import posts_excerpts
+from forum.models import Category, Post, Topic
 
 FEED_ITEMS = 30
 

@@ -9,11 +9,11 @@ it, for forget_sent_mail, which is defined here.
 from django_tasks import task
 
 from forum.discussion.citing_posts import recook_member_citations
-from forum.following.digests import send_email_digests
-from forum.following.notifying import send_notification_email
 from forum.discussion.quote_rechecks import recheck_quotes
 from forum.evidence.referencing import look_up_study, refresh_study
 from forum.evidence.registry_status import look_up_study_extras, look_up_trial
+from forum.following.digests import send_email_digests
+from forum.following.notifying import send_notification_email
 from forum.uploads.storing import remove_unused_uploads
 
 

@@ -19,9 +19,9 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from config.client_address import limit_key
-from forum.models import Post
-from forum.common.dates import moment_text
 from forum.access.permissions import is_new_member, new_member_limit_lifts
+from forum.common.dates import moment_text
+from forum.models import Post
 
 _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 _IMAGE = re.compile(r"!\[[^\]]*\]\(|<img\b", re.IGNORECASE)

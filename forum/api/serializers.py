@@ -5,8 +5,8 @@ from datetime import datetime
 
 from django.urls import reverse
 
-from forum.models import Post, Study, Topic
 from forum.evidence.referencing import cite_markup
+from forum.models import Post, Study, Topic
 
 
 def iso(moment: datetime | None) -> str | None:

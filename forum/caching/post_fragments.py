@@ -28,10 +28,10 @@ from django.utils.functional import empty
 from django.utils.safestring import SafeString
 
 from config.jinja_env import render
-from forum.evidence.citation_numbers import citation_numbers_apply, citation_numbers_shown
 from forum.common.reltime import relative_text
-from forum.templatetags.forum_tags import page_reltime
 from forum.common.url_patterns import page_reverse
+from forum.evidence.citation_numbers import citation_numbers_apply, citation_numbers_shown
+from forum.templatetags.forum_tags import page_reltime
 
 TEMPLATE = "forum/_post.html"  # a Jinja2 template: templates/jinja2/
 # Bump when code the template calls (model properties, template tags) changes what it shows.

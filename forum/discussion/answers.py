@@ -5,8 +5,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from forum.models import ModerationAction, NotificationKind, Post, Topic, Vote
 from forum.access.permissions import ensure_can_act, ensure_can_moderate
+from forum.models import ModerationAction, NotificationKind, Post, Topic, Vote
 
 from forum.following.notifying import notify, notify_helpful
 

@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from forum.models import Post, Topic
 from forum.access.permissions import ensure_can_delete_post
+from forum.models import Post, Topic
 
 from forum.discussion.posting import topic_refresh_expert_answered
 from forum.discussion.quote_rechecks import schedule_quote_recheck

@@ -4,16 +4,16 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from forum.models import Post, PostRevision, Topic
-from forum.common.one_line import one_line
 from forum.access.limits import ensure_uploads_within_post_limit
 from forum.access.permissions import ensure_can_edit_post
+from forum.common.one_line import one_line
+from forum.models import Post, PostRevision, Topic
 
 from forum.discussion.drafts import draft_discard, draft_key_for_edit
 from forum.discussion.quote_rechecks import schedule_quote_recheck
-from forum.following.notifying import notify_post_written
 from forum.discussion.rendering import post_references_record, post_render
 from forum.discussion.submissions import submission_claim, submission_record
+from forum.following.notifying import notify_post_written
 
 
 def post_edit(*, editor, post: Post, raw: str, title: str | None = None, reason: str = "",

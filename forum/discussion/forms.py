@@ -2,10 +2,10 @@ import re
 
 from django import forms
 
-from forum.models import Category
-from forum.models.tag import TAG_NAME
 from forum.common.one_line import OneLineField
 from forum.discussion.submissions import TOKEN_FIELD, submission_token_new
+from forum.models import Category
+from forum.models.tag import TAG_NAME
 
 TITLE_MIN_LENGTH = 8
 TITLE_MAX_LENGTH = 200

@@ -5,16 +5,16 @@ from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.text import slugify
 
-from forum.models import Category, Post, Tag, Topic
-from forum.common.one_line import one_line
 from forum.access.limits import ensure_uploads_within_post_limit
 from forum.access.permissions import ensure_can_post, ensure_can_reply
+from forum.common.one_line import one_line
+from forum.models import Category, Post, Tag, Topic
 
 from forum.discussion.drafts import draft_discard, draft_key
-from forum.following.watching import topic_mark_read, topic_watch_automatically
-from forum.following.notifying import notify_post_written
 from forum.discussion.rendering import post_references_record, post_render
 from forum.discussion.submissions import submission_claim, submission_record
+from forum.following.notifying import notify_post_written
+from forum.following.watching import topic_mark_read, topic_watch_automatically
 
 
 def _slug_for(title: str) -> str:

@@ -12,11 +12,11 @@ import markdown
 
 from django.utils.html import strip_tags
 
+from forum.common.per_thread import per_thread
+from forum.live.change_events import topic_changed
 from forum.markup import Cooked
 from forum.markup.quotes import QuoteRef, QuoteSource, quotes_left_out
 from forum.models import Post, Quote, QuoteStatus, Topic
-from forum.live.change_events import topic_changed
-from forum.common.per_thread import per_thread
 
 _QUOTE_TAG = re.compile(r"\[/?quote(?:=[^\]\n]*)?\]", re.IGNORECASE)
 _plain_markdown = per_thread(lambda: markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"]))

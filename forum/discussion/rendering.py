@@ -18,8 +18,8 @@ from forum.markup.uploads import ResolvedUpload
 from forum.models import Post, Topic, Upload
 
 from forum.discussion.quoting import QuoteResolver, Resolution, quotes_record
-from forum.evidence.referencing import CitationResolver, citations_record
 from forum.discussion.study_quoting import StudyQuoteResolution, StudyQuoteResolver, study_quotes_record
+from forum.evidence.referencing import CitationResolver, citations_record
 
 
 @dataclass

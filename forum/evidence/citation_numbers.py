@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from forum.models import Study
 from forum.caching.page_cache import cached_for_topic
+from forum.models import Study
 
 _NUMBER = re.compile(r'<span class="cite__n" data-study="(\d*)">(\d+)</span>( ?)')
 # A post's reference list is the last thing cooked HTML holds (forum/markup/citations.py), once:

@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, transaction
 from django_tasks import task
 
+from forum.common.one_line import one_line
 from forum.markup.citations import CitationRef, CitedStudy
 from forum.models import Citation, LookupState, Post, Study
-from forum.common.one_line import one_line
 from forum.references.bibtex import clean_bibtex_key, make_bibtex_key
 from forum.references.csl import format_reference
 from forum.references.http import LookupFailed, ReferenceLookupError

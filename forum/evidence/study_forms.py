@@ -2,9 +2,9 @@
 
 from django import forms
 
+from forum.common.one_line import OneLineField
 from forum.markup.url_policy import url_allowed
 from forum.models.study import DesignChoices, StatusChoices
-from forum.common.one_line import OneLineField
 from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmid
 from forum.references.metadata import StudyMetadata
 

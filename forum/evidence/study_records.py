@@ -20,16 +20,16 @@ from forum.common.dates import moment_text
 from forum.models import (
     LookupState, ModerationAction, NotificationKind, RevisionSource, Study, StudyRevision, StudySuggestion, SuggestionState,
 )
-from forum.markup.excerpt import cut_at_word
 from forum.common.one_line import one_line
-from forum.references.classification import classify
+from forum.markup.excerpt import cut_at_word
 from forum.references.bibtex import clean_bibtex_key
+from forum.references.classification import classify
 from forum.references.identifiers import InvalidIdentifier, normalize_doi, normalize_pmcid, normalize_pmid
 from forum.references.metadata import StudyMetadata
 from forum.references.status import facts_merge, new_kinds
 
-from forum.following.notifying import notify
 from forum.evidence.study_changes import study_changed_announce
+from forum.following.notifying import notify
 
 REGISTRY_SOURCES = frozenset({"crossref", "pubmed"})
 SNAPSHOT_FIELDS = ("doi", "pmid", "pmcid", "bibtex_key", "registrations", "title", "container_title", "year",

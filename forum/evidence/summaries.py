@@ -12,8 +12,8 @@ from forum.models import (
     GRADE_DOMAINS, CertaintyLevel, Citation, DomainJudgement, EvidenceSummary, EvidenceSummaryRevision,
     ModerationAction, Study, Topic,
 )
-from forum.common.one_line import one_line
 from forum.access.permissions import ensure_can_act
+from forum.common.one_line import one_line
 
 OUTCOME_MAX = 200
 REASONING_MAX = 500

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
-from forum.models import Notification
 from forum.following.post_excerpts import posts_excerpts
+from forum.models import Notification
 
 from forum.following.notifying import preferences_for
 

@@ -21,15 +21,15 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import get_template
 from django.views.decorators.http import require_GET
 
-from forum.live import pages as live
-from forum.live.change_events import generations_current
-from forum.context_processors import review_waiting_count, unread_notification_count
-from forum.models import Post, Topic
-from forum.models.post import quoting_posts_by_post
-from forum.evidence.citation_numbers import topic_evidence_once
 from forum.caching.page_cache import cached_for_topic
 from forum.caching.post_fragments import render_posts_versioned
+from forum.context_processors import review_waiting_count, unread_notification_count
 from forum.evidence.alerts import evidence_changed_since_accepted
+from forum.evidence.citation_numbers import topic_evidence_once
+from forum.live import pages as live
+from forum.live.change_events import generations_current
+from forum.models import Post, Topic
+from forum.models.post import quoting_posts_by_post
 
 from forum.discussion.views.topic import voted_post_ids
 

@@ -4,10 +4,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 
+from forum.common.url_patterns import fast_reverse
 from forum.references.classification import DESIGN_LABELS, DESIGN_RANK, STATUS_LABELS, Design, Status, design_rank
 from forum.references.identifiers import InvalidIdentifier, normalize_doi
 from forum.references.metadata import StudyMetadata
-from forum.common.url_patterns import fast_reverse
 
 from .changes import rows_changed
 

@@ -13,13 +13,13 @@ from forum.common.dates import day_text
 from forum.models import (
     Category, Flag, FlagState, ModerationAction, NotificationKind, Post, StaffNote, Topic, TopicState,
 )
-from forum.markup.excerpt import cut_at_word
-from forum.common.one_line import one_line
 from forum.access.permissions import ensure_can_moderate
+from forum.common.one_line import one_line
+from forum.markup.excerpt import cut_at_word
 
-from forum.following.notifying import notify
 from forum.discussion.posting import topic_refresh_expert_answered
 from forum.discussion.quote_rechecks import schedule_quote_recheck
+from forum.following.notifying import notify
 
 
 def _log(*, actor, action: str, topic=None, post=None, target_user=None, reason: str = "", **details):

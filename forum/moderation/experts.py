@@ -5,9 +5,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import CredentialRequest, Role
-from forum.models import ModerationAction, NotificationKind
-from forum.common.one_line import one_line
 from forum.access.permissions import ensure_can_act, ensure_can_moderate
+from forum.common.one_line import one_line
+from forum.models import ModerationAction, NotificationKind
 
 from forum.following.notifying import notify
 

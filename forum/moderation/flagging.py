@@ -5,15 +5,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from forum.models import Citation, Flag, FlagReason, FlagState, ModerationAction, NotificationKind, Post
-from forum.common.one_line import one_line
 from forum.access.permissions import ensure_can_act, ensure_can_moderate, is_trusted
+from forum.common.one_line import one_line
+from forum.models import Citation, Flag, FlagReason, FlagState, ModerationAction, NotificationKind, Post
 
-from forum.moderation.actions import flag_outcome_message, post_hide, post_mark_needs_source, post_moderator_delete
-from forum.following.notifying import notify
 from forum.discussion.posting import topic_refresh_expert_answered
 from forum.discussion.quote_rechecks import schedule_quote_recheck
 from forum.discussion.submissions import submission_claim, submission_record
+from forum.following.notifying import notify
+from forum.moderation.actions import flag_outcome_message, post_hide, post_mark_needs_source, post_moderator_delete
 
 SPAM_CONSENSUS_REASON = "Hidden after several members flagged it as spam; a moderator will review it."
 

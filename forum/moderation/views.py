@@ -20,12 +20,12 @@ from forum.common.dates import day_text
 from forum.models import (
     Category, Flag, FlagState, ModerationAction, Post, StaffNote, StudySuggestion, SuggestionState, Topic,
 )
-from forum.evidence.citation_numbers import topic_citation_numbers
-from forum.evidence.certainty import study_short_label
-from forum.markup.excerpt import cut_at_word
-from forum.common.one_line import one_line
 from forum.access.permissions import ensure_can_act, ensure_can_moderate
+from forum.common.one_line import one_line
+from forum.evidence.certainty import study_short_label
+from forum.evidence.citation_numbers import topic_citation_numbers
 from forum.following.post_excerpts import post_excerpt
+from forum.markup.excerpt import cut_at_word
 from forum.moderation import experts, flagging, actions as moderation
 
 from forum.site_views.notices import post_notice

@@ -18,8 +18,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from forum import tasks
-from forum.uploads.storing import remove_unused_uploads
 from forum.operations.task_queue import uses_worker
+from forum.uploads.storing import remove_unused_uploads
 
 logger = logging.getLogger("forum.operations.task_queue")
 

@@ -26,8 +26,8 @@ from django_tasks import task
 from PIL import Image, ImageFile, ImageOps, ImageSequence, UnidentifiedImageError
 
 from forum.access.limits import LimitExceeded
-from forum.models import Upload, UploadKind
 from forum.access.permissions import ensure_can_act, is_new_member, new_member_limit_lifts
+from forum.models import Upload, UploadKind
 
 # Never decode half an image: a truncated file is refused, not padded with grey.
 ImageFile.LOAD_TRUNCATED_IMAGES = False

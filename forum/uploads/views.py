@@ -7,8 +7,8 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
 from forum.access.limits import LimitExceeded
-from forum.models import Upload, UploadKind
 from forum.access.permissions import can_see_upload
+from forum.models import Upload, UploadKind
 from forum.uploads.storing import UploadRefused, upload_create, upload_markdown
 
 

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Max
 
+from forum.discussion.rendering import post_render
 from forum.management.commands.seed_bench import BENCH_PASSWORD
 from forum.models import Citation, Post, Quote, Topic, Vote
-from forum.discussion.rendering import post_render
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,7 @@
 import pytest
 
-from forum.models import Post, PostRevision, Topic
 from forum.discussion.editing import post_edit
+from forum.models import Post, PostRevision, Topic
 from forum.moderation.actions import post_moderator_edit
 from tests.factories import UserFactory, make_reply, make_topic
 

@@ -3,9 +3,9 @@ one post: the one-time token is claimed under a unique index, and the twins wait
 
 import pytest
 
-from forum.models import Post, Submission, Topic
 from forum.discussion.posting import reply_create, topic_create
 from forum.discussion.submissions import AlreadySubmitted
+from forum.models import Post, Submission, Topic
 from tests.factories import CategoryFactory, UserFactory, make_topic
 
 from .conftest import run_together

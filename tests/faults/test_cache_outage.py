@@ -15,9 +15,9 @@ from django.test import Client
 from django.urls import reverse
 
 from forum.caching import page_cache
-from forum.models import CacheEpoch, ModerationAction, Post
 from forum.caching.resilient_cache import ResilientRedisCache, _State
 from forum.discussion.editing import post_edit
+from forum.models import CacheEpoch, ModerationAction, Post
 from forum.moderation.actions import post_hide
 from tests.forum.test_page_cache import topic, visit  # noqa: F401  (the same topic, the same visitor)
 

@@ -7,8 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from forum.live import pages as live
-from forum.live.change_events import generations_current
 from forum.live.asgi import LiveRequests
+from forum.live.change_events import generations_current
 
 
 class Django:

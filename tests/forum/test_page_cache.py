@@ -5,11 +5,11 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from forum.models import Study
 from forum.caching.page_cache import topic_changed
 from forum.discussion.answers import answer_accept, vote_toggle
 from forum.discussion.deleting import post_delete
 from forum.discussion.editing import post_edit
+from forum.models import Study
 from forum.moderation.actions import (
     post_hide,
     post_mark_needs_source,

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.models import Vote
 from forum.common.reltime import relative_text
+from forum.models import Vote
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.forum.study_data import stored_metadata
 from tests.parsed_html import parse

@@ -11,9 +11,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
-from forum.models import Citation, Post, Quote, QuoteStatus, Study, Topic
-from forum.evidence.alerts import evidence_alert_recipients
 from forum.discussion.quoting import full_quote
+from forum.evidence.alerts import evidence_alert_recipients
+from forum.models import Citation, Post, Quote, QuoteStatus, Study, Topic
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.forum.study_data import stored_metadata
 from tests.parsed_html import parse

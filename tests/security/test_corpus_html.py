@@ -15,9 +15,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Role
+from forum.evidence.referencing import references_add
 from forum.models import Flag, Study
 from forum.moderation.flagging import flag_create
-from forum.evidence.referencing import references_add
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 from tests.security.checks import assert_safe, problems_in

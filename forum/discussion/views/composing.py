@@ -11,24 +11,24 @@ from django.utils.html import strip_tags
 from django.views.decorators.http import require_POST
 
 from config.client_address import client_ip
-from forum.evidence.citation_numbers import citation_numbers_apply, topic_citation_numbers
-from forum.discussion.forms import PreviewForm, ReplyForm, TopicForm
-from forum.markup.citations import authored_citations
 from forum.access.limits import LimitExceeded, ensure_within_posting_limits
-from forum.models import Category, Post, Study, Topic
 from forum.access.permissions import ensure_can_post, ensure_can_reply
 from forum.discussion.drafts import draft_for, draft_key
-from forum.evidence.alerts import citation_warnings, post_citation_warnings, stance_warnings
+from forum.discussion.forms import PreviewForm, ReplyForm, TopicForm
 from forum.discussion.posting import reply_create, topic_create
 from forum.discussion.quoting import full_quote
 from forum.discussion.rendering import post_render
 from forum.discussion.study_quoting import post_study_quote_warnings, study_quote_markup, study_quote_warnings
 from forum.discussion.submissions import AlreadySubmitted
+from forum.evidence.alerts import citation_warnings, post_citation_warnings, stance_warnings
+from forum.evidence.citation_numbers import citation_numbers_apply, topic_citation_numbers
+from forum.markup.citations import authored_citations
+from forum.models import Category, Post, Study, Topic
 
+from forum.discussion.views.topic import get_visible_topic, page_for, topic_page
 from forum.site_views.database_outage import write_saved
 from forum.site_views.errors import composer_login_required
 from forum.site_views.notices import post_notice
-from forum.discussion.views.topic import get_visible_topic, page_for, topic_page
 from forum.uploads.views import attached_text
 
 

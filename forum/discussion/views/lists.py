@@ -5,9 +5,9 @@ import time
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 
+from forum.common.paging import page_of
 from forum.live import pages as live
 from forum.models import Category, CategorySubscription, Tag, Topic, WatchLevel
-from forum.common.paging import page_of
 
 
 def _render_list(request, topics, *, heading: str, in_category: bool = False, ids_first: bool = False, **context):

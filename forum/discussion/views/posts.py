@@ -7,17 +7,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from forum.discussion.forms import EditPostForm
 from forum.access.limits import LimitExceeded, ensure_content_within_new_member_limits
-from forum.models import Post
 from forum.access.permissions import ensure_can_delete_post, ensure_can_edit_post
 from forum.common.revision_diff import word_diff
 from forum.discussion.deleting import post_delete
 from forum.discussion.drafts import draft_for, draft_key_for_edit
 from forum.discussion.editing import post_edit
-from forum.moderation.actions import post_moderator_edit
+from forum.discussion.forms import EditPostForm
 from forum.discussion.rendering import post_render
 from forum.discussion.submissions import AlreadySubmitted
+from forum.models import Post
+from forum.moderation.actions import post_moderator_edit
 
 from forum.discussion.views.composing import ask_for_interests
 from forum.site_views.database_outage import write_saved

@@ -9,20 +9,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from forum.caching.page_cache import cached_for_topic
+from forum.caching.post_fragments import render_posts_versioned
+from forum.context_processors import unread_notification_count_for_request
+from forum.discussion.drafts import draft_for, draft_key
 from forum.discussion.forms import ReplyForm
+from forum.evidence.alerts import evidence_changed_since_accepted
+from forum.evidence.citation_numbers import citation_numbers_apply, topic_citation_numbers, topic_evidence_once
+from forum.evidence.summaries import can_write_evidence_summary
+from forum.following.notifying import notifications_read_on_sight
+from forum.following.watching import topic_mark_read
+from forum.live import pages as live
 from forum.models import Category, Flag, FlagState, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
 from forum.models.post import quoting_posts_by_post
-from forum.evidence.citation_numbers import citation_numbers_apply, topic_citation_numbers, topic_evidence_once
-from forum.caching.page_cache import cached_for_topic
-from forum.live import pages as live
-from forum.caching.post_fragments import render_posts_versioned
 from forum.references.classification import designs_summary
-from forum.discussion.drafts import draft_for, draft_key
-from forum.evidence.alerts import evidence_changed_since_accepted
-from forum.evidence.summaries import can_write_evidence_summary
-from forum.following.watching import topic_mark_read
-from forum.following.notifying import notifications_read_on_sight
-from forum.context_processors import unread_notification_count_for_request
 
 from forum.evidence.views.summary_part import evidence_summary_html
 from forum.site_views.notices import place_post_notices

@@ -10,10 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from forum.common.dates import moment_text
-from forum.models import Study, StudyRevision, StudySuggestion, SuggestionState
 from forum.access.permissions import ensure_can_act, ensure_can_moderate
+from forum.common.dates import moment_text
 from forum.evidence.referencing import paste_parse
+from forum.models import Study, StudyRevision, StudySuggestion, SuggestionState
 from forum.evidence.study_records import (
     entry_differences, revision_changes, study_match, study_restore, study_suggestion_accept,
     study_suggestion_create, study_suggestion_reject, suggestion_applied,

@@ -16,8 +16,8 @@ from forum.evidence.summaries import (
     topic_citation_stances,
 )
 
-from forum.evidence.views.summary_part import outcomes_for_reading
 from forum.discussion.views.topic import get_visible_topic
+from forum.evidence.views.summary_part import outcomes_for_reading
 
 
 def _proposals(forms, cited: list[Study], stances) -> list[dict]:

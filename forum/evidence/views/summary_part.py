@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
-from forum.models import GRADE_DOMAINS, CertaintyLevel, DomainJudgement, EvidenceSummary, Study
 from forum.evidence.summaries import studies_for_summary
+from forum.models import GRADE_DOMAINS, CertaintyLevel, DomainJudgement, EvidenceSummary, Study
 
 
 def in_panel_order(study_ids: list[int], studies: dict[int, Study], cited: list[Study]) -> list[Study]:

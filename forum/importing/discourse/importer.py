@@ -29,12 +29,12 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from accounts.models import CredentialRequest, Role
-from forum.models.tag import tag_name_normalised
-from forum.models import Category, Citation, ImportedRecord, Post, PostRevision, Quote, Tag, Topic, TopicState, Vote
 from forum.common.one_line import one_line
 from forum.discussion.posting import topic_refresh_expert_answered
 from forum.discussion.quote_rechecks import quoting_posts_recheck
 from forum.discussion.rendering import post_references_record, post_render
+from forum.models import Category, Citation, ImportedRecord, Post, PostRevision, Quote, Tag, Topic, TopicState, Vote
+from forum.models.tag import tag_name_normalised
 
 from . import markup
 from .cooked import cooked_to_markdown

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from forum.models import LookupState, Study
 from forum.evidence.referencing import study_look_up
+from forum.models import LookupState, Study
 
 
 class Command(BaseCommand):

@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
-from forum.models import Notification, NotificationKind, TopicSubscription, WatchLevel
 from forum.discussion.answers import answer_accept
 from forum.following.notifying import preference_set
+from forum.models import Notification, NotificationKind, TopicSubscription, WatchLevel
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.forum.study_data import crossref_response, stored_study
 from tests.parsed_html import parse

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.models import Flag, FlagReason, FlagState, ModerationAction, Notification, NotificationKind, Post, Topic
 from forum.discussion.editing import post_edit
+from forum.models import Flag, FlagReason, FlagState, ModerationAction, Notification, NotificationKind, Post, Topic
 from forum.moderation import actions as moderation
 from forum.moderation.flagging import flag_create, flags_resolve
 from tests.factories import UserFactory, make_reply, make_topic

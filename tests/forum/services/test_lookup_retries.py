@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from forum.models import LookupState, Study
+from forum.discussion.rendering import post_recook
 from forum.evidence.lookup_retries import retry_delay
 from forum.evidence.referencing import paste_parse, references_add, study_look_up
-from forum.discussion.rendering import post_recook
+from forum.models import LookupState, Study
 from tests.factories import make_topic
 from tests.forum.references.conftest import fixture_text
 

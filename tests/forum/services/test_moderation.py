@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from forum.discussion.answers import vote_toggle
+from forum.discussion.posting import reply_create
 from forum.models import ModerationAction, Notification, NotificationKind, Post, Topic
 from forum.moderation import actions as moderation
-from forum.discussion.answers import vote_toggle
 from forum.moderation.flagging import flag_create
-from forum.discussion.posting import reply_create
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 

@@ -8,11 +8,11 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from accounts import tasks
+from forum.discussion.posting import reply_create
+from forum.following.notifying import preference_set, preferences_for, unsubscribe_token
 from forum.models import Notification, NotificationKind as Kind, NotificationPreference, Post
 from forum.moderation import actions as moderation
 from forum.moderation.experts import credential_decide, credential_request
-from forum.following.notifying import preference_set, preferences_for, unsubscribe_token
-from forum.discussion.posting import reply_create
 from tests.factories import make_reply, make_topic
 from tests.parsed_html import parse
 

@@ -5,8 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 
-from forum.models import Post, Tag, Topic
 from forum.discussion.posting import reply_create, topic_create
+from forum.models import Post, Tag, Topic
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,10 @@ import httpx
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from forum.discussion.editing import post_edit
 from forum.markup.citations import CitationRef
 from forum.models import Citation, LookupState, ModerationAction, Post, Study, StudyRevision
 from forum.references.metadata import StudyMetadata
-from forum.discussion.editing import post_edit
 from forum.evidence.referencing import (
     cite_markup,
     references_add,

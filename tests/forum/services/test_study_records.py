@@ -4,9 +4,9 @@ registry has spoken, and otherwise becomes a suggested correction a moderator de
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from forum.evidence.referencing import references_add, references_preview, studies_import
 from forum.models import ModerationAction, StudyRevision, StudySuggestion
 from forum.references.bibtex import parse_bibtex
-from forum.evidence.referencing import references_add, references_preview, studies_import
 from forum.evidence.study_records import (
     revision_changes, study_suggestion_accept, study_suggestion_create, study_suggestion_reject,
 )

@@ -5,9 +5,9 @@ import pytest
 from django.urls import reverse
 
 from forum.access.limits import LimitExceeded
-from forum.models import Post
 from forum.discussion.editing import post_edit
 from forum.discussion.posting import reply_create
+from forum.models import Post
 from forum.uploads.storing import upload_create
 from tests.factories import make_topic
 

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum.models import CategorySubscription, TopicSubscription, WatchLevel
 from forum.following.watching import topic_level_set, topic_mark_read
+from forum.models import CategorySubscription, TopicSubscription, WatchLevel
 from tests.factories import CategoryFactory, UserFactory, add_posts_fast, make_reply, make_topic
 from tests.parsed_html import parse
 

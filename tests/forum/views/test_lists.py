@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from forum.discussion.deleting import post_delete
 from forum.models import Topic
 from forum.moderation import actions as moderation
-from forum.discussion.deleting import post_delete
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 

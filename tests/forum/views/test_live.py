@@ -8,9 +8,9 @@ from django.urls import reverse
 from forum.discussion.answers import answer_accept, vote_toggle
 from forum.discussion.deleting import post_delete
 from forum.discussion.editing import post_edit
-from forum.moderation.flagging import flag_create, flags_resolve
-from forum.moderation.actions import post_hide
 from forum.following.notifying import notify
+from forum.moderation.actions import post_hide
+from forum.moderation.flagging import flag_create, flags_resolve
 from tests.factories import UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db

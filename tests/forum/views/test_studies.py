@@ -8,12 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forum.discussion.deleting import post_delete
+from forum.evidence.referencing import studies_import
 from forum.models import LookupState, Study, StudyRevision
 from forum.references.bibtex import parse_bibtex
 from forum.references.metadata import StudyMetadata
 from forum.references.ris import parse_ris
-from forum.discussion.deleting import post_delete
-from forum.evidence.referencing import studies_import
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.forum.study_data import VERIFIED, stored_study
 from tests.parsed_html import parse

@@ -3,9 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum.models import Topic
 from forum.discussion.deleting import post_delete
 from forum.discussion.editing import post_edit
+from forum.models import Topic
 from tests.factories import UserFactory, add_posts_fast, make_reply, make_topic
 from tests.parsed_html import parse
 
