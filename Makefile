@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test test-sqlite test-postgres test-browser setup demo migrate check clean
+.PHONY: run test test-sqlite test-postgres test-browser setup demo migrate check clean lint-imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,10 @@ test-sqlite: setup
 
 test-postgres: setup
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/evident} $(BIN)/python -m pytest
+
+## The import contracts alone (.importlinter; `make test` runs them first)
+lint-imports: setup
+	$(BIN)/lint-imports --no-logo --no-cache
 
 check: setup
 	$(BIN)/python manage.py check

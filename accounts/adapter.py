@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from config.client_address import client_ip
 from config.site_links import current_site_identity, site_url
 
-from forum.one_line import one_line
+from forum.common.one_line import one_line
 
 from .tasks import enqueue_email
 

@@ -1,7 +1,7 @@
 from allauth.account import forms as allauth_forms
 from django import forms
 
-from forum.forms import LimitedCharField, LimitedOneLineField, too_long_message
+from forum.discussion.forms import LimitedCharField, LimitedOneLineField, too_long_message
 
 from .models import User
 

@@ -2,10 +2,10 @@
 
 A header is one line: a topic title or a display name with a line break in it would otherwise
 make Django refuse the whole message ("Header values can't contain newlines"), and the mail
-would be lost. Text goes through forum.one_line, the normaliser every one-line field uses.
+would be lost. Text goes through forum.common.one_line, the normaliser every one-line field uses.
 """
 
-from forum.one_line import one_line
+from forum.common.one_line import one_line
 
 
 def header_value(text) -> str:

@@ -6,9 +6,9 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from forum.common.one_line import one_line
+from forum.common.url_patterns import fast_reverse
 from forum.markup import cook
-from forum.one_line import one_line
-from forum.url_patterns import fast_reverse
 
 # Usernames appear in @mentions and quote markup (`[quote="name, post:1, topic:2"]`), so they
 # are kept to characters that survive both without escaping.
@@ -62,7 +62,7 @@ class User(AbstractUser):
     suspended_until = models.DateTimeField(null=True, blank=True)
     suspension_reason = models.CharField(max_length=300, blank=True)
     # How notification mail arrives: one mail each, or one digest a day or a week grouping
-    # everything since the last (sent by the task worker; forum/services/digests.py), or none.
+    # everything since the last (sent by the task worker; forum/following/digests.py), or none.
     email_digest = models.CharField(max_length=12, default="immediately", choices=[
         ("immediately", "As it happens, one mail each"), ("daily", "A daily digest"),
         ("weekly", "A weekly digest"), ("never", "Never"),

@@ -111,7 +111,7 @@ class SecondFactorRequiredMiddleware:
         step = second_factor_step_url(request)
         if request.method == "POST":
             # A redirect would drop what was sent; a composer's text is shown back to copy.
-            from forum.views.errors import typed_text
+            from forum.site_views.errors import typed_text
 
             return TemplateResponse(request, "accounts/second_factor_required.html", {
                 "message": str(exception), "step_url": step, "typed": typed_text(request),

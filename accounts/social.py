@@ -26,7 +26,7 @@ def member_set_orcid(*, user, orcid: str) -> None:
         user.save(update_fields=["orcid"])
         # Their posts' chips say "author" of the studies this iD wrote: re-rendered in the
         # background (a worker that is down catches up later; the posts still show meanwhile).
-        from forum.tasks import recook_member_citations
+        from forum.discussion.citing_posts import recook_member_citations
 
         transaction.on_commit(lambda: recook_member_citations.enqueue(user_id=user.pk))
 

@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
+from forum.access.permissions import ensure_not_suspended
 from forum.models import Post
-from forum.permissions import ensure_not_suspended
 
 from .forms import ProfileForm
 from .member_data import member_data, member_delete

@@ -86,7 +86,7 @@ def build_forum(members: int):
 
     from accounts.models import User
     from forum.models import Category
-    from forum.services.posting import reply_create, topic_create
+    from forum.discussion.posting import reply_create, topic_create
 
     category = Category.objects.create(name="Pain", slug="pain")
     users = User.objects.bulk_create([
@@ -240,7 +240,7 @@ async def simulate(args, base: str, topics, writer, sessions, server_pids) -> di
     from asgiref.sync import sync_to_async
 
     from forum.models import Topic
-    from forum.services.posting import reply_create
+    from forum.discussion.posting import reply_create
 
     limits = httpx.Limits(max_connections=args.pages + 50, max_keepalive_connections=args.pages + 50)
     urls = {topic.pk: topic.get_absolute_url() for topic in topics}

@@ -26,7 +26,7 @@ done
 
 export DJANGO_SETTINGS_MODULE=bench.settings
 # Several gunicorn workers must share one cache, or a change made through one worker would not
-# show through the others (forum/page_cache.py). Database 1, emptied first, is the load test's.
+# show through the others (forum/caching/page_cache.py). Database 1, emptied first, is the load test's.
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379/1}
 redis-cli -u "$REDIS_URL" flushdb > /dev/null
 redis_stats() { redis-cli -u "$REDIS_URL" info stats | tr -d '\r' | grep -E '^keyspace_(hits|misses):'; }

@@ -31,8 +31,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 # off: every page rendered in full, no cache of any kind.
-# fragments: no page cache; each post's HTML comes from the fragment cache (forum/post_fragments.py).
-# on: production: fragments, and whole topic pages for visitors (forum/page_cache.py).
+# fragments: no page cache; each post's HTML comes from the fragment cache (forum/caching/post_fragments.py).
+# on: production: fragments, and whole topic pages for visitors (forum/caching/page_cache.py).
 CACHE_MODES = ["off", "fragments", "on"]
 
 
@@ -197,7 +197,7 @@ def measure(args, mode: str) -> list[Figure]:
     from django.conf import settings
 
     from forum.markup import cook
-    from forum.services.rendering import post_render
+    from forum.discussion.rendering import post_render
 
     big, typical, target, study, category, member, quoted, voted = _subjects()
     from django.db.models import Count

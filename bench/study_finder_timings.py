@@ -7,9 +7,10 @@
     .venv/bin/python manage.py seed_bench --users 3 --topics 1 --posts 1 --studies 100000
     .venv/bin/python bench/study_finder_timings.py [--runs 40]
 
-Each query runs as the dialog's first request does (`Study.objects.find`, library only: no
-registry is asked): matching, the year filter, ordering, the first 8 rows and their "cited in N
-topics" counts. Prints median and 95th-percentile milliseconds per query, and over all of them.
+Each query runs as the dialog's first request does (`find_studies(Study.objects, ...)`, library
+only: no registry is asked): matching, the year filter, ordering, the first 8 rows and their
+"cited in N topics" counts. Prints median and 95th-percentile milliseconds per query, and over
+all of them.
 """
 
 import argparse
@@ -44,6 +45,7 @@ def main() -> None:
     from django.db import connection
 
     from forum.models import Study
+    from forum.search.study_finder import find_studies
 
     total = Study.objects.count()
     print(f"{connection.vendor}, {total:,} studies, {args.runs} runs per query (after 3 warm-up runs)\n")
@@ -52,11 +54,11 @@ def main() -> None:
     everything = []
     for query in QUERIES:
         for _ in range(3):
-            Study.objects.find(query)
+            find_studies(Study.objects, query)
         timings = []
         for _ in range(args.runs):
             started = time.perf_counter()
-            found = Study.objects.find(query)
+            found = find_studies(Study.objects, query)
             timings.append((time.perf_counter() - started) * 1000)
         everything += timings
         print(f"| `{query}` | {len(found)} | {statistics.median(timings):.2f} | "

@@ -1,4 +1,4 @@
-"""The ASGI application: the whole site, with held /live/ requests answered by forum/live_asgi.py
+"""The ASGI application: the whole site, with held /live/ requests answered by forum/live/asgi.py
 without a thread each. Served by uvicorn (README, "Deploying"); `make run` serves the same site
 through runserver (WSGI), where a held request holds a thread instead."""
 
@@ -14,6 +14,6 @@ from django.core.asgi import get_asgi_application  # noqa: E402 - after the envi
 
 django_application = get_asgi_application()
 
-from forum.live_asgi import LiveRequests  # noqa: E402 - needs the app registry ready
+from forum.live.asgi import LiveRequests  # noqa: E402 - needs the app registry ready
 
 application = LiveRequests(django_application)

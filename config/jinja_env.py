@@ -9,10 +9,10 @@ from django.test.signals import template_rendered
 from django.utils import timezone
 from jinja2 import Environment
 
+from forum.common.dates import day_text, moment_text
+from forum.common.url_patterns import fast_reverse
 from forum.markup.citations import authored_citations
-from forum.dates import day_text, moment_text
 from forum.templatetags.forum_tags import avatar, post_excerpt, reltime
-from forum.url_patterns import fast_reverse
 
 
 def _date(value, format_string: str) -> str:

@@ -36,7 +36,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 # An expired form token shows the usual page, with any composer text handed back.
-CSRF_FAILURE_VIEW = "forum.views.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "forum.site_views.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "forum.page_cache.VisitorPageCacheMiddleware",
+    "forum.caching.page_cache.VisitorPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,11 +139,11 @@ AUTH_USER_MODEL = "accounts.User"
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Redis down, stalled or restarted: pages render from the database, rate limits count in
-    # each process's memory, and nothing Redis held before is trusted again (forum/resilient_cache.py).
+    # each process's memory, and nothing Redis held before is trusted again (forum/caching/resilient_cache.py).
     REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.25"))
     CACHES = {
         "default": {
-            "BACKEND": "forum.resilient_cache.ResilientRedisCache",
+            "BACKEND": "forum.caching.resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "evident",
             "OPTIONS": {"socket_connect_timeout": REDIS_TIMEOUT, "socket_timeout": REDIS_TIMEOUT},
@@ -274,7 +274,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    # Uploads (forum/services/uploads.py). Files are served through forum.views.uploads, which
+    # Uploads (forum/uploads/storing.py). Files are served through forum.uploads.views, which
     # checks who may see them, so base_url is never handed to browsers. For S3-compatible object
     # storage see README "Deploying".
     "default": {
@@ -309,9 +309,9 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # Sent by config.security.ContentSecurityPolicyMiddleware. No inline script or style anywhere:
 # scripts and stylesheets are static files, and JavaScript positions things through the CSSOM
 # (element.style), which style-src does not govern. Images come from this site only: uploads
-# are served by the site itself even with object storage (forum/views/uploads.py reads them
+# are served by the site itself even with object storage (forum/uploads/views.py reads them
 # through the storage API), and other sites' images in posts are links to the one page that shows
-# such a picture on request, whose own policy adds https: (forum/views/external_images.py).
+# such a picture on request, whose own policy adds https: (forum/discussion/views/external_images.py).
 # data: and blob: URLs are never needed, so they are not allowed.
 CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
@@ -351,16 +351,16 @@ USE_TZ = True
 # --- Forum ---------------------------------------------------------------------------------
 FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", "20"))
 # Parts of topic pages are cached: each post's HTML under a key made of what it shows
-# (forum/post_fragments.py), the Evidence panel under the topic's generations (forum/page_cache.py).
+# (forum/caching/post_fragments.py), the Evidence panel under the topic's generations (forum/caching/page_cache.py).
 FORUM_FRAGMENT_CACHE = os.environ.get("FORUM_FRAGMENT_CACHE", "true").lower() in {"1", "true", "yes"}
 # Visitors (not signed in) get whole topic pages from the cache, kept exact by generations
-# (forum/page_cache.py); the expiry only refreshes "3 minutes ago".
+# (forum/caching/page_cache.py); the expiry only refreshes "3 minutes ago".
 FORUM_PAGE_CACHE = os.environ.get("FORUM_PAGE_CACHE", "true").lower() in {"1", "true", "yes"}
 FORUM_PAGE_CACHE_SECONDS = int(os.environ.get("FORUM_PAGE_CACHE_SECONDS", "60"))
-# Open pages learn of new posts, edits and notifications without a reload (forum/live.py).
+# Open pages learn of new posts, edits and notifications without a reload (forum/live/pages.py).
 FORUM_LIVE = os.environ.get("FORUM_LIVE", "true").lower() in {"1", "true", "yes"}
 # Open pages ask /live/ whether what they show has changed; a request is held open this long
-# while nothing has (forum/live.py). 0 answers at once (plain polling). Keep it below the proxy's
+# while nothing has (forum/live/pages.py). 0 answers at once (plain polling). Keep it below the proxy's
 # read timeout (nginx's default is 60 s).
 FORUM_LIVE_WAIT_SECONDS = float(os.environ.get("FORUM_LIVE_WAIT_SECONDS", "55"))
 # Search ranks the newest this many matches of a query; a common word on a big forum matches
@@ -377,7 +377,7 @@ FORUM_NEW_USER_DAYS = int(os.environ.get("FORUM_NEW_USER_DAYS", "2"))
 FORUM_NEW_USER_MIN_POSTS = int(os.environ.get("FORUM_NEW_USER_MIN_POSTS", "3"))
 FORUM_NEW_USER_POSTS_PER_DAY = int(os.environ.get("FORUM_NEW_USER_POSTS_PER_DAY", "10"))
 FORUM_NEW_USER_MAX_LINKS = int(os.environ.get("FORUM_NEW_USER_MAX_LINKS", "2"))
-# Uploads (forum/services/uploads.py): new members cannot upload at all.
+# Uploads (forum/uploads/storing.py): new members cannot upload at all.
 FORUM_UPLOAD_MAX_BYTES = int(os.environ.get("FORUM_UPLOAD_MAX_BYTES", str(8 * 1024 * 1024)))
 FORUM_UPLOADS_PER_DAY = int(os.environ.get("FORUM_UPLOADS_PER_DAY", "30"))
 FORUM_UPLOAD_MAX_PIXELS = int(os.environ.get("FORUM_UPLOAD_MAX_PIXELS", str(40_000_000)))
@@ -406,18 +406,18 @@ PUBMED_API_URL = os.environ.get("PUBMED_API_URL", "https://eutils.ncbi.nlm.nih.g
 REFERENCES_CONTACT_EMAIL = os.environ.get("REFERENCES_CONTACT_EMAIL", "admin@evident.example")
 REFERENCES_HTTP_TIMEOUT = float(os.environ.get("REFERENCES_HTTP_TIMEOUT", "10"))
 REFERENCES_MAX_RETRIES = int(os.environ.get("REFERENCES_MAX_RETRIES", "3"))
-# A registry that could not be reached is tried again in the background (forum/services/
+# A registry that could not be reached is tried again in the background (forum/evidence/
 # lookup_retries.py): first after this many seconds, doubling, for up to REFERENCES_RETRY_FOR.
 REFERENCES_RETRY_BACKOFF = float(os.environ.get("REFERENCES_RETRY_BACKOFF", "60"))
 REFERENCES_RETRY_FOR = float(os.environ.get("REFERENCES_RETRY_FOR", "86400"))
-# Searching the registries by title from "Add reference" (forum/services/study_search.py): a
+# Searching the registries by title from "Add reference" (forum/evidence/study_search.py): a
 # member is waiting, so Crossref and PubMed together get this many seconds, and each member this
 # many registry searches a minute (the library answers past it).
 REFERENCES_SEARCH_TIMEOUT = float(os.environ.get("REFERENCES_SEARCH_TIMEOUT", "4"))
 REFERENCES_SEARCHES_PER_MINUTE = int(os.environ.get("REFERENCES_SEARCHES_PER_MINUTE", "40"))
 # Registry status of cited trials (ClinicalTrials.gov API v2) and open-access copies (Unpaywall),
-# fetched in the background after a study's look-up or refresh (forum/services/registry_status.py,
-# forum/services/open_access.py). Unpaywall requires a contact address on every request.
+# fetched in the background after a study's look-up or refresh (forum/evidence/registry_status.py,
+# forum/references/unpaywall.py). Unpaywall requires a contact address on every request.
 CLINICALTRIALS_BASE_URL = os.environ.get("CLINICALTRIALS_BASE_URL", "https://clinicaltrials.gov")
 UNPAYWALL_BASE_URL = os.environ.get("UNPAYWALL_BASE_URL", "https://api.unpaywall.org")
 UNPAYWALL_EMAIL = os.environ.get("UNPAYWALL_EMAIL", "")
@@ -429,8 +429,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# --- Task worker faults (forum/task_queue.py) -------------------------------------------------
-# `manage.py worker` says it is alive this often (a row per worker, forum/task_queue.py); a
+# --- Task worker faults (forum/operations/task_queue.py) -------------------------------------------------
+# `manage.py worker` says it is alive this often (a row per worker, forum/operations/task_queue.py); a
 # worker not heard from for TASKS_HEARTBEAT_TIMEOUT is dead (kill -9, OOM, reboot), and its task
 # runs again. The timeout is several beats, so one slow beat does not count as a death.
 TASKS_HEARTBEAT_INTERVAL = float(os.environ.get("TASKS_HEARTBEAT_INTERVAL", "5"))

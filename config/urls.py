@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.connections import connections
 from accounts.admin_sign_in import secure_admin_site
-from forum.views.health import healthz
+from accounts.connections import connections
+from forum.operations.health import healthz
 
 secure_admin_site(admin.site)  # before admin.site.urls: the admin signs in through allauth
 
@@ -20,4 +20,4 @@ urlpatterns = [
 
 handler400 = "config.security.bad_request"
 # A database outage is a 503 with Retry-After; any other error the usual 500 page.
-handler500 = "forum.views.database_outage.server_error"
+handler500 = "forum.site_views.database_outage.server_error"

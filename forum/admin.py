@@ -1,11 +1,11 @@
 from django.contrib import admin
 
 from .models import Category, Notification, Post, PostRevision, Quote, Study, Tag, Topic
-from .one_line import OneLineField
+from forum.common.one_line import OneLineField
 
 
 class OneLineFieldsAdmin(admin.ModelAdmin):
-    """Names and titles edited here are normalised as in the site's own forms (forum.one_line)."""
+    """Names and titles edited here are normalised as in the site's own forms (forum.common.one_line)."""
 
     one_line_fields: tuple[str, ...] = ()
 

@@ -8,15 +8,18 @@ class ForumConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from forum import checks  # noqa: F401  (registers the deployment checks)
-        from forum import live
-        from forum.page_cache import connect_signals
-        from forum.sqlite_stats import analyze_after_migrate
+        from forum.operations import checks  # noqa: F401  (registers the deployment checks)
+        from forum.live import pages as live
+        from forum.caching.page_cache import connect_signals
+        from forum.operations.sqlite_stats import analyze_after_migrate
 
         connect_signals()
+        from forum.discussion import citing_posts
+
+        citing_posts.connect_signals()
         from django_tasks.signals import task_finished
 
-        from forum.task_queue import retry_after_failure
+        from forum.operations.task_queue import retry_after_failure
 
         task_finished.connect(retry_after_failure, dispatch_uid="forum-task-retry")
         live.connect()

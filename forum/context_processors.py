@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from forum import live
+from forum.live import pages as live
 
 
 def unread_notification_count(user) -> int:
@@ -33,7 +33,7 @@ def site(request):
         context["unread_notifications"] = lambda: unread_notification_count_for_request(request)
         if user.is_moderator:
             context["review_waiting"] = review_waiting_count
-    # The tokens the page is live under (forum/live.py): the view's own when it read them before
+    # The tokens the page is live under (forum/live/pages.py): the view's own when it read them before
     # its queries, else read when the template first asks.
     context["live_tokens"] = lambda: getattr(request, "live_tokens", None) or live.tokens_for_page(user=user)
     return context

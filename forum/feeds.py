@@ -8,7 +8,7 @@ Titles are plain text that may look like markup (a topic called "Is <b> safe?").
 treat an RSS title as HTML, so every title - entry and feed, RSS and Atom - is written as HTML
 that shows the text as typed: escaped once for HTML, then again by the XML writer, with Atom's
 `type="html"` saying so. Content stays the sanitised HTML the topic page shows; an Atom entry's
-<summary> is the post's excerpt (forum/post_excerpts.py), readable text with no markup.
+<summary> is the post's excerpt (forum/following/post_excerpts.py), readable text with no markup.
 """
 
 import re
@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 
+from forum.following.post_excerpts import posts_excerpts
 from forum.models import Category, Post, Topic
-from forum.post_excerpts import posts_excerpts
 
 FEED_ITEMS = 30
 

@@ -2,10 +2,13 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from .feeds import CategoryTopicsFeed, LatestTopicsFeed, LatestTopicsRssFeed, TopicPostsFeed
-from .views import (
-    answers, composing, evidence_summary, external_images, following, lists, live, moderation, notifications, posts,
-    search, studies, study_history, study_search, topic, uploads,
-)
+from forum.discussion.views import answers, composing, external_images, lists, posts, topic
+from forum.evidence.views import summary as evidence_summary, studies, study_history, study_search
+from forum.following.views import following, notifications
+from forum.live import views as live
+from forum.moderation import views as moderation
+from forum.search import views as search
+from forum.uploads import views as uploads
 
 app_name = "forum"
 

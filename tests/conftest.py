@@ -73,7 +73,7 @@ def member_client(client, member):
 
 @pytest.fixture
 def clock_mid_minute(monkeypatch):
-    """Posting limits count per clock minute (forum/limits.py), so a burst that straddled a minute
+    """Posting limits count per clock minute (forum/access/limits.py), so a burst that straddled a minute
     boundary would start a new count half-way; the clock stands still mid-minute instead. Returns
     a one-item list a test can move forward."""
     now = [1_000_020.0]

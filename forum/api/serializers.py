@@ -5,8 +5,8 @@ from datetime import datetime
 
 from django.urls import reverse
 
+from forum.evidence.referencing import cite_markup
 from forum.models import Post, Study, Topic
-from forum.services.referencing import cite_markup
 
 
 def iso(moment: datetime | None) -> str | None:
@@ -104,7 +104,7 @@ def post_json(request, post: Post, *, topic: Topic, excerpt: str = "") -> dict:
     if content_shown:
         data.update({
             "cooked": post.cooked,
-            # Readable text for a preview (forum/post_excerpts.py): citations by the study's short name.
+            # Readable text for a preview (forum/following/post_excerpts.py): citations by the study's short name.
             "excerpt": excerpt,
             "hidden_reason": post.hidden_reason if post.is_hidden else None,
             "helpful_count": post.helpful_count,

@@ -10,7 +10,7 @@ from forum.models import Category, Citation, Post, Quote, Tag, Topic
 from .pagination import envelope, requested_page
 from .responses import api_view, json_response, not_found
 from .serializers import post_json, topic_json
-from forum.post_excerpts import posts_excerpts
+from forum.following.post_excerpts import posts_excerpts
 
 
 @api_view

@@ -3,7 +3,7 @@
 A picture hotlinked from another host would send every reader's address and browser to that
 host as the page loads. So after sanitising, an image whose address is not one of this site's
 uploads becomes `<a class="external-image">Image from example.org - show</a>`, a link to the
-page that shows that one picture at the reader's request (forum/views/external_images.py): the
+page that shows that one picture at the reader's request (forum/discussion/views/external_images.py): the
 CSP of every other page allows images from this site only. The URL policy has already run, so
 what is left in `src` is an address the site would allow.
 """

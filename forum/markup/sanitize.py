@@ -15,7 +15,7 @@ import bleach
 from bleach.html5lib_shim import Filter
 from bleach.linkifier import LinkifyFilter
 
-from forum.per_thread import per_thread
+from forum.common.per_thread import per_thread
 
 from .external_images import ExternalImageFilter
 from .url_policy import URL_ATTRIBUTES, url_allowed

@@ -1,4 +1,4 @@
-"""`upload://<name>` in an image or link: a file uploaded to this site (forum/services/uploads.py).
+"""`upload://<name>` in an image or link: a file uploaded to this site (forum/uploads/storing.py).
 
 The address is swapped for the site's own serving URL before sanitising, and only for names
 the resolver knows, so the URL policy (url_policy.py) never has to allow an `upload:` scheme:

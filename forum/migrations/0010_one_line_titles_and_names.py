@@ -1,4 +1,4 @@
-"""Titles and names stored before one-line fields were normalised (forum.one_line) are put on one
+"""Titles and names stored before one-line fields were normalised (forum.common.one_line) are put on one
 line, and nothing is lost: a topic's old title is kept as a revision of its first post, as any
 retitle is, and a member's old display name or credential in the audit log.
 
@@ -10,7 +10,7 @@ repaired values: the old ones are in those records.
 from django.db import migrations
 from django.utils import timezone
 
-from forum.one_line import one_line
+from forum.common.one_line import one_line
 
 REASON = "Line breaks and invisible characters removed by the site"
 

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class CacheEpoch(models.Model):
-    """One row: the namespace every cache key lives in (forum/resilient_cache.py).
+    """One row: the namespace every cache key lives in (forum/caching/resilient_cache.py).
 
     It lives in the database because the database is what outlasts a cache outage. A new token
     abandons everything the cache holds: it is renewed when a write's invalidation could not

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from forum.url_patterns import fast_reverse
+from forum.common.url_patterns import fast_reverse
 
 
 class CategoryQuerySet(models.QuerySet):

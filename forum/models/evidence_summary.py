@@ -2,7 +2,7 @@
 
 Modelled on GRADE's certainty levels and five domains, written by experts and moderators, and
 always shown as the community's assessment, never as an official GRADE rating. The outcomes are
-kept as one JSON list (see `forum.evidence_certainty.Outcome` for its shape) because a summary is
+kept as one JSON list (see `forum.evidence.certainty.Outcome` for its shape) because a summary is
 read, written and revised as a whole; every save keeps the whole list as a revision.
 """
 

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .changes import rows_changed
+
 
 class Vote(models.Model):
     """One member found one post helpful."""
@@ -34,10 +36,8 @@ class FlagState(models.TextChoices):
 class FlagQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Settling flags empties the review queue: moderators' open pages count it live.
-        from forum.change_events import review_changed
-
         rows = super().update(**kwargs)
-        review_changed()
+        rows_changed.send(sender=self.model, fields=set(kwargs))
         return rows
 
     def open(self):

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from .changes import rows_changed
+
 
 class NotificationKind(models.TextChoices):
     MENTIONED = "mentioned", "mentioned you"
@@ -25,20 +27,16 @@ class NotificationKind(models.TextChoices):
 
 class NotificationQuerySet(models.QuerySet):
     # Marking read, batching and creating in bulk change the members' counts that open pages
-    # show live; see forum.change_events.
+    # show live; see forum.live.change_events.
     def update(self, **kwargs):
-        from forum.change_events import notifications_changed
-
         recipients = set(self.values_list("recipient_id", flat=True).distinct())
         rows = super().update(**kwargs)
-        notifications_changed(*recipients)
+        rows_changed.send(sender=self.model, fields=set(kwargs), recipient_ids=recipients)
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
-        from forum.change_events import notifications_changed
-
         created = super().bulk_create(objs, *args, **kwargs)
-        notifications_changed(*{n.recipient_id for n in objs})
+        rows_changed.send(sender=self.model, fields=set(), recipient_ids={n.recipient_id for n in objs})
         return created
 
     def unread(self):
@@ -106,7 +104,7 @@ class Notification(models.Model):
         if self.topic_id:
             return self.topic.get_absolute_url()
         if self.study_id:
-            from forum.url_patterns import fast_reverse
+            from forum.common.url_patterns import fast_reverse
 
             return fast_reverse("forum:study", self.study_id)
         return ""

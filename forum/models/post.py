@@ -3,7 +3,9 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 
-from forum.url_patterns import fast_reverse
+from forum.common.url_patterns import fast_reverse
+
+from .changes import rows_changed
 
 
 class _PostsWithAuthors(models.query.ModelIterable):
@@ -26,7 +28,6 @@ class PostQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Services hide, delete, re-render and count votes with update(): the topics whose
         # cached pages show these posts are found here, once, rather than at every call.
-        from forum.change_events import topic_changed
         from .quote import Quote
 
         topic_ids = set(self.values_list("topic_id", flat=True))
@@ -35,7 +36,7 @@ class PostQuerySet(models.QuerySet):
             topic_ids |= set(Quote.objects.filter(quoting_post__in=self).exclude(quoted_post=None)
                              .values_list("quoted_post__topic_id", flat=True))
         rows = super().update(**kwargs)
-        topic_changed(*topic_ids)
+        rows_changed.send(sender=self.model, fields=set(kwargs), topic_ids=topic_ids)
         return rows
 
     def in_visible_topics(self, user):

@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import models
 
+from forum.common.url_patterns import fast_reverse
 from forum.references.classification import DESIGN_LABELS, DESIGN_RANK, STATUS_LABELS, Design, Status, design_rank
 from forum.references.identifiers import InvalidIdentifier, normalize_doi
 from forum.references.metadata import StudyMetadata
-from forum.url_patterns import fast_reverse
+
+from .changes import rows_changed
 
 DesignChoices = models.TextChoices("DesignChoices", [(d.name, (d.value, DESIGN_LABELS[d])) for d in Design])
 StatusChoices = models.TextChoices("StatusChoices", [(s.name, (s.value, STATUS_LABELS[s])) for s in Status])
@@ -34,23 +36,14 @@ class LookupState(models.TextChoices):
 
 class StudyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        # A study's chips and card show on every topic that cites it; see forum.change_events.
-        from forum.change_events import site_changed
-
+        # A study's chips and card show on every topic that cites it; see forum.live.change_events.
         rows = super().update(**kwargs)
-        site_changed()
+        rows_changed.send(sender=self.model, fields=set(kwargs))
         return rows
 
     def resolved(self):
         """Studies a registry or an import has described (not those still being looked up)."""
         return self.filter(lookup_state=LookupState.RESOLVED)
-
-    def find(self, text: str, *, limit: int = 8) -> list["Study"]:
-        """Resolved studies whose title, journal or authors match what a member typed, each with
-        `cited_in_topics` (forum.search.study_finder)."""
-        from forum.search.study_finder import find_studies
-
-        return find_studies(self, text, limit=limit)
 
     def strongest_first(self):
         ranking = models.Case(

@@ -4,7 +4,7 @@ from anyascii import anyascii
 from django.db import models
 from django.urls import NoReverseMatch
 
-from forum.url_patterns import fast_reverse
+from forum.common.url_patterns import fast_reverse
 
 # What a tag may be: it is a path segment (`/tag/<slug>/`), so anything else cannot be linked.
 TAG_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")

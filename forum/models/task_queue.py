@@ -6,7 +6,7 @@ class WorkerHeartbeat(models.Model):
 
     A task RUNNING on a worker whose row has not been touched for TASKS_HEARTBEAT_TIMEOUT
     seconds lost its worker (kill -9, the OOM killer, a reboot) and is run again
-    (forum/task_queue.py). `last_seen` is the database's clock, never a worker's: workers on
+    (forum/operations/task_queue.py). `last_seen` is the database's clock, never a worker's: workers on
     several machines are compared with one another, and their clocks may disagree.
     """
 

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models.functions import Coalesce
 
-from forum.url_patterns import fast_reverse
+from forum.common.url_patterns import fast_reverse
+
+from .changes import rows_changed
 
 
 class TopicState(models.TextChoices):
@@ -13,17 +15,10 @@ class TopicState(models.TextChoices):
 
 class TopicQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        # Moderation and posting change topics with update(); see forum.change_events.
-        from forum.change_events import site_changed, topic_changed, topic_list_changed
-
+        # Moderation and posting change topics with update(); see forum.live.change_events.
         topic_ids = list(self.values_list("pk", flat=True))
         rows = super().update(**kwargs)
-        if {"title", "slug", "deleted_at"} & kwargs.keys():
-            # Other topics show this one's title (and only while it exists) in "Quoted in" lines.
-            site_changed()
-        topic_changed(*topic_ids)
-        if "last_posted_at" in kwargs:  # a reply bumps the topic up the lists
-            topic_list_changed()
+        rows_changed.send(sender=self.model, fields=set(kwargs), topic_ids=topic_ids)
         return rows
 
     def visible_to(self, user):

@@ -6,7 +6,7 @@ class TrialLookupState(models.TextChoices):
     FOUND = "found", "Found"
     # The registry answered 404: no such trial. Final; asked again only with a later refresh.
     UNKNOWN = "unknown", "Not in the registry"
-    # Timeout, refused, 5xx, 429: tried again later (forum.services.registry_status).
+    # Timeout, refused, 5xx, 429: tried again later (forum.evidence.registry_status).
     DELAYED = "delayed", "Registry unreachable, will retry"
 
 

@@ -3,7 +3,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 
-from forum.url_patterns import fast_reverse
+from forum.common.url_patterns import fast_reverse
 
 
 class UploadKind(models.TextChoices):
@@ -47,14 +47,14 @@ class Upload(models.Model):
     size = models.PositiveIntegerField()
     # As the browser sent it: shown escaped (the template engines escape), never used as a path.
     original_name = models.CharField(max_length=255, blank=True)
-    # A smaller copy for large images (forum/services/uploads.py), stored under its own content
+    # A smaller copy for large images (forum/uploads/storing.py), stored under its own content
     # hash; posts show it and link to the full size. Empty for small images, PDFs, animations and
     # uploads made before thumbnails existed: those show the file itself.
     thumbnail_name = models.CharField(max_length=80, blank=True, db_index=True)
     thumbnail_width = models.PositiveIntegerField(null=True, blank=True)
     thumbnail_height = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # The posts whose text refers to it (kept by forum/services/rendering.py on every write):
+    # The posts whose text refers to it (kept by forum/discussion/rendering.py on every write):
     # who may fetch it follows from who may see them.
     posts = models.ManyToManyField("forum.Post", related_name="uploads", blank=True)
 

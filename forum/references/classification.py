@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from .metadata import StudyMetadata
+from .notice_kinds import kind_of
 
 
 class Design(StrEnum):
@@ -314,8 +315,6 @@ def notice_updates(metadata: StudyMetadata) -> list[dict]:
     expression of concern, withdrawal, erratum ... of another work. A `new_version` or an
     addendum is the work itself carrying on, and some publishers (PLOS among them) list a
     record as an update to itself; neither makes it a notice about something else."""
-    from .status import kind_of  # status builds on this module's Status
-
     own_doi = (metadata.doi or "").strip().lower()
     return [
         entry for entry in getattr(metadata, "update_to", [])

@@ -13,7 +13,7 @@ from html.entities import name2codepoint
 
 from lxml import etree
 
-from forum.per_thread import per_thread
+from forum.common.per_thread import per_thread
 
 _DROP_CONTENT = {"script", "style", "object", "iframe", "noscript", "template", "head"}
 _BLOCKS = {

@@ -20,7 +20,7 @@ from typing import Any
 
 from lxml import etree
 
-from forum.per_thread import per_thread
+from forum.common.per_thread import per_thread
 
 from .http import LookupFailed, NotFound, ReferencesClient, contact_email
 from .identifiers import (

@@ -14,23 +14,8 @@ from __future__ import annotations
 
 from .classification import Status, notice_updates
 from .metadata import StudyMetadata
+from .notice_kinds import CONCERN, CORRECTION, REMOVAL, RETRACTION, WITHDRAWAL, kind_of
 
-RETRACTION = "retraction"
-WITHDRAWAL = "withdrawal"
-REMOVAL = "removal"
-CONCERN = "expression_of_concern"
-CORRECTION = "correction"
-
-# Registry vocabularies (Crossref update types, PubMed relation names) to our kinds. Types that
-# do not change how far a reader may rely on a paper (addendum, new version) are not facts.
-_KINDS = {
-    "retraction": RETRACTION, "retracted": RETRACTION, "retraction_of_publication": RETRACTION,
-    "withdrawal": WITHDRAWAL, "withdrawn": WITHDRAWAL,
-    "removal": REMOVAL, "removed": REMOVAL,
-    "expression_of_concern": CONCERN, "expression-of-concern": CONCERN, "concern": CONCERN,
-    "correction": CORRECTION, "erratum": CORRECTION, "corrigendum": CORRECTION,
-    "partial_retraction": CORRECTION,
-}
 KIND_LABELS = {
     RETRACTION: "Retracted", WITHDRAWAL: "Withdrawn", REMOVAL: "Removed",
     CONCERN: "Expression of concern", CORRECTION: "Corrected",
@@ -49,10 +34,6 @@ KIND_VERBS = {
 ENDING = (RETRACTION, WITHDRAWAL, REMOVAL)
 # The kinds people who relied on a study are told about.
 ALERTING = (RETRACTION, WITHDRAWAL, REMOVAL, CONCERN, CORRECTION)
-
-
-def kind_of(update_type: str) -> str | None:
-    return _KINDS.get(str(update_type or "").strip().lower().replace(" ", "_"))
 
 
 def _fact(kind: str, entry: dict, source: str) -> dict:

@@ -125,8 +125,8 @@ class RankedPosts:
 
 def with_snippets(posts):
     """Attach `snippet_html` (escaped, matches in <mark>) to each post of a results page: the
-    post's excerpt (forum/post_excerpts.py), centred on the words the database matched."""
-    from forum.post_excerpts import cited_study_ids, study_short_names
+    post's excerpt (forum/following/post_excerpts.py), centred on the words the database matched."""
+    from forum.following.post_excerpts import cited_study_ids, study_short_names
 
     posts = list(posts)
     names = study_short_names(set().union(*(cited_study_ids(post.cooked) for post in posts)) if posts else ())

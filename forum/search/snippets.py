@@ -1,7 +1,7 @@
 """Highlighted snippets: the database marks matches with control characters, we escape the text
 and only then turn the markers into <mark> tags, so a post's own markup can never come back live.
 
-A result shows the post's excerpt (forum/post_excerpts.py, read from the cooked HTML like every
+A result shows the post's excerpt (forum/following/post_excerpts.py, read from the cooked HTML like every
 other excerpt), centred on the first word the database marked, with each marked word in <mark>:
 the database knows which words match (stemming, phrases), the excerpt knows how the post reads
 (a citation as "[Bested 2023]", a quote as "quoting lena: “…”"). `highlight` turns the database's
@@ -46,7 +46,7 @@ def matched_terms(snippet: str | None) -> list[str]:
 
 def marked_excerpt(post, snippet: str | None, *, names: dict[int, str]) -> SafeString:
     """`post`'s excerpt around the words its database `snippet` marked, escaped, those words in <mark>."""
-    from forum.post_excerpts import post_excerpt
+    from forum.following.post_excerpts import post_excerpt
 
     terms = matched_terms(snippet)
     text = escape(post_excerpt(post, limit=240, names=names, focus_terms=terms))

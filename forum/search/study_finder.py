@@ -20,6 +20,8 @@ from django.db.models import BooleanField, Count, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
 
+from forum.models import Citation
+
 from .query import STOP_WORDS
 
 MAX_WORDS = 8
@@ -128,9 +130,8 @@ def _sqlite_filter(studies, query: StudyQuery):
 
 def find_studies(studies, text: str, *, limit: int = 8) -> list:
     """The resolved studies of `studies` matching `text`, newest first, each with
-    `cited_in_topics` (how many listed topics cite it)."""
-    from forum.models import Citation
-
+    `cited_in_topics` (how many listed topics cite it). Called with `Study.objects` (not a
+    queryset method: models know nothing of search)."""
     query = parse_study_query(text)
     if query.is_empty:
         return []

@@ -4,9 +4,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from markupsafe import Markup, escape
 
-from forum.dates import day_text, moment_text
-from forum.registries import details_source_text, registry_name
-from forum.reltime import relative_text
+from forum.common.dates import day_text, moment_text
+from forum.common.reltime import relative_text
+from forum.references.registries import details_source_text, registry_name
 
 register = template.Library()
 
@@ -103,6 +103,6 @@ def topic_posts(context):
 def post_excerpt(post, numbers=None) -> str:
     """A post's excerpt for a card beside its topic: citations as the topic's [n] when `numbers`
     (the topic's {study id: number}) is given, else the studies' short names."""
-    from forum.post_excerpts import post_excerpt as excerpt_of
+    from forum.following.post_excerpts import post_excerpt as excerpt_of
 
     return excerpt_of(post, limit=360, numbers=numbers if isinstance(numbers, dict) else None)

@@ -1,4 +1,4 @@
-// Live pages: ask the server whether what this page shows has changed (forum/live.py).
+// Live pages: ask the server whether what this page shows has changed (forum/live/pages.py).
 //
 // The page carries the tokens it was rendered under (data-live-* on <body>) and, on a topic,
 // the post numbers and versions it shows. A request is held open by the server until something

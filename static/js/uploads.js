@@ -1,6 +1,6 @@
 /*
  * Uploads in the composer: the "Upload" button, pasting an image and dropping files on the
- * composer send each file to the server (forum.views.uploads.create) with a progress bar, show
+ * composer send each file to the server (forum.uploads.views.create) with a progress bar, show
  * a preview of what arrived (the picture, or the PDF's name), ask for the picture's description
  * (alt text, in the page's own dialog) and put its markdown where the cursor is. A refusal is said beside the composer and
  * the text is left as it was. Without JavaScript the composer's file field and "Attach" button

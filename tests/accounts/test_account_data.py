@@ -68,7 +68,7 @@ def test_download_my_data_holds_corrections_flags_votes_and_uploads_with_absolut
 
     from forum.demo import chart
     from forum.models import Flag, StudySuggestion, Vote
-    from forum.services.uploads import upload_store
+    from forum.uploads.storing import upload_store
     from tests.forum.study_data import stored_metadata
 
     settings.SITE_URL = "https://evident.example.org"

@@ -5,7 +5,7 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
-from forum.services.deleting import post_delete
+from forum.discussion.deleting import post_delete
 from tests.factories import UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 
-from forum.services.answers import answer_accept
-from forum.services.moderation import topic_set_state
+from forum.discussion.answers import answer_accept
+from forum.moderation.actions import topic_set_state
 from tests.factories import PASSWORD, TEST_TOTP_SECRET, UserFactory, make_reply, make_topic
 from tests.second_factor_sessions import password_only
 

@@ -7,9 +7,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Max
 
+from forum.discussion.rendering import post_render
 from forum.management.commands.seed_bench import BENCH_PASSWORD
 from forum.models import Citation, Post, Quote, Topic, Vote
-from forum.services.rendering import post_render
 
 pytestmark = pytest.mark.django_db
 
@@ -67,10 +67,11 @@ def test_search_index_covers_every_post_and_members_can_sign_in(seeded):
 
 def test_library_studies_for_the_study_finder_are_found_by_their_words():
     from forum.models import Study
+    from forum.search.study_finder import find_studies
 
     call_command("seed_bench", users=3, topics=1, posts=1, studies=300, seed=3, verbosity=0)
     assert Study.objects.filter(doi__startswith="10.5555/evident-library.").count() == 300
-    found = Study.objects.find("melatonin")
+    found = find_studies(Study.objects, "melatonin")
     assert found and all("melatonin" in study.title.lower() for study in found)
     years = [study.year for study in found]
     assert years == sorted(years, reverse=True)

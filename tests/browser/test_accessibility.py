@@ -13,8 +13,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 
+from forum.discussion.editing import post_edit
 from forum.models import Post, Topic
-from forum.services.editing import post_edit
 from tests.browser.conftest import REPORTS
 from tests.browser.demo_pages import sign_in
 

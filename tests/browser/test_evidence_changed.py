@@ -5,8 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from forum.evidence.referencing import study_apply_metadata
 from forum.models import Study
-from forum.services.referencing import study_apply_metadata
 from tests.browser.demo_pages import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)

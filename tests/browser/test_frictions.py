@@ -48,7 +48,7 @@ def test_a_too_long_post_and_title_are_each_refused_once_with_a_counter(page, li
 
 
 def test_three_mentions_in_one_topic_are_one_notification_row(page, live_server):
-    from forum.services.posting import reply_create
+    from forum.discussion.posting import reply_create
 
     lena = regular("lena", display_name="Lena Park")
     rivera = regular("dr_rivera", display_name="Dr. Sam Rivera")
@@ -71,7 +71,7 @@ def test_three_mentions_in_one_topic_are_one_notification_row(page, live_server)
 
 def test_a_restored_draft_takes_a_reference_after_the_writers_text(page, live_server):
     from forum.models import Draft
-    from forum.services.drafts import draft_key
+    from forum.discussion.drafts import draft_key
 
     writer = regular("priya", display_name="Priya Nair")
     topic = make_topic(title="Magnesium for sleep?")

@@ -7,10 +7,10 @@ from urllib.parse import urlparse
 import pytest
 
 from accounts.models import Role
+from forum.evidence.referencing import studies_import
 from forum.models import Study
+from forum.moderation.flagging import flag_create
 from forum.references.metadata import StudyMetadata
-from forum.services.flagging import flag_create
-from forum.services.referencing import studies_import
 from tests.browser.demo_pages import sign_in
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 from tests.security.corpus import GROUPS, VECTORS

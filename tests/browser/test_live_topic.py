@@ -6,8 +6,8 @@ import pytest
 from django.db import transaction
 from playwright.sync_api import expect
 
-from forum.services.editing import post_edit
-from forum.services.moderation import post_hide
+from forum.discussion.editing import post_edit
+from forum.moderation.actions import post_hide
 from tests.browser.conftest import BROWSER_TIMEOUT_MS
 from tests.browser.demo_pages import sign_in
 from tests.factories import UserFactory, make_reply, make_topic
@@ -144,7 +144,7 @@ def test_a_topic_list_offers_new_topics(page, live_server, people, question):
 
 
 def test_a_moderators_review_count_follows_the_queue(page, live_server, people, question):
-    from forum.services.flagging import flag_create
+    from forum.moderation.flagging import flag_create
 
     reply = make_reply(topic=question, author=people["writer"], raw="Cures everything, trust me.")
     sign_in(page, live_server, people["moderator"])
@@ -173,7 +173,7 @@ def test_an_open_bell_menu_shows_a_new_notification_and_the_header_counts_the_re
 
 
 def test_the_accepted_answer_card_appears_changes_and_goes_while_the_page_is_open(page, live_server, people, question):
-    from forum.services.answers import answer_accept
+    from forum.discussion.answers import answer_accept
 
     first = make_reply(topic=question, author=people["writer"], raw="The 2013 crossover trial found a modest effect.")
     second = make_reply(topic=question, author=people["moderator"], raw="The 2022 review pooled four small trials.")

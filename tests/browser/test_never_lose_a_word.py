@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from forum.discussion.editing import post_edit
 from forum.models import Post, Topic
-from forum.services.editing import post_edit
 from tests.browser.demo_pages import sign_in
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 

@@ -7,8 +7,8 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
+from forum.evidence.registry_status import study_open_access_refresh, trial_look_up
 from forum.references.http import ReferencesClient
-from forum.services.registry_status import study_open_access_refresh, trial_look_up
 from tests.factories import make_topic
 from tests.forum.references.conftest import FakeServer, fixture_text
 from tests.forum.study_data import stored_metadata

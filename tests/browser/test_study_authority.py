@@ -68,7 +68,7 @@ def test_a_pasted_entry_for_a_stored_study_changes_nothing_and_becomes_a_suggest
 
 def test_a_moderator_accepts_a_suggestion_then_restores_the_earlier_revision(page, live_server, demo):
     from forum.references.bibtex import parse_bibtex
-    from forum.services.study_records import study_suggestion_create
+    from forum.evidence.study_records import study_suggestion_create
 
     User = get_user_model()
     bested = Study.objects.get(bibtex_key="bested2023naltrexone")

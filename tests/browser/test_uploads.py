@@ -164,7 +164,7 @@ def test_a_refused_drop_says_why_beside_the_composer_and_keeps_the_text(page, li
 
 
 def _post_with_large_picture(demo, settings):
-    from forum.services.uploads import upload_create
+    from forum.uploads.storing import upload_create
     from tests.factories import make_reply
     from django.core.files.uploadedfile import SimpleUploadedFile
     settings.FORUM_UPLOAD_THUMBNAIL_DIMENSION = 300

@@ -1,8 +1,8 @@
 import pytest
 
+from forum.discussion.editing import post_edit
 from forum.models import Post, PostRevision, Topic
-from forum.services.editing import post_edit
-from forum.services.moderation import post_moderator_edit
+from forum.moderation.actions import post_moderator_edit
 from tests.factories import UserFactory, make_reply, make_topic
 
 from .conftest import run_together

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from forum.models import ModerationAction, Post
-from forum.services.moderation import post_hide, post_moderator_delete
+from forum.moderation.actions import post_hide, post_moderator_delete
 from tests.factories import UserFactory, make_reply, make_topic
 
 from .conftest import run_together

@@ -1,7 +1,7 @@
 import pytest
 
+from forum.discussion.posting import reply_create
 from forum.models import Post, Topic
-from forum.services.posting import reply_create
 from tests.factories import UserFactory, make_topic
 
 from .conftest import run_together

@@ -3,9 +3,9 @@ one post: the one-time token is claimed under a unique index, and the twins wait
 
 import pytest
 
+from forum.discussion.posting import reply_create, topic_create
+from forum.discussion.submissions import AlreadySubmitted
 from forum.models import Post, Submission, Topic
-from forum.services.posting import reply_create, topic_create
-from forum.services.submissions import AlreadySubmitted
 from tests.factories import CategoryFactory, UserFactory, make_topic
 
 from .conftest import run_together

@@ -1,7 +1,7 @@
 import pytest
 
+from forum.discussion.answers import vote_toggle
 from forum.models import Notification, NotificationKind, Post, Vote
-from forum.services.answers import vote_toggle
 from tests.factories import UserFactory, make_reply, make_topic
 
 from .conftest import run_together

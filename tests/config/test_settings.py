@@ -71,7 +71,7 @@ def test_redis_url_switches_the_cache_to_redis_that_survives_an_outage():
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
 
-    assert result.stdout.strip().splitlines()[-1] == "forum.resilient_cache.ResilientRedisCache"
+    assert result.stdout.strip().splitlines()[-1] == "forum.caching.resilient_cache.ResilientRedisCache"
 
 
 def test_sqlite_runs_in_wal_mode(tmp_path):

@@ -71,7 +71,7 @@ class PrivateRedis:
 
 def resilient_cache_settings(url: str, **params) -> dict:
     return {"default": {
-        "BACKEND": "forum.resilient_cache.ResilientRedisCache",
+        "BACKEND": "forum.caching.resilient_cache.ResilientRedisCache",
         "LOCATION": url,
         "KEY_PREFIX": "evident-test",
         "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},

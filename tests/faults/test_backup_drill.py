@@ -17,11 +17,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from forum.backups import content_digests
+from forum.discussion.answers import vote_toggle
+from forum.discussion.editing import post_edit
 from forum.models import Citation, PostRevision, Study, Upload, Vote
-from forum.services.answers import vote_toggle
-from forum.services.editing import post_edit
-from forum.services.uploads import upload_store
+from forum.operations.backups import content_digests
+from forum.uploads.storing import upload_store
 from tests.factories import UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db(transaction=True)

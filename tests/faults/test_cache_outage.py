@@ -2,7 +2,7 @@
 database, and no page older than a write is served once Redis is back.
 
 Every test runs against a private redis-server it stops, stalls (SIGSTOP) or restarts; the
-production backend (forum.resilient_cache) with short timeouts. Writes go through the real views,
+production backend (forum.caching.resilient_cache) with short timeouts. Writes go through the real views,
 and the epoch renewal after commit needs real transactions (transactional_db).
 """
 
@@ -14,11 +14,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from forum import page_cache
+from forum.caching import page_cache
+from forum.caching.resilient_cache import ResilientRedisCache, _State
+from forum.discussion.editing import post_edit
 from forum.models import CacheEpoch, ModerationAction, Post
-from forum.resilient_cache import ResilientRedisCache, _State
-from forum.services.editing import post_edit
-from forum.services.moderation import post_hide
+from forum.moderation.actions import post_hide
 from tests.forum.test_page_cache import topic, visit  # noqa: F401  (the same topic, the same visitor)
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,7 +37,7 @@ def test_visitors_and_members_read_and_reply_with_redis_stopped(redis_cache, top
     assert visit(url)["X-Page-Cache"] == "stored"
     redis_cache.stop()
 
-    with caplog.at_level(logging.WARNING, logger="forum.resilient_cache"):
+    with caplog.at_level(logging.WARNING, logger="forum.caching.resilient_cache"):
         pages = [visit(url) for _ in range(3)]
         posted = reply(member_client, topic, "Posted while the cache was down.")
         after = visit(url)

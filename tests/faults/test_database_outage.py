@@ -15,10 +15,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-import forum.services.posting
-import forum.views.composing
+import forum.discussion.posting
+import forum.discussion.views.composing
 from forum.models import Post, Study
-from forum.views.database_outage import is_database_outage
+from forum.site_views.database_outage import is_database_outage
 from tests.factories import make_topic
 from tests.parsed_html import parse
 
@@ -154,14 +154,14 @@ def test_a_reply_committed_just_before_the_outage_is_answered_as_posted(outside_
                                                                        monkeypatch):
     # The reply commits; the database goes away before the page that confirms it is finished
     # (the citation warnings still read it).
-    real_reply_create = forum.views.composing.reply_create
+    real_reply_create = forum.discussion.views.composing.reply_create
 
     def reply_create_then_outage(**kwargs):
         post = real_reply_create(**kwargs)
         database.off()
         return post
 
-    monkeypatch.setattr(forum.views.composing, "reply_create", reply_create_then_outage)
+    monkeypatch.setattr(forum.discussion.views.composing, "reply_create", reply_create_then_outage)
     outside_client.force_login(member)
     form = {"raw": BODY, "submit_token": token_of(outside_client.get(topic.get_absolute_url()))}
 
@@ -178,13 +178,13 @@ def test_a_reply_whose_background_work_cannot_be_queued_is_still_posted(outside_
     # Production's task queue is a table: the database going away the moment the reply commits
     # means the citation's look-up cannot be queued. The reply is saved all the same.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-    real_claim = forum.services.posting.submission_claim
+    real_claim = forum.discussion.posting.submission_claim
 
     def claim_and_fail_at_commit(**kwargs):
         transaction.on_commit(database.off)  # registered first, so it runs before the look-up is queued
         return real_claim(**kwargs)
 
-    monkeypatch.setattr(forum.services.posting, "submission_claim", claim_and_fail_at_commit)
+    monkeypatch.setattr(forum.discussion.posting, "submission_claim", claim_and_fail_at_commit)
     outside_client.force_login(member)
     form = {"raw": BODY, "submit_token": token_of(outside_client.get(topic.get_absolute_url()))}
 
@@ -224,7 +224,7 @@ def test_a_broken_query_is_still_a_500_and_not_an_outage(outside_client, topic, 
 
 def test_the_operator_reads_one_line_per_outage_not_a_traceback_per_request(outside_client, topic, database,
                                                                            monkeypatch, caplog):
-    from forum.views import database_outage
+    from forum.site_views import database_outage
 
     monkeypatch.setattr(database_outage, "_log_outage", database_outage._OutageLog())
     database.off()
@@ -239,17 +239,17 @@ def test_the_operator_reads_one_line_per_outage_not_a_traceback_per_request(outs
 
 
 def test_an_edit_saved_just_before_the_outage_is_answered_as_saved(outside_client, member, database, monkeypatch):
-    import forum.views.posts
+    import forum.discussion.views.posts
 
     topic = make_topic(author=member, title="Does vitamin D prevent colds?", raw="First words.")
     post = topic.posts.get()
-    real_save_edit = forum.views.posts._save_edit
+    real_save_edit = forum.discussion.views.posts._save_edit
 
     def save_edit_then_outage(*args, **kwargs):
         real_save_edit(*args, **kwargs)
         database.off()
 
-    monkeypatch.setattr(forum.views.posts, "_save_edit", save_edit_then_outage)
+    monkeypatch.setattr(forum.discussion.views.posts, "_save_edit", save_edit_then_outage)
     outside_client.force_login(member)
     edit_url = reverse("forum:post_edit", args=[post.pk])
     token = token_of(outside_client.get(edit_url))

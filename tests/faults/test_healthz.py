@@ -60,7 +60,7 @@ def test_a_queue_that_waits_too_long_is_degraded(settings):
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.HEALTHZ_TOKEN = "t"
-    DBTaskResult.objects.create(args_kwargs={"args": [], "kwargs": {}}, task_path="forum.tasks.look_up_study",
+    DBTaskResult.objects.create(args_kwargs={"args": [], "kwargs": {}}, task_path="forum.evidence.referencing.look_up_study",
                                 backend_name="default", run_after=timezone.now() - timedelta(hours=1))
 
     body = Client().get("/healthz", headers={"Authorization": "Bearer t"}).json()

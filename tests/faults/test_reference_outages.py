@@ -168,7 +168,7 @@ def test_with_a_task_queue_the_reply_never_waits_for_a_silent_source(client, aut
     assert response.status_code == 302
     study = Study.objects.get(doi=DOI)
     assert study.lookup_state == LookupState.PENDING
-    assert DBTaskResult.objects.filter(task_path="forum.tasks.look_up_study", status="READY").count() == 1
+    assert DBTaskResult.objects.filter(task_path="forum.evidence.referencing.look_up_study", status="READY").count() == 1
     assert not accepted, "the request itself never called the registry"
 
 

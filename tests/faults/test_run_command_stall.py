@@ -38,7 +38,7 @@ def test_a_stalled_registry_does_not_slow_a_reply_with_the_run_commands_task_bac
     assert Citation.objects.filter(post=post, study=study).exists()
     assert study.lookup_state == LookupState.PENDING
     assert not accepted, "the request itself never called the registry"
-    [queued] = DBTaskResult.objects.filter(task_path="forum.tasks.look_up_study")
+    [queued] = DBTaskResult.objects.filter(task_path="forum.evidence.referencing.look_up_study")
     assert queued.status == "READY" and queued.args_kwargs["kwargs"]["study_id"] == study.pk
     page = client.get(response["Location"], follow=True)
     assert f"looking up {DOI}" in page.content.decode().lower()

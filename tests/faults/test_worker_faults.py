@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from forum.schedule import SCHEDULE
+from forum.operations.schedule import SCHEDULE
 from tests.faults import worker_tasks
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -43,7 +43,7 @@ class WorkerDatabase:
         """(status, attempts) of every task, oldest first, as the worker left them."""
         from django_tasks_db.models import DBTaskResult
 
-        # The worker's own periodic tasks (forum/schedule.py) are not the ones under test.
+        # The worker's own periodic tasks (forum/operations/schedule.py) are not the ones under test.
         periodic = ", ".join(f"'{entry.task.module_path}'" for entry in SCHEDULE)
         query = (f"SELECT status, worker_ids FROM {DBTaskResult._meta.db_table} "
                  f"WHERE task_path NOT IN ({periodic}) ORDER BY enqueued_at")

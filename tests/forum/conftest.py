@@ -37,14 +37,14 @@ def reference_server(settings, monkeypatch):
 @pytest.fixture
 def registry_server(settings, monkeypatch):
     """A fake ClinicalTrials.gov and Unpaywall for the background look-ups of registry status and
-    open access (forum.services.registry_status). Queue recorded answers with
+    open access (forum.evidence.registry_status). Queue recorded answers with
     `registry_server.add(path, response)`; unknown paths answer 404."""
     from functools import partial
 
     import httpx
 
     from forum.references.http import ReferencesClient
-    from forum.services import registry_status
+    from forum.evidence import registry_status
     from tests.forum.references.conftest import FakeServer
 
     settings.CLINICALTRIALS_BASE_URL = "https://clinicaltrials.test"

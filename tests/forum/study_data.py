@@ -1,9 +1,9 @@
 """Stored studies for service and view tests, built from the recorded Crossref responses in
 tests/forum/references/fixtures (the five verified studies and the synthetic 10.5555 cases)."""
 
+from forum.evidence.referencing import studies_import
 from forum.models import Study
 from forum.references.metadata import StudyMetadata
-from forum.services.referencing import studies_import
 from tests.forum.references.conftest import json_response
 from tests.forum.references.studies import VERIFIED, crossref_study
 

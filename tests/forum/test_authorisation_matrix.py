@@ -23,10 +23,10 @@ from accounts.models import CredentialRequest
 from forum.models import (
     Flag, FlagState, Notification, NotificationKind, Post, Study, StudySuggestion, Topic, TopicState, Vote,
 )
+from forum.evidence.referencing import studies_import, study_edit
+from forum.evidence.study_records import study_suggestion_create
+from forum.moderation.flagging import flag_create
 from forum.references.metadata import StudyMetadata
-from forum.services.flagging import flag_create
-from forum.services.referencing import studies_import, study_edit
-from forum.services.study_records import study_suggestion_create
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db

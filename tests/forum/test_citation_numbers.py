@@ -6,11 +6,11 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from forum.citation_numbers import citation_numbers_apply
+from forum.discussion.editing import post_edit
+from forum.evidence.citation_numbers import citation_numbers_apply
 from forum.markup import cook
 from forum.markup.citations import CitationRef, CitedStudy
-from forum.services.editing import post_edit
-from forum.services.moderation import post_hide
+from forum.moderation.actions import post_hide
 from tests.factories import make_reply, make_topic
 from tests.forum.study_data import stored_metadata
 from tests.parsed_html import parse

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from forum.evidence_certainty import certainty_proposal, level_after_downgrades
+from forum.evidence.certainty import certainty_proposal, level_after_downgrades
 
 
 @dataclass

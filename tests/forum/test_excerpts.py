@@ -11,18 +11,18 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from forum.discussion.answers import answer_accept
+from forum.discussion.posting import reply_create
+from forum.evidence.referencing import studies_import
+from forum.following.digests import digest_set, digests_send_due
 from forum.markup import cook
 from forum.markup.citations import CitedStudy
 from forum.markup.excerpt import excerpt
 from forum.models import Flag
+from forum.moderation.actions import post_hide
+from forum.moderation.flagging import flag_create
 from forum.references.metadata import StudyMetadata
 from forum.search import PostSearch, search_posts, with_snippets
-from forum.services.answers import answer_accept
-from forum.services.digests import digest_set, digests_send_due
-from forum.services.flagging import flag_create
-from forum.services.moderation import post_hide
-from forum.services.posting import reply_create
-from forum.services.referencing import studies_import
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 

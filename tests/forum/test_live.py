@@ -6,10 +6,10 @@ import time
 import pytest
 from django.core.cache import cache
 
-from forum import live
-from forum.change_events import generations_current
-from forum.services.flagging import flag_create
-from forum.services.notifying import notify
+from forum.following.notifying import notify
+from forum.live import pages as live
+from forum.live.change_events import generations_current
+from forum.moderation.flagging import flag_create
 from tests.factories import make_reply, make_topic
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Held /live/ requests under ASGI (forum/live_asgi.py): nothing changed is answered 204 without
+"""Held /live/ requests under ASGI (forum/live/asgi.py): nothing changed is answered 204 without
 Django's request handling; anything else goes on to Django untouched."""
 
 import asyncio
@@ -6,9 +6,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from forum import live
-from forum.change_events import generations_current
-from forum.live_asgi import LiveRequests
+from forum.live import pages as live
+from forum.live.asgi import LiveRequests
+from forum.live.change_events import generations_current
 
 
 class Django:
@@ -83,7 +83,7 @@ def test_a_change_while_held_goes_on_to_django_at_once_with_the_request_body(sho
         held = asyncio.ensure_future(call(LiveRequests(django), scope(topic_query(7))))
         await asyncio.sleep(0.1)
         assert not held.done()
-        from forum.change_events import generations_renew
+        from forum.live.change_events import generations_renew
 
         await asyncio.to_thread(generations_renew, [live.topic_key(7)])  # a reply, in a sync thread
         return await asyncio.wait_for(held, timeout=3)
@@ -99,7 +99,7 @@ def test_a_change_to_another_topic_does_not_wake_it(short_hold):
     async def scenario():
         held = asyncio.ensure_future(call(LiveRequests(django), scope(topic_query(8))))
         await asyncio.sleep(0.1)
-        from forum.change_events import generations_renew
+        from forum.live.change_events import generations_renew
 
         await asyncio.to_thread(generations_renew, [live.topic_key(9)])
         return await held

@@ -3,7 +3,7 @@
 import pytest
 from django import forms
 
-from forum.one_line import OneLineField, one_line
+from forum.common.one_line import OneLineField, one_line
 
 CASES = {
     "newline": ("Vitamin D\nand falls", "Vitamin D and falls"),

@@ -5,12 +5,12 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from forum.caching.page_cache import topic_changed
+from forum.discussion.answers import answer_accept, vote_toggle
+from forum.discussion.deleting import post_delete
+from forum.discussion.editing import post_edit
 from forum.models import Study
-from forum.page_cache import topic_changed
-from forum.services.answers import answer_accept, vote_toggle
-from forum.services.deleting import post_delete
-from forum.services.editing import post_edit
-from forum.services.moderation import (
+from forum.moderation.actions import (
     post_hide,
     post_mark_needs_source,
     post_unhide,

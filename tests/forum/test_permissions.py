@@ -7,9 +7,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 
+from forum.access.permissions import can_edit_post, can_see_deleted
+from forum.discussion.deleting import post_delete
 from forum.models import Post, Topic
-from forum.permissions import can_edit_post, can_see_deleted
-from forum.services.deleting import post_delete
 from tests.factories import CategoryFactory, make_reply, make_topic
 from tests.parsed_html import parse
 

@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from forum.common.reltime import relative_text
 from forum.models import Vote
-from forum.reltime import relative_text
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.forum.study_data import stored_metadata
 from tests.parsed_html import parse
@@ -54,7 +54,7 @@ def test_with_debug_on_an_edited_template_shows_at_once(topic, member, settings,
     settings.DEBUG = True
     reader = signed_in(member)
     reader.get(topic.get_absolute_url())
-    monkeypatch.setattr("forum.post_fragments.Path.read_bytes", lambda self: b"an edited template")
+    monkeypatch.setattr("forum.caching.post_fragments.Path.read_bytes", lambda self: b"an edited template")
 
     assert post_renders(reader.get(topic.get_absolute_url())) == 2
 
@@ -150,8 +150,8 @@ def _without_tokens(content: bytes) -> str:
 
 
 def test_cold_and_fragment_cached_pages_are_the_same_for_each_reader(topic, member, other_member, moderator):
-    from forum.services.answers import answer_accept
-    from forum.services.moderation import post_hide, post_mark_needs_source
+    from forum.discussion.answers import answer_accept
+    from forum.moderation.actions import post_hide, post_mark_needs_source
 
     quoting = make_reply(topic=topic, author=other_member,
                          raw=f'[quote="maria, post:1, topic:{topic.pk}"]\nNight cramps, twice a week.\n[/quote]\n\n'

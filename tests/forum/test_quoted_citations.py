@@ -11,9 +11,9 @@ import pytest
 from django.core.management import call_command
 
 from accounts.models import User
+from forum.discussion.quoting import full_quote
+from forum.evidence.alerts import evidence_alert_recipients
 from forum.models import Citation, Post, Quote, QuoteStatus, Study, Topic
-from forum.services.evidence_alerts import evidence_alert_recipients
-from forum.services.quoting import full_quote
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.forum.study_data import stored_metadata
 from tests.parsed_html import parse
@@ -167,7 +167,7 @@ def test_rebake_takes_back_the_citations_old_quotes_were_counted_for(client, dem
 def test_a_study_that_changes_rerenders_the_posts_quoting_a_post_that_cites_it(demo):
     """The quoting post has no Citation row, yet its quote shows the study's chip: a retraction
     still reaches that chip."""
-    from forum.services.referencing import study_edit
+    from forum.evidence.referencing import study_edit
 
     lena = User.objects.get(username="lena")
     reply = make_reply(topic=demo, author=lena, raw=full_quote(demo.posts.get(post_number=2)) + "Thanks.")

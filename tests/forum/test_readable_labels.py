@@ -6,9 +6,9 @@ from django.urls import reverse
 
 from forum.markup.excerpt import excerpt
 from forum.markup.pipeline import cook
+from forum.moderation.flagging import flag_create
 from forum.search import PostSearch, search_posts, with_snippets
 from forum.search.snippets import highlight
-from forum.services.flagging import flag_create
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 

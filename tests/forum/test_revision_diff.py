@@ -1,6 +1,6 @@
 """Word-level differences between two versions of a post."""
 
-from forum.revision_diff import Chunk, word_diff
+from forum.common.revision_diff import Chunk, word_diff
 
 
 

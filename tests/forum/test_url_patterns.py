@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse, set_script_prefix
 
-from forum.url_patterns import UrlPattern, fast_reverse
+from forum.common.url_patterns import UrlPattern, fast_reverse
 
 
 @pytest.mark.parametrize(("name", "args"), [

@@ -15,9 +15,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import Role
+from forum.evidence.referencing import references_add
 from forum.models import Flag, Study
-from forum.services.flagging import flag_create
-from forum.services.referencing import references_add
+from forum.moderation.flagging import flag_create
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 from tests.security.checks import assert_safe, problems_in
@@ -58,9 +58,9 @@ def _roomy_pages(settings):
 def quiet_posting(monkeypatch):
     """Replies without notifications, for tests that do not look at them: every earlier replier
     watches a topic, so notifying makes a topic of many authors quadratic to build."""
-    import forum.services.posting
+    import forum.discussion.posting
 
-    monkeypatch.setattr(forum.services.posting, "notify_post_written", lambda **kwargs: None)
+    monkeypatch.setattr(forum.discussion.posting, "notify_post_written", lambda **kwargs: None)
 
 
 @pytest.fixture

@@ -12,9 +12,9 @@ from django.core import signing
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from forum.discussion.drafts import draft_save
+from forum.following.notifying import unsubscribe_token
 from forum.models import Draft, NotificationKind, NotificationPreference, WatchLevel
-from forum.services.drafts import draft_save
-from forum.services.notifying import unsubscribe_token
 from tests.factories import PASSWORD, UserFactory, make_topic
 from tests.forum.test_authorisation_matrix import MATRIX
 

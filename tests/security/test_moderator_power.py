@@ -25,7 +25,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from accounts.models import User
 from forum.models import StaffNote, TopicState
-from forum.services.moderation import staff_note_add, topic_delete, topic_set_state
+from forum.moderation.actions import staff_note_add, topic_delete, topic_set_state
 from tests.accounts.totp import current_code
 from tests.factories import PASSWORD, TEST_TOTP_SECRET
 from tests.forum.test_authorisation_matrix import MATRIX, ROLES, World, _a_study, world  # noqa: F401

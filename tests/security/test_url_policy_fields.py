@@ -7,8 +7,8 @@ import json
 import pytest
 from django.urls import reverse
 
+from forum.evidence.referencing import references_add
 from forum.models import Study
-from forum.services.referencing import references_add
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 from tests.security.checks import assert_safe

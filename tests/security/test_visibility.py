@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from forum.models import Notification
-from forum.services.moderation import post_hide, topic_delete
+from forum.moderation.actions import post_hide, topic_delete
 from tests.factories import UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db

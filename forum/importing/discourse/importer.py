@@ -29,12 +29,12 @@ from django.utils.html import strip_tags
 from django.utils.text import slugify
 
 from accounts.models import CredentialRequest, Role
-from forum.models.tag import tag_name_normalised
+from forum.common.one_line import one_line
+from forum.discussion.posting import topic_refresh_expert_answered
+from forum.discussion.quote_rechecks import quoting_posts_recheck
+from forum.discussion.rendering import post_references_record, post_render
 from forum.models import Category, Citation, ImportedRecord, Post, PostRevision, Quote, Tag, Topic, TopicState, Vote
-from forum.one_line import one_line
-from forum.services.posting import topic_refresh_expert_answered
-from forum.services.quoting import quoting_posts_recheck
-from forum.services.rendering import post_references_record, post_render
+from forum.models.tag import tag_name_normalised
 
 from . import markup
 from .cooked import cooked_to_markdown
@@ -116,7 +116,7 @@ def _when(value) -> datetime | None:
 
 
 def _one_line(text, limit: int) -> str:
-    # forum.one_line removes the invisible controls too (bidi overrides, zero-width, NUL).
+    # forum.common.one_line removes the invisible controls too (bidi overrides, zero-width, NUL).
     return " ".join(one_line(str(text or "")).split())[:limit]
 
 

@@ -1,11 +1,11 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from forum.evidence.alerts import evidence_alert_recipients
+from forum.evidence.referencing import study_find
+from forum.following.notifying import wants
 from forum.markup.citations import CitationRef
 from forum.models import NotificationKind, Topic
-from forum.services.evidence_alerts import evidence_alert_recipients
-from forum.services.notifying import wants
-from forum.services.referencing import study_find
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forum.backup_storage import COPIED
-from forum.backups import BackupError, backup_create
+from forum.operations.backup_storage import COPIED
+from forum.operations.backups import BackupError, backup_create
 
 from ._storage_report import missing_files_message
 

@@ -6,7 +6,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from forum.backups import content_digests
+from forum.operations.backups import content_digests
 
 
 class Command(BaseCommand):

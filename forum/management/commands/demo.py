@@ -11,18 +11,18 @@ from django.utils import timezone
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from accounts.models import CredentialRequest
 from forum.demo import chart, content
 from forum.demo.studies import DEMO_STUDIES
-from accounts.models import CredentialRequest
+from forum.discussion.answers import answer_accept
+from forum.discussion.posting import reply_create, topic_create
+from forum.evidence.referencing import schedule_study_extras, studies_import
+from forum.evidence.summaries import evidence_summary_save
 from forum.models import Category, EvidenceSummary, Flag, FlagReason, StaffNote, Study, Topic
-from forum.services.posting import reply_create, topic_create
-from forum.services.answers import answer_accept
-from forum.services.evidence_summaries import evidence_summary_save
-from forum.services.experts import credential_request
-from forum.services.flagging import flag_create
-from forum.services.moderation import staff_note_add
-from forum.services.referencing import schedule_study_extras, studies_import
-from forum.services.uploads import upload_store
+from forum.moderation.actions import staff_note_add
+from forum.moderation.experts import credential_request
+from forum.moderation.flagging import flag_create
+from forum.uploads.storing import upload_store
 
 
 class Command(BaseCommand):

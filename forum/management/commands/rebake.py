@@ -2,9 +2,9 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from accounts.models import User
+from forum.discussion.rendering import post_recook
 from forum.markup import COOKED_VERSION, cook
 from forum.models import Post
-from forum.services.rendering import post_recook
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from forum.evidence.referencing import study_look_up
 from forum.models import LookupState, Study
-from forum.services.referencing import study_look_up
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         if options["due"]:
             from datetime import timedelta
 
-            from forum.services.study_refresh import studies_refresh_schedule
+            from forum.evidence.study_refresh import studies_refresh_schedule
 
             ids = studies_refresh_schedule(limit=options["limit"], pause=pause,
                                            older_than=timedelta(days=options["older_than_days"]))

@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="List what would be removed; remove nothing.")
 
     def handle(self, *args, hours=24, dry_run=False, **options):
-        from forum.services.uploads import uploads_remove_unused
+        from forum.uploads.storing import uploads_remove_unused
 
         removed = uploads_remove_unused(older_than=timedelta(hours=hours), dry_run=dry_run)
         for name in removed:

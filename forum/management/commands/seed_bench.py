@@ -47,9 +47,9 @@ from forum.markup.quotes import QuoteSource
 from forum.models import (
     Category, Citation, Flag, Notification, Post, Quote, Study, Tag, Topic, TopicSubscription, Vote,
 )
+from forum.evidence.referencing import CitationResolver, study_apply_metadata, studies_import
 from forum.references.metadata import StudyMetadata
 from forum.search import schema as search_schema
-from forum.services.referencing import CitationResolver, study_apply_metadata, studies_import
 
 BENCH_PASSWORD = "bench-password"
 BENCH_USERNAME = "bench{}"

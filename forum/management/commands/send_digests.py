@@ -10,11 +10,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, now=False, **options):
         if now:
-            from forum.services.digests import digests_send_due
+            from forum.following.digests import digests_send_due
 
             self.stdout.write(f"{digests_send_due()} digests sent.")
             return
-        from forum.tasks import send_email_digests
+        from forum.following.digests import send_email_digests
 
         send_email_digests.enqueue()
         self.stdout.write("Digest task queued.")

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from forum.task_queue import queue_summary, requeue_stuck_tasks, uses_worker
+from forum.operations.task_queue import queue_summary, requeue_stuck_tasks, uses_worker
 
 
 class Command(BaseCommand):

@@ -1,11 +1,11 @@
 """`manage.py worker`: django-tasks-db's db_worker, kept alive through database outages, with a
-heartbeat so a dead worker's task runs again within a minute (forum/task_worker.py).
+heartbeat so a dead worker's task runs again within a minute (forum/operations/task_worker.py).
 
 Takes every option of db_worker. A PostgreSQL restart or a terminated connection is waited out
 (one line logged when it starts and one when it ends). Every TASKS_HEARTBEAT_INTERVAL seconds
 the worker says it is alive and looks for tasks RUNNING on workers that stopped saying so
-(forum/task_queue.py); every --reap-every seconds, and at start, it enqueues the periodic tasks
-that are due (forum/schedule.py). SIGTERM is db_worker's: the task in hand is finished, then the
+(forum/operations/task_queue.py); every --reap-every seconds, and at start, it enqueues the periodic tasks
+that are due (forum/operations/schedule.py). SIGTERM is db_worker's: the task in hand is finished, then the
 worker exits; a second SIGTERM stops the task, which is then tried again like any failure.
 """
 
@@ -16,9 +16,9 @@ from django.core.management.base import CommandError
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV, run_with_reloader
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from forum.task_worker import ResilientWorker
+from forum.operations.task_worker import ResilientWorker
 
-logger = logging.getLogger("forum.task_queue")
+logger = logging.getLogger("forum.operations.task_queue")
 
 
 class Command(DbWorkerCommand):

@@ -61,7 +61,7 @@ def required_keys(name: str) -> set[str]:
 @pytest.mark.django_db
 def test_responses_have_exactly_the_described_keys(client):
     from forum.references.metadata import StudyMetadata
-    from forum.services.referencing import studies_import
+    from forum.evidence.referencing import studies_import
     from tests.factories import make_reply, make_topic
 
     [study] = studies_import(records=[StudyMetadata(title="Magnesium trial", doi="10.5555/evident-spec",

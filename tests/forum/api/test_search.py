@@ -3,8 +3,8 @@
 import pytest
 
 from forum.api import search as search_endpoint
-from forum.services.deleting import post_delete
-from forum.services.moderation import post_hide, topic_set_listed
+from forum.discussion.deleting import post_delete
+from forum.moderation.actions import post_hide, topic_set_listed
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db

@@ -2,9 +2,9 @@
 
 import pytest
 
+from forum.discussion.deleting import post_delete
 from forum.models import Study
-from forum.services.deleting import post_delete
-from forum.services.moderation import post_hide, topic_delete
+from forum.moderation.actions import post_hide, topic_delete
 from tests.factories import make_reply, make_topic
 from tests.forum.study_data import stored_study
 

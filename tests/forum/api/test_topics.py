@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum.services.deleting import post_delete
-from forum.services.moderation import post_hide, topic_delete, topic_set_listed, topic_set_pinned
+from forum.discussion.deleting import post_delete
+from forum.moderation.actions import post_hide, topic_delete, topic_set_listed, topic_set_pinned
 from tests.factories import CategoryFactory, UserFactory, add_posts_fast, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +175,7 @@ def test_topic_detail_shape(client, member, other_member):
 
 def test_post_citations_name_the_studies(client):
     from forum.references.metadata import StudyMetadata
-    from forum.services.referencing import studies_import
+    from forum.evidence.referencing import studies_import
 
     [study] = studies_import(records=[StudyMetadata(title="A trial", doi="10.5555/evident-api", source="manual")])
     topic = make_topic(raw="Is this right? [@doi:10.5555/evident-api]")
@@ -188,7 +188,7 @@ def test_post_citations_name_the_studies(client):
 
 def test_post_citations_carry_their_stance(client):
     from forum.references.metadata import StudyMetadata
-    from forum.services.referencing import studies_import
+    from forum.evidence.referencing import studies_import
 
     studies_import(records=[StudyMetadata(title="A trial", doi="10.5555/evident-api", source="manual")])
     topic = make_topic(raw="It does not hold up [@doi:10.5555/evident-api contradicts]")
@@ -199,7 +199,7 @@ def test_post_citations_carry_their_stance(client):
 
 
 def test_edited_posts_carry_their_edit_time(client, member):
-    from forum.services.editing import post_edit
+    from forum.discussion.editing import post_edit
 
     topic = make_topic(author=member)
     post_edit(editor=member, post=topic.posts.get(post_number=1), raw="What does the evidence really say?")
@@ -269,7 +269,7 @@ def test_deleted_topic_is_404_except_for_moderators_and_unlisted_is_readable_by_
 
 
 def test_a_hidden_accepted_answer_is_not_named_to_readers(client, member, moderator):
-    from forum.services.answers import answer_accept
+    from forum.discussion.answers import answer_accept
 
     topic = make_topic(author=member)
     answer = make_reply(topic=topic)

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum.services.deleting import post_delete
-from forum.services.moderation import post_hide, topic_delete, topic_set_listed
+from forum.discussion.deleting import post_delete
+from forum.moderation.actions import post_hide, topic_delete, topic_set_listed
 from tests.factories import CategoryFactory, UserFactory, add_posts_fast, make_reply, make_topic
 from tests.parsed_html import parse
 

@@ -224,7 +224,7 @@ def test_demo_members_have_a_history_so_priya_can_upload_and_show_an_external_im
     from django.utils import timezone
 
     from forum.demo import chart
-    from forum.permissions import is_new_member
+    from forum.access.permissions import is_new_member
 
     load_demo()
     User = get_user_model()

@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from forum.evidence.referencing import references_add
 from forum.models import Study
-from forum.services.referencing import references_add
 
 pytestmark = pytest.mark.django_db
 

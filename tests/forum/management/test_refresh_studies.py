@@ -86,7 +86,7 @@ def test_only_failed_retries_studies_whose_look_up_failed(reference_server):
 
 def test_studies_without_a_doi_or_pmid_are_not_checked(reference_server):
     from forum.references.metadata import StudyMetadata
-    from forum.services.referencing import studies_import
+    from forum.evidence.referencing import studies_import
 
     studies_import(records=[StudyMetadata(title="A book chapter", bibtex_key="chapter2020", source="bibtex")])
     assert "Checked 0 studies" in refresh()

@@ -3,9 +3,9 @@ list render. A stub resolver stands in for the database except where numbering i
 
 import pytest
 
+from forum.evidence.referencing import CitationResolver
 from forum.markup import cook
 from forum.markup.citations import CitationRef, CitedStudy
-from forum.services.referencing import CitationResolver
 from tests.forum.study_data import stored_study
 from tests.parsed_html import parse
 

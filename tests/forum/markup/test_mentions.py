@@ -3,8 +3,8 @@ code, email addresses or URLs; mentions quoted from someone else are shown but n
 
 import pytest
 
+from forum.discussion.rendering import post_render
 from forum.markup import cook
-from forum.services.rendering import post_render
 from tests.factories import UserFactory, make_topic
 from tests.parsed_html import parse
 

@@ -4,8 +4,8 @@ so no thread sees another's half-parsed text."""
 
 from concurrent.futures import ThreadPoolExecutor
 
+from forum.discussion.quoting import plain_text
 from forum.markup.sanitize import sanitize
-from forum.services.quoting import plain_text
 
 TEXTS = [
     f"**Trial {n}** found [a link](https://example.org/{n}) and <em>{'word ' * (50 + n)}</em>\n\n"

@@ -10,13 +10,13 @@ from django.test import Client
 from django.urls import reverse
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from forum.evidence.referencing import references_add, studies_import
 from forum.models import Study
 from forum.references.bibtex import parse_bibtex, to_bibtex
 from forum.references.csl import parse_csl_json, to_csl_json
 from forum.references.identifiers import normalize_doi
 from forum.references.metadata import StudyMetadata
 from forum.references.ris import parse_ris, to_ris
-from forum.services.referencing import references_add, studies_import
 
 TRICKY = "_%{}<>;éüøçñÅß\u2013\u2014\u2010\u2212"
 letters = st.sampled_from("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")

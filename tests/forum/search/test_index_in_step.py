@@ -2,10 +2,10 @@
 
 from django.utils import timezone
 
+from forum.discussion.deleting import post_delete
+from forum.discussion.editing import post_edit
 from forum.models import Post, Topic
-from forum.services.deleting import post_delete
-from forum.services.editing import post_edit
-from forum.services.moderation import post_hide, post_restore, post_unhide, topic_delete, topic_retitle
+from forum.moderation.actions import post_hide, post_restore, post_unhide, topic_delete, topic_retitle
 from tests.factories import UserFactory, make_reply, make_topic
 
 from .conftest import found

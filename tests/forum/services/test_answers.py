@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
 
+from forum.discussion.answers import answer_accept, answer_unaccept, vote_toggle
+from forum.discussion.deleting import post_delete
 from forum.models import ModerationAction, Notification, NotificationKind, Post, Topic, Vote
-from forum.services import moderation
-from forum.services.answers import answer_accept, answer_unaccept, vote_toggle
-from forum.services.deleting import post_delete
+from forum.moderation import actions as moderation
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 

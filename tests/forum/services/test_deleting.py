@@ -1,8 +1,8 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from forum.discussion.deleting import post_delete
 from forum.models import Post, Topic
-from forum.services.deleting import post_delete
 from tests.factories import make_reply, make_topic
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.services.digests import digest_set, digests_send_due
-from forum.services.posting import reply_create
+from forum.discussion.posting import reply_create
+from forum.following.digests import digest_set, digests_send_due
 from tests.factories import make_topic
 
 pytestmark = pytest.mark.django_db

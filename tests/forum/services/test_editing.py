@@ -1,9 +1,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from forum.discussion.deleting import post_delete
+from forum.discussion.editing import post_edit
 from forum.models import PostRevision, Topic
-from forum.services.deleting import post_delete
-from forum.services.editing import post_edit
 from tests.factories import make_reply, make_topic
 
 pytestmark = pytest.mark.django_db

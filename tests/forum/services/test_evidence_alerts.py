@@ -10,9 +10,9 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 
+from forum.discussion.answers import answer_accept
+from forum.following.notifying import preference_set
 from forum.models import Notification, NotificationKind, TopicSubscription, WatchLevel
-from forum.services.answers import answer_accept
-from forum.services.notifying import preference_set
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.forum.study_data import crossref_response, stored_study
 from tests.parsed_html import parse
@@ -118,6 +118,6 @@ def test_scheduled_rechecks_go_most_recently_cited_first(reference_server):
     make_topic(raw="New [@doi:10.5555/evident-concern]")
     from datetime import timedelta
 
-    from forum.services.study_refresh import studies_due
+    from forum.evidence.study_refresh import studies_due
 
     assert list(studies_due(older_than=timedelta(0))) == [newer, older]

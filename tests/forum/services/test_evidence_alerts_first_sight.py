@@ -81,7 +81,7 @@ def test_the_first_look_up_of_a_study_imported_by_a_member_alerts_nobody(
     """A member's BibTeX entry is cited first; the registry's first word on it (the scheduled
     refresh) shows the old correction without calling it a change."""
     from forum.references.bibtex import parse_bibtex
-    from forum.services.referencing import studies_import
+    from forum.evidence.referencing import studies_import
 
     studies_import(records=parse_bibtex(
         "@article{adeyemi2007, title={A cohort study corrected the year after it appeared}, "
@@ -97,8 +97,8 @@ def test_the_first_look_up_of_a_study_imported_by_a_member_alerts_nobody(
 
 def test_an_answer_accepted_while_its_study_was_being_looked_up_does_not_say_the_evidence_changed(
         client, member, reference_server, settings):
-    from forum.services.answers import answer_accept
-    from forum.services.referencing import study_look_up
+    from forum.discussion.answers import answer_accept
+    from forum.evidence.referencing import study_look_up
     from tests.factories import make_reply
 
     settings.FORUM_FRAGMENT_CACHE = False

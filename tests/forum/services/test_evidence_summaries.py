@@ -4,9 +4,9 @@ import pytest
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 
+from forum.caching.page_cache import _topic_key
+from forum.evidence.summaries import SummaryConflict, evidence_summary_save
 from forum.models import EvidenceSummary, EvidenceSummaryRevision, ModerationAction
-from forum.page_cache import _topic_key
-from forum.services.evidence_summaries import SummaryConflict, evidence_summary_save
 from tests.factories import UserFactory
 from tests.forum.evidence_summary_data import ldn_topic, outcome
 

@@ -5,10 +5,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from accounts.models import CredentialRequest
+from forum.discussion.deleting import post_delete
 from forum.models import ModerationAction, Notification, NotificationKind, Topic
-from forum.services import moderation
-from forum.services.deleting import post_delete
-from forum.services.experts import credential_decide, credential_request, credential_revoke
+from forum.moderation import actions as moderation
+from forum.moderation.experts import credential_decide, credential_request, credential_revoke
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 

@@ -7,10 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from forum.discussion.editing import post_edit
 from forum.models import Flag, FlagReason, FlagState, ModerationAction, Notification, NotificationKind, Post, Topic
-from forum.services.editing import post_edit
-from forum.services import moderation
-from forum.services.flagging import flag_create, flags_resolve
+from forum.moderation import actions as moderation
+from forum.moderation.flagging import flag_create, flags_resolve
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 
@@ -181,7 +181,7 @@ def test_disagreeing_restores_a_post_hidden_by_spam_consensus(moderator, post):
 
 
 def test_disagreeing_does_not_undo_a_moderators_own_hide(moderator, post):
-    from forum.services.moderation import post_hide
+    from forum.moderation.actions import post_hide
 
     post_hide(moderator=moderator, post=post, reason="Advert")
     flag_create(flagger=trusted(), post=post, reason="spam")

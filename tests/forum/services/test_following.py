@@ -3,7 +3,7 @@
 import pytest
 
 from forum.models import CategorySubscription, TopicSubscription, WatchLevel
-from forum.services.following import (
+from forum.following.watching import (
     category_level_set, topic_level_set, topic_mark_read, topic_watch_automatically,
 )
 from tests.factories import CategoryFactory, add_posts_fast, make_reply, make_topic

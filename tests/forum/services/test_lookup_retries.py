@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from forum.discussion.rendering import post_recook
+from forum.evidence.lookup_retries import retry_delay
+from forum.evidence.referencing import paste_parse, references_add, study_look_up
 from forum.models import LookupState, Study
-from forum.services.lookup_retries import retry_delay
-from forum.services.referencing import paste_parse, references_add, study_look_up
-from forum.services.rendering import post_recook
 from tests.factories import make_topic
 from tests.forum.references.conftest import fixture_text
 
@@ -31,7 +31,7 @@ def worker_queue(settings):
 
 
 def queued_retries():
-    return [task for task in DBTaskResult.objects.filter(task_path="forum.tasks.look_up_study")
+    return [task for task in DBTaskResult.objects.filter(task_path="forum.evidence.referencing.look_up_study")
             if task.args_kwargs["kwargs"].get("retry")]
 
 
@@ -130,13 +130,13 @@ def test_citing_a_failed_identifier_again_requeues_it_but_a_re_render_does_not(
         topic = make_topic(raw=f"Cited again [@doi:{DOI}].")
     study.refresh_from_db()
     assert study.lookup_state == LookupState.PENDING
-    assert DBTaskResult.objects.filter(task_path="forum.tasks.look_up_study").count() == 1
+    assert DBTaskResult.objects.filter(task_path="forum.evidence.referencing.look_up_study").count() == 1
 
     Study.objects.filter(pk=study.pk).update(lookup_state=LookupState.FAILED)
     with django_capture_on_commit_callbacks(execute=True):
         post_recook(post=topic.posts.get())
     assert Study.objects.get(pk=study.pk).lookup_state == LookupState.FAILED
-    assert DBTaskResult.objects.filter(task_path="forum.tasks.look_up_study").count() == 1
+    assert DBTaskResult.objects.filter(task_path="forum.evidence.referencing.look_up_study").count() == 1
 
 
 def test_pasting_a_failed_identifier_in_add_reference_requeues_it(worker_queue, django_capture_on_commit_callbacks):
@@ -148,7 +148,7 @@ def test_pasting_a_failed_identifier_in_add_reference_requeues_it(worker_queue, 
     assert [s.pk for s in added.studies] == [study.pk]
     study.refresh_from_db()
     assert (study.lookup_state, study.lookup_attempts) == (LookupState.PENDING, 0)
-    assert DBTaskResult.objects.filter(task_path="forum.tasks.look_up_study").count() == 1
+    assert DBTaskResult.objects.filter(task_path="forum.evidence.referencing.look_up_study").count() == 1
 
 
 @pytest.mark.parametrize("state", [LookupState.DELAYED, LookupState.FAILED, LookupState.PENDING])

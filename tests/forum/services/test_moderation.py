@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 
+from forum.discussion.answers import vote_toggle
+from forum.discussion.posting import reply_create
 from forum.models import ModerationAction, Notification, NotificationKind, Post, Topic
-from forum.services import moderation
-from forum.services.answers import vote_toggle
-from forum.services.flagging import flag_create
-from forum.services.posting import reply_create
+from forum.moderation import actions as moderation
+from forum.moderation.flagging import flag_create
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 
@@ -152,7 +152,7 @@ def test_a_closed_topic_refuses_member_replies_but_not_moderators(moderator, oth
 def test_an_archived_topic_refuses_replies_and_edits(moderator, member, topic):
     moderation.topic_set_state(moderator=moderator, topic=topic, state="archived")
 
-    from forum.services.editing import post_edit
+    from forum.discussion.editing import post_edit
     with pytest.raises(PermissionDenied, match="archived"):
         post_edit(editor=member, post=topic.posts.get(post_number=1), raw="Changed")
     with pytest.raises(PermissionDenied, match="archived"):

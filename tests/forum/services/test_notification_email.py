@@ -8,11 +8,11 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from accounts import tasks
+from forum.discussion.posting import reply_create
+from forum.following.notifying import preference_set, preferences_for, unsubscribe_token
 from forum.models import Notification, NotificationKind as Kind, NotificationPreference, Post
-from forum.services import moderation
-from forum.services.experts import credential_decide, credential_request
-from forum.services.notifying import preference_set, preferences_for, unsubscribe_token
-from forum.services.posting import reply_create
+from forum.moderation import actions as moderation
+from forum.moderation.experts import credential_decide, credential_request
 from tests.factories import make_reply, make_topic
 from tests.parsed_html import parse
 
@@ -76,7 +76,7 @@ class TestContent:
     def test_a_repeated_send_is_not_sent_again(self, mention):
         # A worker killed after the mail went out runs the task again: the mail carries the same
         # Message-ID, recorded as sent when the server took it, so the repeat sends nothing.
-        from forum.services.notifying import notification_email_send
+        from forum.following.notifying import notification_email_send
 
         notification = Notification.objects.get(kind=Kind.MENTIONED)
         notification_email_send(notification_id=notification.pk, recipient_id=notification.recipient_id,
@@ -219,7 +219,7 @@ class TestUnsubscribe:
     def test_a_token_for_an_unknown_kind_is_not_found(self, client, member):
         from django.core import signing
 
-        from forum.services.notifying import UNSUBSCRIBE_SALT
+        from forum.following.notifying import UNSUBSCRIBE_SALT
 
         token = signing.dumps({"u": member.pk, "k": "everything"}, salt=UNSUBSCRIBE_SALT, compress=True)
 

@@ -7,13 +7,13 @@ from typing import Callable
 import pytest
 
 from accounts.models import CredentialRequest
+from forum.discussion.answers import answer_accept, vote_toggle
+from forum.discussion.editing import post_edit
+from forum.discussion.posting import reply_create
+from forum.following.watching import category_level_set, topic_level_set, topic_mark_read
 from forum.models import Notification, NotificationKind as Kind, WatchLevel
-from forum.services import moderation
-from forum.services.answers import answer_accept, vote_toggle
-from forum.services.editing import post_edit
-from forum.services.experts import credential_decide, credential_request
-from forum.services.following import category_level_set, topic_level_set, topic_mark_read
-from forum.services.posting import reply_create
+from forum.moderation import actions as moderation
+from forum.moderation.experts import credential_decide, credential_request
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ from django.urls import reverse
 
 from accounts import tasks
 from accounts.models import CredentialRequest
+from forum.discussion.editing import post_edit
 from forum.models import ModerationAction, Topic
-from forum.services import moderation
-from forum.services.editing import post_edit
-from forum.services.experts import credential_request
+from forum.moderation import actions as moderation
+from forum.moderation.experts import credential_request
 from tests.factories import CategoryFactory, UserFactory, make_topic
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 
+from forum.discussion.posting import reply_create, topic_create
 from forum.models import Post, Tag, Topic
-from forum.services.posting import reply_create, topic_create
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_replies_are_numbered_contiguously_and_update_the_topic(member, other_me
 
 
 def test_numbering_continues_after_a_deleted_post(member, other_member):
-    from forum.services.deleting import post_delete
+    from forum.discussion.deleting import post_delete
 
     topic = make_topic(author=member)
     doomed = make_reply(topic=topic, author=other_member)
@@ -112,7 +112,7 @@ def test_moderators_may_still_reply_to_a_closed_topic(member, moderator):
 
 def test_nobody_can_reply_to_a_deleted_topic(member, moderator):
     topic = make_topic(author=member)
-    from forum.services.deleting import post_delete
+    from forum.discussion.deleting import post_delete
 
     post_delete(actor=member, post=topic.posts.get(post_number=1))
     topic.refresh_from_db()

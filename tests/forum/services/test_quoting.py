@@ -3,11 +3,12 @@ changes, and the quoted author hears about it once."""
 
 import pytest
 
+from forum.discussion.deleting import post_delete
+from forum.discussion.editing import post_edit
+from forum.discussion.quote_rechecks import quoting_posts_recheck
+from forum.discussion.quoting import full_quote, plain_text
+from forum.discussion.rendering import post_recook
 from forum.models import Notification, NotificationKind, Post, Quote, QuoteStatus
-from forum.services.deleting import post_delete
-from forum.services.editing import post_edit
-from forum.services.quoting import full_quote, plain_text, quoting_posts_recheck
-from forum.services.rendering import post_recook
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 

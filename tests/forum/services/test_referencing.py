@@ -5,11 +5,11 @@ import httpx
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from forum.discussion.editing import post_edit
 from forum.markup.citations import CitationRef
 from forum.models import Citation, LookupState, ModerationAction, Post, Study, StudyRevision
 from forum.references.metadata import StudyMetadata
-from forum.services.editing import post_edit
-from forum.services.referencing import (
+from forum.evidence.referencing import (
     cite_markup,
     references_add,
     studies_import,

@@ -14,8 +14,8 @@ from forum.models import (
     LookupState, Notification, NotificationKind, RevisionSource, Study, TopicSubscription, TrialLookupState,
     TrialRecord, WatchLevel,
 )
-from forum.services.referencing import study_look_up
-from forum.services.registry_status import study_extras_look_up, study_open_access_refresh, trial_look_up
+from forum.evidence.referencing import study_look_up
+from forum.evidence.registry_status import study_extras_look_up, study_open_access_refresh, trial_look_up
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.forum.references.conftest import fixture_text
 from tests.forum.study_data import crossref_response, stored_metadata
@@ -170,7 +170,7 @@ def test_an_outage_is_retried_from_the_queue_and_then_succeeds(
 
     record = TrialRecord.objects.get(nct_id="NCT09990001")
     assert record.lookup_state == TrialLookupState.DELAYED and record.lookup_attempts == 1
-    [retry] = queued("forum.tasks.look_up_trial")
+    [retry] = queued("forum.evidence.registry_status.look_up_trial")
     assert retry.args_kwargs["kwargs"] == {"nct_id": "NCT09990001", "retry": True}
     wait = 600 if getattr(outage, "status_code", 0) == 429 else 60
     assert retry.run_after >= before + timedelta(seconds=wait)

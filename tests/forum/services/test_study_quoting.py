@@ -3,11 +3,11 @@ structured abstract's section named, and a study not stored yet looked up and ch
 
 import pytest
 
+from forum.discussion.editing import post_edit
+from forum.discussion.study_quoting import abstract_quote_check, abstract_sections, study_quote_markup
 from forum.markup import cook
 from forum.markup.quotes import QuoteRef
 from forum.models import LookupState, Study, StudyQuote
-from forum.services.editing import post_edit
-from forum.services.study_quoting import abstract_quote_check, abstract_sections, study_quote_markup
 from tests.factories import make_reply, make_topic
 from tests.forum.study_data import crossref_response, stored_metadata, stored_study
 from tests.parsed_html import parse
@@ -171,7 +171,7 @@ def test_editing_the_quote_rechecks_it(bested, member):
 
 
 def test_a_preview_creates_no_study(member):
-    from forum.services.rendering import post_render
+    from forum.discussion.rendering import post_render
 
     rendered = post_render(raw=f'[quote="doi:10.5555/never-seen"]\nWords.\n[/quote]', topic=None, preview=True)
     assert not Study.objects.filter(doi="10.5555/never-seen").exists()

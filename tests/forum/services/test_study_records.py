@@ -4,10 +4,10 @@ registry has spoken, and otherwise becomes a suggested correction a moderator de
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from forum.evidence.referencing import references_add, references_preview, studies_import
 from forum.models import ModerationAction, StudyRevision, StudySuggestion
 from forum.references.bibtex import parse_bibtex
-from forum.services.referencing import references_add, references_preview, studies_import
-from forum.services.study_records import (
+from forum.evidence.study_records import (
     revision_changes, study_suggestion_accept, study_suggestion_create, study_suggestion_reject,
 )
 from tests.forum.study_data import stored_metadata, stored_study

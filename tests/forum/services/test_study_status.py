@@ -9,11 +9,11 @@ import httpx
 import pytest
 from django.urls import reverse
 
+from forum.evidence.referencing import studies_import, study_get_or_create_pending, study_look_up
+from forum.evidence.study_records import study_restore
 from forum.markup.citations import CitationRef
 from forum.models import Study
 from forum.references.bibtex import parse_bibtex
-from forum.services.referencing import studies_import, study_get_or_create_pending, study_look_up
-from forum.services.study_records import study_restore
 from tests.forum.references.conftest import fixture_json, fixture_text
 from tests.forum.study_data import EFETCH, ESUMMARY, crossref_response, stored_study
 from tests.parsed_html import parse

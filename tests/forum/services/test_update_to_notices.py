@@ -3,10 +3,10 @@ itself (the shape of real PLOS records) is the article, not "a work that updates
 
 import pytest
 
+from forum.evidence.referencing import study_get_or_create_pending, study_look_up
 from forum.markup.citations import CitationRef
 from forum.references.classification import Design, classify_design
 from forum.references.crossref import parse_work
-from forum.services.referencing import study_get_or_create_pending, study_look_up
 from tests.forum.references.conftest import fixture_json
 from tests.forum.study_data import crossref_response
 from tests.parsed_html import parse

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.member_data import member_delete
 from forum.models import Upload
-from forum.services.uploads import upload_create
+from forum.uploads.storing import upload_create
 from tests.factories import UserFactory
 
 from .conftest import PDF, as_file, image_bytes

@@ -4,11 +4,11 @@ with the limit named and the text given back; an edit that adds none is never re
 import pytest
 from django.urls import reverse
 
-from forum.limits import LimitExceeded
+from forum.access.limits import LimitExceeded
+from forum.discussion.editing import post_edit
+from forum.discussion.posting import reply_create
 from forum.models import Post
-from forum.services.editing import post_edit
-from forum.services.posting import reply_create
-from forum.services.uploads import upload_create
+from forum.uploads.storing import upload_create
 from tests.factories import make_topic
 
 from .conftest import as_file, image_bytes

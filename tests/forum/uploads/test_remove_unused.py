@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from forum.models import Draft, Upload
-from forum.services.uploads import upload_create
+from forum.uploads.storing import upload_create
 from tests.factories import make_topic
 
 from .conftest import as_file, image_bytes

@@ -1,5 +1,5 @@
 """The worker removes unused uploads by itself: `manage.py worker` enqueues the periodic cleanup
-(forum/schedule.py) and runs it, without cron."""
+(forum/operations/schedule.py) and runs it, without cron."""
 
 from datetime import timedelta
 
@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from forum.models import Upload
-from forum.schedule import schedule_enqueue_due
-from forum.services.uploads import upload_create
+from forum.operations.schedule import schedule_enqueue_due
+from forum.uploads.storing import upload_create
 from tests.factories import make_topic
 
 from .conftest import as_file, image_bytes
@@ -41,15 +41,15 @@ def test_the_worker_removes_uploads_no_post_shows_after_a_day(database_queue, me
 
     assert set(Upload.objects.values_list("name", flat=True)) == {posted.name, fresh.name}
     assert not default_storage.exists(forgotten.stored_name) and default_storage.exists(posted.stored_name)
-    [run] = DBTaskResult.objects.filter(task_path="forum.tasks.remove_unused_uploads")
+    [run] = DBTaskResult.objects.filter(task_path="forum.uploads.storing.remove_unused_uploads")
     assert run.status == "SUCCESSFUL"
 
 
 def test_the_cleanup_is_enqueued_once_an_hour(database_queue):
     now = timezone.now()
-    assert "forum.tasks.remove_unused_uploads" in schedule_enqueue_due(now=now)
+    assert "forum.uploads.storing.remove_unused_uploads" in schedule_enqueue_due(now=now)
     assert schedule_enqueue_due(now=now + timedelta(minutes=59)) == []
-    assert schedule_enqueue_due(now=now + timedelta(minutes=61)) == ["forum.tasks.remove_unused_uploads"]
+    assert schedule_enqueue_due(now=now + timedelta(minutes=61)) == ["forum.uploads.storing.remove_unused_uploads"]
 
 
 def test_without_the_database_queue_nothing_is_scheduled():

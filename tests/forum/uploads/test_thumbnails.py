@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from PIL import Image
 
 from forum.models import Upload
-from forum.services.uploads import upload_create, uploads_remove_unused
+from forum.uploads.storing import upload_create, uploads_remove_unused
 from tests.factories import make_topic
 from tests.parsed_html import parse
 

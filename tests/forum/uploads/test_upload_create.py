@@ -7,9 +7,9 @@ import pytest
 from django.core.files.storage import default_storage
 from PIL import Image, ImageFile
 
-from forum.limits import LimitExceeded
+from forum.access.limits import LimitExceeded
 from forum.models import Upload
-from forum.services.uploads import UploadRefused, upload_create, upload_markdown
+from forum.uploads.storing import UploadRefused, upload_create, upload_markdown
 from tests.factories import UserFactory
 
 from .conftest import PDF, as_file, blank_png, image_bytes

@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import Post
-from forum.services.uploads import upload_create
+from forum.uploads.storing import upload_create
 from tests.factories import UserFactory, make_reply, make_topic
 
 from .conftest import PDF, as_file, blank_png, image_bytes
@@ -125,7 +125,7 @@ def test_the_same_bytes_stay_stored_while_another_members_post_shows_them(client
     from datetime import timedelta
 
     from forum.models import Upload
-    from forum.services.uploads import uploads_remove_unused
+    from forum.uploads.storing import uploads_remove_unused
 
     data = image_bytes("PNG")
     abandoned = upload_create(uploader=member, file=as_file(data, "a.png"))
@@ -164,7 +164,7 @@ def test_a_hidden_or_deleted_posts_upload_per_role(client, member, other_member,
 
 
 def test_editing_the_picture_out_of_a_post_unlinks_it(member):
-    from forum.services.editing import post_edit
+    from forum.discussion.editing import post_edit
     upload = upload_create(uploader=member, file=as_file(image_bytes("PNG"), "a.png"))
     topic = make_topic(author=member, raw=f"![a](upload://{upload.name})")
     post = topic.posts.get()

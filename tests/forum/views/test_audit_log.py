@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import ModerationAction
-from forum.services import moderation
+from forum.moderation import actions as moderation
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 

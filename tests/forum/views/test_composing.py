@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from forum.forms import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
+from forum.discussion.deleting import post_delete
+from forum.discussion.forms import BODY_MAX_LENGTH, TITLE_MAX_LENGTH
 from forum.models import Post, Topic
-from forum.services.deleting import post_delete
 from tests.factories import CategoryFactory, UserFactory, make_topic
 from tests.parsed_html import parse
 

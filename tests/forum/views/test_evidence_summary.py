@@ -6,8 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forum.evidence.summaries import evidence_summary_save
 from forum.models import EvidenceSummary, EvidenceSummaryRevision, ModerationAction
-from forum.services.evidence_summaries import evidence_summary_save
 from tests.factories import UserFactory, add_posts_fast, make_reply, make_topic
 from tests.forum.evidence_summary_data import form_data, ldn_topic, outcome
 from tests.parsed_html import parse

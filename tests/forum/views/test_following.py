@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forum.following.watching import topic_level_set, topic_mark_read
 from forum.models import CategorySubscription, TopicSubscription, WatchLevel
-from forum.services.following import topic_level_set, topic_mark_read
 from tests.factories import CategoryFactory, UserFactory, add_posts_fast, make_reply, make_topic
 from tests.parsed_html import parse
 
@@ -72,7 +72,7 @@ class TestTopicLevelForm:
         assert not TopicSubscription.objects.filter(level_chosen=True).exists()
 
     def test_a_topic_you_cannot_see_is_not_found(self, member_client, topic, moderator):
-        from forum.services.moderation import topic_delete
+        from forum.moderation.actions import topic_delete
 
         topic_delete(moderator=moderator, topic=topic)
 

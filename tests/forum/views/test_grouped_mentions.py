@@ -7,9 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from forum.discussion.editing import post_edit
+from forum.discussion.posting import reply_create
 from forum.models import Notification
-from forum.services.editing import post_edit
-from forum.services.posting import reply_create
 from tests.factories import UserFactory, make_topic
 from tests.parsed_html import parse
 

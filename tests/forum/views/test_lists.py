@@ -4,9 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from forum.discussion.deleting import post_delete
 from forum.models import Topic
-from forum.services import moderation
-from forum.services.deleting import post_delete
+from forum.moderation import actions as moderation
 from tests.factories import CategoryFactory, UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 
@@ -133,7 +133,7 @@ def test_topic_lists_are_paginated(client, member, settings):
 
 
 def test_tag_pages_are_paginated_in_activity_order(client, member, settings):
-    # A tag's page is found by ids first (forum/paging.py): same order and pages as any list.
+    # A tag's page is found by ids first (forum/common/paging.py): same order and pages as any list.
     settings.FORUM_TOPICS_PER_PAGE = 2
     now = timezone.now()
     for age in range(5):

@@ -5,12 +5,12 @@ import re
 import pytest
 from django.urls import reverse
 
-from forum.services.answers import answer_accept, vote_toggle
-from forum.services.deleting import post_delete
-from forum.services.editing import post_edit
-from forum.services.flagging import flag_create, flags_resolve
-from forum.services.moderation import post_hide
-from forum.services.notifying import notify
+from forum.discussion.answers import answer_accept, vote_toggle
+from forum.discussion.deleting import post_delete
+from forum.discussion.editing import post_edit
+from forum.following.notifying import notify
+from forum.moderation.actions import post_hide
+from forum.moderation.flagging import flag_create, flags_resolve
 from tests.factories import UserFactory, make_reply, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -221,6 +221,6 @@ def test_when_the_cache_is_down_the_page_is_told_to_come_back_later(client, ques
     def down(*args, **kwargs):
         raise ConnectionError("cache down")
 
-    monkeypatch.setattr("forum.views.live.generations_current", down)
+    monkeypatch.setattr("forum.live.views.generations_current", down)
     response = ask(client, params)
     assert response.status_code == 503 and response["Retry-After"] == "30"

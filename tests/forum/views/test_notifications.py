@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from forum.discussion.answers import vote_toggle
+from forum.discussion.posting import reply_create
 from forum.models import Notification, NotificationKind as Kind
-from forum.services import moderation
-from forum.services.answers import vote_toggle
-from forum.services.posting import reply_create
+from forum.moderation import actions as moderation
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 
@@ -99,7 +99,7 @@ class TestInbox:
         assert bell(response).get("aria-label") == "Notifications, 1 unread"
 
     def test_notifications_about_posts_deleted_since_drop_out(self, member_client, mention):
-        from forum.services.deleting import post_delete
+        from forum.discussion.deleting import post_delete
 
         post_delete(actor=mention.actor, post=mention.post)
 
@@ -122,7 +122,7 @@ class TestOpening:
         assert mention.read_at is not None
 
     def test_opening_one_without_a_post_goes_back_to_the_list(self, client, other_member, moderator):
-        from forum.services.experts import credential_decide, credential_request
+        from forum.moderation.experts import credential_decide, credential_request
 
         credential_decide(moderator=moderator, approve=True,
                           request=credential_request(user=other_member, credential="PhD"))

@@ -1,9 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from forum.discussion.deleting import post_delete
+from forum.discussion.editing import post_edit
 from forum.models import Post, PostRevision, Topic
-from forum.services.deleting import post_delete
-from forum.services.editing import post_edit
 from tests.factories import make_reply, make_topic
 from tests.parsed_html import parse
 

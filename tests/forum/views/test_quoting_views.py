@@ -6,9 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forum.discussion.deleting import post_delete
+from forum.discussion.posting import reply_create
 from forum.models import Notification, Post
-from forum.services.deleting import post_delete
-from forum.services.posting import reply_create
 from tests.factories import UserFactory, add_posts_fast, make_reply, make_topic
 from tests.parsed_html import parse
 

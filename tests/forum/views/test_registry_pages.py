@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from forum.services.registry_status import study_extras_look_up
+from forum.evidence.registry_status import study_extras_look_up
 from tests.factories import make_reply, make_topic
 from tests.forum.references.conftest import fixture_text
 from tests.forum.study_data import stored_metadata

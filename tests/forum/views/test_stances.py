@@ -3,8 +3,8 @@ and a topic's Evidence panel groups each study's citations by stance."""
 
 import pytest
 
-from forum.services.deleting import post_delete
-from forum.services.moderation import post_hide
+from forum.discussion.deleting import post_delete
+from forum.moderation.actions import post_hide
 from tests.factories import make_reply, make_topic
 from tests.forum.study_data import stored_study
 from tests.parsed_html import parse
@@ -93,7 +93,7 @@ def test_citations_without_any_stance_keep_the_panel_as_it_was(client, younger):
 def test_the_new_topic_page_starts_with_the_quoted_words_after_any_draft(member_client, member):
     from django.urls import reverse
 
-    from forum.services.drafts import draft_key, draft_save
+    from forum.discussion.drafts import draft_key, draft_save
 
     bested = stored_study("bested2023")
     url = reverse("forum:new_topic")

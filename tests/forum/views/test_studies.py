@@ -8,12 +8,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forum.discussion.deleting import post_delete
+from forum.evidence.referencing import studies_import
 from forum.models import LookupState, Study, StudyRevision
 from forum.references.bibtex import parse_bibtex
 from forum.references.metadata import StudyMetadata
 from forum.references.ris import parse_ris
-from forum.services.deleting import post_delete
-from forum.services.referencing import studies_import
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.forum.study_data import VERIFIED, stored_study
 from tests.parsed_html import parse
@@ -103,7 +103,7 @@ def test_study_page_lists_every_topic_citing_it_but_not_deleted_ones(client, mem
 
 
 def test_a_much_cited_study_lists_the_topics_of_its_latest_citations(client, verified, monkeypatch):
-    monkeypatch.setattr("forum.views.studies.TOPICS_SHOWN", 2)
+    monkeypatch.setattr("forum.evidence.views.studies.TOPICS_SHOWN", 2)
     oldest = make_topic(title="First to cite it", raw="[@doi:10.1002/art.37734]")
     make_topic(title="Second to cite it", raw="[@doi:10.1002/art.37734]")
     make_topic(title="Third to cite it", raw="[@doi:10.1002/art.37734]")
@@ -252,7 +252,7 @@ def test_index_filters_by_design_and_status(client, verified):
 
 
 def test_index_filters_respect_moderator_overrides(client, verified, moderator):
-    from forum.services.referencing import study_edit
+    from forum.evidence.referencing import study_edit
 
     younger = verified["younger2009"]
     study_edit(editor=moderator, study=younger, metadata=younger.as_metadata(), design_override="case_report")
@@ -425,7 +425,7 @@ def test_resolve_is_post_only_and_for_members(client, member_client):
 # --- moderator edits -------------------------------------------------------------------------
 
 def edit_data(study, **changes) -> dict:
-    from forum.study_forms import StudyForm
+    from forum.evidence.study_forms import StudyForm
 
     data = {k: ("" if v is None else v) for k, v in StudyForm.initial_from(study.as_metadata()).items()}
     data.update(design_override="", status_override="", reason="")

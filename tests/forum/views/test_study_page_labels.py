@@ -4,7 +4,7 @@ came from, a registry that could not be reached said once, and open access not c
 import httpx
 import pytest
 
-from forum.services.registry_status import study_extras_look_up
+from forum.evidence.registry_status import study_extras_look_up
 from tests.forum.study_data import stored_metadata
 from tests.parsed_html import parse
 

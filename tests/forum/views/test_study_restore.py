@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from forum.evidence.referencing import study_edit
 from forum.models import Study
-from forum.services.referencing import study_edit
 from tests.forum.study_data import stored_metadata
 from tests.parsed_html import parse
 

@@ -5,10 +5,10 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from forum.evidence.study_records import study_suggestion_create
+from forum.following.notifying import preference_set
 from forum.models import Notification, NotificationKind, StudySuggestion
 from forum.references.bibtex import parse_bibtex
-from forum.services.notifying import preference_set
-from forum.services.study_records import study_suggestion_create
 from tests.forum.study_data import stored_study
 from tests.parsed_html import parse
 

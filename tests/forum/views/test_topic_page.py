@@ -3,9 +3,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forum.discussion.deleting import post_delete
+from forum.discussion.editing import post_edit
 from forum.models import Topic
-from forum.services.deleting import post_delete
-from forum.services.editing import post_edit
 from tests.factories import UserFactory, add_posts_fast, make_reply, make_topic
 from tests.parsed_html import parse
 
@@ -304,7 +304,7 @@ class TestQueryCount:
                                                                                           settings):
         # Whether the evidence changed since the answer was accepted: one look at the accepted
         # answer's citations, only on topics that have one (cached with the Evidence panel).
-        from forum.services.answers import answer_accept
+        from forum.discussion.answers import answer_accept
         from tests.forum.study_data import stored_study
 
         settings.FORUM_PAGE_CACHE = settings.FORUM_FRAGMENT_CACHE = False

@@ -1,0 +1,162 @@
+"""Whole topic pages for visitors who are not signed in, served from the cache.
+
+Most readers of a forum are visitors, and every visitor sees the same topic page. The first one
+to ask renders it; the next ones get the stored bytes before a session is loaded or a query is
+made.
+
+Exactness comes from generations, not from expiry. Each topic has a generation token, and the
+site has one; a stored page remembers the two tokens it was rendered under and is served only
+while both are unchanged. Every write that can change what a visitor sees of a topic announces it
+(forum.live.change_events: a reply, an edit, a vote, a hide, a quote's new status ...), and the
+topic's token is renewed; writes whose effect reaches across topics (a renamed member, a study's
+new metadata, a moved or retitled topic that other topics quote) renew the site's.
+
+A token changes twice: at once, and again when the transaction commits. A reader that renders
+between the two may have seen the old rows and stores its page under the first new token; the
+second change makes sure that page is never served.
+
+Entries also expire after FORUM_PAGE_CACHE_SECONDS, because a page says "3 minutes ago".
+
+A renewal that cannot reach the cache (Redis down) renews the cache's epoch instead, which
+abandons every stored page: forum/caching/resilient_cache.py.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.http import HttpResponse
+
+from forum.live.change_events import generations_renew
+
+SITE_KEY = "page-gen:site"
+# The slug as the URL pattern spells it: an address no topic page has (a NUL in it) is no cache key.
+_TOPIC_PATH = re.compile(r"^/t/[-a-zA-Z0-9_]+/(\d+)/$")
+# Only the addresses the site links to are stored: `?utm_source=...` and the like would let
+# anyone fill the cache with copies of one page.
+_CACHEABLE_QUERY = re.compile(r"^(page=[1-9]\d{0,5})?$")
+
+
+def _topic_key(topic_id: int) -> str:
+    return f"page-gen:topic:{topic_id}"
+
+
+def _page_key(path: str, query: str) -> str:
+    return f"page:{path}?{query}"
+
+
+def _change(keys: list[str]) -> None:
+    if settings.FORUM_PAGE_CACHE or settings.FORUM_FRAGMENT_CACHE:
+        generations_renew(keys)
+
+
+def topic_changed(*topic_ids: int | None) -> None:
+    """What visitors see of these topics has changed (or will, when this transaction commits)."""
+    keys = sorted({_topic_key(t) for t in topic_ids if t is not None})
+    if keys:
+        _change(keys)
+
+
+def site_changed() -> None:
+    """Something shown on many topic pages has changed: no stored page is current any more."""
+    _change([SITE_KEY])
+
+
+def _lookup(keys: list[str], topic_id: int) -> tuple[dict, tuple[str, str]]:
+    """In one round trip: the entries under `keys` still current for this topic, and the
+    generations a new entry is to be stored under. A token the cache has lost is created afresh,
+    and so matches no stored entry."""
+    generation_keys = [SITE_KEY, _topic_key(topic_id)]
+    found = cache.get_many([*keys, *generation_keys])
+    if all(key in found for key in generation_keys):
+        generations = (found[SITE_KEY], found[generation_keys[1]])
+    else:
+        for key in generation_keys:
+            if key not in found:
+                cache.add(key, secrets.token_hex(8), timeout=None)
+        current = cache.get_many(generation_keys)
+        # A token still missing (the cache failed in between) is one no stored entry can match.
+        generations = (current.get(SITE_KEY) or secrets.token_hex(8),
+                       current.get(generation_keys[1]) or secrets.token_hex(8))
+    hits = {key: found[key][1] for key in keys if key in found and found[key][0] == generations}
+    return hits, generations
+
+
+def cached_for_topic(topic_id: int, renders: dict) -> dict:
+    """Parts of a topic page that the same writes change as the page itself (the Evidence panel:
+    citations come and go with posts, studies change site-wide), cached under the same two
+    generations: {name: value}, calling `renders[name]()` for each part without a current copy."""
+    if not settings.FORUM_FRAGMENT_CACHE:
+        return {name: render() for name, render in renders.items()}
+    names = {f"part:{name}:{topic_id}": name for name in renders}
+    hits, generations = _lookup(list(names), topic_id)
+    values, fresh = {}, {}
+    for key, name in names.items():
+        if key in hits:
+            values[name] = hits[key]
+        else:
+            values[name] = renders[name]()
+            fresh[key] = (generations, values[name])
+    if fresh:
+        cache.set_many(fresh, timeout=24 * 60 * 60)
+    return values
+
+
+def _is_visitor(request) -> bool:
+    # A session cookie may mean a signed-in member; a messages cookie means a flash message to
+    # show. Either way the page is this reader's own.
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and CookieStorage.cookie_name not in request.COOKIES
+
+
+class VisitorPageCacheMiddleware:
+    """Serves and stores topic pages for visitors. Sits before the session middleware so a hit
+    costs a cache look-up and nothing else; the security middlewares before it still add their
+    headers on the way out."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        match = _TOPIC_PATH.match(request.path_info)
+        query = request.META.get("QUERY_STRING", "")
+        # Not with DEBUG on: a developer changing a template would be shown the old page.
+        if not (settings.FORUM_PAGE_CACHE and not settings.DEBUG and match and request.method == "GET"
+                and _CACHEABLE_QUERY.match(query) and _is_visitor(request)):
+            return self.get_response(request)
+
+        page_key = _page_key(request.path_info, query)
+        hits, generations = _lookup([page_key], int(match[1]))
+        if page_key in hits:
+            return hits[page_key]
+
+        response = self.get_response(request)
+        if response.status_code == 200 and not response.cookies and not response.streaming:
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
+            response["X-Page-Cache"] = "stored"
+            cache.set(page_key, (generations, _copy_for_cache(response)), timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+        return response
+
+
+def _copy_for_cache(response):
+    copy = HttpResponse(response.content, status=response.status_code)
+    for header, value in response.items():
+        copy[header] = value
+    copy["X-Page-Cache"] = "hit"
+    return copy
+
+
+# --- What changes a page -------------------------------------------------------------------
+# Writes announce what they changed through forum.live.change_events; the page cache listens.
+
+
+def connect_signals() -> None:
+    from forum.live import change_events
+
+    change_events.connect_signals()
+    change_events.subscribe("topic", topic_changed)
+    change_events.subscribe("site", site_changed)

@@ -1,0 +1,152 @@
+"""Each post's HTML on a topic page, cached under a key made of everything that HTML shows.
+
+Rendering twenty posts through the template language is most of a topic page's cost, and most
+of it is the same for every reader. The key of a post's fragment is a digest of every value the
+template reads: the post (body, edits, hiding, deletion, votes), its author, the posts quoting it,
+the topic, what this reader may do with it (vote, accept, edit, moderate), its relative date and
+the template's own source. A change to any of them is a different key, so there is nothing to
+invalidate: an edit, a vote or a hide shows on the next request, and a fragment nobody asks for
+any more simply ages out of the cache.
+
+Fragments are shared between readers of the same kind, so they must hold nothing personal: the
+CSRF token in the vote and accept forms is rendered as a per-process placeholder and swapped for
+this reader's token on the way out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.functional import empty
+from django.utils.safestring import SafeString
+
+from config.jinja_env import render
+from forum.common.reltime import relative_text
+from forum.common.url_patterns import page_reverse
+from forum.evidence.citation_numbers import citation_numbers_apply, citation_numbers_shown
+from forum.templatetags.forum_tags import page_reltime
+
+TEMPLATE = "forum/_post.html"  # a Jinja2 template: templates/jinja2/
+# Bump when code the template calls (model properties, template tags) changes what it shows.
+FRAGMENT_VERSION = 1
+# Only bounds memory: keys change when content does, so an entry is never stale.
+TIMEOUT = 24 * 60 * 60
+
+_CSRF_PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
+_template_digest: str | None = None
+
+
+def _template_fingerprint() -> str:
+    # After a deploy the same post renders differently: the template's source is part of the key.
+    # With DEBUG on (a developer editing the template under runserver) it is read every time.
+    global _template_digest
+    if _template_digest is None or settings.DEBUG:
+        template = get_template(TEMPLATE)
+        source = Path(template.origin.name).read_bytes()
+        _template_digest = hashlib.blake2b(source, digest_size=8).hexdigest()
+    return _template_digest
+
+
+def _page_parts(topic, user, context: tuple) -> tuple:
+    """What every post's key on a page shares: the template and time zone (`context`), the topic,
+    and what kind of reader this is."""
+    return (
+        *context,
+        # The topic.
+        topic.pk, topic.slug, topic.state, topic.deleted_at is not None, topic.accepted_answer_id,
+        topic.author_id,
+        # The reader: what they may do here.
+        user.is_authenticated, getattr(user, "is_moderator", False), user.pk == topic.author_id,
+    )
+
+
+def _key(post, page_parts: tuple, user_pk, voted: bool, flagged: bool, now) -> tuple[str, str]:
+    """The fragment's cache key, and its version: the same digest without the relative date, so
+    an open page (forum/live/pages.py) replaces a post when it changed, not when "3 minutes ago" did."""
+    author = post.author
+    parts = (
+        # The post; its HTML by its own digest, cheaper than spelling the HTML out with repr().
+        post.pk, post.post_number, hashlib.blake2b(post.cooked.encode(), digest_size=16).digest(),
+        post.cooked_version, post.edited_at, post.deleted_at,
+        post.deleted_by_id, post.hidden_at, post.hidden_reason, post.needs_source_at, post.helpful_count,
+        post.reply_to_number, post.competing_interests,
+        # Its author.
+        post.author_id, author.username, author.display_name, author.role, author.expert_credential, author.orcid,
+        # The posts quoting it.
+        tuple(post.quoting_posts),
+        # The reader: what they may do with this post.
+        user_pk == post.author_id, voted, flagged,
+    )
+    version = hashlib.blake2b(repr((page_parts, parts)).encode(), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(f"{version}{relative_text(post.created_at, now)}".encode(), digest_size=16).hexdigest()
+    return f"post-html:{digest}", version
+
+
+def render_posts(request, *, topic, posts, voted_post_ids, flagged_post_ids=frozenset(),
+                 citation_numbers=None) -> list[SafeString]:
+    """The HTML of each post in `posts`, in order, for the reader of `request`."""
+    return [html for _version, html in render_posts_versioned(request, topic=topic, posts=posts,
+                                                               voted_post_ids=voted_post_ids,
+                                                               flagged_post_ids=flagged_post_ids,
+                                                               citation_numbers=citation_numbers)]
+
+
+def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_post_ids=frozenset(),
+                           citation_numbers=None) -> list[tuple[str, SafeString]]:
+    """(version, HTML) of each post in `posts`, in order, for the reader of `request`.
+    `citation_numbers` ({study id: number}, forum/evidence/citation_numbers.py) numbers every post's
+    citations by the topic; fragments hold the post's own numbers and are renumbered here."""
+    # The reader itself rather than the lazy wrapper: every attribute read through the wrapper
+    # costs a call, and each post reads several.
+    user = getattr(request.user, "_wrapped", request.user)
+    if user is empty:
+        user = request.user._setup() or request.user._wrapped
+    now = timezone.now()
+    # What every post's key shares, worked out once for the page.
+    page_parts = _page_parts(topic, user, (FRAGMENT_VERSION, _template_fingerprint(),
+                                           timezone.get_current_timezone_name()))
+    keyed = [_key(post, page_parts, user.pk, post.pk in voted_post_ids, post.pk in flagged_post_ids, now)
+             for post in posts]
+    keys = [key for key, _version in keyed]
+    found = cache.get_many(keys) if settings.FORUM_FRAGMENT_CACHE else {}
+    template = page = None
+    rendered, fresh = [], {}
+    for post, key in zip(posts, keys):
+        html = found.get(key)
+        if html is None:
+            if template is None:
+                template = get_template(TEMPLATE)
+                url = page_reverse()
+                # What every post on the page reads, worked out once.
+                page = {
+                    "topic": topic, "user": user, "voted_post_ids": voted_post_ids,
+                    "flagged_post_ids": flagged_post_ids, "csrf_token": _CSRF_PLACEHOLDER, "url": url,
+                    "reader_id": user.pk, "reader_is_moderator": getattr(user, "is_moderator", False),
+                    "reply_url": url("forum:reply", topic.pk), "topic_accepts_replies": topic.accepts_replies,
+                    "reltime": page_reltime(now),
+                }
+            html = render(template, {**page, "post": post})
+            fresh[key] = html
+        rendered.append(html)
+    if fresh and settings.FORUM_FRAGMENT_CACHE:
+        cache.set_many(fresh, timeout=TIMEOUT)
+    if any(_CSRF_PLACEHOLDER in html for html in rendered):
+        token = get_token(request)
+        rendered = [html.replace(_CSRF_PLACEHOLDER, token) for html in rendered]
+    versions = [version for _key, version in keyed]
+    if citation_numbers is not None:
+        numbered = [citation_numbers_apply(html, citation_numbers) for html in rendered]
+        # An open page (forum/live/pages.py) replaces a post whose numbers changed, as when it changed.
+        versions = [version if new == old else
+                    hashlib.blake2b(f"{version}{citation_numbers_shown(new)}".encode(), digest_size=8).hexdigest()
+                    for version, old, new in zip(versions, rendered, numbered)]
+        rendered = numbered
+    # Each fragment is the output of an autoescaping template.
+    return [(version, SafeString(html)) for version, html in zip(versions, rendered)]

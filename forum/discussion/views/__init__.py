@@ -1,0 +1,2 @@
+"""Topic lists, topic pages, the composer, posts and answers.
+"""

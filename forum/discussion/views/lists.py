@@ -1,0 +1,65 @@
+"""Topic lists: latest, per category, per tag; optionally only topics no expert has answered."""
+
+import time
+
+from django.conf import settings
+from django.shortcuts import get_object_or_404, render
+
+from forum.common.paging import page_of
+from forum.live import pages as live
+from forum.models import Category, CategorySubscription, Tag, Topic, WatchLevel
+
+
+def _render_list(request, topics, *, heading: str, in_category: bool = False, ids_first: bool = False, **context):
+    # Read before the list: a topic bumped while this page renders counts as new at its first look.
+    request.live_tokens = live.tokens_for_page(user=request.user, topic_list=True)
+    live_since = int(time.time() * 1000)
+    awaiting_expert = request.GET.get("filter") == "awaiting-expert"
+    topics = topics.listed()
+    if awaiting_expert:
+        topics = topics.awaiting_expert()
+    if request.user.is_authenticated:
+        topics = topics.with_reading_state(request.user)
+        if request.GET.get("filter") == "unread":
+            topics = topics.unread_for_member()
+    return render(request, "forum/topic_list.html", {
+        "page_obj": page_of(topics.for_list(in_category=in_category), request.GET.get("page"),
+                            settings.FORUM_TOPICS_PER_PAGE, ids_first=ids_first),
+        "heading": heading,
+        "categories": Category.objects.all(),
+        "awaiting_expert": awaiting_expert,
+        "unread_only": request.GET.get("filter") == "unread",
+        "in_category": in_category,
+        "live_since": live_since,
+        **context,
+    })
+
+
+def latest(request):
+    return _render_list(request, Topic.objects.visible_to(request.user), heading="Latest topics")
+
+
+def category(request, slug: str):
+    cat = get_object_or_404(Category, slug=slug)
+    topics = Topic.objects.visible_to(request.user).filter(category=cat)
+    level = ""
+    if request.user.is_authenticated:
+        level = (CategorySubscription.objects.filter(user=request.user, category=cat)
+                 .values_list("level", flat=True).first() or "tracking")
+    return _render_list(request, topics, heading=cat.name, in_category=True, category=cat,
+                        category_level=level, watch_levels=WatchLevel.choices)
+
+
+def tag(request, name: str):
+    tag_obj = get_object_or_404(Tag, name=name)
+    topics = Topic.objects.visible_to(request.user).filter(tags=tag_obj)
+    # No index orders a tag's topics: their page is found by ids first (forum/common/paging.py).
+    return _render_list(request, topics, heading=f"Tagged “{tag_obj.name}”", tag=tag_obj, ids_first=True)
+
+
+def categories(request):
+    cats = list(Category.objects.with_topic_summary(Topic.objects.visible_to(request.user).listed()))
+    latest = Topic.objects.in_bulk([c.latest_topic_id for c in cats if c.latest_topic_id])
+    for cat in cats:
+        cat.latest_topic = latest.get(cat.latest_topic_id)
+    return render(request, "forum/categories.html", {"categories": cats})

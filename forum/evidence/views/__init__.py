@@ -1,0 +1,2 @@
+"""Pages about studies and evidence summaries.
+"""

@@ -1,0 +1,2 @@
+"""Notification and watching pages.
+"""

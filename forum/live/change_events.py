@@ -1,0 +1,224 @@
+"""What changed: announced once by the writes, heard by everything that reacts to it.
+
+Many things react to the same writes: the page cache's generations (forum/caching/page_cache.py), the
+live updates of open pages (forum/live/pages.py), and later whatever else needs to. A write announces
+what it changed here, and each of those subscribes, rather than models and services calling each
+one of them. The kinds:
+
+- "topic" (topic ids): what readers see of a topic's posts or of the topic itself changed: a
+  reply, an edit, a hide, a delete, a vote, an accepted answer, a quote's new status.
+- "site": something shown on many topics' pages changed (a member's name, a study's metadata).
+- "topic_list": a topic was started or replied to, so topic lists have something new.
+- "notifications" (member ids): these members' notifications changed (new, read, counted again).
+- "review": the moderators' review queue changed (a flag raised or settled).
+
+Subscribers are called at the time of the write, inside its transaction; those that must act
+only on committed rows use `transaction.on_commit` (generations do both: see `generations_renew`).
+
+Rows saved or deleted one by one announce themselves through the model signals connected below;
+`update()` and `bulk_create()` on posts, topics, studies and notifications are covered by their
+querysets (forum.models), and quotes written in bulk by forum.discussion.quoting.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+
+_subscribers: dict[str, list[Callable]] = defaultdict(list)
+
+
+def subscribe(kind: str, callback: Callable) -> None:
+    if callback not in _subscribers[kind]:
+        _subscribers[kind].append(callback)
+
+
+def _announce(kind: str, *ids) -> None:
+    for callback in _subscribers[kind]:
+        callback(*ids)
+
+
+def topic_changed(*topic_ids: int | None) -> None:
+    ids = sorted({t for t in topic_ids if t is not None})
+    if ids:
+        _announce("topic", *ids)
+
+
+def site_changed() -> None:
+    _announce("site")
+
+
+def topic_list_changed() -> None:
+    _announce("topic_list")
+
+
+def notifications_changed(*user_ids: int | None) -> None:
+    ids = sorted({u for u in user_ids if u is not None})
+    if ids:
+        _announce("notifications", *ids)
+
+
+def review_changed() -> None:
+    _announce("review")
+
+
+# --- Generations ------------------------------------------------------------------------------
+# A generation is a random token in the cache that changes whenever what it stands for changes:
+# whoever rendered something under a token knows it is current while the token is the same.
+
+_after_commit_listeners: list[Callable[[list[str]], None]] = []
+
+
+def on_generations_committed(listener: Callable[[list[str]], None]) -> None:
+    """`listener(keys)` runs once the renewal of `keys` is committed (live pages wake on it)."""
+    if listener not in _after_commit_listeners:
+        _after_commit_listeners.append(listener)
+
+
+def _renew(keys: list[str]) -> None:
+    lost = cache.set_many({key: secrets.token_hex(8) for key in keys}, timeout=None)
+    if lost and not transaction.get_connection().in_atomic_block:
+        # The cache is down: when it returns, its old tokens would make old pages current again.
+        # (Inside a transaction the renewal after commit does this, once the write is visible.)
+        from forum.caching.resilient_cache import cache_epoch_renew
+
+        cache_epoch_renew(reason="a write made while the cache was unreachable")
+
+
+def _renew_committed(keys: list[str]) -> None:
+    _renew(keys)
+    for listener in _after_commit_listeners:
+        listener(keys)
+
+
+class _RenewOnCommit:
+    """One after-commit renewal per transaction, however many writes it holds (a reply touches
+    its topic a dozen times)."""
+
+    def __init__(self):
+        self.keys: set[str] = set()
+
+    def __call__(self):
+        _renew_committed(sorted(self.keys))
+
+
+def generations_renew(keys: Iterable[str]) -> None:
+    """These generations change now, and again when the transaction commits. A reader that
+    renders between the two may have seen the old rows and keeps what it made under the first
+    new token; the second change makes sure that is never taken for current."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        _renew_committed(keys)
+        return
+    _renew(keys)
+    # The connection's list of after-commit callbacks is the one record that forgets what a
+    # rollback undid, so a pending renewal is looked up there rather than kept aside.
+    for _savepoints, callback, _robust in reversed(connection.run_on_commit):
+        if isinstance(callback, _RenewOnCommit):
+            callback.keys.update(keys)
+            return
+    renewal = _RenewOnCommit()
+    renewal.keys.update(keys)
+    transaction.on_commit(renewal)
+
+
+def generations_current(keys: list[str]) -> dict[str, str]:
+    """{key: token} in one round trip; a token the cache has lost is created afresh (and so
+    matches nothing made under the lost one). "" when the cache cannot be reached."""
+    found = cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, secrets.token_hex(8), timeout=None)
+        found.update(cache.get_many(missing))
+    return {key: found.get(key, "") for key in keys}
+
+
+# --- Rows saved or deleted one by one ---------------------------------------------------------
+
+_USER_FIELDS_NOT_SHOWN = frozenset({"last_login", "password", "suspended_until", "suspension_reason"})
+
+
+def _post_saved(sender, instance, **kwargs):
+    topic_changed(instance.topic_id)
+
+
+def _topic_saved(sender, instance, created=False, **kwargs):
+    topic_changed(instance.pk)
+    if created:
+        topic_list_changed()
+
+
+def _shown_everywhere_saved(sender, instance, **kwargs):
+    # Categories, tags, studies and members appear on many topics' pages.
+    update_fields = kwargs.get("update_fields")
+    if sender is get_user_model() and update_fields and set(update_fields) <= _USER_FIELDS_NOT_SHOWN:
+        return
+    site_changed()
+
+
+def _topic_tags_changed(sender, instance, action, **kwargs):
+    from forum.models import Topic
+
+    if not action.startswith("post_"):
+        return
+    if isinstance(instance, Topic):
+        topic_changed(instance.pk)
+    else:  # tag.topics.add(...): the tag's topics, which the signal does not name cheaply
+        site_changed()
+
+
+def _notification_saved(sender, instance, **kwargs):
+    notifications_changed(instance.recipient_id)
+
+
+def _flag_saved(sender, instance, **kwargs):
+    review_changed()
+
+
+# --- Rows changed in bulk (update(), bulk_create()): the querysets say so (forum/models/changes.py)
+
+def _rows_changed(sender, fields, topic_ids=(), recipient_ids=(), **kwargs):
+    from forum.models import Flag, Notification, Post, Study, Topic
+
+    if sender is Post:
+        topic_changed(*topic_ids)
+    elif sender is Topic:
+        if {"title", "slug", "deleted_at"} & fields:
+            # Other topics show this one's title (and only while it exists) in "Quoted in" lines.
+            site_changed()
+        topic_changed(*topic_ids)
+        if "last_posted_at" in fields:  # a reply bumps the topic up the lists
+            topic_list_changed()
+    elif sender is Study:
+        site_changed()
+    elif sender is Flag:
+        review_changed()
+    elif sender is Notification:
+        notifications_changed(*recipient_ids)
+
+
+def connect_signals() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from forum.models import Category, Flag, Notification, Post, Study, Tag, Topic
+    from forum.models.changes import rows_changed
+
+    rows_changed.connect(_rows_changed, dispatch_uid="change-rows-in-bulk")
+
+    for signal in (post_save, post_delete):
+        signal.connect(_post_saved, sender=Post, dispatch_uid=f"change-post-{signal}")
+        signal.connect(_topic_saved, sender=Topic, dispatch_uid=f"change-topic-{signal}")
+        signal.connect(_notification_saved, sender=Notification, dispatch_uid=f"change-notification-{signal}")
+        signal.connect(_flag_saved, sender=Flag, dispatch_uid=f"change-flag-{signal}")
+        for model in (Category, Tag, Study, get_user_model()):
+            signal.connect(_shown_everywhere_saved, sender=model, dispatch_uid=f"change-{model.__name__}-{signal}")
+    m2m_changed.connect(_topic_tags_changed, sender=Topic.tags.through, dispatch_uid="change-topic-tags")

@@ -1,0 +1,2 @@
+"""Site-wide pages that belong to no one domain: error pages and notices.
+"""
