@@ -25,10 +25,8 @@ from forum.discussion.views.topic import get_visible_topic
 @require_POST
 def topic_level(request, topic_id: int):
     topic = get_visible_topic(request.user, topic_id)
-    level = request.POST.get("level", "")
-    if level not in WatchLevel.values:
-        messages.error(request, "Choose watching, tracking or muted.")
-    else:
+    level = _chosen_level(request)
+    if level:
         topic_level_set(user=request.user, topic=topic, level=level)
         messages.success(request, f"{WatchLevel(level).label.split(':')[0]}: this topic.")
     return redirect(topic)
@@ -38,13 +36,20 @@ def topic_level(request, topic_id: int):
 @require_POST
 def category_level(request, slug: str):
     category = get_object_or_404(Category, slug=slug)
-    level = request.POST.get("level", "")
-    if level not in WatchLevel.values:
-        messages.error(request, "Choose watching, tracking or muted.")
-    else:
+    level = _chosen_level(request)
+    if level:
         category_level_set(user=request.user, category=category, level=level)
         messages.success(request, f"{WatchLevel(level).label.split(':')[0]}: {category.name}.")
     return redirect(category)
+
+
+def _chosen_level(request) -> str:
+    """The watch level the form sent, or "" with the error already told to the member."""
+    level = request.POST.get("level", "")
+    if level not in WatchLevel.values:
+        messages.error(request, "Choose watching, tracking or muted.")
+        return ""
+    return level
 
 
 @login_required
