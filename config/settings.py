@@ -170,6 +170,10 @@ TASKS = {
 }
 
 # --- Accounts ------------------------------------------------------------------------------
+# Sessions are read from the cache and written through to the database: a member's topic page
+# from the shared copy (forum/caching/member_pages.py) then costs no query for the session. With
+# the cache down, sessions are read from the database (forum/caching/resilient_cache.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",

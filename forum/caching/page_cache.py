@@ -66,7 +66,7 @@ def site_changed() -> None:
     _change([SITE_KEY])
 
 
-def _lookup(keys: list[str], topic_id: int) -> tuple[dict, tuple[str, str]]:
+def current_entries(keys: list[str], topic_id: int) -> tuple[dict, tuple[str, str]]:
     """In one round trip: the entries under `keys` still current for this topic, and the
     generations a new entry is to be stored under. A token the cache has lost is created afresh,
     and so matches no stored entry."""
@@ -93,7 +93,7 @@ def cached_for_topic(topic_id: int, renders: dict) -> dict:
     if not settings.FORUM_FRAGMENT_CACHE:
         return {name: render() for name, render in renders.items()}
     names = {f"part:{name}:{topic_id}": name for name in renders}
-    hits, generations = _lookup(list(names), topic_id)
+    hits, generations = current_entries(list(names), topic_id)
     values, fresh = {}, {}
     for key, name in names.items():
         if key in hits:
@@ -129,7 +129,7 @@ class VisitorPageCacheMiddleware:
             return self.get_response(request)
 
         page_key = _page_key(request.path_info, query)
-        hits, generations = _lookup([page_key], int(match[1]))
+        hits, generations = current_entries([page_key], int(match[1]))
         if page_key in hits:
             return hits[page_key]
 

@@ -9,14 +9,13 @@ invalidate: an edit, a vote or a hide shows on the next request, and a fragment 
 any more simply ages out of the cache.
 
 Fragments are shared between readers of the same kind, so they must hold nothing personal: the
-CSRF token in the vote and accept forms is rendered as a per-process placeholder and swapped for
-this reader's token on the way out.
+CSRF token in the vote and accept forms is rendered as a placeholder (the same in every worker
+process, since they share the cache) and swapped for this reader's token on the way out.
 """
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +27,7 @@ from django.utils.functional import empty
 from django.utils.safestring import SafeString
 
 from config.jinja_env import render
+from forum.common.personal_slots import csrf_placeholder
 from forum.common.reltime import relative_text
 from forum.common.url_patterns import page_reverse
 from forum.evidence.citation_numbers import citation_numbers_apply, citation_numbers_shown
@@ -35,11 +35,11 @@ from forum.templatetags.forum_tags import page_reltime
 
 TEMPLATE = "forum/_post.html"  # a Jinja2 template: templates/jinja2/
 # Bump when code the template calls (model properties, template tags) changes what it shows.
-FRAGMENT_VERSION = 1
+# 2: the CSRF placeholder is the same in every process (it was one per process).
+FRAGMENT_VERSION = 2
 # Only bounds memory: keys change when content does, so an entry is never stale.
 TIMEOUT = 24 * 60 * 60
 
-_CSRF_PLACEHOLDER = "csrf-placeholder-" + secrets.token_hex(16)
 _template_digest: str | None = None
 
 
@@ -67,7 +67,7 @@ def _page_parts(topic, user, context: tuple) -> tuple:
     )
 
 
-def _key(post, page_parts: tuple, user_pk, voted: bool, flagged: bool, now) -> tuple[str, str]:
+def _key(post, page_parts: tuple, owner_pk, voted: bool, flagged: bool, now) -> tuple[str, str]:
     """The fragment's cache key, and its version: the same digest without the relative date, so
     an open page (forum/live/pages.py) replaces a post when it changed, not when "3 minutes ago" did."""
     author = post.author
@@ -82,7 +82,7 @@ def _key(post, page_parts: tuple, user_pk, voted: bool, flagged: bool, now) -> t
         # The posts quoting it.
         tuple(post.quoting_posts),
         # The reader: what they may do with this post.
-        user_pk == post.author_id, voted, flagged,
+        owner_pk is not None and owner_pk == post.author_id, voted, flagged,
     )
     version = hashlib.blake2b(repr((page_parts, parts)).encode(), digest_size=8).hexdigest()
     digest = hashlib.blake2b(f"{version}{relative_text(post.created_at, now)}".encode(), digest_size=16).hexdigest()
@@ -99,10 +99,12 @@ def render_posts(request, *, topic, posts, voted_post_ids, flagged_post_ids=froz
 
 
 def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_post_ids=frozenset(),
-                           citation_numbers=None) -> list[tuple[str, SafeString]]:
+                           citation_numbers=None, as_owner: bool = True) -> list[tuple[str, SafeString]]:
     """(version, HTML) of each post in `posts`, in order, for the reader of `request`.
     `citation_numbers` ({study id: number}, forum/evidence/citation_numbers.py) numbers every post's
-    citations by the topic; fragments hold the post's own numbers and are renumbered here."""
+    citations by the topic; fragments hold the post's own numbers and are renumbered here.
+    `as_owner=False` renders the reader's own posts as anybody else's (a page shared between
+    members, forum/caching/member_pages.py, puts the reader's own versions back)."""
     # The reader itself rather than the lazy wrapper: every attribute read through the wrapper
     # costs a call, and each post reads several.
     user = getattr(request.user, "_wrapped", request.user)
@@ -112,11 +114,13 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
     # What every post's key shares, worked out once for the page.
     page_parts = _page_parts(topic, user, (FRAGMENT_VERSION, _template_fingerprint(),
                                            timezone.get_current_timezone_name()))
-    keyed = [_key(post, page_parts, user.pk, post.pk in voted_post_ids, post.pk in flagged_post_ids, now)
+    owner_pk = user.pk if as_owner else None
+    keyed = [_key(post, page_parts, owner_pk, post.pk in voted_post_ids, post.pk in flagged_post_ids, now)
              for post in posts]
     keys = [key for key, _version in keyed]
     found = cache.get_many(keys) if settings.FORUM_FRAGMENT_CACHE else {}
     template = page = None
+    placeholder = csrf_placeholder()
     rendered, fresh = [], {}
     for post, key in zip(posts, keys):
         html = found.get(key)
@@ -127,8 +131,8 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
                 # What every post on the page reads, worked out once.
                 page = {
                     "topic": topic, "user": user, "voted_post_ids": voted_post_ids,
-                    "flagged_post_ids": flagged_post_ids, "csrf_token": _CSRF_PLACEHOLDER, "url": url,
-                    "reader_id": user.pk, "reader_is_moderator": getattr(user, "is_moderator", False),
+                    "flagged_post_ids": flagged_post_ids, "csrf_token": placeholder, "url": url,
+                    "reader_id": user.pk, "owner_id": owner_pk, "reader_is_moderator": getattr(user, "is_moderator", False),
                     "reply_url": url("forum:reply", topic.pk), "topic_accepts_replies": topic.accepts_replies,
                     "reltime": page_reltime(now),
                 }
@@ -137,9 +141,9 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
         rendered.append(html)
     if fresh and settings.FORUM_FRAGMENT_CACHE:
         cache.set_many(fresh, timeout=TIMEOUT)
-    if any(_CSRF_PLACEHOLDER in html for html in rendered):
+    if not getattr(request, "csrf_placeholder_kept", False) and any(placeholder in html for html in rendered):
         token = get_token(request)
-        rendered = [html.replace(_CSRF_PLACEHOLDER, token) for html in rendered]
+        rendered = [html.replace(placeholder, token) for html in rendered]
     versions = [version for _key, version in keyed]
     if citation_numbers is not None:
         numbered = [citation_numbers_apply(html, citation_numbers) for html in rendered]

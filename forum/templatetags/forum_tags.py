@@ -5,10 +5,32 @@ from django.utils.safestring import mark_safe
 from markupsafe import Markup, escape
 
 from forum.common.dates import day_text, moment_text
+from forum.common.personal_slots import slot_wrap
 from forum.common.reltime import relative_text
 from forum.references.registries import details_source_text, registry_name
 
 register = template.Library()
+
+
+class _SlotNode(template.Node):
+    def __init__(self, name: str, nodelist):
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        content = self.nodelist.render(context)
+        # Marked only on a page rendered to be shared between members (forum/caching/member_pages.py).
+        return slot_wrap(self.name, content) if context.get("personal_slots") else content
+
+
+@register.tag
+def slot(parser, token):
+    """{% slot "name" %}...{% endslot %}: a part of the page that belongs to its reader."""
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% slot %} takes one quoted name")
+    nodelist = parser.parse(("endslot",))
+    parser.delete_first_token()
+    return _SlotNode(bits[1][1:-1], nodelist)
 
 
 @register.simple_tag

@@ -4,13 +4,17 @@ import math
 
 from django.conf import settings
 from django.db.models import Value
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
+from forum.caching import member_pages
 from forum.caching.page_cache import cached_for_topic
 from forum.caching.post_fragments import render_posts_versioned
+from forum.common.personal_slots import csrf_placeholder, slot_wrap, slots_fill, slots_split
 from forum.context_processors import unread_notification_count_for_request
 from forum.discussion.drafts import draft_for, draft_key
 from forum.discussion.forms import ReplyForm
@@ -20,7 +24,7 @@ from forum.evidence.summaries import can_write_evidence_summary
 from forum.following.notifying import notifications_read_on_sight
 from forum.following.watching import topic_mark_read
 from forum.live import pages as live
-from forum.models import Category, Flag, FlagState, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
+from forum.models import Category, Draft, Flag, FlagState, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
 from forum.models.post import quoting_posts_by_post
 from forum.references.classification import designs_summary
 
@@ -43,6 +47,16 @@ def page_for(post_number: int) -> int:
 
 
 def topic_detail(request, slug: str, topic_id: int):
+    shared = None
+    if member_pages.shared_page_applies(request):
+        # Read before the page: a change made while it is assembled shows at its first live look.
+        request.live_tokens = live.tokens_for_page(topic_id=topic_id, user=request.user)
+        may_write_summary = bool(can_write_evidence_summary(request.user))
+        entry, generations = member_pages.member_page_find(request, topic_id=topic_id,
+                                                           may_write_summary=may_write_summary)
+        if entry is not None:
+            return _member_page_from(request, entry)
+        shared = {"generations": generations, "may_write_summary": may_write_summary}
     topic = get_visible_topic(request.user, topic_id)
     per_page = settings.FORUM_POSTS_PER_PAGE
     last_page = max(1, math.ceil(topic.posts_count / per_page))
@@ -58,24 +72,108 @@ def topic_detail(request, slug: str, topic_id: int):
         return redirect(f"{url}?page={page}" if page > 1 else url, permanent=True)
 
     # Read before the posts: a change made while this page renders shows at its first live look.
-    request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
+    if not hasattr(request, "live_tokens"):
+        request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
     subscription = None
     if request.user.is_authenticated:
         subscription = TopicSubscription.objects.filter(user=request.user, topic=topic).first()
         first_unread = subscription.last_read_post_number + 1 if subscription else 0
         # Opening a topic you have read part of takes you to where you stopped.
-        if "page" not in request.GET and 1 < first_unread <= topic.posts_count and page_for(first_unread) > 1:
+        if _first_unread_elsewhere(request, topic, subscription):
             return redirect(topic.post_url(first_unread))
-    return topic_page(request, topic, page, subscription=subscription)
+    return topic_page(request, topic, page, subscription=subscription, shared=shared)
+
+
+def _first_unread_elsewhere(request, topic, subscription) -> bool:
+    # Opening a topic you have read part of takes you to where you stopped.
+    first_unread = subscription.last_read_post_number + 1 if subscription else 0
+    return "page" not in request.GET and 1 < first_unread <= topic.posts_count and page_for(first_unread) > 1
+
+
+def _member_page_from(request, entry: dict):
+    """A member's page from the shared copy: their reading state, then their slots."""
+    topic = entry["topic"]
+    subscription = TopicSubscription.objects.filter(user=request.user, topic=topic).first()
+    if _first_unread_elsewhere(request, topic, subscription):
+        return redirect(topic.post_url(subscription.last_read_post_number + 1))
+    _reading_recorded(request, topic, subscription, [pk for pk, _author in entry["authors"]], entry["last_number"])
+    return _member_page_response(request, entry, subscription=subscription, rendered={})
+
+
+def _reading_recorded(request, topic, subscription, post_ids: list[int], last_number: int | None) -> None:
+    """How far the member has read, and the notifications about the posts they now see."""
+    if request.user.is_authenticated and post_ids and (
+        subscription is None or subscription.last_read_post_number < last_number
+    ):
+        topic_mark_read(user=request.user, topic=topic, post_number=last_number, subscribed=subscription is not None)
+    # Opening a post marks its notifications read. Asked only when the header's count (needed
+    # anyway) says something is unread, so reading costs no query when nothing is.
+    if request.user.is_authenticated and post_ids and unread_notification_count_for_request(request):
+        if notifications_read_on_sight(user=request.user, post_ids=post_ids):
+            request.unread_notification_count = None  # the header counts again
+
+
+# The slots rendered for every member, and the templates that render them alone.
+_SLOT_TEMPLATES = {"live": "_live_attributes.html", "review": "_nav_review.html", "member-nav": "_nav_member.html",
+                   "watch": "forum/_watch_form.html"}
+
+
+def _member_page_response(request, entry: dict, *, subscription, rendered: dict[str, str], status: int = 200):
+    """The shared page with this member's slots filled: `rendered` holds the slots the page was
+    just rendered with for this member (when it was rendered, not read from the cache)."""
+    user, topic = request.user, entry["topic"]
+    request.csrf_placeholder_kept = True
+    voted, flagged, has_draft = _reader_marks(user, [pk for pk, _author in entry["authors"]], draft_key(topic))
+    values, versions = {}, list(entry["versions"])
+    personal = {pk for pk, author in entry["authors"] if author == user.pk} | voted | flagged
+    if personal:
+        indexed = [(index, post) for index, post in enumerate(member_pages.entry_posts(entry)) if post.pk in personal]
+        own = render_posts_versioned(request, topic=topic, posts=[post for _index, post in indexed],
+                                     voted_post_ids=voted, flagged_post_ids=flagged,
+                                     citation_numbers=entry["citation_numbers"])
+        for (index, post), (version, html) in zip(indexed, own):
+            values[f"post:{post.pk}"], versions[index] = html, version
+    values["versions"] = ".".join(versions)
+    if has_draft:
+        values["composer"] = render_to_string("forum/_topic_composer.html",
+                                              {**_composer_context(request, topic, draft_for(user, draft_key(topic))),
+                                               "topic": topic, "csrf_token": csrf_placeholder()}, request=request)
+    context = {"topic": topic, "subscription": subscription, "watch_levels": WatchLevel.choices,
+               "csrf_token": csrf_placeholder()}
+    for name, template in _SLOT_TEMPLATES.items():
+        values[name] = rendered[name] if name in rendered else (
+            render_to_string(template, context, request=request) if name != "review" or user.is_moderator else "")
+    html = slots_fill(entry["skeleton"], values).replace(csrf_placeholder(), get_token(request))
+    return HttpResponse(html, status=status)
+
+
+def _composer_context(request, topic, draft, reply_form=None, reply_to=None) -> dict:
+    """What the reply box shows: the member's draft, or the reply they were refused."""
+    if reply_form is None and request.user.is_authenticated:
+        reply_form = ReplyForm(initial={"raw": draft.raw, "reply_to": draft.reply_to,
+                                        "competing_interests": draft.competing_interests} if draft else None)
+        if draft and draft.reply_to:
+            reply_to = Post.objects.select_related("author").filter(
+                topic=topic, post_number=draft.reply_to, deleted_at__isnull=True).first()
+    return {
+        "reply_form": reply_form,
+        # What a member who may not reply (suspended meanwhile) had written: shown to copy.
+        "typed": {"raw": reply_form.data.get("raw", "")} if reply_form is not None and reply_form.is_bound else None,
+        "reply_to": reply_to,
+        "draft": draft,
+        "draft_url": reverse("forum:draft", args=[draft_key(topic)]) if request.user.is_authenticated else "",
+    }
 
 
 _NOT_LOOKED_UP = object()
 
 
 def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_form=None, reply_error: str = "",
-               reply_to=None, status: int = 200):
+               reply_to=None, status: int = 200, shared: dict | None = None):
     """One page of a topic, with its reply composer: `reply_form` and `reply_error` put a refused
-    reply back where it was written, with its text and the reason."""
+    reply back where it was written, with its text and the reason. With `shared` (a member's
+    page that may be shared with members of their kind: forum/caching/member_pages.py) the page is
+    rendered for no one in particular, stored, and this member's parts put in."""
     if not hasattr(request, "live_tokens"):  # a refused reply renders the page from the reply view
         request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
     per_page = settings.FORUM_POSTS_PER_PAGE
@@ -103,30 +201,25 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
     })
     for post in posts:
         post.quoted_in = parts[f"quoted-in:{first}-{last}"].get(post.pk, [])
-    if request.user.is_authenticated and posts and (
-        subscription is None or subscription.last_read_post_number < posts[-1].post_number
-    ):
-        topic_mark_read(user=request.user, topic=topic, post_number=posts[-1].post_number,
-                        subscribed=subscription is not None)
-    # Opening a post marks its notifications read. Asked only when the header's count (needed
-    # anyway) says something is unread, so reading costs no query when nothing is.
-    if request.user.is_authenticated and posts and unread_notification_count_for_request(request):
-        if notifications_read_on_sight(user=request.user, post_ids=[post.pk for post in posts]):
-            request.unread_notification_count = None  # the header counts again
-    voted, flagged = _reader_marks(request.user, posts)
-    post_html = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=voted,
-                                       flagged_post_ids=flagged, citation_numbers=parts["citation-numbers"])
+    _reading_recorded(request, topic, subscription, [post.pk for post in posts],
+                      posts[-1].post_number if posts else None)
+    if shared is not None:
+        # Drawn for a member with no votes, flags or posts of their own here; theirs go in after.
+        request.csrf_placeholder_kept = True
+        post_html = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=set(),
+                                           citation_numbers=parts["citation-numbers"], as_owner=False)
+        post_html = [(version, SafeString(slot_wrap(f"post:{post.pk}", html)))
+                     for post, (version, html) in zip(posts, post_html)]
+    else:
+        voted, flagged = _post_marks(request.user, posts)
+        post_html = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=voted,
+                                           flagged_post_ids=flagged, citation_numbers=parts["citation-numbers"])
     place_post_notices(request, posts)
     draft = None
-    if reply_form is None and request.user.is_authenticated:
+    if reply_form is None and request.user.is_authenticated and shared is None:
         draft = draft_for(request.user, draft_key(topic))
-        reply_form = ReplyForm(initial={"raw": draft.raw, "reply_to": draft.reply_to,
-                                        "competing_interests": draft.competing_interests} if draft else None)
-        if draft and draft.reply_to:
-            reply_to = Post.objects.select_related("author").filter(
-                topic=topic, post_number=draft.reply_to, deleted_at__isnull=True).first()
     topic_url = topic.get_absolute_url()
-    return render(request, "forum/topic_detail.html", {
+    html_response = render(request, "forum/topic_detail.html", {
         "topic": topic,
         "topic_url": topic_url,
         "posts": [(post, html) for post, (_version, html) in zip(posts, post_html)],
@@ -136,13 +229,8 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
         },
         "subscription": subscription,
         "watch_levels": WatchLevel.choices,
-        "reply_form": reply_form,
         "reply_error": reply_error,
-        # What a member who may not reply (suspended meanwhile) had written: shown to copy.
-        "typed": {"raw": reply_form.data.get("raw", "")} if reply_form is not None and reply_form.is_bound else None,
-        "reply_to": reply_to,
-        "draft": draft,
-        "draft_url": reverse("forum:draft", args=[draft_key(topic)]) if request.user.is_authenticated else "",
+        **_composer_context(request, topic, draft, reply_form=reply_form, reply_to=reply_to),
         "tags": parts["tags"],
         "evidence_html": parts["evidence-panel"],
         "evidence_summary_html": parts.get("evidence-summary", ""),
@@ -153,7 +241,16 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
         "page": page,
         "last_page": last_page,
         "page_links": _page_links(topic_url, page, last_page),
+        **({"personal_slots": True, "csrf_token": csrf_placeholder()} if shared is not None else {}),
     }, status=status)
+    if shared is None:
+        return html_response
+    skeleton, rendered = slots_split(html_response.content.decode())
+    entry = member_pages.member_page_store(
+        request, generations=shared["generations"], skeleton=skeleton, topic=topic, posts=posts,
+        versions=[version for version, _html in post_html], citation_numbers=parts["citation-numbers"],
+        last_number=posts[-1].post_number if posts else None, may_write_summary=shared["may_write_summary"])
+    return _member_page_response(request, entry, subscription=subscription, rendered=rendered, status=status)
 
 
 def _evidence_panel(topic, evidence) -> str:
@@ -182,9 +279,26 @@ def voted_post_ids(user, posts) -> set[int]:
     return set(Vote.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list("post_id", flat=True))
 
 
-def _reader_marks(user, posts) -> tuple[set[int], set[int]]:
-    """The posts on this page the reader found helpful, and those they have an open flag on:
-    one query for both, so the page's query count does not grow."""
+def _reader_marks(user, post_ids: list[int], draft: str) -> tuple[set[int], set[int], bool]:
+    """The posts on this page the reader found helpful, those they have an open flag on, and
+    whether they left a draft here: one query for the three, so the page's query count does not grow."""
+    if not post_ids:
+        return set(), set(), Draft.objects.filter(user=user, key=draft).exists()
+    votes = Vote.objects.filter(user=user, post__in=post_ids).annotate(mark=Value("vote")).values_list("post_id", "mark")
+    flags = (Flag.objects.filter(flagger=user, post__in=post_ids, state=FlagState.OPEN)
+             .annotate(mark=Value("flag")).values_list("post_id", "mark"))
+    drafts = Draft.objects.filter(user=user, key=draft).annotate(mark=Value("draft")).values_list("id", "mark")
+    voted, flagged, has_draft = set(), set(), False
+    for post_id, mark in votes.union(flags, drafts, all=True):
+        if mark == "draft":
+            has_draft = True
+        else:
+            (voted if mark == "vote" else flagged).add(post_id)
+    return voted, flagged, has_draft
+
+
+def _post_marks(user, posts) -> tuple[set[int], set[int]]:
+    """The posts on this page the reader found helpful, and those they have an open flag on."""
     if not user.is_authenticated or not posts:
         return set(), set()
     ids = [p.pk for p in posts]

@@ -290,6 +290,7 @@ class TestQueryCount:
 
     def test_with_parts_of_the_page_cached_a_member_saves_four_queries(self, client, member, writers, settings):
         # The Evidence panel (two), the tags and the "Quoted in" lines come from the cache.
+        settings.FORUM_PAGE_CACHE = False  # no shared members' page either
         topic = self.topic_with(20, writers)
         client.force_login(member)
         client.get(topic.get_absolute_url())  # the first visit also starts tracking the topic
@@ -299,6 +300,18 @@ class TestQueryCount:
         self.queries_for(client, topic.get_absolute_url())
 
         assert self.queries_for(client, topic.get_absolute_url()) == uncached - 4
+
+    @pytest.mark.parametrize("total_posts", [20, 1000])
+    def test_a_member_served_the_shared_page_costs_four_queries(self, client, member, writers, total_posts):
+        # Their account, how far they have read, their votes, flags and draft here (one query),
+        # and the bell's count; the session comes from the cache (forum/caching/member_pages.py).
+        topic = self.topic_with(total_posts, writers)
+        url = f"{topic.get_absolute_url()}?page=1"  # not sent on to where they stopped reading
+        client.force_login(member)
+        client.get(url)  # starts tracking the topic, and stores the page
+        client.get(url)
+
+        assert self.queries_for(client, url) == 4
 
     def test_an_accepted_answer_citing_studies_costs_one_query_whatever_the_topic_holds(self, client, writers,
                                                                                           settings):
