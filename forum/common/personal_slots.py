@@ -31,6 +31,12 @@ def csrf_placeholder() -> str:
     return "csrf-" + _secret("csrf-placeholder")
 
 
+def submit_token_placeholder() -> str:
+    """Stands for a composer's one-time submit token (forum/discussion/submissions.py) in HTML
+    shared between readers: each page served gets a fresh one, or two tabs would be one submit."""
+    return "submit-" + _secret("submit-token-placeholder")
+
+
 def _marker() -> str:
     return "slot-" + _secret("personal-slot")
 

@@ -14,10 +14,12 @@ from django.utils.safestring import SafeString
 from forum.caching import member_pages
 from forum.caching.page_cache import cached_for_topic
 from forum.caching.post_fragments import render_posts_versioned
-from forum.common.personal_slots import csrf_placeholder, slot_wrap, slots_fill, slots_split
+from forum.common.personal_slots import (csrf_placeholder, slot_wrap, slots_fill, slots_split,
+                                         submit_token_placeholder)
 from forum.context_processors import unread_notification_count_for_request
 from forum.discussion.drafts import draft_for, draft_key
 from forum.discussion.forms import ReplyForm
+from forum.discussion.submissions import TOKEN_FIELD, submission_token_new
 from forum.evidence.alerts import evidence_changed_since_accepted
 from forum.evidence.citation_numbers import citation_numbers_apply, topic_citation_numbers, topic_evidence_once
 from forum.evidence.summaries import can_write_evidence_summary
@@ -135,23 +137,26 @@ def _member_page_response(request, entry: dict, *, subscription, rendered: dict[
             values[f"post:{post.pk}"], versions[index] = html, version
     values["versions"] = ".".join(versions)
     if has_draft:
-        values["composer"] = render_to_string("forum/_topic_composer.html",
-                                              {**_composer_context(request, topic, draft_for(user, draft_key(topic))),
-                                               "topic": topic, "csrf_token": csrf_placeholder()}, request=request)
+        values["composer"] = render_to_string("forum/_topic_composer.html", {
+            **_composer_context(request, topic, draft_for(user, draft_key(topic)), shared=True),
+            "topic": topic, "csrf_token": csrf_placeholder()}, request=request)
     context = {"topic": topic, "subscription": subscription, "watch_levels": WatchLevel.choices,
                "csrf_token": csrf_placeholder()}
     for name, template in _SLOT_TEMPLATES.items():
         values[name] = rendered[name] if name in rendered else (
             render_to_string(template, context, request=request) if name != "review" or user.is_moderator else "")
-    html = slots_fill(entry["skeleton"], values).replace(csrf_placeholder(), get_token(request))
+    html = (slots_fill(entry["skeleton"], values).replace(csrf_placeholder(), get_token(request))
+            .replace(submit_token_placeholder(), submission_token_new()))
     return HttpResponse(html, status=status)
 
 
-def _composer_context(request, topic, draft, reply_form=None, reply_to=None) -> dict:
-    """What the reply box shows: the member's draft, or the reply they were refused."""
+def _composer_context(request, topic, draft, reply_form=None, reply_to=None, shared: bool = False) -> dict:
+    """What the reply box shows: the member's draft, or the reply they were refused. On a shared
+    page the one-time submit token is a placeholder, made fresh for each page served."""
     if reply_form is None and request.user.is_authenticated:
-        reply_form = ReplyForm(initial={"raw": draft.raw, "reply_to": draft.reply_to,
-                                        "competing_interests": draft.competing_interests} if draft else None)
+        initial = {"raw": draft.raw, "reply_to": draft.reply_to,
+                   "competing_interests": draft.competing_interests} if draft else {}
+        reply_form = ReplyForm(initial={**initial, TOKEN_FIELD: submit_token_placeholder()} if shared else initial or None)
         if draft and draft.reply_to:
             reply_to = Post.objects.select_related("author").filter(
                 topic=topic, post_number=draft.reply_to, deleted_at__isnull=True).first()
@@ -230,7 +235,7 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
         "subscription": subscription,
         "watch_levels": WatchLevel.choices,
         "reply_error": reply_error,
-        **_composer_context(request, topic, draft, reply_form=reply_form, reply_to=reply_to),
+        **_composer_context(request, topic, draft, reply_form=reply_form, reply_to=reply_to, shared=shared is not None),
         "tags": parts["tags"],
         "evidence_html": parts["evidence-panel"],
         "evidence_summary_html": parts.get("evidence-summary", ""),
