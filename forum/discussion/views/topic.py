@@ -19,6 +19,7 @@ from forum.common.personal_slots import (csrf_placeholder, slot_wrap, slots_fill
 from forum.context_processors import unread_notification_count_for_request
 from forum.discussion.drafts import draft_for, draft_key
 from forum.discussion.forms import ReplyForm
+from forum.discussion.reader_state import reader_state_on_page
 from forum.discussion.submissions import TOKEN_FIELD, submission_token_new
 from forum.evidence.alerts import evidence_changed_since_accepted
 from forum.evidence.citation_numbers import citation_numbers_apply, topic_citation_numbers, topic_evidence_once
@@ -26,7 +27,7 @@ from forum.evidence.summaries import can_write_evidence_summary
 from forum.following.notifying import notifications_read_on_sight
 from forum.following.watching import topic_mark_read
 from forum.live import pages as live
-from forum.models import Category, Draft, Flag, FlagState, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
+from forum.models import Category, Flag, FlagState, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
 from forum.models.post import quoting_posts_by_post
 from forum.references.classification import designs_summary
 
@@ -94,12 +95,16 @@ def _first_unread_elsewhere(request, topic, subscription) -> bool:
 
 def _member_page_from(request, entry: dict):
     """A member's page from the shared copy: their reading state, then their slots."""
-    topic = entry["topic"]
-    subscription = TopicSubscription.objects.filter(user=request.user, topic=topic).first()
-    if _first_unread_elsewhere(request, topic, subscription):
-        return redirect(topic.post_url(subscription.last_read_post_number + 1))
-    _reading_recorded(request, topic, subscription, [pk for pk, _author in entry["authors"]], entry["last_number"])
-    return _member_page_response(request, entry, subscription=subscription, rendered={})
+    topic, post_ids = entry["topic"], [pk for pk, _author in entry["authors"]]
+    state = reader_state_on_page(request.user, topic=topic, post_ids=post_ids, draft_key=draft_key(topic))
+    if _first_unread_elsewhere(request, topic, state.subscription):
+        return redirect(topic.post_url(state.subscription.last_read_post_number + 1))
+    if post_ids and (state.subscription is None or state.subscription.last_read_post_number < entry["last_number"]):
+        topic_mark_read(user=request.user, topic=topic, post_number=entry["last_number"],
+                        subscribed=state.subscription is not None)
+    if state.unseen and notifications_read_on_sight(user=request.user, post_ids=sorted(state.unseen)):
+        request.unread_notification_count = None  # the header counts again
+    return _member_page_response(request, entry, state=state, rendered={})
 
 
 def _reading_recorded(request, topic, subscription, post_ids: list[int], last_number: int | None) -> None:
@@ -120,12 +125,12 @@ _SLOT_TEMPLATES = {"live": "_live_attributes.html", "review": "_nav_review.html"
                    "watch": "forum/_watch_form.html"}
 
 
-def _member_page_response(request, entry: dict, *, subscription, rendered: dict[str, str], status: int = 200):
+def _member_page_response(request, entry: dict, *, state, rendered: dict[str, str], status: int = 200):
     """The shared page with this member's slots filled: `rendered` holds the slots the page was
     just rendered with for this member (when it was rendered, not read from the cache)."""
     user, topic = request.user, entry["topic"]
     request.csrf_placeholder_kept = True
-    voted, flagged, has_draft = _reader_marks(user, [pk for pk, _author in entry["authors"]], draft_key(topic))
+    voted, flagged, has_draft = state.voted, state.flagged, state.has_draft
     values, versions = {}, list(entry["versions"])
     personal = {pk for pk, author in entry["authors"] if author == user.pk} | voted | flagged
     if personal:
@@ -140,7 +145,7 @@ def _member_page_response(request, entry: dict, *, subscription, rendered: dict[
         values["composer"] = render_to_string("forum/_topic_composer.html", {
             **_composer_context(request, topic, draft_for(user, draft_key(topic)), shared=True),
             "topic": topic, "csrf_token": csrf_placeholder()}, request=request)
-    context = {"topic": topic, "subscription": subscription, "watch_levels": WatchLevel.choices,
+    context = {"topic": topic, "subscription": state.subscription, "watch_levels": WatchLevel.choices,
                "csrf_token": csrf_placeholder()}
     for name, template in _SLOT_TEMPLATES.items():
         values[name] = rendered[name] if name in rendered else (
@@ -255,7 +260,9 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
         request, generations=shared["generations"], skeleton=skeleton, topic=topic, posts=posts,
         versions=[version for version, _html in post_html], citation_numbers=parts["citation-numbers"],
         last_number=posts[-1].post_number if posts else None, may_write_summary=shared["may_write_summary"])
-    return _member_page_response(request, entry, subscription=subscription, rendered=rendered, status=status)
+    state = reader_state_on_page(request.user, topic=topic, post_ids=[post.pk for post in posts],
+                                 draft_key=draft_key(topic))
+    return _member_page_response(request, entry, state=state, rendered=rendered, status=status)
 
 
 def _evidence_panel(topic, evidence) -> str:
@@ -282,24 +289,6 @@ def voted_post_ids(user, posts) -> set[int]:
     if not user.is_authenticated or not posts:
         return set()
     return set(Vote.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list("post_id", flat=True))
-
-
-def _reader_marks(user, post_ids: list[int], draft: str) -> tuple[set[int], set[int], bool]:
-    """The posts on this page the reader found helpful, those they have an open flag on, and
-    whether they left a draft here: one query for the three, so the page's query count does not grow."""
-    if not post_ids:
-        return set(), set(), Draft.objects.filter(user=user, key=draft).exists()
-    votes = Vote.objects.filter(user=user, post__in=post_ids).annotate(mark=Value("vote")).values_list("post_id", "mark")
-    flags = (Flag.objects.filter(flagger=user, post__in=post_ids, state=FlagState.OPEN)
-             .annotate(mark=Value("flag")).values_list("post_id", "mark"))
-    drafts = Draft.objects.filter(user=user, key=draft).annotate(mark=Value("draft")).values_list("id", "mark")
-    voted, flagged, has_draft = set(), set(), False
-    for post_id, mark in votes.union(flags, drafts, all=True):
-        if mark == "draft":
-            has_draft = True
-        else:
-            (voted if mark == "vote" else flagged).add(post_id)
-    return voted, flagged, has_draft
 
 
 def _post_marks(user, posts) -> tuple[set[int], set[int]]:
