@@ -6,7 +6,9 @@ from forum.live import pages as live
 def unread_notification_count(user) -> int:
     # Counted up to 100 and shown as "99+" beyond: a member who has not looked in months has
     # thousands, and every page they open would count them all.
-    return user.notifications.unread().about_visible_posts()[:100].count()
+    from forum.models import Notification
+
+    return Notification.objects.unread_count(user, cap=100)
 
 
 def unread_notification_count_for_request(request) -> int:

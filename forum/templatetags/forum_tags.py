@@ -33,6 +33,34 @@ def slot(parser, token):
     return _SlotNode(bits[1][1:-1], nodelist)
 
 
+# A reader's own parts of the layout (templates/jinja2/personal/), and what each one reads.
+PERSONAL_PARTS = {
+    "member-nav": ("personal/nav_member.html", ("user", "csrf_token", "unread_notifications")),
+    "review": ("personal/nav_review.html", ("review_waiting",)),
+    "live": ("personal/live_attributes.html", ("user", "live_tokens")),
+    "watch": ("personal/watch_form.html", ("topic", "subscription", "watch_levels", "csrf_token")),
+}
+
+
+def personal_part_render(name: str, values: dict) -> str:
+    """One of PERSONAL_PARTS with these values: from a page's context, or, on a shared page
+    (forum/caching/member_pages.py), from this reader's state alone."""
+    template_name, _reads = PERSONAL_PARTS[name]
+    return get_template(template_name).render(values)
+
+
+@register.simple_tag(takes_context=True)
+def personal_part(context, name: str):
+    """{% personal_part "member-nav" %}: a part of the layout that belongs to its reader. Jinja2,
+    since a shared page renders these for each member while the rest comes from the cache."""
+    _template, reads = PERSONAL_PARTS[name]
+    values = {}
+    for key in reads:
+        value = context.get(key)
+        values[key] = value() if callable(value) and not hasattr(value, "_meta") else value
+    return mark_safe(personal_part_render(name, values))
+
+
 @register.simple_tag
 def avatar(user, size: str = "md"):
     """Initials on a colour derived from the username: no image request, no upload needed."""

@@ -16,7 +16,7 @@ from forum.caching.page_cache import cached_for_topic
 from forum.caching.post_fragments import render_posts_versioned
 from forum.common.personal_slots import (csrf_placeholder, slot_wrap, slots_fill, slots_split,
                                          submit_token_placeholder)
-from forum.context_processors import unread_notification_count_for_request
+from forum.context_processors import review_waiting_count, unread_notification_count_for_request
 from forum.discussion.drafts import draft_for, draft_key
 from forum.discussion.forms import ReplyForm
 from forum.discussion.reader_state import reader_state_on_page
@@ -33,6 +33,7 @@ from forum.references.classification import designs_summary
 
 from forum.evidence.views.summary_part import evidence_summary_html
 from forum.site_views.notices import place_post_notices
+from forum.templatetags.forum_tags import personal_part_render
 
 
 def get_visible_topic(user, topic_id: int) -> Topic:
@@ -120,11 +121,6 @@ def _reading_recorded(request, topic, subscription, post_ids: list[int], last_nu
             request.unread_notification_count = None  # the header counts again
 
 
-# The slots rendered for every member, and the templates that render them alone.
-_SLOT_TEMPLATES = {"live": "_live_attributes.html", "review": "_nav_review.html", "member-nav": "_nav_member.html",
-                   "watch": "forum/_watch_form.html"}
-
-
 def _member_page_response(request, entry: dict, *, state, rendered: dict[str, str], status: int = 200):
     """The shared page with this member's slots filled: `rendered` holds the slots the page was
     just rendered with for this member (when it was rendered, not read from the cache)."""
@@ -145,11 +141,16 @@ def _member_page_response(request, entry: dict, *, state, rendered: dict[str, st
         values["composer"] = render_to_string("forum/_topic_composer.html", {
             **_composer_context(request, topic, draft_for(user, draft_key(topic)), shared=True),
             "topic": topic, "csrf_token": csrf_placeholder()}, request=request)
-    context = {"topic": topic, "subscription": state.subscription, "watch_levels": WatchLevel.choices,
-               "csrf_token": csrf_placeholder()}
-    for name, template in _SLOT_TEMPLATES.items():
-        values[name] = rendered[name] if name in rendered else (
-            render_to_string(template, context, request=request) if name != "review" or user.is_moderator else "")
+    # The parts of the layout every member has their own of: as the page was just rendered for
+    # them, or rendered now.
+    parts = ("live", "member-nav", "watch", *(("review",) if user.is_moderator else ()))
+    for name in parts:
+        values[name] = rendered[name] if name in rendered else personal_part_render(name, {
+            "user": user, "csrf_token": csrf_placeholder(), "topic": topic, "subscription": state.subscription,
+            "watch_levels": WatchLevel.choices, "live_tokens": getattr(request, "live_tokens", None),
+            "unread_notifications": unread_notification_count_for_request(request) if name == "member-nav" else None,
+            "review_waiting": review_waiting_count() if name == "review" else None,
+        })
     html = (slots_fill(entry["skeleton"], values).replace(csrf_placeholder(), get_token(request))
             .replace(submit_token_placeholder(), submission_token_new()))
     return HttpResponse(html, status=status)
