@@ -33,7 +33,7 @@ def topic_evidence_once(topic):
 
     def load():
         if not evidence:
-            evidence.append(Study.objects.evidence_for_topic(topic))
+            evidence.append(Study.objects.evidence_for_topic(topic, with_records=False))
         return evidence[0]
 
     return load

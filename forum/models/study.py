@@ -63,7 +63,7 @@ class StudyQuerySet(models.QuerySet):
         `citing_posts` and `topic_number`."""
         return self.evidence_for_topic(topic).studies
 
-    def evidence_for_topic(self, topic) -> "TopicEvidence":
+    def evidence_for_topic(self, topic, *, with_records: bool = True) -> "TopicEvidence":
         """The studies the topic's visible posts cite (strongest designs first, each with
         `citing_posts` and `topic_number`), and the topic's citation numbers.
 
@@ -92,7 +92,12 @@ class StudyQuerySet(models.QuerySet):
         # over the topic's citations as a subquery cost as much again. Two queries whatever the
         # topic holds: an empty list would skip the second (the page's query count must not depend
         # on its content), so it asks for no study at all instead.
-        studies = list(self.filter(pk__in=list(by_stance) or [0]))
+        studies = self.filter(pk__in=list(by_stance) or [0])
+        if not with_records:
+            # The bibliographic record (abstract, authors, references) is most of a study row's
+            # bytes, decoded from JSON: the Evidence panel and its chips never show it.
+            studies = studies.defer("metadata", "classification_reasons")
+        studies = list(studies)
         for study in studies:
             groups = by_stance[study.pk]
             study.citing_posts = sum(len(posts) for posts in groups.values())
