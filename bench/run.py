@@ -261,6 +261,7 @@ PEER_ROUND = [*((product, per_page, "off") for per_page in PEER_PAGE_SIZES for p
 
 @dataclass
 class PeerRow:
+    product: str  # "evident" or "spirit"
     label: str
     who: str
     per_page: int
@@ -290,7 +291,7 @@ class EvidentTopicPage:
         self.clients = {"visitor": Client(), "member": Client()}
         self.clients["member"].force_login(member)
 
-    def _get(self, who: str, mode: str) -> tuple[float, float]:
+    def _timed_get(self, who: str, mode: str) -> tuple[float, float]:
         """(wall ms, CPU ms) of one request; the cache is emptied outside the timing."""
         from django.core.cache import cache
 
@@ -314,8 +315,8 @@ class EvidentTopicPage:
         if mode != "off":
             # The "nothing cached" rows of the round before emptied the cache: the first request
             # fills it again, as the first reader after a change would, and is not counted.
-            self._get(who, mode)
-        return [self._get(who, mode) for _ in range(count)]
+            self._timed_get(who, mode)
+        return [self._timed_get(who, mode) for _ in range(count)]
 
     def queries(self, who: str, per_page: int, mode: str) -> int:
         """Queries of one more request in this state, checking the page is the one the row names."""
@@ -325,7 +326,7 @@ class EvidentTopicPage:
         if mode == "off":
             cache.clear()
         else:
-            self._get(who, mode)
+            self._timed_get(who, mode)
         count, response = _count_queries(lambda: self.clients[who].get(self.url))
         # Counted in the HTML: a page size the view did not apply would compare unequal pages.
         shown = response.content.count(b'<article id="post-')
@@ -376,7 +377,7 @@ def peer_table(args) -> str:
             for _ in range(rounds):
                 for product, per_page, mode in PEER_ROUND:
                     label = _peer_label(product, per_page, mode, who)
-                    row = rows.setdefault((label, who), PeerRow(label, who, per_page, []))
+                    row = rows.setdefault((label, who), PeerRow(product, label, who, per_page, []))
                     row.timings.extend(measure(product, who, per_round, per_page, mode))
             for product, per_page, mode in PEER_ROUND:
                 if product == "evident":
@@ -389,7 +390,7 @@ def peer_table(args) -> str:
 
 
 def _peer_markdown(args, info: dict, rows: list[PeerRow], rounds: int, per_round: int) -> str:
-    spirit = {(row.who, row.per_page): row for row in rows if row.label.startswith("Spirit")}
+    spirit = {(row.who, row.per_page): row for row in rows if row.product == "spirit"}
     lines = [
         f"### Beside Spirit: one topic page at {' and '.join(map(str, PEER_PAGE_SIZES))} posts a page, SQLite "
         f"({args.size} data set for Evident)",
