@@ -37,8 +37,12 @@ from .prod import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = "bench-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# SQLite as Evident's settings configure it: every Spirit page view writes (its view count,
+# the reader's bookmark), and in SQLite's default journal each write waits for a disk flush.
 DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3",
-                           "NAME": os.path.join(BASE_DIR, "spirit.sqlite3")}}}}  # noqa: F405
+                           "NAME": os.path.join(BASE_DIR, "spirit.sqlite3"),  # noqa: F405
+                           "OPTIONS": {{"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                                       "PRAGMA busy_timeout=5000;"}}}}}}
 # The same kind of cache as Evident's SQLite runs (one process, local memory).
 CACHES = {{
     "default": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
@@ -70,13 +74,18 @@ class SpiritPeer:
             env = {**os.environ, "PATH": f"{self.venv / 'bin'}:{os.environ.get('PATH', '')}"}
             subprocess.run([str(self.venv / "bin" / "spirit"), "startproject", PROJECT], cwd=self.root, env=env,
                            check=True, stdout=subprocess.DEVNULL)
-            (self.site / PROJECT / "settings" / "bench.py").write_text(_SETTINGS)
+            self._settings_write()
             subprocess.run([str(self.python), "manage.py", "spiritinstall"], cwd=self.site, env=self._env(),
                            check=True, stdout=subprocess.DEVNULL)
+        # Written on every run, so a site built by an older version of this file gets today's settings.
+        self._settings_write()
         if not (self.site / "seeded").exists():
             subprocess.run([str(self.python), __file__, "seed", "--site", str(self.site)], env=self._env(),
                            input=json.dumps(texts), text=True, check=True)
             (self.site / "seeded").write_text(f"{len(texts)} comments\n")
+
+    def _settings_write(self) -> None:
+        (self.site / PROJECT / "settings" / "bench.py").write_text(_SETTINGS)
 
     def _env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
