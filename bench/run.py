@@ -396,7 +396,8 @@ def _peer_markdown(args, info: dict, rows: list[PeerRow], rounds: int, per_round
         f"({args.size} data set for Evident)",
         "",
         f"{date.today().isoformat()} · {_machine()} · Spirit {info['spirit']} on Django {info['django']} "
-        f"in its own virtualenv, DEBUG off, its production settings with a local-memory cache · "
+        f"in its own virtualenv, DEBUG off, its production settings with a local-memory cache and SQLite in WAL "
+        "mode as Evident's · "
         f"{rounds} alternating rounds of {per_round} requests each after {args.warmup} warm-up · "
         "\"nothing cached\": the cache emptied before each request · Spirit / this: Spirit's median over "
         "this row's, Spirit at the same page size · queries: one more request in the same state",
