@@ -246,83 +246,172 @@ def measure(args, mode: str) -> list[Figure]:
     return bench.figures
 
 
-def peer_table(args) -> str:
-    """Evident's topic page with nothing cached beside Spirit's, in turns within this run.
+# Beside Spirit, at the page size people read (Evident's default) and at Spirit's largest.
+PEER_PAGE_SIZES = (20, 100)
+# Evident's topic page in the peer table: "off" empties the cache before every request (page,
+# post fragments, Evidence panel, citation numbering: the first reader's page); "fragments" keeps
+# post fragments and the topic's cached parts, no page cache; "warm" is production, every cache
+# on and filled: a visitor's page-cache hit, a member's page from fragments.
+PEER_MODES = {"off": (False, False), "fragments": (True, False), "warm": (True, True)}
+# One round for one reader, (product, per page, Evident's cache mode): each Evident page beside
+# Spirit's page of the same size, then Evident's cached pages at the default size.
+PEER_ROUND = [*((product, per_page, "off") for per_page in PEER_PAGE_SIZES for product in ("evident", "spirit")),
+              ("evident", 20, "fragments"), ("evident", 20, "warm")]
 
-    The same 100 texts on one page (Spirit shows at most 100 comments a page): Evident's biggest
-    topic's first 100 posts, and in Spirit a topic whose 100 comments are those posts' texts,
-    posted through Spirit's own comment form. Each request starts from an empty cache. Rounds
-    alternate Evident and Spirit so a busy spell of the machine falls on both; Evident's page
-    with post fragments cached and its 20-post page are measured in the same rounds.
+
+@dataclass
+class PeerRow:
+    product: str  # "evident" or "spirit"
+    label: str
+    who: str
+    per_page: int
+    timings: list[tuple[float, float]]  # (wall ms, CPU ms)
+    queries: int | None = None  # Evident's rows only
+
+    def median(self, index: int = 0) -> float:
+        return statistics.median(t[index] for t in self.timings)
+
+
+def _peer_label(product: str, per_page: int, mode: str, who: str) -> str:
+    if product == "spirit":
+        return f"Spirit, {per_page} comments, nothing cached"
+    if mode == "warm":
+        return f"Evident, {per_page} posts, caches warm" + (" (page-cache hit)" if who == "visitor" else "")
+    return f"Evident, {per_page} posts, " + {"off": "nothing cached", "fragments": "post fragments cached"}[mode]
+
+
+class EvidentTopicPage:
+    """Evident's side of the peer table: the big topic's first page, timed the way the Spirit
+    worker times Spirit's (wall and CPU time of this process; SQLite runs in it)."""
+
+    def __init__(self, url: str, member):
+        from django.test import Client
+
+        self.url = url
+        self.clients = {"visitor": Client(), "member": Client()}
+        self.clients["member"].force_login(member)
+
+    def _timed_get(self, who: str, mode: str) -> tuple[float, float]:
+        """(wall ms, CPU ms) of one request; the cache is emptied outside the timing."""
+        from django.core.cache import cache
+
+        if mode == "off":
+            cache.clear()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        response = self.clients[who].get(self.url)
+        timing = ((time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000)
+        if response.status_code != 200:
+            raise SystemExit(f"Evident answered {response.status_code} for {who}")
+        return timing
+
+    def configure(self, per_page: int, mode: str) -> None:
+        from django.conf import settings
+
+        settings.FORUM_POSTS_PER_PAGE = per_page
+        settings.FORUM_FRAGMENT_CACHE, settings.FORUM_PAGE_CACHE = PEER_MODES[mode]
+
+    def time(self, who: str, count: int, per_page: int, mode: str) -> list[tuple[float, float]]:
+        self.configure(per_page, mode)
+        if mode != "off":
+            # The "nothing cached" rows of the round before emptied the cache: the first request
+            # fills it again, as the first reader after a change would, and is not counted.
+            self._timed_get(who, mode)
+        return [self._timed_get(who, mode) for _ in range(count)]
+
+    def queries(self, who: str, per_page: int, mode: str) -> int:
+        """Queries of one more request in this state, checking the page is the one the row names."""
+        from django.core.cache import cache
+
+        self.configure(per_page, mode)
+        if mode == "off":
+            cache.clear()
+        else:
+            self._timed_get(who, mode)
+        count, response = _count_queries(lambda: self.clients[who].get(self.url))
+        # Counted in the HTML: a page size the view did not apply would compare unequal pages.
+        shown = response.content.count(b'<article id="post-')
+        if shown != per_page:
+            raise SystemExit(f"Evident showed {shown} posts, not {per_page} ({who}, {mode})")
+        if mode == "warm" and who == "visitor" and response.get("X-Page-Cache") != "hit":
+            raise SystemExit(f"A visitor's warm page was no page-cache hit: X-Page-Cache {response.get('X-Page-Cache')}")
+        return count
+
+
+def peer_table(args) -> str:
+    """Evident's topic page beside Spirit's, at 20 and at 100 posts a page, in turns within this run.
+
+    The same texts on one page: Evident's biggest topic's first posts, and in Spirit a topic whose
+    100 comments are those posts' texts, posted through Spirit's own comment form; Spirit's
+    `comments_per_page` is switched between the sizes as its admin page would. Each ratio divides
+    Spirit's median by Evident's at the same page size. Rounds alternate Evident and Spirit so a
+    busy spell of the machine falls on both; Evident's cached pages are measured in the same rounds.
     """
     from django.conf import settings
-    from django.core.cache import cache
-    from django.test import Client
 
-    from bench.spirit_peer import SpiritPeer
+    from bench.spirit_peer import MAX_COMMENTS_PER_PAGE, SpiritPeer
     from forum.models import Post
 
     big, *_rest = _subjects()
     member = _rest[4]
-    texts = list(Post.objects.filter(topic=big, post_number__lte=100).order_by("post_number").values_list("raw", flat=True))
+    texts = list(Post.objects.filter(topic=big, post_number__lte=MAX_COMMENTS_PER_PAGE).order_by("post_number")
+                 .values_list("raw", flat=True))
     peer = SpiritPeer(ROOT / "var" / "bench" / "spirit")
     peer.ensure(texts)
     peer.start()
-    clients = {"visitor": Client(), "member": Client()}
-    clients["member"].force_login(member)
-    url = f"{big.get_absolute_url()}?page=1"
+    evident = EvidentTopicPage(f"{big.get_absolute_url()}?page=1", member)
+    saved = settings.FORUM_POSTS_PER_PAGE, settings.FORUM_FRAGMENT_CACHE, settings.FORUM_PAGE_CACHE
 
-    def evident(who: str, count: int, per_page: int, mode: str) -> list[tuple[float, float]]:
-        settings.FORUM_POSTS_PER_PAGE = per_page
-        settings.FORUM_FRAGMENT_CACHE = mode == "fragments"
-        settings.FORUM_PAGE_CACHE = False
-        timings = []
-        for _ in range(count):
-            if mode == "off":
-                cache.clear()
-            started, started_cpu = time.perf_counter(), time.process_time()
-            response = clients[who].get(url)
-            timings.append(((time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000))
-            if response.status_code != 200:
-                raise SystemExit(f"Evident answered {response.status_code} for {who}")
-        return timings
+    def measure(product: str, who: str, count: int, per_page: int, mode: str):
+        if product == "spirit":
+            return peer.time(who, count, per_page)
+        return evident.time(who, count, per_page, mode)
 
-    rows = {}  # (label, who) -> [(wall, cpu)]
+    rows: dict[tuple[str, str], PeerRow] = {}
     rounds, per_round = max(1, args.repeat // 5), 5
     print(f"peer: Spirit {peer.info['spirit']} ({peer.info['comments']} comments on {peer.info['url']}), "
           f"{rounds} rounds of {per_round}", file=sys.stderr)
-    for who in ("visitor", "member"):
-        evident(who, args.warmup, 100, "off"), evident(who, args.warmup, 100, "fragments")
-        evident(who, args.warmup, 20, "off"), peer.time(who, args.warmup)
-        for _ in range(rounds):
-            rows.setdefault(("Evident, 100 posts, nothing cached", who), []).extend(evident(who, per_round, 100, "off"))
-            rows.setdefault(("Spirit, 100 comments, nothing cached", who), []).extend(peer.time(who, per_round))
-            rows.setdefault(("Evident, 100 posts, post fragments cached", who), []).extend(
-                evident(who, per_round, 100, "fragments"))
-            rows.setdefault(("Evident, 20 posts, nothing cached", who), []).extend(evident(who, per_round, 20, "off"))
-    peer.stop()
-    settings.FORUM_POSTS_PER_PAGE = args.posts_per_page or 20
+    try:
+        for who in ("visitor", "member"):
+            for product, per_page, mode in PEER_ROUND:
+                measure(product, who, args.warmup, per_page, mode)
+            for _ in range(rounds):
+                for product, per_page, mode in PEER_ROUND:
+                    label = _peer_label(product, per_page, mode, who)
+                    row = rows.setdefault((label, who), PeerRow(product, label, who, per_page, []))
+                    row.timings.extend(measure(product, who, per_round, per_page, mode))
+            for product, per_page, mode in PEER_ROUND:
+                if product == "evident":
+                    rows[(_peer_label(product, per_page, mode, who), who)].queries = evident.queries(
+                        who, per_page, mode)
+    finally:
+        peer.stop()
+        settings.FORUM_POSTS_PER_PAGE, settings.FORUM_FRAGMENT_CACHE, settings.FORUM_PAGE_CACHE = saved
+    return _peer_markdown(args, peer.info, list(rows.values()), rounds, per_round)
 
-    def median(label, who, index=0):
-        return statistics.median(t[index] for t in rows[(label, who)])
 
+def _peer_markdown(args, info: dict, rows: list[PeerRow], rounds: int, per_round: int) -> str:
+    spirit = {(row.who, row.per_page): row for row in rows if row.product == "spirit"}
     lines = [
-        f"### Beside Spirit: one topic page, SQLite ({args.size} data set for Evident)",
+        f"### Beside Spirit: one topic page at {' and '.join(map(str, PEER_PAGE_SIZES))} posts a page, SQLite "
+        f"({args.size} data set for Evident)",
         "",
-        f"{date.today().isoformat()} · {_machine()} · Spirit {peer.info['spirit']} on Django {peer.info['django']} "
-        f"in its own virtualenv, DEBUG off, its production settings with a local-memory cache · "
+        f"{date.today().isoformat()} · {_machine()} · Spirit {info['spirit']} on Django {info['django']} "
+        f"in its own virtualenv, DEBUG off, its production settings with a local-memory cache and SQLite in WAL "
+        "mode as Evident's · "
         f"{rounds} alternating rounds of {per_round} requests each after {args.warmup} warm-up · "
-        "each request starts from an empty cache except the fragments row",
+        "\"nothing cached\": the cache emptied before each request · Spirit / this: Spirit's median over "
+        "this row's, Spirit at the same page size · queries: one more request in the same state",
         "",
-        "| Page | Who | Median ms | CPU median ms | Spirit / this | Spirit / this, CPU |",
-        "|---|---|---:|---:|---:|---:|",
+        "| Page | Who | Median ms | CPU median ms | Queries | Spirit / this | Spirit / this, CPU |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
-    spirit = "Spirit, 100 comments, nothing cached"
-    for label, who in rows:
-        ratio = median(spirit, who) / median(label, who)
-        cpu_ratio = median(spirit, who, 1) / median(label, who, 1)
-        lines.append(f"| {label} | {who} | {median(label, who):.2f} | {median(label, who, 1):.2f} | {ratio:.1f}x "
-                     f"| {cpu_ratio:.1f}x |")
+    for row in rows:
+        peer = spirit[(row.who, row.per_page)]
+        ratios = ("-", "-") if row is peer else (f"{peer.median() / row.median():.1f}x",
+                                                 f"{peer.median(1) / row.median(1):.1f}x")
+        queries = "-" if row.queries is None else row.queries
+        lines.append(f"| {row.label} | {row.who} | {row.median():.2f} | {row.median(1):.2f} | {queries} "
+                     f"| {ratios[0]} | {ratios[1]} |")
     return "\n".join(lines) + "\n"
 
 

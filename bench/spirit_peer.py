@@ -1,16 +1,17 @@
 """Spirit (django-spirit from PyPI), the plainest well-known Django forum, as a peer in the benchmarks.
 
-bench/run.py --peer spirit measures one topic page of 100 posts with nothing cached in Evident and
-a 100-comment topic in Spirit, in turns within the same run, and prints the ratio. This module
-has two halves:
+bench/run.py --peer spirit measures one topic page with nothing cached in Evident and in Spirit, at
+20 and at 100 posts a page, in turns within the same run, and prints the ratios. This module has
+two halves:
 
 - `SpiritPeer`, used in Evident's process: on first use it builds `var/bench/spirit/` (its own
   virtualenv with django-spirit, a project from `spirit startproject`, settings with DEBUG off
   and a SQLite database holding one topic whose 100 comments are the same texts as Evident's
   page), then starts the worker and asks it for timings.
 - `worker` and `seed`, run by that virtualenv's Python (`python bench/spirit_peer.py worker
-  --site DIR`): Spirit's own process, answering `<visitor|member> <count>` lines with the
-  timings of that many requests through Django's test client, as bench/run.py does for Evident.
+  --site DIR`): Spirit's own process, answering `<visitor|member> <count> <per_page>` lines with
+  the timings of that many requests through Django's test client, as bench/run.py does for
+  Evident, with Spirit's `comments_per_page` set to `per_page` first.
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from pathlib import Path
 
 SPIRIT_VERSION = "0.14.3"
 PROJECT = "spiritsite"
-# Spirit's maximum comments per page is 100 (its admin form refuses more).
-COMMENTS_PER_PAGE = 100
+# Spirit's maximum comments per page is 100 (its admin form refuses more), so its topic holds
+# exactly that many: one page at 100 a page, five at 20.
+MAX_COMMENTS_PER_PAGE = 100
 
 _SETTINGS = f'''\
 # Written by bench/spirit_peer.py: Spirit's production settings, DEBUG off, on SQLite.
@@ -35,8 +37,12 @@ from .prod import *  # noqa: F403
 DEBUG = False
 SECRET_KEY = "bench-only-not-secret"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# SQLite as Evident's settings configure it: every Spirit page view writes (its view count,
+# the reader's bookmark), and in SQLite's default journal each write waits for a disk flush.
 DATABASES = {{"default": {{"ENGINE": "django.db.backends.sqlite3",
-                           "NAME": os.path.join(BASE_DIR, "spirit.sqlite3")}}}}  # noqa: F405
+                           "NAME": os.path.join(BASE_DIR, "spirit.sqlite3"),  # noqa: F405
+                           "OPTIONS": {{"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                                                       "PRAGMA busy_timeout=5000;"}}}}}}
 # The same kind of cache as Evident's SQLite runs (one process, local memory).
 CACHES = {{
     "default": {{"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}},
@@ -68,13 +74,18 @@ class SpiritPeer:
             env = {**os.environ, "PATH": f"{self.venv / 'bin'}:{os.environ.get('PATH', '')}"}
             subprocess.run([str(self.venv / "bin" / "spirit"), "startproject", PROJECT], cwd=self.root, env=env,
                            check=True, stdout=subprocess.DEVNULL)
-            (self.site / PROJECT / "settings" / "bench.py").write_text(_SETTINGS)
+            self._settings_write()
             subprocess.run([str(self.python), "manage.py", "spiritinstall"], cwd=self.site, env=self._env(),
                            check=True, stdout=subprocess.DEVNULL)
+        # Written on every run, so a site built by an older version of this file gets today's settings.
+        self._settings_write()
         if not (self.site / "seeded").exists():
             subprocess.run([str(self.python), __file__, "seed", "--site", str(self.site)], env=self._env(),
                            input=json.dumps(texts), text=True, check=True)
             (self.site / "seeded").write_text(f"{len(texts)} comments\n")
+
+    def _settings_write(self) -> None:
+        (self.site / PROJECT / "settings" / "bench.py").write_text(_SETTINGS)
 
     def _env(self) -> dict:
         env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
@@ -86,9 +97,10 @@ class SpiritPeer:
                                         env=self._env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.info = json.loads(self._worker.stdout.readline())
 
-    def time(self, who: str, count: int) -> list[tuple[float, float]]:
-        """(wall ms, CPU ms) of `count` requests of the topic page as `who`, each with the cache emptied."""
-        self._worker.stdin.write(f"{who} {count}\n")
+    def time(self, who: str, count: int, per_page: int) -> list[tuple[float, float]]:
+        """(wall ms, CPU ms) of `count` requests of the topic's first page as `who`, with Spirit
+        showing `per_page` comments a page, each request with the cache emptied."""
+        self._worker.stdin.write(f"{who} {count} {per_page}\n")
         self._worker.stdin.flush()
         return [tuple(pair) for pair in json.loads(self._worker.stdout.readline())]
 
@@ -116,8 +128,6 @@ def seed(site: str) -> None:
     from spirit.comment.forms import CommentForm
     from spirit.comment.utils import comment_posted
     from spirit.topic.models import Topic
-    from djconfig import reload_maybe
-    from spirit.admin.forms import BasicConfigForm
 
     texts = json.load(sys.stdin)
     User = get_user_model()
@@ -135,15 +145,29 @@ def seed(site: str) -> None:
             raise SystemExit(f"Spirit refused comment {n + 1}: {form.errors.as_text()}")
         comment = form.save()
         comment_posted(comment=comment, mentions=form.mentions)
+
+
+def comments_per_page_set(per_page: int) -> None:
+    """Spirit's comments a page, saved the way its admin page saves it (djconfig's form): every
+    other setting keeps its current value, and the next request reads the new one."""
+    from djconfig import reload_maybe
+    from spirit.admin.forms import BasicConfigForm
+
     reload_maybe()
     config = BasicConfigForm()
     data = {name: field.initial for name, field in config.fields.items()}
     data.update({k: v for k, v in config.initial.items() if v is not None})
-    data["comments_per_page"] = COMMENTS_PER_PAGE
+    data["comments_per_page"] = per_page
     form = BasicConfigForm(data=data)
     if not form.is_valid():
         raise SystemExit(f"Spirit refused its configuration: {form.errors.as_text()}")
     form.save()
+
+
+def _comments_shown(html: bytes) -> int:
+    # Each comment of the list is one element of one of these classes, "item" for a removed
+    # comment or an action such as "closed" (spirit/comment/_render_list.html).
+    return sum(html.count(f'class="comments_list__{kind} js-comment"'.encode()) for kind in ("comment", "item"))
 
 
 def worker(site: str) -> None:
@@ -153,6 +177,7 @@ def worker(site: str) -> None:
     from django.contrib.auth import get_user_model
     from django.core.cache import caches
     from django.test import Client
+    from djconfig import config
     from spirit.topic.models import Topic
 
     topic = Topic.objects.order_by("-comment_count").first()
@@ -166,7 +191,9 @@ def worker(site: str) -> None:
                       "status": response.status_code, "django": django.get_version(),
                       "spirit": SPIRIT_VERSION}), flush=True)
     for line in sys.stdin:
-        who, count = line.split()
+        who, count, per_page = line.split()
+        if config.comments_per_page != int(per_page):
+            comments_per_page_set(int(per_page))
         client, timings = clients[who], []
         for _ in range(int(count)):
             for cache in caches.all():
@@ -176,6 +203,9 @@ def worker(site: str) -> None:
             timings.append(((time.perf_counter() - started) * 1000, (time.process_time() - started_cpu) * 1000))
             if response.status_code != 200:
                 raise SystemExit(f"Spirit answered {response.status_code} for {who}")
+            # A page size Spirit did not apply would compare Evident with some other page.
+            if _comments_shown(response.content) != int(per_page):
+                raise SystemExit(f"Spirit showed {_comments_shown(response.content)} comments, not {per_page}")
         print(json.dumps(timings), flush=True)
 
 
