@@ -65,13 +65,10 @@ class TopicQuerySet(models.QuerySet):
     def with_evidence_certainty(self):
         """Annotate `evidence_certainty`: the level of the topic's evidence summary ("" without
         one), in the same query, so lists show their badges and the topic page asks for the
-        summary only when there is one."""
-        from .evidence_summary import EvidenceSummary
-
-        summary = EvidenceSummary.objects.filter(topic=models.OuterRef("pk"))
+        summary only when there is one. A join on the one-to-one summary: as a subquery it cost
+        more to compose than to run."""
         return self.annotate(evidence_certainty=Coalesce(
-            models.Subquery(summary.values("certainty")[:1]), models.Value(""),
-            output_field=models.CharField(),
+            models.F("evidence_summary__certainty"), models.Value(""), output_field=models.CharField(),
         ))
 
     def for_list(self, *, in_category: bool = False):
