@@ -107,8 +107,9 @@ pages = json.load(open(f"{prefix}-page-cache.json"))
 total = sum(pages.values()) or 1
 print()
 print(f"Topic pages: {pages.get('hit', 0)} from the page cache ({100 * pages.get('hit', 0) / total:.1f}%), "
-      f"{pages.get('stored', 0)} rendered for a visitor and stored, {pages.get('none', 0)} members' pages "
-      f"(rendered from post fragments where cached).")
+      f"{pages.get('stored', 0)} rendered for a visitor and stored; members' pages: {pages.get('member-hit', 0)} "
+      f"from the shared copy, {pages.get('member-stored', 0)} rendered and shared, {pages.get('none', 0)} "
+      "rendered for the member alone (redirects to where they stopped reading among them).")
 stats = [dict(line.split(":") for line in arg.split()) for arg in sys.argv[2:4]]
 hits, misses = (int(stats[1][k]) - int(stats[0][k]) for k in ("keyspace_hits", "keyspace_misses"))
 print(f"Redis look-ups during the run: {hits} hits, {misses} misses ({100 * hits / max(1, hits + misses):.1f}% hits; "
