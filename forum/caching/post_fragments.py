@@ -33,7 +33,7 @@ from forum.common.url_patterns import page_reverse
 from forum.evidence.citation_numbers import citation_numbers_apply, citation_numbers_shown
 from forum.templatetags.forum_tags import page_reltime
 
-TEMPLATE = "forum/_post.html"  # a Jinja2 template: templates/jinja2/
+TEMPLATE = "forum/discussion/_post.html"  # a Jinja2 template: templates/jinja2/
 # Bump when code the template calls (model properties, template tags) changes what it shows.
 FRAGMENT_VERSION = 1
 # Only bounds memory: keys change when content does, so an entry is never stale.

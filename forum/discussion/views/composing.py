@@ -89,7 +89,7 @@ def new_topic(request):
         except PermissionDenied as exc:
             error = str(exc)
     return TemplateResponse(
-        request, "forum/new_topic.html",
+        request, "forum/discussion/new_topic.html",
         {"form": form, "preview": preview, "error": error, "draft": draft, "typed": _typed(request),
          "draft_url": reverse("forum:draft", args=[draft_key(None)])}, status=status,
     )
@@ -163,7 +163,7 @@ def reply(request, topic_id: int):
         except PermissionDenied as exc:
             error = str(exc)
     return TemplateResponse(
-        request, "forum/reply.html",
+        request, "forum/discussion/reply.html",
         {"topic": topic, "form": form, "preview": preview, "error": error, "reply_to": reply_to, "draft": draft,
          "typed": _typed(request),
          "draft_url": reverse("forum:draft", args=[draft_key(topic)])},
@@ -177,10 +177,10 @@ def preview(request):
     """Renders markdown exactly as a saved post would be, for the composer's Preview button."""
     form = PreviewForm(request.POST)
     if not form.is_valid():
-        return render(request, "forum/_preview.html", {"html": "", "error": "This text is too long to preview."},
+        return render(request, "forum/discussion/_preview.html", {"html": "", "error": "This text is too long to preview."},
                       status=400)
     topic = Topic.objects.visible_to(request.user).filter(pk=_int_or_none(request.POST.get("topic"))).first()
-    return render(request, "forum/_preview.html", {"html": _preview_html(form.cleaned_data["raw"], topic=topic,
+    return render(request, "forum/discussion/_preview.html", {"html": _preview_html(form.cleaned_data["raw"], topic=topic,
                                                                         author=request.user)})
 
 
@@ -201,7 +201,7 @@ def _preview_html(raw: str, *, topic, author) -> str:
     rendered = post_render(raw=raw[:40_000], topic=topic, author=author, preview=True)
     warnings = (citation_warnings(rendered.citations.studies) + study_quote_warnings(rendered.study_quotes)
                 + stance_warnings(raw[:40_000]))
-    html = render_to_string("forum/_citation_warnings.html", {
+    html = render_to_string("forum/discussion/_citation_warnings.html", {
         "warnings": warnings, "authored": authored_citations(rendered.cooked.html)}) + rendered.cooked.html
     return citation_numbers_apply(html, topic_citation_numbers(topic)) if topic is not None else html
 

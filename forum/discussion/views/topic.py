@@ -126,7 +126,7 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
             reply_to = Post.objects.select_related("author").filter(
                 topic=topic, post_number=draft.reply_to, deleted_at__isnull=True).first()
     topic_url = topic.get_absolute_url()
-    return render(request, "forum/topic_detail.html", {
+    return render(request, "forum/discussion/topic_detail.html", {
         "topic": topic,
         "topic_url": topic_url,
         "posts": [(post, html) for post, (_version, html) in zip(posts, post_html)],
@@ -160,7 +160,7 @@ def _evidence_panel(topic, evidence) -> str:
     if not evidence:
         return ""
     summary = designs_summary([study.design_label for study in evidence])
-    return render_to_string("forum/_evidence_panel.html", {"evidence": evidence, "topic": topic, "summary": summary})
+    return render_to_string("forum/evidence/_evidence_panel.html", {"evidence": evidence, "topic": topic, "summary": summary})
 
 
 def _page_links(url: str, page: int, last_page: int) -> list[tuple[int | None, str]]:
@@ -219,7 +219,7 @@ def post_cooked(request, topic_id: int, post_number: int):
         raise Http404("This post has been hidden by a moderator.")
     # Read alone (a quote expanded in place), it is numbered as on its topic's page.
     cooked = citation_numbers_apply(post.cooked, topic_citation_numbers(post.topic))
-    return render(request, "forum/_post_cooked.html", {"cooked": cooked})
+    return render(request, "forum/discussion/_post_cooked.html", {"cooked": cooked})
 
 
 def topic_short(request, topic_id: int):

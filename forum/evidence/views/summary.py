@@ -81,7 +81,7 @@ def edit(request, slug: str, topic_id: int):
         meta = SummaryMetaForm(initial={"base_version": summary.version if summary else None})
     stances = topic_citation_stances(topic)
     outcome_forms = list(zip(formset.forms, _proposals(formset.forms, cited, stances)))
-    return render(request, "forum/evidence_summary_edit.html", {
+    return render(request, "forum/evidence/evidence_summary_edit.html", {
         "topic": topic, "summary": summary, "formset": formset, "meta": meta, "outcome_forms": outcome_forms,
         "error": error, "cited": cited, "has_stances": bool(stances),
     }, status=status)
@@ -129,6 +129,6 @@ def history(request, slug: str, topic_id: int):
             "changes": _changes(revisions[index - 1].outcomes if index else None, revision.outcomes),
         })
     versions.reverse()
-    return render(request, "forum/evidence_summary_history.html", {
+    return render(request, "forum/evidence/evidence_summary_history.html", {
         "topic": topic, "summary": summary, "versions": versions,
     })

@@ -65,7 +65,7 @@ def preferences(request):
         return redirect("forum:notification_preferences")
     current = preferences_for(request.user)
     rows = [(kind, label, *current[kind]) for kind, label in NotificationKind.choices]
-    return render(request, "forum/notification_preferences.html", {
+    return render(request, "forum/following/notification_preferences.html", {
         "rows": rows, "digest_choices": request.user._meta.get_field("email_digest").choices,
     })
 
@@ -82,7 +82,7 @@ def unsubscribe_view(request, token: str):
     if request.method == "POST":
         unsubscribe(user_id=user_id, kind=kind)
         done = True
-    return TemplateResponse(request, "forum/unsubscribe.html", {
+    return TemplateResponse(request, "forum/following/unsubscribe.html", {
         "kind_label": NotificationKind(kind).label, "done": done,
     })
 
