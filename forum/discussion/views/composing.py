@@ -21,7 +21,8 @@ from forum.discussion.rendering import post_render
 from forum.discussion.study_quoting import post_study_quote_warnings, study_quote_markup, study_quote_warnings
 from forum.discussion.submissions import AlreadySubmitted
 from forum.evidence.alerts import citation_warnings, post_citation_warnings, stance_warnings
-from forum.evidence.citation_numbers import citation_numbers_apply, topic_citation_numbers
+from forum.evidence.citation_numbers import topic_citation_numbers
+from forum.markup.citation_numbers import citation_numbers_apply
 from forum.markup.citations import authored_citations
 from forum.models import Category, Post, Study, Topic
 

@@ -15,11 +15,12 @@ from forum.context_processors import unread_notification_count_for_request
 from forum.discussion.drafts import draft_for, draft_key
 from forum.discussion.forms import ReplyForm
 from forum.evidence.alerts import evidence_changed_since_accepted
-from forum.evidence.citation_numbers import citation_numbers_apply, topic_citation_numbers, topic_evidence_once
+from forum.evidence.citation_numbers import topic_citation_numbers, topic_evidence_once
 from forum.evidence.summaries import can_write_evidence_summary
 from forum.following.notifying import notifications_read_on_sight
 from forum.following.watching import topic_mark_read
 from forum.live import pages as live
+from forum.markup.citation_numbers import citation_numbers_apply
 from forum.models import Category, Flag, FlagState, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
 from forum.models.post import quoting_posts_by_post
 from forum.references.classification import designs_summary
