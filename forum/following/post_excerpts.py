@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from forum.evidence.certainty import study_short_label
 from forum.markup.excerpt import excerpt
 from forum.models import Study
+from forum.references.study_labels import study_short_label
 
 _CITED = re.compile(r'<span class="cite__n" data-study="(\d+)">')
 

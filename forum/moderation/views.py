@@ -22,12 +22,12 @@ from forum.models import (
 )
 from forum.access.permissions import ensure_can_act, ensure_can_moderate
 from forum.common.one_line import one_line
-from forum.evidence.certainty import study_short_label
 from forum.evidence.citation_numbers import topic_citation_numbers
 from forum.following.post_excerpts import post_excerpt
 from forum.markup.excerpt import cut_at_word
 from forum.moderation import experts, flagging, actions as moderation
 
+from forum.references.study_labels import study_short_label
 from forum.site_views.notices import post_notice
 
 User = get_user_model()

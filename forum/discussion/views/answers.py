@@ -11,12 +11,12 @@ from django.views.decorators.http import require_POST
 from forum.access.permissions import ensure_can_act
 from forum.discussion.answers import answer_accept, answer_unaccept, vote_set
 from forum.discussion.submissions import TOKEN_FIELD, AlreadySubmitted, submission_token_new
-from forum.evidence.certainty import study_short_label
 from forum.evidence.citation_numbers import topic_citation_numbers
 from forum.following.post_excerpts import post_excerpt
 from forum.markup.excerpt import cut_at_word
 from forum.models import Citation, Flag, FlagReason, FlagState, Post
 from forum.moderation.flagging import flag_create
+from forum.references.study_labels import study_short_label
 
 from forum.site_views.notices import post_notice
 
