@@ -75,3 +75,12 @@ def _renumber_items(items_html: str, number_of) -> str:
 def citation_numbers_shown(html: str) -> tuple:
     """The (study, number) pairs a post's HTML shows, in order: what its numbering looks like."""
     return tuple((m[1], m[2]) for m in _NUMBER.finditer(html))
+
+
+def topic_number_label(numbers: dict[int, int]):
+    """An excerpt's `label_for` (forum/markup/excerpt.py) beside the topic: a citation reads as the
+    topic's "[3]"; one the topic does not number keeps the post's own number."""
+    def label_for(study_id: int) -> str | None:
+        return f"[{numbers[study_id]}]" if study_id in numbers else None
+
+    return label_for

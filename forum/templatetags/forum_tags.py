@@ -6,6 +6,8 @@ from markupsafe import Markup, escape
 
 from forum.common.dates import day_text, moment_text
 from forum.common.reltime import relative_text
+from forum.markup.citation_numbers import topic_number_label
+from forum.markup.excerpt import excerpt
 from forum.references.registries import details_source_text, registry_name
 
 register = template.Library()
@@ -100,9 +102,10 @@ def topic_posts(context):
 
 
 @register.filter
-def post_excerpt(post, numbers=None) -> str:
-    """A post's excerpt for a card beside its topic: citations as the topic's [n] when `numbers`
-    (the topic's {study id: number}) is given, else the studies' short names."""
-    from forum.following.post_excerpts import post_excerpt as excerpt_of
-
-    return excerpt_of(post, limit=360, numbers=numbers if isinstance(numbers, dict) else None)
+def post_excerpt(post, numbers) -> str:
+    """A post's excerpt for a card beside its topic (the accepted answer's): citations read as the
+    topic's [n], from `numbers` (its {study id: number}), which every page showing the card has at
+    hand. A post read away from its topic, where citations are named instead, is excerpted by
+    forum/following/post_excerpts.py, above this layer."""
+    return excerpt(getattr(post, "cooked", "") or "", limit=360,
+                   label_for=topic_number_label(numbers) if isinstance(numbers, dict) else None)
