@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from config.client_address import client_ip
 from forum.access.limits import LimitExceeded, ensure_within_posting_limits
 from forum.access.permissions import ensure_can_post, ensure_can_reply
+from forum.access.visible import get_visible_topic
 from forum.discussion.drafts import draft_for, draft_key
 from forum.discussion.forms import PreviewForm, ReplyForm, TopicForm
 from forum.discussion.posting import reply_create, topic_create
@@ -26,7 +27,7 @@ from forum.markup.citation_numbers import citation_numbers_apply
 from forum.markup.citations import authored_citations
 from forum.models import Category, Post, Study, Topic
 
-from forum.discussion.views.topic import get_visible_topic, page_for, topic_page
+from forum.discussion.views.topic import page_for, topic_page
 from forum.site_views.database_outage import write_saved
 from forum.site_views.errors import composer_login_required
 from forum.site_views.notices import post_notice

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from forum.access.visible import get_visible_topic
 from forum.caching.page_cache import cached_for_topic
 from forum.caching.post_fragments import render_posts_versioned
 from forum.context_processors import unread_notification_count_for_request
@@ -27,16 +28,6 @@ from forum.references.classification import designs_summary
 
 from forum.evidence.views.summary_part import evidence_summary_html
 from forum.site_views.notices import place_post_notices
-
-
-def get_visible_topic(user, topic_id: int) -> Topic:
-    topic = get_object_or_404(
-        Topic.objects.visible_to(user).with_evidence_certainty()
-        .select_related("category", "author", "accepted_answer__author"), pk=topic_id
-    )
-    if topic.accepted_answer is not None:
-        topic.accepted_answer.topic = topic  # its link needs the topic's slug: not another query
-    return topic
 
 
 def page_for(post_number: int) -> int:

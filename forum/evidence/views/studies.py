@@ -16,6 +16,7 @@ from forum.models.study import DesignChoices, StatusChoices
 from django.core.exceptions import PermissionDenied
 
 from forum.access.permissions import ensure_can_act, ensure_can_moderate
+from forum.references.abstracts import abstract_sections
 from forum.references.bibtex import to_bibtex
 from forum.references.classification import STATUS_LABELS, Status, classify, notice_updates
 from forum.references.csl import to_csl_json
@@ -24,7 +25,6 @@ from forum.references.status import KIND_LABELS, NOTICE_LABELS, kind_of, notice_
 from forum.evidence.referencing import (
     AddedReferences, cite_markup, references_add, references_preview, studies_import, study_edit,
 )
-from forum.discussion.study_quoting import abstract_sections
 from forum.evidence.registry_status import open_access_summary, trial_rows
 from forum.evidence.study_forms import ReferencePasteForm, StudyEditForm, StudyForm
 from forum.references.identifiers import InvalidIdentifier, normalize_doi

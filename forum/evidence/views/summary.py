@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from forum.access.visible import get_visible_topic
 from forum.evidence.certainty import DOMAIN_LABELS, certainty_proposal, level_after_downgrades
 from forum.evidence.summary_forms import OutcomeForm, OutcomeFormSet, SummaryMetaForm
 from forum.models import GRADE_DOMAINS, CertaintyLevel, DomainJudgement, EvidenceSummary, Study
@@ -16,7 +17,6 @@ from forum.evidence.summaries import (
     topic_citation_stances,
 )
 
-from forum.discussion.views.topic import get_visible_topic
 from forum.evidence.views.summary_part import outcomes_for_reading
 
 

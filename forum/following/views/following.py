@@ -12,13 +12,13 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from forum.access.visible import get_visible_topic
 from forum.discussion import drafts
 from forum.following.digests import FREQUENCIES, digest_set
 from forum.following.notifying import preference_set, preferences_for, unsubscribe, unsubscribe_read
 from forum.following.watching import category_level_set, topic_level_set
 from forum.models import Category, NotificationKind, Submission, WatchLevel
 
-from forum.discussion.views.topic import get_visible_topic
 
 
 @login_required
