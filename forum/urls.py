@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from .feeds import CategoryTopicsFeed, LatestTopicsFeed, LatestTopicsRssFeed, TopicPostsFeed
-from forum.discussion.views import answers, composing, external_images, lists, posts, topic
+from forum.discussion.views import answers, composing, drafts, external_images, lists, posts, topic
 from forum.evidence.views import summary as evidence_summary, studies, study_history, study_search
 from forum.following.views import following, notifications
 from forum.live import views as live
@@ -39,7 +39,7 @@ urlpatterns = [
     path("notifications/unsubscribe/<str:token>/", following.unsubscribe_view, name="unsubscribe"),
     path("t/<int:topic_id>/watch/", following.topic_level, name="topic_level"),
     path("c/<slug:slug>/watch/", following.category_level, name="category_level"),
-    path("drafts/<str:key>/", following.draft, name="draft"),
+    path("drafts/<str:key>/", drafts.draft, name="draft"),
     path("notifications/menu/", notifications.menu, name="notification_menu"),
     path("notifications/read/", notifications.mark_all_read, name="notifications_read_all"),
     path("notifications/<int:notification_id>/open/", notifications.open_one, name="notification_open"),
