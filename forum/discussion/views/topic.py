@@ -168,12 +168,6 @@ def _page_links(url: str, page: int, last_page: int) -> list[tuple[int | None, s
     return links
 
 
-def voted_post_ids(user, posts) -> set[int]:
-    if not user.is_authenticated or not posts:
-        return set()
-    return set(Vote.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list("post_id", flat=True))
-
-
 def _reader_marks(user, posts) -> tuple[set[int], set[int]]:
     """The posts on this page the reader found helpful, and those they have an open flag on:
     one query for both, so the page's query count does not grow."""
