@@ -45,7 +45,7 @@ def main() -> None:
     from django.db import connection
 
     from forum.models import Study
-    from forum.search.study_finder import find_studies
+    from forum.evidence.study_finder import find_studies
 
     total = Study.objects.count()
     print(f"{connection.vendor}, {total:,} studies, {args.runs} runs per query (after 3 warm-up runs)\n")

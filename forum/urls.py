@@ -2,7 +2,7 @@ from django.urls import path
 from django.views.decorators.cache import cache_control
 
 from .feeds import CategoryTopicsFeed, LatestTopicsFeed, LatestTopicsRssFeed, TopicPostsFeed
-from forum.discussion.views import answers, composing, external_images, lists, posts, topic
+from forum.discussion.views import answers, composing, drafts, external_images, lists, posts, topic
 from forum.evidence.views import summary as evidence_summary, studies, study_history, study_search
 from forum.following.views import following, notifications
 from forum.live import views as live
@@ -39,7 +39,7 @@ urlpatterns = [
     path("notifications/unsubscribe/<str:token>/", following.unsubscribe_view, name="unsubscribe"),
     path("t/<int:topic_id>/watch/", following.topic_level, name="topic_level"),
     path("c/<slug:slug>/watch/", following.category_level, name="category_level"),
-    path("drafts/<str:key>/", following.draft, name="draft"),
+    path("drafts/<str:key>/", drafts.draft, name="draft"),
     path("notifications/menu/", notifications.menu, name="notification_menu"),
     path("notifications/read/", notifications.mark_all_read, name="notifications_read_all"),
     path("notifications/<int:notification_id>/open/", notifications.open_one, name="notification_open"),
@@ -66,7 +66,7 @@ urlpatterns = [
     path("p/<int:post_id>/moderate/", moderation.post_action, name="post_moderate"),
     path("p/<int:post_id>/accept/", answers.accept, name="post_accept"),
     path("p/<int:post_id>/vote/", answers.vote, name="post_vote"),
-    path("p/<int:post_id>/flag/", answers.flag, name="post_flag"),
+    path("p/<int:post_id>/flag/", moderation.flag, name="post_flag"),
     path("review/", moderation.review_queue, name="review_queue"),
     path("review/posts/<int:post_id>/", moderation.review_post, name="review_post"),
     path("review/log/", moderation.audit_log, name="audit_log"),

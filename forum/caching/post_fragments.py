@@ -30,10 +30,10 @@ from config.jinja_env import render
 from forum.common.personal_slots import csrf_placeholder
 from forum.common.reltime import relative_text
 from forum.common.url_patterns import page_reverse
-from forum.evidence.citation_numbers import citation_numbers_apply, citation_numbers_shown
+from forum.markup.citation_numbers import citation_numbers_apply, citation_numbers_shown
 from forum.templatetags.forum_tags import page_reltime
 
-TEMPLATE = "forum/_post.html"  # a Jinja2 template: templates/jinja2/
+TEMPLATE = "forum/discussion/_post.html"  # a Jinja2 template: templates/jinja2/
 # Bump when code the template calls (model properties, template tags) changes what it shows.
 # 2: the CSRF placeholder is the same in every process (it was one per process).
 FRAGMENT_VERSION = 2
@@ -101,7 +101,7 @@ def render_posts(request, *, topic, posts, voted_post_ids, flagged_post_ids=froz
 def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_post_ids=frozenset(),
                            citation_numbers=None, as_owner: bool = True) -> list[tuple[str, SafeString]]:
     """(version, HTML) of each post in `posts`, in order, for the reader of `request`.
-    `citation_numbers` ({study id: number}, forum/evidence/citation_numbers.py) numbers every post's
+    `citation_numbers` ({study id: number}, forum/evidence/citation_numbers.py reads it) numbers every post's
     citations by the topic; fragments hold the post's own numbers and are renumbered here.
     `as_owner=False` renders the reader's own posts as anybody else's (a page shared between
     members, forum/caching/member_pages.py, puts the reader's own versions back)."""

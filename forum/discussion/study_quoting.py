@@ -17,23 +17,10 @@ from forum.markup import Cooked
 from forum.markup.citations import CitationRef
 from forum.markup.quotes import QuoteRef, StudyQuoteSource
 from forum.models import LookupState, Post, Study, StudyQuote, StudyQuoteStatus
+from forum.references.abstracts import abstract_sections
 
 from forum.discussion.quoting import contains_in_order, plain_text, quoted_pieces
 from forum.evidence.referencing import schedule_study_lookup, study_find, study_get_or_create_pending
-
-# A structured abstract's paragraph starts with its heading: "Results: Fifty-eight patients…".
-_SECTION = re.compile(r"^(?P<label>[A-Z][A-Za-z]+(?:[ /&-][A-Za-z]+){0,4})\s*:\s+(?P<text>\S.*)$", re.DOTALL)
-
-
-def abstract_sections(abstract: str) -> list[tuple[str, str]]:
-    """(heading, text) for each paragraph of a stored abstract; heading "" where there is none."""
-    sections = []
-    for paragraph in (p.strip() for p in (abstract or "").split("\n\n")):
-        if not paragraph:
-            continue
-        match = _SECTION.match(paragraph)
-        sections.append((match.group("label"), match.group("text")) if match else ("", paragraph))
-    return sections
 
 
 def abstract_quote_check(abstract: str, quoted: str) -> tuple[str, str]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from forum.models.evidence_summary import GRADE_DOMAINS, CertaintyLevel, DomainJudgement
 from forum.references.classification import Design, Status
 from forum.references.status import CONCERN, ENDING, KIND_VERBS
+from forum.references.study_labels import study_short_label
 
 LEVELS = (CertaintyLevel.HIGH, CertaintyLevel.MODERATE, CertaintyLevel.LOW, CertaintyLevel.VERY_LOW)
 DOMAIN_LABELS = dict(GRADE_DOMAINS)
@@ -57,22 +58,6 @@ class Proposal:
     @property
     def level_label(self) -> str:
         return CertaintyLevel(self.level).label if self.level else ""
-
-
-def study_short_label(study) -> str:
-    """"Bested 2023": first author and year, or the title's start when there are no authors;
-    "[2] Bested 2023" for a study read with its topic's number, as the topic shows it everywhere."""
-    number = getattr(study, "topic_number", None)
-    return f"[{number}] {_author_year(study)}" if number else _author_year(study)
-
-
-def _author_year(study) -> str:
-    authors = (study.metadata or {}).get("authors") or []
-    family = authors[0].get("family", "") if authors and isinstance(authors[0], dict) else ""
-    if family:
-        return f"{family} {study.year}" if study.year else family
-    title = study.title or study.identifier_label
-    return title if len(title) <= 60 else title[:57].rstrip() + "..."
 
 
 def study_sample_size(study) -> int | None:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import Q
 
 from forum.access.limits import registry_search_wait
+from forum.evidence.study_finder import find_studies, normalized_query
 from forum.models import Study
 from forum.references.article_links import identifier_from_link, looks_like_link
 from forum.references.http import ReferenceLookupError, ReferencesClient
@@ -23,7 +24,6 @@ from forum.references.identifiers import IdentifierKind, detect_identifier
 from forum.references.study_search import (
     FoundStudy, merge_results, pubmed_by_pmcid, search_crossref, search_pubmed,
 )
-from forum.search.study_finder import find_studies, normalized_query
 
 logger = logging.getLogger(__name__)
 

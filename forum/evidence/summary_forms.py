@@ -4,9 +4,9 @@ each with its level, the five GRADE domains and the studies it rests on."""
 from django import forms
 
 from forum.common.one_line import OneLineField
-from forum.evidence.certainty import study_short_label
 from forum.evidence.summaries import OUTCOME_MAX, REASONING_MAX
 from forum.models import GRADE_DOMAINS, CertaintyLevel, DomainJudgement
+from forum.references.study_labels import study_short_label
 
 
 class OutcomeForm(forms.Form):

@@ -76,7 +76,7 @@ def digest_send(*, user_id: int, now=None) -> int:
     message = EmailMultiAlternatives(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}Your {user.email_digest} digest: "
                 f"{len(rows)} notification{'s' if len(rows) != 1 else ''}",
-        body=render_to_string("forum/email/digest.txt", context),
+        body=render_to_string("forum/following/email/digest.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email],
     )
     enqueue_email(message)

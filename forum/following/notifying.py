@@ -255,8 +255,8 @@ def notification_email_send(*, notification_id: int | None, recipient_id: int, k
                     if notification.post and not notification.post.is_hidden else ""),
     }
     # The subject names the topic and the actor: text people typed, so through the one header helper.
-    subject = header_value(render_to_string("forum/email/notification_subject.txt", context))
-    body = render_to_string("forum/email/notification.txt", context)
+    subject = header_value(render_to_string("forum/following/email/notification_subject.txt", context))
+    body = render_to_string("forum/following/email/notification.txt", context)
     message = EmailMultiAlternatives(
         subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}", body=body,
         from_email=settings.DEFAULT_FROM_EMAIL, to=[notification.recipient.email],

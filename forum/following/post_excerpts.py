@@ -12,9 +12,10 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-from forum.evidence.certainty import study_short_label
+from forum.markup.citation_numbers import topic_number_label
 from forum.markup.excerpt import excerpt
 from forum.models import Study
+from forum.references.study_labels import study_short_label
 
 _CITED = re.compile(r'<span class="cite__n" data-study="(\d+)">')
 
@@ -34,9 +35,10 @@ def study_short_names(study_ids: Iterable[int]) -> dict[int, str]:
 
 
 def _labels(numbers: dict[int, int] | None, names: dict[int, str] | None):
+    if numbers is not None:
+        return topic_number_label(numbers)
+
     def label_for(study_id: int) -> str | None:
-        if numbers is not None:
-            return f"[{numbers[study_id]}]" if study_id in numbers else None
         if names and study_id in names:
             return f"[{names[study_id]}]"
         return None

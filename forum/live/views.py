@@ -28,10 +28,9 @@ from forum.evidence.alerts import evidence_changed_since_accepted
 from forum.evidence.citation_numbers import topic_evidence_once
 from forum.live import pages as live
 from forum.live.change_events import generations_current
-from forum.models import Post, Topic
+from forum.models import Post, Topic, Vote
 from forum.models.post import quoting_posts_by_post
 
-from forum.discussion.views.topic import voted_post_ids
 
 logger = logging.getLogger(__name__)
 # New posts sent in one answer at most; a page behind by more offers a link to the next ones.
@@ -182,7 +181,8 @@ def _topic_changes(request) -> dict:
     quoted_in = parts[f"quoted-in:{first}-{newest}"]
     for post in posts:
         post.quoted_in = quoted_in.get(post.pk, [])
-    rendered = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=voted_post_ids(user, posts),
+    rendered = render_posts_versioned(request, topic=topic, posts=posts,
+                                      voted_post_ids=Vote.objects.post_ids_voted(user, posts),
                                       citation_numbers=parts["citation-numbers"])
     is_moderator = getattr(user, "is_moderator", False)
     changes = []
@@ -198,7 +198,7 @@ def _topic_changes(request) -> dict:
     answer = {"posts": changes, "posts_count": topic.posts_count}
     if first == 1:
         # The card under the first post: who answered and whether the evidence changed since.
-        answer["accepted"] = get_template("forum/_accepted_answer.html").render({
+        answer["accepted"] = get_template("forum/discussion/_accepted_answer.html").render({
             "topic": topic, "evidence_changed": parts["evidence-changed"],
             "citation_numbers": parts["citation-numbers"]}).strip()
     return answer

@@ -69,7 +69,7 @@ class CitedStudy:
     registry_chips: tuple[tuple[str, str], ...] = ()
     open_access_label: str = ""  # "Open access (gold)" (forum.references.unpaywall)
     open_access_url: str = ""  # the best free copy, or PubMed Central
-    # The study's id, when the site has one: the page renumbers by topic (forum/evidence/citation_numbers.py).
+    # The study's id, when the site has one: the page renumbers by topic (forum/markup/citation_numbers.py).
     study_id: int | None = None
     # The post's author is one of the study's authors (their verified ORCID iD is among its authors').
     by_author: bool = False
@@ -208,7 +208,7 @@ def _stance_html(stance: str) -> str:
 
 def _number_html(study: CitedStudy) -> str:
     # The post's own number, marked with the study so that a topic page can put the topic's
-    # number in its place (forum/evidence/citation_numbers.py); data-study="" marks a reference the site
+    # number in its place (forum/markup/citation_numbers.py); data-study="" marks a reference the site
     # has no study for, which a topic leaves unnumbered.
     return f'<span class="cite__n" data-study="{study.study_id or ""}">{study.number}</span>'
 
@@ -226,7 +226,7 @@ _AUTHORED = re.compile(r' data-authored="(\d+)-(\d+)"')
 def authored_citations(cooked: str) -> list[str]:
     """The numbers ([3]) of the studies a post's author wrote, as its chips say, once each, in
     order: the post states "Dr Rivera is an author of [3]" under it. Marked like the chips' numbers,
-    so a topic page renumbers them with the rest (forum/evidence/citation_numbers.py)."""
+    so a topic page renumbers them with the rest (forum/markup/citation_numbers.py)."""
     seen, numbers = set(), []
     for study_id, number in _AUTHORED.findall(cooked or ""):
         if study_id not in seen:

@@ -1,4 +1,4 @@
-"""Indexes for finding a study by what a member half-remembers (forum.search.study_finder): a GIN
+"""Indexes for finding a study by what a member half-remembers (forum.evidence.study_finder): a GIN
 index over studies' title, journal and author family names, and one by year, newest first.
 PostgreSQL only: SQLite searches the same columns without them."""
 
@@ -6,7 +6,7 @@ from django.db import migrations
 
 
 def install(apps, schema_editor):
-    from forum.search.study_finder import INSTALL_SQL
+    from forum.evidence.study_finder import INSTALL_SQL
 
     if schema_editor.connection.vendor == "postgresql":
         for statement in INSTALL_SQL:
@@ -14,7 +14,7 @@ def install(apps, schema_editor):
 
 
 def uninstall(apps, schema_editor):
-    from forum.search.study_finder import UNINSTALL_SQL
+    from forum.evidence.study_finder import UNINSTALL_SQL
 
     if schema_editor.connection.vendor == "postgresql":
         for statement in UNINSTALL_SQL:

@@ -4,12 +4,22 @@ from django.db import models
 from .changes import rows_changed
 
 
+class VoteQuerySet(models.QuerySet):
+    def post_ids_voted(self, user, posts) -> set[int]:
+        """The ids of those of `posts` that `user` found helpful (none for a visitor)."""
+        if not user.is_authenticated or not posts:
+            return set()
+        return set(self.filter(user=user, post__in=[p.pk for p in posts]).values_list("post_id", flat=True))
+
+
 class Vote(models.Model):
     """One member found one post helpful."""
 
     post = models.ForeignKey("forum.Post", on_delete=models.CASCADE, related_name="votes")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="votes")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = VoteQuerySet.as_manager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="vote_once_per_post")]

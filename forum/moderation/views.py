@@ -1,5 +1,6 @@
 """Moderators at work in the browser: topic and post actions, the flag queue, the audit log,
-expert credentials and suspensions. Every write is a POST through a service that checks the role."""
+expert credentials and suspensions, and the form members flag a post with. Every write is a POST
+through a service that checks the role."""
 
 from datetime import datetime, time, timedelta
 
@@ -18,16 +19,18 @@ from django.views.decorators.http import require_POST
 from accounts.models import CredentialRequest
 from forum.common.dates import day_text
 from forum.models import (
-    Category, Flag, FlagState, ModerationAction, Post, StaffNote, StudySuggestion, SuggestionState, Topic,
+    Category, Citation, Flag, FlagReason, FlagState, ModerationAction, Post, StaffNote, StudySuggestion,
+    SuggestionState, Topic,
 )
 from forum.access.permissions import ensure_can_act, ensure_can_moderate
 from forum.common.one_line import one_line
-from forum.evidence.certainty import study_short_label
+from forum.discussion.submissions import TOKEN_FIELD, AlreadySubmitted, submission_token_new
 from forum.evidence.citation_numbers import topic_citation_numbers
 from forum.following.post_excerpts import post_excerpt
 from forum.markup.excerpt import cut_at_word
 from forum.moderation import experts, flagging, actions as moderation
 
+from forum.references.study_labels import study_short_label
 from forum.site_views.notices import post_notice
 
 User = get_user_model()
@@ -314,4 +317,65 @@ def credential_request(request):
     mine = CredentialRequest.objects.filter(user=request.user).order_by("-created_at")[:5]
     return TemplateResponse(request, "forum/moderation/credential_request.html", {
         "error": error, "values": request.POST, "mine": mine,
+    }, status=status)
+
+
+def _number(value) -> int | None:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 12 else None
+
+
+def flag_study_choices(post: Post, numbers: dict[int, int]) -> list[tuple[int, str]]:
+    """(study id, "[2] Bested 2023: title") for each study the post cites, by the topic's numbers."""
+    citations = Citation.objects.filter(post=post).select_related("study").order_by("number")
+    choices = []
+    for citation in citations:
+        study = citation.study
+        number = numbers.get(study.pk, citation.number)
+        title = cut_at_word(study.title or study.identifier_label, 90)
+        choices.append((number, study.pk, f"[{number}] {study_short_label(study)}: {title}"))
+    return [(study_id, label) for _number, study_id, label in sorted(choices)]
+
+
+@login_required
+def flag(request, post_id: int):
+    post = get_object_or_404(
+        Post.objects.select_related("topic", "author").in_visible_topics(request.user), pk=post_id
+    )
+    error, status = None, 200
+    values = request.POST
+    if request.method == "POST":
+        ensure_can_act(request.user)  # 403 for who may not act; the form answers 400 for what was sent
+        try:
+            flag = flagging.flag_create(flagger=request.user, post=post, reason=request.POST.get("reason", ""),
+                                        note=request.POST.get("note", ""),
+                                        submit_token=request.POST.get(TOKEN_FIELD, ""),
+                                        study_id=_number(request.POST.get("study")))
+        except AlreadySubmitted:
+            post_notice(request, post, "You flagged this post: moderators will review it.", level=messages.INFO)
+            return redirect(post.topic.post_url(post.post_number))
+        except PermissionDenied as exc:
+            error, status = str(exc), 400
+        else:
+            if flag.repeated:
+                post_notice(request, post, f"You had already flagged this post: your reason is now "
+                                           f"“{flag.get_reason_display()}”.")
+            else:
+                post_notice(request, post, "Thanks: moderators will review the post, and you will hear the outcome.")
+            return redirect(post.topic.post_url(post.post_number))
+    else:
+        # Changing a flag starts from what the member said before.
+        mine = Flag.objects.open().filter(post=post, flagger=request.user).first()
+        values = {"reason": mine.reason, "note": mine.note, "study": str(mine.study_id or "")} if mine else {}
+    # What is being flagged, in words; a hidden post's words are not the flagger's to read here.
+    readable = not (post.is_hidden or post.is_deleted)
+    numbers = topic_citation_numbers(post.topic) if readable else {}
+    return TemplateResponse(request, "forum/moderation/flag.html", {
+        "post": post, "reasons": FlagReason.choices, "error": error, "values": values,
+        "excerpt": post_excerpt(post, numbers=numbers) if readable else "",
+        "cited": flag_study_choices(post, numbers) if readable else [],
+        # What became of this member's earlier flags here, with the moderator's reason.
+        "settled": Flag.objects.filter(post=post, flagger=request.user).exclude(state=FlagState.OPEN)
+                   .order_by("-resolved_at", "-pk")[:5],
+        "already_flagged": request.method == "GET" and bool(values),
+        "submit_token": request.POST.get(TOKEN_FIELD) or submission_token_new(),
     }, status=status)

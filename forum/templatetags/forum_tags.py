@@ -7,6 +7,8 @@ from markupsafe import Markup, escape
 from forum.common.dates import day_text, moment_text
 from forum.common.personal_slots import slot_wrap
 from forum.common.reltime import relative_text
+from forum.markup.citation_numbers import topic_number_label
+from forum.markup.excerpt import excerpt
 from forum.references.registries import details_source_text, registry_name
 
 register = template.Library()
@@ -126,14 +128,14 @@ def reltime_at(value, zone, now) -> str:
 def study_chips(study):
     """A study's design and status chips: one Jinja2 template (templates/jinja2/), shared by the
     Evidence panel and the study pages."""
-    return mark_safe(get_template("forum/studies/_chips.html").render({"study": study}))
+    return mark_safe(get_template("forum/evidence/studies/_chips.html").render({"study": study}))
 
 
 @register.simple_tag(takes_context=True)
 def topic_rows(context, topics):
     """The rows of a topic list: one Jinja2 template (templates/jinja2/) for the whole page of
     topics, where Django's template language spent about 0.5 ms a row."""
-    return mark_safe(get_template("forum/_topic_rows.html").render({
+    return mark_safe(get_template("forum/discussion/_topic_rows.html").render({
         "topics": topics, "user": context["user"], "in_category": context.get("in_category", False),
     }))
 
@@ -143,16 +145,17 @@ def topic_posts(context):
     """A topic page's posts, each with its notices and, after the first, the accepted answer's
     summary: one Jinja2 template (templates/jinja2/) for the page, where Django's template
     language spent a third of a 100-post page whose posts' HTML was cached."""
-    return mark_safe(get_template("forum/_topic_posts.html").render({
+    return mark_safe(get_template("forum/discussion/_topic_posts.html").render({
         "posts": context["posts"], "topic": context["topic"], "evidence_changed": context["evidence_changed"],
         "citation_numbers": context.get("citation_numbers"),
     }))
 
 
 @register.filter
-def post_excerpt(post, numbers=None) -> str:
-    """A post's excerpt for a card beside its topic: citations as the topic's [n] when `numbers`
-    (the topic's {study id: number}) is given, else the studies' short names."""
-    from forum.following.post_excerpts import post_excerpt as excerpt_of
-
-    return excerpt_of(post, limit=360, numbers=numbers if isinstance(numbers, dict) else None)
+def post_excerpt(post, numbers) -> str:
+    """A post's excerpt for a card beside its topic (the accepted answer's): citations read as the
+    topic's [n], from `numbers` (its {study id: number}), which every page showing the card has at
+    hand. A post read away from its topic, where citations are named instead, is excerpted by
+    forum/following/post_excerpts.py, above this layer."""
+    return excerpt(getattr(post, "cooked", "") or "", limit=360,
+                   label_for=topic_number_label(numbers) if isinstance(numbers, dict) else None)

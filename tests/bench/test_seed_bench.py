@@ -67,7 +67,7 @@ def test_search_index_covers_every_post_and_members_can_sign_in(seeded):
 
 def test_library_studies_for_the_study_finder_are_found_by_their_words():
     from forum.models import Study
-    from forum.search.study_finder import find_studies
+    from forum.evidence.study_finder import find_studies
 
     call_command("seed_bench", users=3, topics=1, posts=1, studies=300, seed=3, verbosity=0)
     assert Study.objects.filter(doi__startswith="10.5555/evident-library.").count() == 300

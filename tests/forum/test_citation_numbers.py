@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from forum.discussion.editing import post_edit
-from forum.evidence.citation_numbers import citation_numbers_apply
+from forum.markup.citation_numbers import citation_numbers_apply
 from forum.markup import cook
 from forum.markup.citations import CitationRef, CitedStudy
 from forum.moderation.actions import post_hide

@@ -18,7 +18,7 @@ from tests.parsed_html import parse
 
 pytestmark = pytest.mark.django_db
 
-POST_TEMPLATE = "forum/_post.html"
+POST_TEMPLATE = "forum/discussion/_post.html"
 
 
 @pytest.fixture

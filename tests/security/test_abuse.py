@@ -79,7 +79,7 @@ def test_the_honeypot_is_in_the_form_but_hidden_from_people(client):
     page = client.get(reverse("account_signup")).content.decode()
 
     assert 'class="signup-trap"' in page and 'name="website"' in page
-    css = Path(finders.find("css/evident.css")).read_text()
+    css = Path(finders.find("css/accounts.css")).read_text()
     assert "display: none" in css.split(".signup-trap", 1)[1][:80]
 
 

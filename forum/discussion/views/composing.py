@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from config.client_address import client_ip
 from forum.access.limits import LimitExceeded, ensure_within_posting_limits
 from forum.access.permissions import ensure_can_post, ensure_can_reply
+from forum.access.visible import get_visible_topic
 from forum.discussion.drafts import draft_for, draft_key
 from forum.discussion.forms import PreviewForm, ReplyForm, TopicForm
 from forum.discussion.posting import reply_create, topic_create
@@ -21,11 +22,12 @@ from forum.discussion.rendering import post_render
 from forum.discussion.study_quoting import post_study_quote_warnings, study_quote_markup, study_quote_warnings
 from forum.discussion.submissions import AlreadySubmitted
 from forum.evidence.alerts import citation_warnings, post_citation_warnings, stance_warnings
-from forum.evidence.citation_numbers import citation_numbers_apply, topic_citation_numbers
+from forum.evidence.citation_numbers import topic_citation_numbers
+from forum.markup.citation_numbers import citation_numbers_apply
 from forum.markup.citations import authored_citations
 from forum.models import Category, Post, Study, Topic
 
-from forum.discussion.views.topic import get_visible_topic, page_for, topic_page
+from forum.discussion.views.topic import page_for, topic_page
 from forum.site_views.database_outage import write_saved
 from forum.site_views.errors import composer_login_required
 from forum.site_views.notices import post_notice
@@ -89,7 +91,7 @@ def new_topic(request):
         except PermissionDenied as exc:
             error = str(exc)
     return TemplateResponse(
-        request, "forum/new_topic.html",
+        request, "forum/discussion/new_topic.html",
         {"form": form, "preview": preview, "error": error, "draft": draft, "typed": _typed(request),
          "draft_url": reverse("forum:draft", args=[draft_key(None)])}, status=status,
     )
@@ -163,7 +165,7 @@ def reply(request, topic_id: int):
         except PermissionDenied as exc:
             error = str(exc)
     return TemplateResponse(
-        request, "forum/reply.html",
+        request, "forum/discussion/reply.html",
         {"topic": topic, "form": form, "preview": preview, "error": error, "reply_to": reply_to, "draft": draft,
          "typed": _typed(request),
          "draft_url": reverse("forum:draft", args=[draft_key(topic)])},
@@ -177,10 +179,10 @@ def preview(request):
     """Renders markdown exactly as a saved post would be, for the composer's Preview button."""
     form = PreviewForm(request.POST)
     if not form.is_valid():
-        return render(request, "forum/_preview.html", {"html": "", "error": "This text is too long to preview."},
+        return render(request, "forum/discussion/_preview.html", {"html": "", "error": "This text is too long to preview."},
                       status=400)
     topic = Topic.objects.visible_to(request.user).filter(pk=_int_or_none(request.POST.get("topic"))).first()
-    return render(request, "forum/_preview.html", {"html": _preview_html(form.cleaned_data["raw"], topic=topic,
+    return render(request, "forum/discussion/_preview.html", {"html": _preview_html(form.cleaned_data["raw"], topic=topic,
                                                                         author=request.user)})
 
 
@@ -201,7 +203,7 @@ def _preview_html(raw: str, *, topic, author) -> str:
     rendered = post_render(raw=raw[:40_000], topic=topic, author=author, preview=True)
     warnings = (citation_warnings(rendered.citations.studies) + study_quote_warnings(rendered.study_quotes)
                 + stance_warnings(raw[:40_000]))
-    html = render_to_string("forum/_citation_warnings.html", {
+    html = render_to_string("forum/discussion/_citation_warnings.html", {
         "warnings": warnings, "authored": authored_citations(rendered.cooked.html)}) + rendered.cooked.html
     return citation_numbers_apply(html, topic_citation_numbers(topic)) if topic is not None else html
 

@@ -25,7 +25,7 @@ def show(request):
     alt = request.GET.get("alt", "").strip()[:300]
     lowered = src.lower()
     if len(src) > MAX_ADDRESS or not url_allowed(src) or not lowered.startswith(("http://", "https://", "//")):
-        response = render(request, "forum/external_image.html", {"refused": True}, status=400)
+        response = render(request, "forum/discussion/external_image.html", {"refused": True}, status=400)
     else:
         # Loaded over https whatever was typed, as production's upgrade-insecure-requests would.
         shown = ("https://" + src[len("http://"):] if lowered.startswith("http://")
@@ -34,7 +34,7 @@ def show(request):
         if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()},
                                                require_https=request.is_secure()):
             back = ""
-        response = render(request, "forum/external_image.html", {
+        response = render(request, "forum/discussion/external_image.html", {
             "src": src, "shown": shown, "alt": alt, "host": image_host(src), "back": back})
     response["Content-Security-Policy"] = policy_header(**{"img-src": ["'self'", "https:"]})
     response["Referrer-Policy"] = "no-referrer"

@@ -22,7 +22,7 @@ def _render_list(request, topics, *, heading: str, in_category: bool = False, id
         topics = topics.with_reading_state(request.user)
         if request.GET.get("filter") == "unread":
             topics = topics.unread_for_member()
-    return render(request, "forum/topic_list.html", {
+    return render(request, "forum/discussion/topic_list.html", {
         "page_obj": page_of(topics.for_list(in_category=in_category), request.GET.get("page"),
                             settings.FORUM_TOPICS_PER_PAGE, ids_first=ids_first),
         "heading": heading,
@@ -62,4 +62,4 @@ def categories(request):
     latest = Topic.objects.in_bulk([c.latest_topic_id for c in cats if c.latest_topic_id])
     for cat in cats:
         cat.latest_topic = latest.get(cat.latest_topic_id)
-    return render(request, "forum/categories.html", {"categories": cats})
+    return render(request, "forum/discussion/categories.html", {"categories": cats})

@@ -81,7 +81,7 @@ def edit(request, post_id: int):
                               if draft.competing_interests else {}))
         form = EditPostForm(initial=initial, is_first_post=post.is_first,
                             is_author=post.author_id == request.user.pk)
-    return TemplateResponse(request, "forum/edit_post.html", {
+    return TemplateResponse(request, "forum/discussion/edit_post.html", {
         "post": post, "form": form, "draft": draft, "preview": preview, "error": error,
         "draft_url": reverse("forum:draft", args=[draft_key_for_edit(post)]),
     }, status=status)
@@ -105,7 +105,7 @@ def delete(request, post_id: int):
         if post.is_first:
             return redirect(post.topic.category)
         return redirect(post)
-    return render(request, "forum/delete_post.html", {"post": post})
+    return render(request, "forum/discussion/delete_post.html", {"post": post})
 
 
 def revisions(request, post_id: int):
@@ -133,4 +133,4 @@ def revisions(request, post_id: int):
         if index < len(history):
             writer, written_at, reason = history[index].edited_by, history[index].edited_at, history[index].reason
     versions.reverse()
-    return render(request, "forum/revisions.html", {"post": post, "versions": versions})
+    return render(request, "forum/discussion/revisions.html", {"post": post, "versions": versions})

@@ -11,6 +11,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from forum.access.visible import get_visible_topic
 from forum.caching import member_pages
 from forum.caching.page_cache import cached_for_topic
 from forum.caching.post_fragments import render_posts_versioned
@@ -22,11 +23,12 @@ from forum.discussion.forms import ReplyForm
 from forum.discussion.reader_state import reader_state_on_page
 from forum.discussion.submissions import TOKEN_FIELD, submission_token_new
 from forum.evidence.alerts import evidence_changed_since_accepted
-from forum.evidence.citation_numbers import citation_numbers_apply, topic_citation_numbers, topic_evidence_once
+from forum.evidence.citation_numbers import topic_citation_numbers, topic_evidence_once
 from forum.evidence.summaries import can_write_evidence_summary
 from forum.following.notifying import notifications_read_on_sight
 from forum.following.watching import topic_mark_read
 from forum.live import pages as live
+from forum.markup.citation_numbers import citation_numbers_apply
 from forum.models import Category, Flag, FlagState, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
 from forum.models.post import quoting_posts_by_post
 from forum.references.classification import designs_summary
@@ -34,16 +36,6 @@ from forum.references.classification import designs_summary
 from forum.evidence.views.summary_part import evidence_summary_html
 from forum.site_views.notices import place_post_notices
 from forum.templatetags.forum_tags import personal_part_render
-
-
-def get_visible_topic(user, topic_id: int) -> Topic:
-    topic = get_object_or_404(
-        Topic.objects.visible_to(user).with_evidence_certainty()
-        .select_related("category", "author", "accepted_answer__author"), pk=topic_id
-    )
-    if topic.accepted_answer is not None:
-        topic.accepted_answer.topic = topic  # its link needs the topic's slug: not another query
-    return topic
 
 
 def page_for(post_number: int) -> int:
@@ -136,7 +128,7 @@ def _member_page_response(request, entry: dict, *, state, rendered: dict[str, st
             values[f"post:{post.pk}"], versions[index] = html, version
     values["versions"] = ".".join(versions)
     if has_draft:
-        values["composer"] = render_to_string("forum/_topic_composer.html", {
+        values["composer"] = render_to_string("forum/discussion/_topic_composer.html", {
             **_composer_context(request, topic, draft_for(user, draft_key(topic)), shared=True),
             "topic": topic, "csrf_token": csrf_placeholder()}, request=request)
     # The parts of the layout every member has their own of: as the page was just rendered for
@@ -231,7 +223,7 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
     if reply_form is None and request.user.is_authenticated and shared is None:
         draft = draft_for(request.user, draft_key(topic))
     topic_url = topic.get_absolute_url()
-    html_response = render(request, "forum/topic_detail.html", {
+    html_response = render(request, "forum/discussion/topic_detail.html", {
         "topic": topic,
         "topic_url": topic_url,
         "posts": [(post, html) for post, (_version, html) in zip(posts, post_html)],
@@ -271,7 +263,7 @@ def _evidence_panel(topic, evidence) -> str:
     if not evidence:
         return ""
     summary = designs_summary([study.design_label for study in evidence])
-    return render_to_string("forum/_evidence_panel.html", {"evidence": evidence, "topic": topic, "summary": summary})
+    return render_to_string("forum/evidence/_evidence_panel.html", {"evidence": evidence, "topic": topic, "summary": summary})
 
 
 def _page_links(url: str, page: int, last_page: int) -> list[tuple[int | None, str]]:
@@ -287,14 +279,9 @@ def _page_links(url: str, page: int, last_page: int) -> list[tuple[int | None, s
     return links
 
 
-def voted_post_ids(user, posts) -> set[int]:
-    if not user.is_authenticated or not posts:
-        return set()
-    return set(Vote.objects.filter(user=user, post__in=[p.pk for p in posts]).values_list("post_id", flat=True))
-
-
 def _post_marks(user, posts) -> tuple[set[int], set[int]]:
-    """The posts on this page the reader found helpful, and those they have an open flag on."""
+    """The posts on this page the reader found helpful, and those they have an open flag on:
+    one query for both, so the page's query count does not grow."""
     if not user.is_authenticated or not posts:
         return set(), set()
     ids = [p.pk for p in posts]
@@ -329,7 +316,7 @@ def post_cooked(request, topic_id: int, post_number: int):
         raise Http404("This post has been hidden by a moderator.")
     # Read alone (a quote expanded in place), it is numbered as on its topic's page.
     cooked = citation_numbers_apply(post.cooked, topic_citation_numbers(post.topic))
-    return render(request, "forum/_post_cooked.html", {"cooked": cooked})
+    return render(request, "forum/discussion/_post_cooked.html", {"cooked": cooked})
 
 
 def topic_short(request, topic_id: int):

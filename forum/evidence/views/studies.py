@@ -16,6 +16,7 @@ from forum.models.study import DesignChoices, StatusChoices
 from django.core.exceptions import PermissionDenied
 
 from forum.access.permissions import ensure_can_act, ensure_can_moderate
+from forum.references.abstracts import abstract_sections
 from forum.references.bibtex import to_bibtex
 from forum.references.classification import STATUS_LABELS, Status, classify, notice_updates
 from forum.references.csl import to_csl_json
@@ -24,7 +25,6 @@ from forum.references.status import KIND_LABELS, NOTICE_LABELS, kind_of, notice_
 from forum.evidence.referencing import (
     AddedReferences, cite_markup, references_add, references_preview, studies_import, study_edit,
 )
-from forum.discussion.study_quoting import abstract_sections
 from forum.evidence.registry_status import open_access_summary, trial_rows
 from forum.evidence.study_forms import ReferencePasteForm, StudyEditForm, StudyForm
 from forum.references.identifiers import InvalidIdentifier, normalize_doi
@@ -51,7 +51,7 @@ def index(request):
     if status in StatusChoices.values:
         studies = studies.filter(Q(status_override=status) | Q(status_override="", status=status))
     page_obj = Paginator(studies.strongest_first(), 30).get_page(request.GET.get("page"))
-    return render(request, "forum/studies/index.html", {
+    return render(request, "forum/evidence/studies/index.html", {
         "page_obj": page_obj, "query": query, "design": design, "status": status,
         "designs": DesignChoices.choices, "statuses": StatusChoices.choices,
     })
@@ -73,7 +73,7 @@ def detail(request, study_id: int):
     )
     metadata = study.as_metadata()
     first_page, _, last_page = metadata.pages.partition("-")
-    return render(request, "forum/studies/detail.html", {
+    return render(request, "forum/evidence/studies/detail.html", {
         "facts": [{**fact, "label": KIND_LABELS.get(fact.get("kind"), "")} for fact in study.status_facts or []],
         "notice_label": NOTICE_LABELS.get(notice_kind(metadata) or ""),
         "updates": _updated_works(metadata),
@@ -255,7 +255,7 @@ def add(request):
                     status = 400
             else:
                 status = 400
-    return TemplateResponse(request, "forum/studies/add.html", {
+    return TemplateResponse(request, "forum/evidence/studies/add.html", {
         "paste_form": paste_form, "manual_form": manual_form, "added": added,
         # Each known study the member's entry disagrees with, and that entry as BibTeX to send
         # as a suggested correction (a hand-typed entry too).
@@ -283,4 +283,4 @@ def edit(request, study_id: int):
         initial = StudyForm.initial_from(study.as_metadata())
         initial.update(design_override=study.design_override, status_override=study.status_override)
         form = StudyEditForm(initial=initial)
-    return TemplateResponse(request, "forum/studies/edit.html", {"study": study, "form": form}, status=status)
+    return TemplateResponse(request, "forum/evidence/studies/edit.html", {"study": study, "form": form}, status=status)

@@ -34,7 +34,7 @@ def history(request, study_id: int, *, restore_problem: tuple[int, str] | None =
             entries.append((revision, revision_changes(previous, revision.snapshot)))
         previous = revision.snapshot
     entries.reverse()
-    return render(request, "forum/studies/history.html", {
+    return render(request, "forum/evidence/studies/history.html", {
         "study": study, "entries": entries, "latest_id": entries[0][0].pk if entries else None,
         "restore_problem": restore_problem,
     }, status=status)
@@ -107,7 +107,7 @@ def suggestions(request):
         proposed = suggestion_applied(suggestion.study, suggestion)
         changes = revision_changes({"metadata": suggestion.study.metadata}, {"metadata": proposed.to_dict()})
         items.append((suggestion, changes, entry_differences(suggestion.study, suggestion.as_metadata())))
-    return TemplateResponse(request, "forum/studies/suggestions.html", {"items": items, "count": pending.count()})
+    return TemplateResponse(request, "forum/evidence/studies/suggestions.html", {"items": items, "count": pending.count()})
 
 
 @login_required

@@ -20,4 +20,4 @@ def find(request):
     search = studies_search(text=text, member=request.user, registries=registries)
     if _wants_json(request):
         return JsonResponse(search.to_json())
-    return TemplateResponse(request, "forum/studies/find.html", {"search": search, "query": search.query})
+    return TemplateResponse(request, "forum/evidence/studies/find.html", {"search": search, "query": search.query})

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from forum.access.visible import get_visible_topic
 from forum.evidence.certainty import DOMAIN_LABELS, certainty_proposal, level_after_downgrades
 from forum.evidence.summary_forms import OutcomeForm, OutcomeFormSet, SummaryMetaForm
 from forum.models import GRADE_DOMAINS, CertaintyLevel, DomainJudgement, EvidenceSummary, Study
@@ -16,7 +17,6 @@ from forum.evidence.summaries import (
     topic_citation_stances,
 )
 
-from forum.discussion.views.topic import get_visible_topic
 from forum.evidence.views.summary_part import outcomes_for_reading
 
 
@@ -81,7 +81,7 @@ def edit(request, slug: str, topic_id: int):
         meta = SummaryMetaForm(initial={"base_version": summary.version if summary else None})
     stances = topic_citation_stances(topic)
     outcome_forms = list(zip(formset.forms, _proposals(formset.forms, cited, stances)))
-    return render(request, "forum/evidence_summary_edit.html", {
+    return render(request, "forum/evidence/evidence_summary_edit.html", {
         "topic": topic, "summary": summary, "formset": formset, "meta": meta, "outcome_forms": outcome_forms,
         "error": error, "cited": cited, "has_stances": bool(stances),
     }, status=status)
@@ -129,6 +129,6 @@ def history(request, slug: str, topic_id: int):
             "changes": _changes(revisions[index - 1].outcomes if index else None, revision.outcomes),
         })
     versions.reverse()
-    return render(request, "forum/evidence_summary_history.html", {
+    return render(request, "forum/evidence/evidence_summary_history.html", {
         "topic": topic, "summary": summary, "versions": versions,
     })

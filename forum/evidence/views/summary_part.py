@@ -50,7 +50,7 @@ def evidence_summary_html(topic, cited: list[Study]) -> str:
                .filter(topic=topic).first())
     if summary is None:
         return ""
-    return render_to_string("forum/_evidence_summary.html", {
+    return render_to_string("forum/evidence/_evidence_summary.html", {
         "summary": summary, "topic": topic,
         "outcomes": outcomes_for_reading(summary.outcomes, studies_for_summary(topic, summary, cited), cited),
     })

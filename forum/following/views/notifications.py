@@ -12,14 +12,14 @@ from forum.models import Notification, NotificationKind
 @login_required
 def inbox(request):
     paginator = Paginator(Notification.objects.for_list(request.user), 30)
-    return render(request, "forum/notifications.html", {"page_obj": paginator.get_page(request.GET.get("page"))})
+    return render(request, "forum/following/notifications.html", {"page_obj": paginator.get_page(request.GET.get("page"))})
 
 
 @login_required
 def menu(request):
     """The bell's menu (fetched by bell.js): the latest notifications as a fragment."""
     latest = Notification.objects.for_list(request.user)[:8]
-    return render(request, "forum/notification_menu.html", {"notifications": latest})
+    return render(request, "forum/following/notification_menu.html", {"notifications": latest})
 
 
 @login_required

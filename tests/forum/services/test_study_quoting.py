@@ -4,10 +4,11 @@ structured abstract's section named, and a study not stored yet looked up and ch
 import pytest
 
 from forum.discussion.editing import post_edit
-from forum.discussion.study_quoting import abstract_quote_check, abstract_sections, study_quote_markup
+from forum.discussion.study_quoting import abstract_quote_check, study_quote_markup
 from forum.markup import cook
 from forum.markup.quotes import QuoteRef
 from forum.models import LookupState, Study, StudyQuote
+from forum.references.abstracts import abstract_sections
 from tests.factories import make_reply, make_topic
 from tests.forum.study_data import crossref_response, stored_metadata, stored_study
 from tests.parsed_html import parse

@@ -20,9 +20,8 @@ from django.db.models import BooleanField, Count, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.fields.json import KT
 
+from forum.common.stop_words import STOP_WORDS
 from forum.models import Citation
-
-from .query import STOP_WORDS
 
 MAX_WORDS = 8
 _TOKEN = re.compile(r"[^\W_]+")
