@@ -794,7 +794,8 @@ class DiscourseImport:
         values = {"object_id": post.pk, "fingerprint": fingerprint, "source_raw": raw,
                   "needs_relink": bool(converted.unresolved_topics or converted.unresolved_names)}
         if record is None:
-            record = ImportedRecord(source=self.source_key, kind=Kind.POST, external_id=f"{topic_id}/{number}", **values)
+            record = ImportedRecord(source=self.source_key, kind=Kind.POST, external_id=f"{topic_id}/{number}",
+                                    **values)
             self.records_to_create.append(record)
             self.post_records[number] = record
         else:
