@@ -15,6 +15,7 @@ import colorsys
 import hashlib
 import json
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -59,6 +60,9 @@ BOT_USERNAMES = {"system", "discobot"}
 # A megathread's post records are read this many at a time: below SQLite's and PostgreSQL's
 # limits on the parameters of one query.
 RECORDS_PER_QUERY = 500
+# How often the run lock's heartbeat is renewed, in seconds: far within the ten minutes after
+# which another run takes the lock over, and not a commit for every topic a rerun passes by.
+LOCK_RENEW_EVERY = 30
 
 
 class ImportRolledBack(Exception):
@@ -158,6 +162,7 @@ class DiscourseImport:
         # Discourse topic id -> digest of its row in the latest list, kept in the topic's record
         # (its source_raw, unused for topics otherwise) to tell next time whether it moved.
         self.listed: dict[int, str] = {}
+        self.last_listed: dict[str, str] = {}  # the same as the last run kept it, for a page of the list
         self.full = False
         self.made_now: set[str] = set()  # members made in this run (lower-case Discourse usernames)
         self.tags: dict[str, Tag] = {}  # our tags by name, found or made in this run
@@ -521,9 +526,11 @@ class DiscourseImport:
     def import_topics(self) -> None:
         from .source import SourceUnavailable
 
-        in_a_row = 0
+        in_a_row, renewed = 0, None
         for summary in self.progress(self._topic_summaries(), desc="topics", unit="topic"):
-            import_lock_renew(source_key=self.source_key)  # this run is alive: keep the others out
+            if renewed is None or time.monotonic() - renewed >= LOCK_RENEW_EVERY:
+                import_lock_renew(source_key=self.source_key)  # this run is alive: keep the others out
+                renewed = time.monotonic()
             if summary.get("archetype") == "private_message":
                 self.report.left_behind["private messages"] += 1
             elif summary.get("category_id") in self.skipped_categories:
@@ -551,13 +558,27 @@ class DiscourseImport:
             return False
         listed = _fingerprint({k: summary.get(k) for k in LISTED_FIELDS})
         self.listed[summary["id"]] = listed
-        return ImportedRecord.objects.filter(source=self.source_key, kind=Kind.TOPIC, external_id=str(summary["id"]),
-                                             source_raw=listed).exists()
+        return self.last_listed.get(str(summary["id"])) == listed
+
+    def _last_listed_read(self, topic_ids: list[int]) -> None:
+        """What the last run kept of these topics' rows in the latest list, in one query for a
+        page of it rather than one a topic. Only a topic's own import writes its row, after
+        this is read, so it cannot go stale before the topic is looked at."""
+        self.last_listed = {}
+        for start in range(0, len(topic_ids), RECORDS_PER_QUERY):
+            self.last_listed.update(ImportedRecord.objects.filter(
+                source=self.source_key, kind=Kind.TOPIC,
+                external_id__in=[str(i) for i in topic_ids[start:start + RECORDS_PER_QUERY]],
+            ).values_list("external_id", "source_raw"))
 
     def _topic_summaries(self):
         seen = set()
         for page in self.source.latest_pages():
-            for summary in page["topic_list"]["topics"]:
+            topics = page["topic_list"]["topics"]
+            if not self.full:
+                self._last_listed_read([summary["id"] for summary in topics
+                                        if isinstance(summary, dict) and isinstance(summary.get("id"), int)])
+            for summary in topics:
                 if not isinstance(summary, dict) or not isinstance(summary.get("id"), int):
                     self.report.problems.append("a topic in the latest list has no id; skipped")
                 elif summary["id"] not in seen:  # a topic bumped during the run shows up twice
