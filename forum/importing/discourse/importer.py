@@ -15,6 +15,7 @@ import colorsys
 import hashlib
 import json
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -56,6 +57,12 @@ LISTED_FIELDS = ("bumped_at", "last_posted_at", "posts_count", "highest_post_num
                  "tags", "closed", "archived", "visible", "pinned", "pinned_globally", "deleted_at")
 # Discourse's own accounts: `system` (id -1), `discobot` (-2) and other bots have ids below 1.
 BOT_USERNAMES = {"system", "discobot"}
+# A megathread's post records are read this many at a time: below SQLite's and PostgreSQL's
+# limits on the parameters of one query.
+RECORDS_PER_QUERY = 500
+# How often the run lock's heartbeat is renewed, in seconds: far within the ten minutes after
+# which another run takes the lock over, and not a commit for every topic a rerun passes by.
+LOCK_RENEW_EVERY = 30
 
 
 class ImportRolledBack(Exception):
@@ -115,6 +122,13 @@ def _when(value) -> datetime | None:
     return parsed
 
 
+def _post_number(post_data: dict) -> int | None:
+    try:
+        return int(post_data["post_number"])
+    except (KeyError, TypeError, ValueError):
+        return None  # reported as malformed when the post is reached
+
+
 def _one_line(text, limit: int) -> str:
     # forum.common.one_line removes the invisible controls too (bidi overrides, zero-width, NUL).
     return " ".join(one_line(str(text or "")).split())[:limit]
@@ -148,8 +162,24 @@ class DiscourseImport:
         # Discourse topic id -> digest of its row in the latest list, kept in the topic's record
         # (its source_raw, unused for topics otherwise) to tell next time whether it moved.
         self.listed: dict[int, str] = {}
+        self.last_listed: dict[str, str] = {}  # the same as the last run kept it, for a page of the list
         self.full = False
         self.made_now: set[str] = set()  # members made in this run (lower-case Discourse usernames)
+        self.tags: dict[str, Tag] = {}  # our tags by name, found or made in this run
+        # The topic being written: its Discourse id, its posts so far by Discourse post number, and
+        # what is written once for all of them when its last post is (post records, dates).
+        self.writing_topic: int | None = None
+        self.written: dict[int, Post] = {}
+        self.post_records: dict[int, ImportedRecord] = {}
+        self.records_to_create: list[ImportedRecord] = []
+        self.dates_to_set: list[Post] = []
+        self.next_post_number = 1
+
+    def _forget_rolled_back(self) -> None:
+        """What a rolled-back topic made is gone with it: members and tags are looked up afresh."""
+        self.users.clear()
+        self.renamed.clear()
+        self.tags.clear()
 
     # -- records ---------------------------------------------------------------------------
 
@@ -157,10 +187,24 @@ class DiscourseImport:
         return ImportedRecord.objects.filter(source=self.source_key, kind=kind, external_id=str(external_id)).first()
 
     def _remember(self, kind: str, external_id, obj, *, fingerprint: str = "", **fields) -> None:
-        ImportedRecord.objects.update_or_create(
-            source=self.source_key, kind=kind, external_id=str(external_id),
-            defaults={"object_id": obj.pk, "fingerprint": fingerprint, **fields},
-        )
+        # An update, and an insert only when there was nothing to update: two queries at most,
+        # where update_or_create spends six on savepoints and a locking read. Nothing else writes
+        # these rows meanwhile: the run lock keeps every other import of this source out.
+        values = {"object_id": obj.pk, "fingerprint": fingerprint, **fields}
+        if not ImportedRecord.objects.filter(source=self.source_key, kind=kind, external_id=str(external_id)) \
+                .update(imported_at=timezone.now(), **values):
+            ImportedRecord.objects.create(source=self.source_key, kind=kind, external_id=str(external_id), **values)
+
+    def _post_records(self, topic_id: int, numbers: list[int]) -> tuple[dict[int, ImportedRecord], dict[int, Post]]:
+        """The records of a topic's posts and the posts they name, in two queries for the topic
+        rather than two for each post: {Discourse post number: record}, {our post id: post}."""
+        records: dict[int, ImportedRecord] = {}
+        for start in range(0, len(numbers), RECORDS_PER_QUERY):
+            wanted = {f"{topic_id}/{n}": n for n in numbers[start:start + RECORDS_PER_QUERY]}
+            for record in ImportedRecord.objects.filter(source=self.source_key, kind=Kind.POST,
+                                                        external_id__in=list(wanted)):
+                records[wanted[record.external_id]] = record
+        return records, Post.objects.in_bulk([record.object_id for record in records.values()])
 
     # -- the run ---------------------------------------------------------------------------
 
@@ -482,9 +526,11 @@ class DiscourseImport:
     def import_topics(self) -> None:
         from .source import SourceUnavailable
 
-        in_a_row = 0
+        in_a_row, renewed = 0, None
         for summary in self.progress(self._topic_summaries(), desc="topics", unit="topic"):
-            import_lock_renew(source_key=self.source_key)  # this run is alive: keep the others out
+            if renewed is None or time.monotonic() - renewed >= LOCK_RENEW_EVERY:
+                import_lock_renew(source_key=self.source_key)  # this run is alive: keep the others out
+                renewed = time.monotonic()
             if summary.get("archetype") == "private_message":
                 self.report.left_behind["private messages"] += 1
             elif summary.get("category_id") in self.skipped_categories:
@@ -512,13 +558,27 @@ class DiscourseImport:
             return False
         listed = _fingerprint({k: summary.get(k) for k in LISTED_FIELDS})
         self.listed[summary["id"]] = listed
-        return ImportedRecord.objects.filter(source=self.source_key, kind=Kind.TOPIC, external_id=str(summary["id"]),
-                                             source_raw=listed).exists()
+        return self.last_listed.get(str(summary["id"])) == listed
+
+    def _last_listed_read(self, topic_ids: list[int]) -> None:
+        """What the last run kept of these topics' rows in the latest list, in one query for a
+        page of it rather than one a topic. Only a topic's own import writes its row, after
+        this is read, so it cannot go stale before the topic is looked at."""
+        self.last_listed = {}
+        for start in range(0, len(topic_ids), RECORDS_PER_QUERY):
+            self.last_listed.update(ImportedRecord.objects.filter(
+                source=self.source_key, kind=Kind.TOPIC,
+                external_id__in=[str(i) for i in topic_ids[start:start + RECORDS_PER_QUERY]],
+            ).values_list("external_id", "source_raw"))
 
     def _topic_summaries(self):
         seen = set()
         for page in self.source.latest_pages():
-            for summary in page["topic_list"]["topics"]:
+            topics = page["topic_list"]["topics"]
+            if not self.full:
+                self._last_listed_read([summary["id"] for summary in topics
+                                        if isinstance(summary, dict) and isinstance(summary.get("id"), int)])
+            for summary in topics:
                 if not isinstance(summary, dict) or not isinstance(summary.get("id"), int):
                     self.report.problems.append("a topic in the latest list has no id; skipped")
                 elif summary["id"] not in seen:  # a topic bumped during the run shows up twice
@@ -537,13 +597,11 @@ class DiscourseImport:
         except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as exc:
             # Members made inside the rolled-back transaction are gone with it, and so is
             # everything counted for it.
-            self.users.clear()
-            self.renamed.clear()
+            self._forget_rolled_back()
             self.report.restore(counted)
             self.report.failed[topic_id] = f"malformed ({exc.__class__.__name__}: {exc})"
         except KeyboardInterrupt:
-            self.users.clear()
-            self.renamed.clear()
+            self._forget_rolled_back()
             self.report.restore(counted)
             raise
         else:
@@ -580,23 +638,44 @@ class DiscourseImport:
             return topic
         first_author = self.member(regular[0].get("username") or "", details=self._poster(regular[0]))
         fields = self._topic_fields(data)
-        if topic is None:
+        created = topic is None
+        if created:
             topic = Topic.objects.create(author=first_author, posts_count=0, **fields)
             self.report.created["topics"] += 1
+            self.next_post_number = 1
         else:
             Topic.objects.filter(pk=topic.pk).update(**fields)
             topic.refresh_from_db()
             self.report.updated["topics"] += 1
+            self.next_post_number = (Post.objects.filter(topic=topic).aggregate(n=Max("post_number"))["n"] or 0) + 1
         Topic.objects.filter(pk=topic.pk).update(created_at=_when(data.get("created_at")) or topic.created_at)
-        topic.tags.set(self._tags(data.get("tags") or []))
+        tags = self._tags(data.get("tags") or [])
+        if created:
+            topic.tags.add(*tags)  # nothing to take off: one query fewer than set()
+        else:
+            topic.tags.set(tags)
         # The record first: quotes and links between this topic's own posts resolve through it.
         self._remember(Kind.TOPIC, topic_id, topic, fingerprint=fingerprint, source_raw=self.listed.get(topic_id, ""))
 
-        ours: dict[int, Post] = {}
-        for post_data in regular:
-            post = self._import_post(topic, topic_id, post_data)
-            if post is not None:
-                ours[int(post_data["post_number"])] = post
+        numbers = [n for n in map(_post_number, regular) if n is not None]
+        self.post_records, earlier = self._post_records(topic_id, numbers)
+        self.writing_topic, self.written = topic_id, {}
+        self.records_to_create, self.dates_to_set = [], []
+        ours = self.written
+        try:
+            for post_data in regular:
+                number = int(post_data["post_number"])
+                record = self.post_records.get(number)
+                # A number seen twice (a broken export) is compared with what the first one wrote.
+                post = ours.get(number) or (earlier.get(record.object_id) if record else None)
+                post = self._import_post(topic, topic_id, post_data, record=record, post=post)
+                if post.topic_id == topic.pk:
+                    post.topic = topic  # for its address in the posts after it, without reading it again
+                ours[number] = post
+        finally:
+            self.writing_topic = None
+        ImportedRecord.objects.bulk_create(self.records_to_create)
+        Post.objects.bulk_update(self.dates_to_set, ["created_at"])
         self._replies(ours, regular)
         self._likes(ours, regular)
         self._accept(topic, data, ours, regular)
@@ -639,7 +718,9 @@ class DiscourseImport:
                 self.report.problems.append(f"tag {given!r}: not a tag name here, imported as "
                                             f"{name!r}" if name else f"tag {given!r}: nothing usable in it, left off")
             if name and name not in {t.name for t in result}:
-                result.append(Tag.objects.get_or_create(name=name)[0])
+                if name not in self.tags:
+                    self.tags[name] = Tag.objects.get_or_create(name=name)[0]
+                result.append(self.tags[name])
         return result
 
     @staticmethod
@@ -661,6 +742,8 @@ class DiscourseImport:
                               quote_target=self._quote_target, username=self.our_username)
 
     def _our_post(self, topic_id: int, post_number: int) -> Post | None:
+        if topic_id == self.writing_topic and post_number in self.written:
+            return self.written[post_number]  # its record is not written yet
         record = self._record(Kind.POST, f"{topic_id}/{post_number}")
         return Post.objects.select_related("topic").filter(pk=record.object_id).first() if record else None
 
@@ -677,7 +760,9 @@ class DiscourseImport:
         topic = Topic.objects.filter(pk=record.object_id).first() if record else None
         return topic.get_absolute_url() if topic else None
 
-    def _import_post(self, topic: Topic, topic_id: int, data: dict) -> Post | None:
+    def _import_post(self, topic: Topic, topic_id: int, data: dict, *, record: ImportedRecord | None,
+                     post: Post | None) -> Post:
+        """`record` and `post`: what an earlier run made of it, if anything."""
         number = int(data["post_number"])
         raw = data.get("raw")
         if not isinstance(raw, str):
@@ -687,8 +772,6 @@ class DiscourseImport:
         author = self.member(data.get("username") or "", details=self._poster(data))
         converted = self.convert(raw)
         fingerprint = self._post_fingerprint(data)
-        record = self._record(Kind.POST, f"{topic_id}/{number}")
-        post = Post.objects.filter(pk=record.object_id).first() if record else None
         created_at = _when(data.get("created_at"))
         if post is not None and record.fingerprint == fingerprint:
             self.report.unchanged["posts"] += 1
@@ -704,8 +787,12 @@ class DiscourseImport:
             "deleted_at": _when(data.get("deleted_at")),
         }
         if post is None:
-            next_number = (Post.objects.filter(topic=topic).aggregate(n=Max("post_number"))["n"] or 0) + 1
-            post = Post.objects.create(topic=topic, author=author, post_number=next_number, **fields)
+            # The post it answers, when that came before it (it nearly always does); _replies
+            # sets any other afterwards.
+            reply_to = self.written.get(data.get("reply_to_post_number") or 0)
+            post = Post.objects.create(topic=topic, author=author, post_number=self.next_post_number,
+                                       reply_to=reply_to, **fields)
+            self.next_post_number += 1
             post_references_record(post=post, rendered=rendered, new=True)
             self.report.created["posts"] += 1
         else:
@@ -723,9 +810,20 @@ class DiscourseImport:
             # made here. Now rather than by the task worker, which may not be running yet.
             quoting_posts_recheck(source_post_id=post.pk)
         if created_at:
-            Post.objects.filter(pk=post.pk).update(created_at=created_at)
-        self._remember(Kind.POST, f"{topic_id}/{number}", post, fingerprint=fingerprint, source_raw=raw,
-                       needs_relink=bool(converted.unresolved_topics or converted.unresolved_names))
+            post.created_at = created_at
+            self.dates_to_set.append(post)
+        values = {"object_id": post.pk, "fingerprint": fingerprint, "source_raw": raw,
+                  "needs_relink": bool(converted.unresolved_topics or converted.unresolved_names)}
+        if record is None:
+            record = ImportedRecord(source=self.source_key, kind=Kind.POST, external_id=f"{topic_id}/{number}",
+                                    **values)
+            self.records_to_create.append(record)
+            self.post_records[number] = record
+        else:
+            for name, value in values.items():
+                setattr(record, name, value)
+            if record.pk is not None:  # else it waits in records_to_create
+                ImportedRecord.objects.filter(pk=record.pk).update(imported_at=timezone.now(), **values)
         return post
 
     def _replies(self, ours: dict[int, Post], posts: list[dict]) -> None:

@@ -649,3 +649,60 @@ def test_members_and_categories_renamed_at_the_source_are_renamed_on_the_next_ru
     assert User.objects.filter(username__in=["austin", "austin_b"]).count() == 1
     assert _post(null_trial, 2).author.username == "austin_b"
     assert "member austin: renamed austin_b at the source; renamed here too" in summary
+
+
+def _one_thread(folder, posts: list[dict], *, site: str = OLD) -> Path:
+    """An export of one topic with these posts (`post_number`, `username`, `raw` and what else
+    each gives), the first 20 in the topic's file and the rest in its posts.json, as Discourse
+    pages them."""
+    when = "2023-05-02T08:00:00Z"
+    posts = [{"id": 1000 + n, "post_type": 1, "created_at": when, "version": 1, **post} for n, post in enumerate(posts)]
+    (folder / "t" / "7").mkdir(parents=True)
+    (folder / "source.json").write_text(json.dumps({"url": site}))
+    (folder / "site.json").write_text(json.dumps({"categories": [{"id": 1, "name": "Pacing", "slug": "pacing"}]}))
+    (folder / "latest.json").write_text(json.dumps({"topic_list": {"topics": [
+        {"id": 7, "title": "A long thread on pacing", "posts_count": len(posts), "bumped_at": when}]}}))
+    (folder / "t" / "7.json").write_text(json.dumps({
+        "id": 7, "title": "A long thread on pacing", "slug": "pacing", "category_id": 1, "created_at": when,
+        "posts_count": len(posts), "post_stream": {"posts": posts[:20], "stream": [p["id"] for p in posts]}}))
+    (folder / "t" / "7" / "posts.json").write_text(json.dumps({"post_stream": {"posts": posts[20:]}}))
+    return folder
+
+
+def _replies(count: int) -> list[dict]:
+    return [{"post_number": n, "username": ["ana", "ben", "cy"][n % 3], "raw": f"Day {n}: paced, and slept well.",
+             "reply_to_post_number": n - 1 if n > 1 else None} for n in range(1, count + 1)]
+
+
+def test_a_long_thread_costs_a_query_or_two_a_post_not_one_for_each_lookup(tmp_path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(count):
+        # Two sites, so that the longer thread is made afresh, not the shorter one updated.
+        folder = _one_thread(tmp_path / str(count), _replies(count), site=f"https://site{count}.example")
+        with CaptureQueriesContext(connection) as run:
+            _import("--folder", str(folder))
+        return len(run.captured_queries)
+
+    short, long = queries(10), queries(60)
+    # A site of 100,000 posts is imported in an afternoon only if each post is written in a few
+    # queries: its record, its date and the post it answers are written with the topic's.
+    assert long - short <= 50 * 2, (short, long)
+    topic = Topic.objects.get(title="A long thread on pacing", posts_count=60)
+    assert list(topic.posts.filter(post_number__in=[1, 2, 60]).values_list("post_number", "reply_to__post_number")) \
+        == [(1, None), (2, 1), (60, 59)]
+    assert topic.posts.values("author").distinct().count() == 3
+    assert ImportedRecord.objects.filter(source="https://site60.example", kind="post").count() == 60
+    assert "topics: 0 created, 0 updated, 1 unchanged" in _import("--folder", str(tmp_path / "60"))
+
+
+def test_a_post_listed_twice_in_an_export_becomes_one_post_with_the_later_text(tmp_path):
+    posts = _replies(3) + [{**_replies(3)[1], "raw": "Day 2, corrected: paced, slept badly."}]
+    summary = _import("--folder", str(_one_thread(tmp_path, posts)))
+    topic = Topic.objects.get(title="A long thread on pacing")
+    assert list(topic.posts.order_by("post_number").values_list("post_number", "raw")) == [
+        (1, "Day 1: paced, and slept well."), (2, "Day 2, corrected: paced, slept badly."),
+        (3, "Day 3: paced, and slept well.")]
+    assert PostRevision.objects.get(post__topic=topic).raw == "Day 2: paced, and slept well."
+    assert "could not be imported" not in summary
