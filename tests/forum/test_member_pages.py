@@ -132,9 +132,12 @@ def test_a_suspended_member_is_served_their_own_page(thread, settings):
     topic, _third = thread
     suspended = UserFactory(username="sus", suspended_until=timezone.now() + timedelta(days=3),
                             suspension_reason="Repeated spam")
-    settings.FORUM_PAGE_CACHE = True
-    signed_in(UserFactory()).get(topic.get_absolute_url())
+    client = signed_in(suspended)
+    served(client, topic.get_absolute_url(), settings, shared=False)
+    alone = served(client, topic.get_absolute_url(), settings, shared=False)
+    served(signed_in(UserFactory()), topic.get_absolute_url(), settings, shared=True)  # stores the shared copy
 
-    page = signed_in(suspended).get(topic.get_absolute_url()).content.decode()
+    page = served(client, topic.get_absolute_url(), settings, shared=True)
 
-    assert "Reason: Repeated spam." in page and "Post reply" not in page
+    assert comparable(page.content) == comparable(alone.content)
+    assert "Reason: Repeated spam." in page.content.decode() and "Post reply" not in page.content.decode()
