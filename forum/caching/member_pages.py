@@ -26,7 +26,7 @@ from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.utils import timezone
 
-from forum.caching.page_cache import current_entries
+from forum.caching.page_cache import CACHEABLE_QUERY, current_entries
 from forum.common.personal_slots import skeleton_without
 
 # Slots whose stored content is shared (rendered for no one in particular) and replaced only for
@@ -45,26 +45,25 @@ def shared_page_applies(request) -> bool:
     # A message to show (after a post, a vote without JavaScript ...) is placed on the page.
     if CookieStorage.cookie_name in request.COOKIES or request.session.get(SessionStorage.session_key):
         return False
-    query = request.META.get("QUERY_STRING", "")
-    return query == "" or (query.startswith("page=") and query[5:].isdigit() and query[5] != "0" and len(query) <= 11)
+    # The addresses the site links to, as for visitors' pages.
+    return CACHEABLE_QUERY.match(request.META.get("QUERY_STRING", "")) is not None
 
 
-def reader_kind(user, *, topic_author_id: int | None, may_write_summary: bool) -> tuple:
-    """What decides the shared parts of a member's page: everything the page shows differently
-    to two members other than their slots."""
-    return (bool(user.is_moderator), user.moderation_step or "", user.pk == topic_author_id, may_write_summary)
+def reader_kind(user, *, may_write_summary: bool) -> str:
+    """What decides the shared parts of a member's page, besides whether they wrote the topic:
+    everything the page shows differently to two members other than their slots."""
+    return f"{int(bool(user.is_moderator))}.{user.moderation_step or '-'}.{int(may_write_summary)}"
 
 
-def _key(path: str, query: str, kind: tuple) -> str:
-    return f"member-page:{path}?{query}:{'.'.join(str(int(v)) if isinstance(v, bool) else v for v in kind)}"
+def _key(request, kind: str, *, as_author: bool) -> str:
+    return f"member-page:{request.path_info}?{request.META.get('QUERY_STRING', '')}:{kind}.{int(as_author)}"
 
 
 def member_page_find(request, *, topic_id: int, may_write_summary: bool) -> tuple[dict | None, tuple]:
     """The stored page for this reader, if current: looked up for them both as the topic's author
     and not, in one round trip, since which they are is known from the stored page."""
-    path, query, user = request.path_info, request.META.get("QUERY_STRING", ""), request.user
-    as_other = _key(path, query, reader_kind(user, topic_author_id=None, may_write_summary=may_write_summary))
-    as_author = _key(path, query, reader_kind(user, topic_author_id=user.pk, may_write_summary=may_write_summary))
+    kind = reader_kind(request.user, may_write_summary=may_write_summary)
+    as_other, as_author = _key(request, kind, as_author=False), _key(request, kind, as_author=True)
     hits, generations = current_entries([as_other, as_author], topic_id)
     # The page says "3 minutes ago": it is as old as the cache allows by the site's clock too.
     oldest = timezone.now() - timedelta(seconds=settings.FORUM_PAGE_CACHE_SECONDS)
@@ -89,8 +88,8 @@ def member_page_store(request, *, generations: tuple, skeleton: list, topic, pos
         "versions": versions,
         "citation_numbers": citation_numbers,
     }
-    key = _key(request.path_info, request.META.get("QUERY_STRING", ""),
-               reader_kind(request.user, topic_author_id=topic.author_id, may_write_summary=may_write_summary))
+    key = _key(request, reader_kind(request.user, may_write_summary=may_write_summary),
+               as_author=topic.author_id == request.user.pk)
     cache.set(key, (generations, entry), timeout=settings.FORUM_PAGE_CACHE_SECONDS)
     return entry
 

@@ -38,7 +38,7 @@ SITE_KEY = "page-gen:site"
 _TOPIC_PATH = re.compile(r"^/t/[-a-zA-Z0-9_]+/(\d+)/$")
 # Only the addresses the site links to are stored: `?utm_source=...` and the like would let
 # anyone fill the cache with copies of one page.
-_CACHEABLE_QUERY = re.compile(r"^(page=[1-9]\d{0,5})?$")
+CACHEABLE_QUERY = re.compile(r"^(page=[1-9]\d{0,5})?$")
 
 
 def _topic_key(topic_id: int) -> str:
@@ -125,7 +125,7 @@ class VisitorPageCacheMiddleware:
         query = request.META.get("QUERY_STRING", "")
         # Not with DEBUG on: a developer changing a template would be shown the old page.
         if not (settings.FORUM_PAGE_CACHE and not settings.DEBUG and match and request.method == "GET"
-                and _CACHEABLE_QUERY.match(query) and _is_visitor(request)):
+                and CACHEABLE_QUERY.match(query) and _is_visitor(request)):
             return self.get_response(request)
 
         page_key = _page_key(request.path_info, query)

@@ -99,12 +99,14 @@ def render_posts(request, *, topic, posts, voted_post_ids, flagged_post_ids=froz
 
 
 def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_post_ids=frozenset(),
-                           citation_numbers=None, as_owner: bool = True) -> list[tuple[str, SafeString]]:
+                           citation_numbers=None, as_owner: bool = True,
+                           keep_csrf_placeholder: bool = False) -> list[tuple[str, SafeString]]:
     """(version, HTML) of each post in `posts`, in order, for the reader of `request`.
     `citation_numbers` ({study id: number}, forum/evidence/citation_numbers.py reads it) numbers every post's
     citations by the topic; fragments hold the post's own numbers and are renumbered here.
     `as_owner=False` renders the reader's own posts as anybody else's (a page shared between
-    members, forum/caching/member_pages.py, puts the reader's own versions back)."""
+    members, forum/caching/member_pages.py, puts the reader's own versions back), and
+    `keep_csrf_placeholder` leaves the CSRF placeholder for that page to swap once, at the end."""
     # The reader itself rather than the lazy wrapper: every attribute read through the wrapper
     # costs a call, and each post reads several.
     user = getattr(request.user, "_wrapped", request.user)
@@ -141,7 +143,7 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
         rendered.append(html)
     if fresh and settings.FORUM_FRAGMENT_CACHE:
         cache.set_many(fresh, timeout=TIMEOUT)
-    if not getattr(request, "csrf_placeholder_kept", False) and any(placeholder in html for html in rendered):
+    if not keep_csrf_placeholder and any(placeholder in html for html in rendered):
         token = get_token(request)
         rendered = [html.replace(placeholder, token) for html in rendered]
     versions = [version for _key, version in keyed]

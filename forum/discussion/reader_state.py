@@ -10,6 +10,7 @@ page costs little more than a visitor's.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from django.db import connection
 
@@ -26,7 +27,8 @@ class ReaderState:
     unseen: set[int] = field(default_factory=set)
 
 
-def _sql(post_count: int) -> str:
+@cache  # per database vendor (its quoting) and page length: the same few strings all day
+def _sql(vendor: str, post_count: int) -> str:
     # Written out rather than built by the ORM: this runs on every member's page view, and
     # composing five querysets and their union cost more CPU than the query itself. Table and
     # column names come from the models, so a renamed field cannot leave this behind.
@@ -57,7 +59,7 @@ def reader_state_on_page(user, *, topic, post_ids: list[int], draft_key: str) ->
     ids = list(post_ids) or [0]  # an empty IN () is not SQL everywhere
     params = [user.pk, topic.pk, user.pk, *ids, user.pk, *ids, FlagState.OPEN, user.pk, draft_key, user.pk, *ids]
     with connection.cursor() as cursor:
-        cursor.execute(_sql(len(ids)), params)
+        cursor.execute(_sql(connection.vendor, len(ids)), params)
         rows = cursor.fetchall()
     state = ReaderState()
     for number, mark in rows:

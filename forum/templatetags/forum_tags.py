@@ -56,10 +56,10 @@ def personal_part(context, name: str):
     """{% personal_part "member-nav" %}: a part of the layout that belongs to its reader. Jinja2,
     since a shared page renders these for each member while the rest comes from the cache."""
     _template, reads = PERSONAL_PARTS[name]
-    values = {}
-    for key in reads:
-        value = context.get(key)
-        values[key] = value() if callable(value) and not hasattr(value, "_meta") else value
+    # The context processors give the bell's count, the Review count and the live tokens as
+    # functions (forum/context_processors.py), asked only by the part that shows them.
+    values = {key: value() if callable(value := context.get(key)) else value for key in reads}
+    # The output of an autoescaping Jinja2 template.
     return mark_safe(personal_part_render(name, values))
 
 

@@ -3,7 +3,6 @@
 import math
 
 from django.conf import settings
-from django.db.models import Value
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -20,7 +19,7 @@ from forum.common.personal_slots import (csrf_placeholder, slot_wrap, slots_fill
 from forum.context_processors import review_waiting_count, unread_notification_count_for_request
 from forum.discussion.drafts import draft_for, draft_key
 from forum.discussion.forms import ReplyForm
-from forum.discussion.reader_state import reader_state_on_page
+from forum.discussion.reader_state import ReaderState, reader_state_on_page
 from forum.discussion.submissions import TOKEN_FIELD, submission_token_new
 from forum.evidence.alerts import evidence_changed_since_accepted
 from forum.evidence.citation_numbers import topic_citation_numbers, topic_evidence_once
@@ -29,7 +28,7 @@ from forum.following.notifying import notifications_read_on_sight
 from forum.following.watching import topic_mark_read
 from forum.live import pages as live
 from forum.markup.citation_numbers import citation_numbers_apply
-from forum.models import Category, Flag, FlagState, Post, Study, Topic, TopicSubscription, Vote, WatchLevel
+from forum.models import Category, Post, TopicSubscription, WatchLevel
 from forum.models.post import quoting_posts_by_post
 from forum.references.classification import designs_summary
 
@@ -75,7 +74,7 @@ def topic_detail(request, slug: str, topic_id: int):
         subscription = TopicSubscription.objects.filter(user=request.user, topic=topic).first()
         if _first_unread_elsewhere(request, topic, subscription):
             return redirect(topic.post_url(subscription.last_read_post_number + 1))
-    return topic_page(request, topic, page, subscription=subscription, shared=shared)
+    return topic_page(request, topic, page, shared=shared)
 
 
 def _first_unread_elsewhere(request, topic, subscription) -> bool:
@@ -90,57 +89,49 @@ def _member_page_from(request, entry: dict):
     state = reader_state_on_page(request.user, topic=topic, post_ids=post_ids, draft_key=draft_key(topic))
     if _first_unread_elsewhere(request, topic, state.subscription):
         return redirect(topic.post_url(state.subscription.last_read_post_number + 1))
-    if post_ids and (state.subscription is None or state.subscription.last_read_post_number < entry["last_number"]):
-        topic_mark_read(user=request.user, topic=topic, post_number=entry["last_number"],
-                        subscribed=state.subscription is not None)
-    if state.unseen and notifications_read_on_sight(user=request.user, post_ids=sorted(state.unseen)):
-        request.unread_notification_count = None  # the header counts again
+    _reading_recorded(request, topic, state, entry["last_number"])
     return _member_page_response(request, entry, state=state, rendered={})
 
 
-def _reading_recorded(request, topic, subscription, post_ids: list[int], last_number: int | None) -> None:
-    """How far the member has read, and the notifications about the posts they now see."""
-    if request.user.is_authenticated and post_ids and (
-        subscription is None or subscription.last_read_post_number < last_number
-    ):
+def _reading_recorded(request, topic, state: ReaderState, last_number: int | None) -> None:
+    """How far the member has read, and the notifications about the posts they now see (which
+    `state` found: reading costs no query when nothing is unread)."""
+    subscription = state.subscription
+    if last_number is not None and (subscription is None or subscription.last_read_post_number < last_number):
         topic_mark_read(user=request.user, topic=topic, post_number=last_number, subscribed=subscription is not None)
-    # Opening a post marks its notifications read. Asked only when the header's count (needed
-    # anyway) says something is unread, so reading costs no query when nothing is.
-    if request.user.is_authenticated and post_ids and unread_notification_count_for_request(request):
-        if notifications_read_on_sight(user=request.user, post_ids=post_ids):
-            request.unread_notification_count = None  # the header counts again
+    if state.unseen and notifications_read_on_sight(user=request.user, post_ids=sorted(state.unseen)):
+        request.unread_notification_count = None  # the header counts again
 
 
 def _member_page_response(request, entry: dict, *, state, rendered: dict[str, str], status: int = 200):
     """The shared page with this member's slots filled: `rendered` holds the slots the page was
     just rendered with for this member (when it was rendered, not read from the cache)."""
     user, topic = request.user, entry["topic"]
-    request.csrf_placeholder_kept = True
-    voted, flagged, has_draft = state.voted, state.flagged, state.has_draft
     values, versions = {}, list(entry["versions"])
-    personal = {pk for pk, author in entry["authors"] if author == user.pk} | voted | flagged
+    personal = {pk for pk, author in entry["authors"] if author == user.pk} | state.voted | state.flagged
     if personal:
         indexed = [(index, post) for index, post in enumerate(member_pages.entry_posts(entry)) if post.pk in personal]
         own = render_posts_versioned(request, topic=topic, posts=[post for _index, post in indexed],
-                                     voted_post_ids=voted, flagged_post_ids=flagged,
-                                     citation_numbers=entry["citation_numbers"])
+                                     voted_post_ids=state.voted, flagged_post_ids=state.flagged,
+                                     citation_numbers=entry["citation_numbers"], keep_csrf_placeholder=True)
         for (index, post), (version, html) in zip(indexed, own):
             values[f"post:{post.pk}"], versions[index] = html, version
     values["versions"] = ".".join(versions)
-    if has_draft:
+    if state.has_draft:
         values["composer"] = render_to_string("forum/discussion/_topic_composer.html", {
             **_composer_context(request, topic, draft_for(user, draft_key(topic)), shared=True),
             "topic": topic, "csrf_token": csrf_placeholder()}, request=request)
     # The parts of the layout every member has their own of: as the page was just rendered for
     # them, or rendered now.
     parts = ("live", "member-nav", "watch", *(("review",) if user.is_moderator else ()))
-    for name in parts:
-        values[name] = rendered[name] if name in rendered else personal_part_render(name, {
-            "user": user, "csrf_token": csrf_placeholder(), "topic": topic, "subscription": state.subscription,
-            "watch_levels": WatchLevel.choices, "live_tokens": getattr(request, "live_tokens", None),
-            "unread_notifications": unread_notification_count_for_request(request) if name == "member-nav" else None,
-            "review_waiting": review_waiting_count() if name == "review" else None,
-        })
+    context = {} if all(name in rendered for name in parts) else {
+        "user": user, "csrf_token": csrf_placeholder(), "topic": topic, "subscription": state.subscription,
+        "watch_levels": WatchLevel.choices, "live_tokens": getattr(request, "live_tokens", None),
+        "unread_notifications": unread_notification_count_for_request(request),
+        "review_waiting": review_waiting_count() if user.is_moderator else None,
+    }
+    values.update({name: rendered[name] if name in rendered else personal_part_render(name, context)
+                   for name in parts})
     html = (slots_fill(entry["skeleton"], values).replace(csrf_placeholder(), get_token(request))
             .replace(submit_token_placeholder(), submission_token_new()))
     response = HttpResponse(html, status=status)
@@ -169,11 +160,8 @@ def _composer_context(request, topic, draft, reply_form=None, reply_to=None, sha
     }
 
 
-_NOT_LOOKED_UP = object()
-
-
-def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_form=None, reply_error: str = "",
-               reply_to=None, status: int = 200, shared: dict | None = None):
+def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str = "", reply_to=None,
+               status: int = 200, shared: dict | None = None):
     """One page of a topic, with its reply composer: `reply_form` and `reply_error` put a refused
     reply back where it was written, with its text and the reason. With `shared` (a member's
     page that may be shared with members of their kind: forum/caching/member_pages.py) the page is
@@ -182,9 +170,6 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
         request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
     per_page = settings.FORUM_POSTS_PER_PAGE
     last_page = max(1, math.ceil(topic.posts_count / per_page))
-    if subscription is _NOT_LOOKED_UP:
-        subscription = (TopicSubscription.objects.filter(user=request.user, topic=topic).first()
-                        if request.user.is_authenticated else None)
     first = (page - 1) * per_page + 1
     last = first + per_page - 1
     posts = list(Post.objects.for_topic_page(topic, first, last))
@@ -205,22 +190,25 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
     })
     for post in posts:
         post.quoted_in = parts[f"quoted-in:{first}-{last}"].get(post.pk, [])
-    _reading_recorded(request, topic, subscription, [post.pk for post in posts],
-                      posts[-1].post_number if posts else None)
+    state = ReaderState()
+    if request.user.is_authenticated:
+        state = reader_state_on_page(request.user, topic=topic, post_ids=[post.pk for post in posts],
+                                     draft_key=draft_key(topic))
+        _reading_recorded(request, topic, state, posts[-1].post_number if posts else None)
+    subscription = state.subscription
     if shared is not None:
         # Drawn for a member with no votes, flags or posts of their own here; theirs go in after.
-        request.csrf_placeholder_kept = True
         post_html = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=set(),
-                                           citation_numbers=parts["citation-numbers"], as_owner=False)
+                                           citation_numbers=parts["citation-numbers"], as_owner=False,
+                                           keep_csrf_placeholder=True)
         post_html = [(version, SafeString(slot_wrap(f"post:{post.pk}", html)))
                      for post, (version, html) in zip(posts, post_html)]
     else:
-        voted, flagged = _post_marks(request.user, posts)
-        post_html = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=voted,
-                                           flagged_post_ids=flagged, citation_numbers=parts["citation-numbers"])
+        post_html = render_posts_versioned(request, topic=topic, posts=posts, voted_post_ids=state.voted,
+                                           flagged_post_ids=state.flagged, citation_numbers=parts["citation-numbers"])
     place_post_notices(request, posts)
     draft = None
-    if reply_form is None and request.user.is_authenticated and shared is None:
+    if reply_form is None and state.has_draft and shared is None:
         draft = draft_for(request.user, draft_key(topic))
     topic_url = topic.get_absolute_url()
     html_response = render(request, "forum/discussion/topic_detail.html", {
@@ -254,8 +242,6 @@ def topic_page(request, topic, page: int, *, subscription=_NOT_LOOKED_UP, reply_
         request, generations=shared["generations"], skeleton=skeleton, topic=topic, posts=posts,
         versions=[version for version, _html in post_html], citation_numbers=parts["citation-numbers"],
         last_number=posts[-1].post_number if posts else None, may_write_summary=shared["may_write_summary"])
-    state = reader_state_on_page(request.user, topic=topic, post_ids=[post.pk for post in posts],
-                                 draft_key=draft_key(topic))
     return _member_page_response(request, entry, state=state, rendered=rendered, status=status)
 
 
@@ -277,21 +263,6 @@ def _page_links(url: str, page: int, last_page: int) -> list[tuple[int | None, s
         links.append((n, url if n == 1 else f"{url}?page={n}"))
         previous = n
     return links
-
-
-def _post_marks(user, posts) -> tuple[set[int], set[int]]:
-    """The posts on this page the reader found helpful, and those they have an open flag on:
-    one query for both, so the page's query count does not grow."""
-    if not user.is_authenticated or not posts:
-        return set(), set()
-    ids = [p.pk for p in posts]
-    votes = Vote.objects.filter(user=user, post__in=ids).annotate(mark=Value("vote")).values_list("post_id", "mark")
-    flags = (Flag.objects.filter(flagger=user, post__in=ids, state=FlagState.OPEN)
-             .annotate(mark=Value("flag")).values_list("post_id", "mark"))
-    voted, flagged = set(), set()
-    for post_id, mark in votes.union(flags, all=True):
-        (voted if mark == "vote" else flagged).add(post_id)
-    return voted, flagged
 
 
 def post_permalink(request, slug: str, topic_id: int, post_number: int):
