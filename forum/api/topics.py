@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 
 from forum.models import Category, Citation, Post, Quote, Tag, Topic
+from forum.models.post import authors_attach
 
 from .pagination import envelope, requested_page
 from .responses import api_view, json_response, not_found
@@ -61,6 +62,7 @@ def topic_detail(request, topic_id: int):
         )
     )
     posts = list(posts)
+    authors_attach(posts)
     excerpts = posts_excerpts(posts)
     results = [post_json(request, post, topic=topic, excerpt=excerpts.get(post.pk, "")) for post in posts]
     return json_response(envelope(

@@ -28,8 +28,8 @@ from forum.evidence.alerts import evidence_changed_since_accepted
 from forum.evidence.citation_numbers import topic_evidence_once
 from forum.live import pages as live
 from forum.live.change_events import generations_current
-from forum.models import Post, Topic, Vote
-from forum.models.post import quoting_posts_by_post
+from forum.models import Topic, Vote
+from forum.models.post import page_posts, quoting_posts_by_post
 
 
 logger = logging.getLogger(__name__)
@@ -170,7 +170,7 @@ def _topic_changes(request) -> dict:
     last = max(first - 1, _number(request.GET, "last", 0))
     newest = last + NEW_POSTS_AT_MOST if request.GET.get("tail") == "1" else last
     known = request.GET.get("v", "").split(".") if request.GET.get("v") else []
-    posts = list(Post.objects.for_topic_page(topic, first, newest))
+    posts = page_posts(topic, first, newest)
     evidence = topic_evidence_once(topic)
     parts = cached_for_topic(topic.pk, {
         f"quoted-in:{first}-{newest}": lambda: quoting_posts_by_post([post.pk for post in posts]),

@@ -1,27 +1,13 @@
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 
 from forum.common.url_patterns import fast_reverse
 
 from .changes import rows_changed
-
-
-class _PostsWithAuthors(models.query.ModelIterable):
-    """Posts, each with its author, read in one more query by `author_id IN (...)`. Django 5.2's
-    prefetch_related("author") builds its condition as a tuple lookup that SQLite gets as one
-    `(id = %s)` OR-term per post, compiled expression by expression: a third of a 100-post page
-    whose posts' HTML was cached."""
-
-    def __iter__(self):
-        posts = list(super().__iter__())
-        author_field = self.queryset.model._meta.get_field("author")
-        User = author_field.related_model
-        authors = User._base_manager.using(self.queryset.db).in_bulk({post.author_id for post in posts}) if posts else {}
-        for post in posts:
-            author_field.set_cached_value(post, authors[post.author_id])
-        return iter(posts)
+from .prepared import Prepared
 
 
 class PostQuerySet(models.QuerySet):
@@ -55,14 +41,13 @@ class PostQuerySet(models.QuerySet):
         # short), and joined to the users the planner then sorted and merged 30,000 user rows
         # for a 20-post page (26 ms instead of 0.2).
         # The page shows each post's stored HTML, never its raw text: not read (as much again).
-        posts = (
+        # Authors are not joined: `page_posts` reads them, and `authors_attach` for other callers.
+        return (
             self.filter(topic=topic, post_number__range=(first, last))
             .defer("raw")
             .annotate(reply_to_number=models.F("reply_to__post_number"))
             .order_by("post_number")
         )
-        posts._iterable_class = _PostsWithAuthors
-        return posts
 
     def by_author_visible(self, user):
         return self.filter(author=user, deleted_at__isnull=True, topic__deleted_at__isnull=True)
@@ -154,12 +139,36 @@ class QuotingPost:
         return fast_reverse("forum:post_permalink", self.topic_slug, self.topic_id, self.post_number)
 
 
-def quoting_posts_by_post(post_ids: list[int]) -> dict[int, list[QuotingPost]]:
-    """The distinct visible posts quoting each of `post_ids`, in one query for a page. Plain rows
-    rather than model instances: a page of posts can be quoted dozens of times."""
+# A page of a topic's posts and their authors, composed once per process (forum/models/prepared.py):
+# every topic page and live update reads them.
+_PAGE_POSTS = Prepared(lambda topic_id, first, last: Post.objects.for_topic_page(topic_id, first, last))
+_AUTHORS = Prepared(lambda ids: get_user_model()._base_manager.filter(pk__in=ids))
+
+
+def page_posts(topic, first: int, last: int) -> list["Post"]:
+    """Posts `first` to `last` of `topic` (Post.objects.for_topic_page), each with its author."""
+    posts = _PAGE_POSTS.fetch(topic.pk, first, last)
+    authors_attach(posts)
+    return posts
+
+
+def authors_attach(posts: list["Post"]) -> None:
+    """Give each post its author, read in one query by `id IN (...)`. Django 5.2's
+    prefetch_related("author") builds its condition as a tuple lookup that SQLite gets as one
+    `(id = %s)` OR-term per post, compiled expression by expression: a third of a 100-post page
+    whose posts' HTML was cached."""
+    if not posts:
+        return
+    author_field = Post._meta.get_field("author")
+    authors = {author.pk: author for author in _AUTHORS.fetch(sorted({post.author_id for post in posts}))}
+    for post in posts:
+        author_field.set_cached_value(post, authors[post.author_id])
+
+
+def _quoting_posts(post_ids):
     from .quote import Quote
 
-    rows = (
+    return (
         Quote.objects.filter(
             quoted_post__in=post_ids,
             quoting_post__deleted_at__isnull=True, quoting_post__hidden_at__isnull=True,
@@ -169,6 +178,15 @@ def quoting_posts_by_post(post_ids: list[int]) -> dict[int, list[QuotingPost]]:
         .values_list("quoted_post_id", "quoting_post_id", "quoting_post__post_number", "quoting_post__topic_id",
                      "quoting_post__topic__slug", "quoting_post__topic__title")
     )
+
+
+_QUOTING_POSTS = Prepared(_quoting_posts)
+
+
+def quoting_posts_by_post(post_ids: list[int]) -> dict[int, list[QuotingPost]]:
+    """The distinct visible posts quoting each of `post_ids`, in one query for a page. Plain rows
+    rather than model instances: a page of posts can be quoted dozens of times."""
+    rows = _QUOTING_POSTS.fetch(list(post_ids)) if post_ids else []
     by_post: dict[int, dict[int, QuotingPost]] = {pk: {} for pk in post_ids}
     for quoted_id, *quoting in rows:
         by_post[quoted_id].setdefault(quoting[0], QuotingPost(*quoting))

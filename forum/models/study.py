@@ -1,8 +1,9 @@
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
 
 from django.conf import settings
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 from forum.common.url_patterns import fast_reverse
 from forum.references.classification import DESIGN_LABELS, DESIGN_RANK, STATUS_LABELS, Design, Status, design_rank
@@ -10,6 +11,7 @@ from forum.references.identifiers import InvalidIdentifier, normalize_doi
 from forum.references.metadata import StudyMetadata
 
 from .changes import rows_changed
+from .prepared import Prepared
 
 DesignChoices = models.TextChoices("DesignChoices", [(d.name, (d.value, DESIGN_LABELS[d])) for d in Design])
 StatusChoices = models.TextChoices("StatusChoices", [(s.name, (s.value, STATUS_LABELS[s])) for s in Status])
@@ -23,6 +25,9 @@ class Stance(models.TextChoices):
 
 # How a study's citations are listed: what supports a claim, then what contradicts it.
 STANCE_ORDER = ["supports", "contradicts", "mentions", ""]
+# What a study row holds that the Evidence panel, its chips and the evidence summary never show.
+PANEL_UNSHOWN_FIELDS = ("metadata", "classification_reasons", "lookup_error", "lookup_failing_since",
+                        "metadata_source", "fetched_at", "created_at", "updated_at")
 
 
 class LookupState(models.TextChoices):
@@ -76,12 +81,9 @@ class StudyQuerySet(models.QuerySet):
         # One row per citation (a post cites a study once), hidden and deleted posts' too: the
         # visible posts citing each study, grouped by the stance they state, in post order; and
         # each study's first citation, which gives its number.
-        rows = list(Citation.objects.filter(post__topic=topic).order_by("post__post_number").values_list(
-            "study_id", "stance", "post__post_number", "number", "post__deleted_at", "post__hidden_at"))
         by_stance: dict[int, dict[str, list[int]]] = {}
         first_seen: dict[int, tuple] = {}
-        for study_id, stance, post_number, number, deleted_at, hidden_at in rows:
-            shown = deleted_at is None and hidden_at is None
+        for study_id, stance, post_number, number, shown in Citation.objects.topic_rows(topic.pk, using=self.db):
             place = (not shown, post_number, number)
             if study_id not in first_seen or place < first_seen[study_id]:
                 first_seen[study_id] = place
@@ -92,12 +94,9 @@ class StudyQuerySet(models.QuerySet):
         # over the topic's citations as a subquery cost as much again. Two queries whatever the
         # topic holds: an empty list would skip the second (the page's query count must not depend
         # on its content), so it asks for no study at all instead.
-        studies = self.filter(pk__in=list(by_stance) or [0])
-        if not with_records:
-            # The bibliographic record (abstract, authors, references) is most of a study row's
-            # bytes, decoded from JSON: the Evidence panel and its chips never show it.
-            studies = studies.defer("metadata", "classification_reasons")
-        studies = list(studies)
+        ids = list(by_stance) or [0]
+        # Without the records, as every topic page reads them: composed once per process.
+        studies = list(self.filter(pk__in=ids)) if with_records else _PANEL_STUDIES.fetch(ids, using=self.db)
         for study in studies:
             groups = by_stance[study.pk]
             study.citing_posts = sum(len(posts) for posts in groups.values())
@@ -106,6 +105,12 @@ class StudyQuerySet(models.QuerySet):
             study.topic_number = numbers[study.pk]
         studies.sort(key=lambda s: (design_rank(s.effective_design), -(s.year or 0), s.title))
         return TopicEvidence(studies=studies, numbers=numbers)
+
+
+# The bibliographic record (abstract, authors, references) is most of a study row's bytes, decoded
+# from JSON, and the dates of its look-ups are parsed one by one on SQLite: the Evidence panel, its
+# chips and the evidence summary show none of them.
+_PANEL_STUDIES = Prepared(lambda ids: Study.objects.filter(pk__in=ids).defer(*PANEL_UNSHOWN_FIELDS))
 
 
 @dataclass(frozen=True)
@@ -374,7 +379,37 @@ class StanceTally:
 STANCE_TALLY_READ = 1_000
 
 
+@cache  # per database (its quoting): one string all day
+def _topic_rows_sql(using: str) -> str:
+    # Written out rather than built by the ORM: it runs on every cold topic page, where composing
+    # the join cost as much as running it, and the posts' deletion and hiding dates (parsed one
+    # by one on SQLite) are wanted only as "shown or not". Names come from the models.
+    from .post import Post
+
+    quote = connections[using].ops.quote_name
+
+    def column(model, name):
+        return quote(model._meta.get_field(name).column)
+
+    citation, post = quote(Citation._meta.db_table), quote(Post._meta.db_table)
+    return (
+        f"SELECT c.{column(Citation, 'study')}, c.{column(Citation, 'stance')}, p.{column(Post, 'post_number')}, "
+        f"c.{column(Citation, 'number')}, "
+        f"CASE WHEN p.{column(Post, 'deleted_at')} IS NULL AND p.{column(Post, 'hidden_at')} IS NULL THEN 1 ELSE 0 END "
+        f"FROM {citation} c INNER JOIN {post} p ON p.{column(Post, 'id')} = c.{column(Citation, 'post')} "
+        f"WHERE p.{column(Post, 'topic')} = %s ORDER BY p.{column(Post, 'post_number')}, c.{column(Citation, 'number')}"
+    )
+
+
 class CitationQuerySet(models.QuerySet):
+    def topic_rows(self, topic_id: int, *, using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+        """(study id, stance, post number, number in the post, shown) for every citation in the
+        topic, hidden and deleted posts' too (shown 0 for those), in post order."""
+        connection = connections[using]
+        with connection.cursor() as cursor:
+            cursor.execute(_topic_rows_sql(using), [topic_id])
+            return cursor.fetchall()
+
     def visible_to(self, user):
         """Citations in posts `user` may read: not deleted or hidden, in a topic they may open."""
         # The condition Post.objects.in_visible_topics puts on the topic, as a join.

@@ -6,6 +6,8 @@ from django.urls import NoReverseMatch
 
 from forum.common.url_patterns import fast_reverse
 
+from .prepared import Prepared
+
 # What a tag may be: it is a path segment (`/tag/<slug>/`), so anything else cannot be linked.
 TAG_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
@@ -40,3 +42,12 @@ class Tag(models.Model):
             return fast_reverse("forum:tag", self.name)
         except NoReverseMatch:
             return "#"
+
+
+# Every topic page shows its tags: composed once per process (forum/models/prepared.py).
+_TOPIC_TAGS = Prepared(lambda topic_id: Tag.objects.filter(topics=topic_id))
+
+
+def topic_tags(topic) -> list[Tag]:
+    """`topic.tags.all()`, by name."""
+    return _TOPIC_TAGS.fetch(topic.pk)

@@ -29,7 +29,8 @@ from forum.following.watching import topic_mark_read
 from forum.live import pages as live
 from forum.markup.citation_numbers import citation_numbers_apply
 from forum.models import Category, Post, TopicSubscription, WatchLevel
-from forum.models.post import quoting_posts_by_post
+from forum.models.post import page_posts, quoting_posts_by_post
+from forum.models.tag import topic_tags
 from forum.references.classification import designs_summary
 
 from forum.evidence.views.summary_part import evidence_summary_html
@@ -172,7 +173,7 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
     last_page = max(1, math.ceil(topic.posts_count / per_page))
     first = (page - 1) * per_page + 1
     last = first + per_page - 1
-    posts = list(Post.objects.for_topic_page(topic, first, last))
+    posts = page_posts(topic, first, last)
     # The Evidence panel, tags and "Quoted in" lines change only through writes that renew the
     # topic's generation: fetched from the cache together, in one round trip.
     evidence = topic_evidence_once(topic)
@@ -185,7 +186,7 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
         "evidence-panel": lambda: _evidence_panel(topic, evidence().studies),
         "citation-numbers": lambda: evidence().numbers,
         "evidence-changed": lambda: evidence_changed_since_accepted(topic),
-        "tags": lambda: list(topic.tags.all()),
+        "tags": lambda: topic_tags(topic),
         f"quoted-in:{first}-{last}": lambda: quoting_posts_by_post([post.pk for post in posts]),
     })
     for post in posts:

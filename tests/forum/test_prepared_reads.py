@@ -1,0 +1,92 @@
+"""Reads composed once and run with new values (forum/models/prepared.py) give what the queryset
+gives: the same rows, objects, related objects, deferred fields and annotations, whatever values
+and list lengths follow the first call."""
+
+import pytest
+from django.db import connection
+from django.db.models import F
+from django.http import Http404
+from django.test.utils import CaptureQueriesContext
+
+from forum.access.visible import get_visible_topic
+from forum.models import Post, Study, Topic
+from forum.models.prepared import Prepared
+from forum.moderation.actions import topic_delete
+from tests.factories import UserFactory, make_reply, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def post_facts(post):
+    return (post.pk, post.post_number, post.cooked, post.created_at, post.edited_at, post.reply_to_number,
+            post.author.username, post.topic.title)
+
+
+def test_a_page_read_twice_with_other_values_matches_the_queryset_each_time():
+    topics = [make_topic(title=f"Question {n}") for n in range(2)]
+    for topic in topics:
+        for _ in range(4):
+            make_reply(topic=topic, reply_to=topic.posts.first())
+
+    def build(topic_id, first, last):
+        return (Post.objects.filter(topic=topic_id, post_number__range=(first, last)).defer("raw")
+                .select_related("author", "topic").annotate(reply_to_number=F("reply_to__post_number"))
+                .order_by("post_number"))
+
+    read = Prepared(build)
+    for topic, first, last in [(topics[0], 1, 3), (topics[1], 2, 5), (topics[0], 4, 9)]:
+        expected = list(build(topic.pk, first, last))
+        got = read.fetch(topic.pk, first, last)
+        assert [post_facts(post) for post in got] == [post_facts(post) for post in expected]
+        assert got, "each range holds posts"
+        # Dates come back as the ORM gives them (aware), and the deferred body is read on demand.
+        assert got[0].created_at.tzinfo is not None
+        assert got[0].get_deferred_fields() == {"raw"}
+        assert got[-1].raw == Post.objects.get(pk=got[-1].pk).raw
+
+
+def test_lists_of_each_length_are_their_own_shape():
+    studies = [Study.objects.create(doi=f"10.5555/prepared-{n}", title=f"Trial {n}", registry=[{"nct_id": f"NCT0000000{n}"}])
+               for n in range(4)]
+    read = Prepared(lambda ids: Study.objects.filter(pk__in=ids).order_by("pk"))
+    for chosen in ([studies[0]], studies[1:3], studies, [studies[3], studies[0]]):
+        got = read.fetch([study.pk for study in chosen])
+        assert [(s.pk, s.doi, s.registry) for s in got] == sorted((s.pk, s.doi, s.registry) for s in chosen)
+    assert read.fetch([0]) == []
+
+
+def test_rows_of_values_list_come_back_as_tuples():
+    topic = make_topic(title="Rows, not objects")
+    read = Prepared(lambda topic_id: Post.objects.filter(topic=topic_id).values_list("post_number", "topic__title"))
+    assert read.fetch(topic.pk) == [(1, "Rows, not objects")]
+
+
+def test_one_query_a_read_once_composed():
+    topic = make_topic()
+    read = Prepared(lambda topic_id: Topic.objects.filter(pk=topic_id).select_related("author", "category"))
+    read.fetch(topic.pk)
+    with CaptureQueriesContext(connection) as queries:
+        found = read.fetch(topic.pk)
+        assert (found[0].author.username, found[0].category.name) == (topic.author.username, topic.category.name)
+    assert len(queries) == 1
+
+
+def test_reads_it_cannot_run_faithfully_are_refused_when_composed():
+    topic = make_topic()
+    with pytest.raises(ValueError):
+        Prepared(lambda topic_id: Topic.objects.filter(pk=topic_id).prefetch_related("tags")).fetch(topic.pk)
+    with pytest.raises(ValueError):
+        Prepared(lambda topic_id: Topic.objects.filter(pk=topic_id).values("title")).fetch(topic.pk)
+    with pytest.raises(ValueError):  # a value used twice would be replaced in one place only
+        Prepared(lambda topic_id: Topic.objects.filter(pk=topic_id, author_id__lt=topic_id)).fetch(topic.pk)
+
+
+def test_a_deleted_topic_is_found_by_moderators_only(client):
+    topic = make_topic(title="Gone for members")
+    moderator, member = UserFactory(role="moderator"), UserFactory()
+    topic_delete(topic=topic, moderator=moderator)
+    assert client.get(topic.get_absolute_url()).status_code == 404
+    with pytest.raises(Http404):
+        get_visible_topic(member, topic.pk)
+    found = get_visible_topic(moderator, topic.pk)
+    assert (found.title, found.is_deleted) == ("Gone for members", True)
