@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from forum.models import Topic
-from forum.models.prepared import Prepared
+from forum.common.prepared import Prepared
 
 
 class _Reader:
@@ -18,7 +18,7 @@ class _Reader:
 
 def _visible_topic_read(*, moderator: bool) -> Prepared:
     # Every topic page starts here: composed once per process for each kind of reader that
-    # `visible_to` tells apart (forum/models/prepared.py).
+    # `visible_to` tells apart (forum/common/prepared.py).
     reader = _Reader(is_moderator=moderator)
     return Prepared(lambda topic_id: Topic.objects.visible_to(reader).with_evidence_certainty()
                     .select_related("category", "author", "accepted_answer__author").filter(pk=topic_id))

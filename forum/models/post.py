@@ -4,10 +4,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 
+from forum.common.prepared import Prepared
 from forum.common.url_patterns import fast_reverse
 
 from .changes import rows_changed
-from .prepared import Prepared
 
 
 class PostQuerySet(models.QuerySet):
@@ -139,7 +139,7 @@ class QuotingPost:
         return fast_reverse("forum:post_permalink", self.topic_slug, self.topic_id, self.post_number)
 
 
-# A page of a topic's posts and their authors, composed once per process (forum/models/prepared.py):
+# A page of a topic's posts and their authors, composed once per process (forum/common/prepared.py):
 # every topic page and live update reads them.
 _PAGE_POSTS = Prepared(lambda topic_id, first, last: Post.objects.for_topic_page(topic_id, first, last))
 _AUTHORS = Prepared(lambda ids: get_user_model()._base_manager.filter(pk__in=ids))

@@ -5,13 +5,13 @@ from functools import cache
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, models
 
+from forum.common.prepared import Prepared
 from forum.common.url_patterns import fast_reverse
 from forum.references.classification import DESIGN_LABELS, DESIGN_RANK, STATUS_LABELS, Design, Status, design_rank
 from forum.references.identifiers import InvalidIdentifier, normalize_doi
 from forum.references.metadata import StudyMetadata
 
 from .changes import rows_changed
-from .prepared import Prepared
 
 DesignChoices = models.TextChoices("DesignChoices", [(d.name, (d.value, DESIGN_LABELS[d])) for d in Design])
 StatusChoices = models.TextChoices("StatusChoices", [(s.name, (s.value, STATUS_LABELS[s])) for s in Status])
@@ -397,7 +397,7 @@ def _topic_rows_sql(using: str) -> str:
         f"c.{column(Citation, 'number')}, "
         f"CASE WHEN p.{column(Post, 'deleted_at')} IS NULL AND p.{column(Post, 'hidden_at')} IS NULL THEN 1 ELSE 0 END "
         f"FROM {citation} c INNER JOIN {post} p ON p.{column(Post, 'id')} = c.{column(Citation, 'post')} "
-        f"WHERE p.{column(Post, 'topic')} = %s ORDER BY p.{column(Post, 'post_number')}, c.{column(Citation, 'number')}"
+        f"WHERE p.{column(Post, 'topic')} = %s ORDER BY p.{column(Post, 'post_number')}"
     )
 
 

@@ -4,9 +4,9 @@ from anyascii import anyascii
 from django.db import models
 from django.urls import NoReverseMatch
 
+from forum.common.prepared import Prepared
 from forum.common.url_patterns import fast_reverse
 
-from .prepared import Prepared
 
 # What a tag may be: it is a path segment (`/tag/<slug>/`), so anything else cannot be linked.
 TAG_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -44,7 +44,7 @@ class Tag(models.Model):
             return "#"
 
 
-# Every topic page shows its tags: composed once per process (forum/models/prepared.py).
+# Every topic page shows its tags: composed once per process (forum/common/prepared.py).
 _TOPIC_TAGS = Prepared(lambda topic_id: Tag.objects.filter(topics=topic_id))
 
 

@@ -1,16 +1,18 @@
-"""Reads composed once and run with new values (forum/models/prepared.py) give what the queryset
+"""Reads composed once and run with new values (forum/common/prepared.py) give what the queryset
 gives: the same rows, objects, related objects, deferred fields and annotations, whatever values
 and list lengths follow the first call."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import F
 from django.http import Http404
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from forum.access.visible import get_visible_topic
 from forum.models import Post, Study, Topic
-from forum.models.prepared import Prepared
+from forum.common.prepared import Prepared
 from forum.moderation.actions import topic_delete
 from tests.factories import UserFactory, make_reply, make_topic
 
@@ -90,3 +92,15 @@ def test_a_deleted_topic_is_found_by_moderators_only(client):
         get_visible_topic(member, topic.pk)
     found = get_visible_topic(moderator, topic.pk)
     assert (found.title, found.is_deleted) == ("Gone for members", True)
+
+
+def test_a_member_read_by_id_is_that_member_or_none():
+    # Every signed-in request reads its member this way (accounts/models.py, MemberManager.get).
+    member = UserFactory(username="reader_one")
+    User = get_user_model()
+    assert User.objects.get(pk=member.pk).username == "reader_one"
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get(pk=member.pk + 1000)
+    client = Client()
+    client.force_login(member)
+    assert client.get("/").context["user"].username == "reader_one"

@@ -28,7 +28,7 @@ from forum.following.notifying import notifications_read_on_sight
 from forum.following.watching import topic_mark_read
 from forum.live import pages as live
 from forum.markup.citation_numbers import citation_numbers_apply
-from forum.models import Category, Post, TopicSubscription, WatchLevel
+from forum.models import Category, Post, WatchLevel
 from forum.models.post import page_posts, quoting_posts_by_post
 from forum.models.tag import topic_tags
 from forum.references.classification import designs_summary
@@ -70,12 +70,7 @@ def topic_detail(request, slug: str, topic_id: int):
     # Read before the posts: a change made while this page renders shows at its first live look.
     if not hasattr(request, "live_tokens"):
         request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
-    subscription = None
-    if request.user.is_authenticated:
-        subscription = TopicSubscription.objects.filter(user=request.user, topic=topic).first()
-        if _first_unread_elsewhere(request, topic, subscription):
-            return redirect(topic.post_url(subscription.last_read_post_number + 1))
-    return topic_page(request, topic, page, shared=shared)
+    return topic_page(request, topic, page, shared=shared, to_first_unread=True)
 
 
 def _first_unread_elsewhere(request, topic, subscription) -> bool:
@@ -162,11 +157,13 @@ def _composer_context(request, topic, draft, reply_form=None, reply_to=None, sha
 
 
 def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str = "", reply_to=None,
-               status: int = 200, shared: dict | None = None):
+               status: int = 200, shared: dict | None = None, to_first_unread: bool = False):
     """One page of a topic, with its reply composer: `reply_form` and `reply_error` put a refused
     reply back where it was written, with its text and the reason. With `shared` (a member's
     page that may be shared with members of their kind: forum/caching/member_pages.py) the page is
-    rendered for no one in particular, stored, and this member's parts put in."""
+    rendered for no one in particular, stored, and this member's parts put in.
+    `to_first_unread`: a member who opens a topic they have read part of (no page asked for) is
+    sent to where they stopped instead."""
     if not hasattr(request, "live_tokens"):  # a refused reply renders the page from the reply view
         request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
     per_page = settings.FORUM_POSTS_PER_PAGE
@@ -174,6 +171,13 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
     first = (page - 1) * per_page + 1
     last = first + per_page - 1
     posts = page_posts(topic, first, last)
+    state = ReaderState()
+    if request.user.is_authenticated:
+        # Before anything else is read for the page: the member may be sent elsewhere.
+        state = reader_state_on_page(request.user, topic=topic, post_ids=[post.pk for post in posts],
+                                     draft_key=draft_key(topic))
+        if to_first_unread and _first_unread_elsewhere(request, topic, state.subscription):
+            return redirect(topic.post_url(state.subscription.last_read_post_number + 1))
     # The Evidence panel, tags and "Quoted in" lines change only through writes that renew the
     # topic's generation: fetched from the cache together, in one round trip.
     evidence = topic_evidence_once(topic)
@@ -191,10 +195,7 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
     })
     for post in posts:
         post.quoted_in = parts[f"quoted-in:{first}-{last}"].get(post.pk, [])
-    state = ReaderState()
     if request.user.is_authenticated:
-        state = reader_state_on_page(request.user, topic=topic, post_ids=[post.pk for post in posts],
-                                     draft_key=draft_key(topic))
         _reading_recorded(request, topic, state, posts[-1].post_number if posts else None)
     subscription = state.subscription
     if shared is not None:
