@@ -337,11 +337,39 @@ class EvidentTopicPage:
         return count
 
 
+PEER_TOPIC_TITLE = "The same hundred posts as Spirit's topic"
+
+
+def _peer_topic(big, posts):
+    """Evident's topic of the same 100 posts as Spirit's: the big topic's first 100 posts' texts,
+    by the same authors, each replying to the post it replied to there, posted through Evident's
+    own services (markup, quotes, citations, notifications) as Spirit's comments go through its
+    comment form. Made once; later runs find it by its title."""
+    from forum.discussion.posting import reply_create, topic_create
+    from forum.models import Topic
+
+    topic = Topic.objects.filter(title=PEER_TOPIC_TITLE, deleted_at__isnull=True).first()
+    if topic is not None:
+        return topic
+    print(f"peer: posting {len(posts)} posts into an Evident topic of their own", file=sys.stderr)
+    first, *replies = posts
+    topic = topic_create(author=first.author, category=big.category, title=PEER_TOPIC_TITLE, raw=first.raw,
+                         tag_names=[tag.name for tag in big.tags.all()])
+    made = {1: topic.posts.get(post_number=1)}
+    for post in replies:
+        made[post.post_number] = reply_create(author=post.author, topic=topic, raw=post.raw,
+                                              reply_to=made.get(getattr(post.reply_to, "post_number", None)))
+    topic.refresh_from_db()
+    return topic
+
+
 def peer_table(args) -> str:
     """Evident's topic page beside Spirit's, at 20 and at 100 posts a page, in turns within this run.
 
-    The same texts on one page: Evident's biggest topic's first posts, and in Spirit a topic whose
-    100 comments are those posts' texts, posted through Spirit's own comment form; Spirit's
+    The same posts on one page: a topic of the big topic's first 100 posts in Evident (or, with
+    `--peer-topic big`, the 1,000-post topic itself, whose Evidence panel numbers all its posts'
+    citations), and in Spirit a topic whose 100 comments are those posts' texts, posted through
+    Spirit's own comment form; Spirit's
     `comments_per_page` is switched between the sizes as its admin page would. Each ratio divides
     Spirit's median by Evident's at the same page size. Rounds alternate Evident and Spirit so a
     busy spell of the machine falls on both; Evident's cached pages are measured in the same rounds.
@@ -353,12 +381,13 @@ def peer_table(args) -> str:
 
     big, *_rest = _subjects()
     member = _rest[4]
-    texts = list(Post.objects.filter(topic=big, post_number__lte=MAX_COMMENTS_PER_PAGE).order_by("post_number")
-                 .values_list("raw", flat=True))
+    posts = list(Post.objects.filter(topic=big, post_number__lte=MAX_COMMENTS_PER_PAGE).order_by("post_number"))
+    texts = [post.raw for post in posts]
     peer = SpiritPeer(ROOT / "var" / "bench" / "spirit")
     peer.ensure(texts)
     peer.start()
-    evident = EvidentTopicPage(f"{big.get_absolute_url()}?page=1", member)
+    topic = big if args.peer_topic == "big" else _peer_topic(big, posts)
+    evident = EvidentTopicPage(f"{topic.get_absolute_url()}?page=1", member)
     saved = settings.FORUM_POSTS_PER_PAGE, settings.FORUM_FRAGMENT_CACHE, settings.FORUM_PAGE_CACHE
 
     def measure(product: str, who: str, count: int, per_page: int, mode: str):
@@ -391,9 +420,11 @@ def peer_table(args) -> str:
 
 def _peer_markdown(args, info: dict, rows: list[PeerRow], rounds: int, per_round: int) -> str:
     spirit = {(row.who, row.per_page): row for row in rows if row.product == "spirit"}
+    topic = ("its biggest topic (1,000 posts), first page" if args.peer_topic == "big"
+             else "a topic of the same 100 posts as Spirit's")
     lines = [
         f"### Beside Spirit: one topic page at {' and '.join(map(str, PEER_PAGE_SIZES))} posts a page, SQLite "
-        f"({args.size} data set for Evident)",
+        f"({args.size} data set for Evident; Evident's page: {topic})",
         "",
         f"{date.today().isoformat()} · {_machine()} · Spirit {info['spirit']} on Django {info['django']} "
         f"in its own virtualenv, DEBUG off, its production settings with a local-memory cache and SQLite in WAL "
@@ -474,6 +505,9 @@ def main(argv=None) -> None:
     parser.add_argument("--output", help="Also append the table to this Markdown file.")
     parser.add_argument("--cache", default=",".join(CACHE_MODES),
                         help="Comma-separated cache modes to measure: off, fragments, on (default all).")
+    parser.add_argument("--peer-topic", choices=["same", "big"], default="same",
+                        help="With --peer: Evident's topic of the same 100 posts as Spirit's (default), or its "
+                             "1,000-post topic whose first posts they are.")
     parser.add_argument("--peer", choices=["spirit"],
                         help="Instead of the tables: Evident's topic page beside Spirit's (bench/spirit_peer.py).")
     args = parser.parse_args(argv)
