@@ -7,14 +7,21 @@ from datetime import datetime
 from django.utils import timezone
 
 
-def day_text(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return timezone.localtime(value).strftime("%-d %b %Y") if timezone.is_aware(value) else value.strftime("%-d %b %Y")
+def _local(value: datetime, zone) -> datetime:
+    # `zone` given: a page that writes many dates looks the reader's time zone up once.
+    if not timezone.is_aware(value):
+        return value
+    return value.astimezone(zone) if zone is not None else timezone.localtime(value)
 
 
-def moment_text(value: datetime | None) -> str:
+def day_text(value: datetime | None, zone=None) -> str:
     if value is None:
         return ""
-    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return _local(value, zone).strftime("%-d %b %Y")
+
+
+def moment_text(value: datetime | None, zone=None) -> str:
+    if value is None:
+        return ""
+    local = _local(value, zone)
     return f"{local:%-d %b %Y, %H:%M} {local.tzname() or 'UTC'}"

@@ -10,6 +10,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from .dates import day_text
+
 _MINUTE = 60
 _HOUR = 60 * _MINUTE
 _DAY = 24 * _HOUR
@@ -19,12 +21,13 @@ def _ago(count: int, unit: str) -> str:
     return f"{count} {unit}{'' if count == 1 else 's'} ago"
 
 
-def relative_text(value: datetime, now: datetime | None = None) -> str:
+def relative_text(value: datetime, now: datetime | None = None, zone=None) -> str:
+    """`zone`: the reader's time zone, when the caller has it at hand (forum.common.dates)."""
     now = now or timezone.now()
     seconds = int((now - value).total_seconds())
     if seconds < 0:
         # Clocks of two servers can disagree by a little; a post is never "in 3 seconds".
-        return "just now" if seconds > -_MINUTE else timezone.localtime(value).strftime("%-d %b %Y")
+        return "just now" if seconds > -_MINUTE else day_text(value, zone)
     if seconds < _MINUTE:
         return "just now"
     if seconds < _HOUR:
@@ -33,4 +36,4 @@ def relative_text(value: datetime, now: datetime | None = None) -> str:
         return _ago(seconds // _HOUR, "hour")
     if seconds < 30 * _DAY:
         return _ago(seconds // _DAY, "day")
-    return timezone.localtime(value).strftime("%-d %b %Y")
+    return day_text(value, zone)

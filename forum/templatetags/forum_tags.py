@@ -120,8 +120,8 @@ def reltime_at(value, zone, now) -> str:
     if value is None:
         return ""
     local = value.astimezone(zone)  # timezone.localtime(value), as the template filters show it
-    return Markup(f'<time datetime="{escape(local.isoformat())}" title="{escape(moment_text(local))}">'
-                  f'{escape(relative_text(value, now))}</time>')
+    return Markup(f'<time datetime="{escape(local.isoformat())}" title="{escape(moment_text(local, zone))}">'
+                  f'{escape(relative_text(value, now, zone))}</time>')
 
 
 @register.simple_tag
