@@ -49,6 +49,10 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
+    # What a byline shows of a member, beside a post or a topic in a list (name, role badge,
+    # credential, ORCID iD, avatar): pages that show many members read these alone.
+    BYLINE_FIELDS = ("username", "display_name", "role", "expert_credential", "orcid", "is_superuser")
+
     username = models.CharField(
         max_length=30,
         unique=True,

@@ -7,6 +7,7 @@ from django.db.models import Prefetch
 
 from forum.models import Category, Citation, Post, Quote, Tag, Topic
 from forum.models.post import authors_attach
+from forum.models.topic import topics_tags_attach
 
 from .pagination import envelope, requested_page
 from .responses import api_view, json_response, not_found
@@ -35,7 +36,8 @@ def topic_list(request):
     pages = max(1, math.ceil(count / per_page))
     page = requested_page(request, pages=pages)
     start = (page - 1) * per_page
-    page_topics = topics.for_list(in_category=in_category).select_related("accepted_answer")[start:start + per_page]
+    page_topics = list(topics.for_list(in_category=in_category).select_related("accepted_answer")[start:start + per_page])
+    topics_tags_attach(page_topics)
     results = [topic_json(request, topic, tags=topic.tags.all()) for topic in page_topics]
     return json_response(envelope(request, results, count=count, page=page, pages=pages))
 

@@ -143,16 +143,15 @@ class QuotingPost:
 # every topic page and live update reads them.
 _PAGE_POSTS = Prepared(lambda topic_id, first, last: Post.objects.for_topic_page(topic_id, first, last))
 _AUTHORS = Prepared(lambda ids: get_user_model()._base_manager.filter(pk__in=ids))
-# What a post's byline shows of its author (templates/jinja2/forum/discussion/_post.html and the
-# fragment's key): the rest of a member's row (password hash, biography, the dates of sign-ins and
-# digests, parsed one by one on SQLite) cost as much to read as the posts.
-BYLINE_FIELDS = ("username", "display_name", "role", "expert_credential", "orcid", "is_superuser")
-_BYLINES = Prepared(lambda ids: get_user_model()._base_manager.filter(pk__in=ids).only(*BYLINE_FIELDS))
+# A post's byline (templates/jinja2/forum/discussion/_post.html and the fragment's key): the rest
+# of a member's row (password hash, biography, the dates of sign-ins and digests, parsed one by one
+# on SQLite) cost as much to read as the posts.
+_BYLINES = Prepared(lambda ids: get_user_model()._base_manager.filter(pk__in=ids).only(*get_user_model().BYLINE_FIELDS))
 
 
 def page_posts(topic, first: int, last: int) -> list["Post"]:
     """Posts `first` to `last` of `topic` (Post.objects.for_topic_page), each with its author's
-    byline (BYLINE_FIELDS; anything else of the author is read when asked for)."""
+    byline (User.BYLINE_FIELDS; anything else of the author is read when asked for)."""
     posts = _PAGE_POSTS.fetch(topic.pk, first, last)
     authors_attach(posts, read=_BYLINES)
     return posts

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, render
 from forum.common.paging import page_of
 from forum.live import pages as live
 from forum.models import Category, CategorySubscription, Tag, Topic, WatchLevel
+from forum.models.topic import topics_tags_attach
 
 
 def _render_list(request, topics, *, heading: str, in_category: bool = False, ids_first: bool = False, **context):
@@ -22,9 +23,11 @@ def _render_list(request, topics, *, heading: str, in_category: bool = False, id
         topics = topics.with_reading_state(request.user)
         if request.GET.get("filter") == "unread":
             topics = topics.unread_for_member()
+    page = page_of(topics.for_list(in_category=in_category), request.GET.get("page"),
+                   settings.FORUM_TOPICS_PER_PAGE, ids_first=ids_first)
+    topics_tags_attach(page.object_list)
     return render(request, "forum/discussion/topic_list.html", {
-        "page_obj": page_of(topics.for_list(in_category=in_category), request.GET.get("page"),
-                            settings.FORUM_TOPICS_PER_PAGE, ids_first=ids_first),
+        "page_obj": page,
         "heading": heading,
         "categories": Category.objects.all(),
         "awaiting_expert": awaiting_expert,

@@ -1,7 +1,9 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from forum.discussion.deleting import post_delete
@@ -217,3 +219,22 @@ def test_a_list_has_one_new_topic_button_that_knows_the_category(client, member)
         buttons = [a for a in page.find_all("a") if a.text == "New topic"]
         assert [a.get("href") for a in buttons] == [target]
         assert reverse("forum:latest_feed") in [a.get("href") for a in page.find_all("a")]
+
+
+@pytest.mark.parametrize("topics", [2, 12])
+def test_a_list_costs_the_same_queries_however_many_topics_and_tags_it_shows(client, member, topics):
+    # Bylines come with the topics, tags in one more query for the whole page (forum/models/topic.py).
+    expert = UserFactory(role="expert", display_name="Ines Park", expert_credential="MD, sleep medicine",
+                         orcid="0000-0002-1825-0097")
+    for n in range(topics):
+        topic = make_topic(author=member, title=f"Question number {n}", tag_names=["zinc", f"tag-{n}", "apnea"])
+        make_reply(topic=topic, author=expert)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("forum:latest"))
+    rows = parse(response.content).find_all("tr", class_="topic-row")
+    assert len(rows) == topics
+    first = rows[0]
+    assert [e.text for e in first.descendants() if e.tag == "a" and "tag" in e.classes] == ["apnea", f"tag-{topics - 1}", "zinc"]
+    assert "Ines Park" in first.text
+    # The topics with their bylines, their tags, the categories beside the list.
+    assert len(queries) == 3
