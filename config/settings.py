@@ -370,6 +370,9 @@ FORUM_LIVE_WAIT_SECONDS = float(os.environ.get("FORUM_LIVE_WAIT_SECONDS", "55"))
 # Search ranks the newest this many matches of a query; a common word on a big forum matches
 # hundreds of thousands of posts, and ranking them all takes seconds (forum/search/posts.py).
 FORUM_SEARCH_CANDIDATES = int(os.environ.get("FORUM_SEARCH_CANDIDATES", "1000"))
+# How long a query's candidates are reused, with only posts written since read again (forum/search/
+# reuse.py); edits, hides and deletes end the reuse at once. 0: every search starts afresh.
+FORUM_SEARCH_REUSE_SECONDS = int(os.environ.get("FORUM_SEARCH_REUSE_SECONDS", "300"))
 FORUM_TOPICS_PER_PAGE = int(os.environ.get("FORUM_TOPICS_PER_PAGE", "30"))
 SITE_NAME = os.environ.get("SITE_NAME", "Evident")
 # The address members reach the site at: every link in every mail is built from it

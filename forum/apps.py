@@ -23,4 +23,7 @@ class ForumConfig(AppConfig):
 
         task_finished.connect(retry_after_failure, dispatch_uid="forum-task-retry")
         live.connect()
+        from forum.search import reuse as search_reuse
+
+        search_reuse.connect()
         post_migrate.connect(analyze_after_migrate, sender=self, dispatch_uid="forum-sqlite-analyze")

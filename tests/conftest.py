@@ -45,9 +45,10 @@ def _force_login_completes_the_sign_in(monkeypatch):
 
 @pytest.fixture
 def no_page_cache(settings):
-    """For tests that count after-commit callbacks: the caches' (and live pages') own would be
-    counted too."""
+    """For tests that count after-commit callbacks: the caches' (pages, searches reused, live
+    pages) own would be counted too."""
     settings.FORUM_PAGE_CACHE = settings.FORUM_FRAGMENT_CACHE = settings.FORUM_LIVE = False
+    settings.FORUM_SEARCH_REUSE_SECONDS = 0
 
 
 @pytest.fixture

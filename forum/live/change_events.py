@@ -11,6 +11,10 @@ one of them. The kinds:
 - "topic_list": a topic was started or replied to, so topic lists have something new.
 - "notifications" (member ids): these members' notifications changed (new, read, counted again).
 - "review": the moderators' review queue changed (a flag raised or settled).
+- "search": what a search finds changed in a way other than a new post: a post's text edited,
+  hidden, deleted or restored, a topic retitled, moved, unlisted or deleted, a member renamed, a
+  study's DOI or a category's address changed (forum/search/reuse.py). New posts are not
+  announced: searches read them as they come.
 
 Subscribers are called at the time of the write, inside its transaction; those that must act
 only on committed rows use `transaction.on_commit` (generations do both: see `generations_renew`).
@@ -55,6 +59,10 @@ def site_changed() -> None:
 
 def topic_list_changed() -> None:
     _announce("topic_list")
+
+
+def search_changed() -> None:
+    _announce("search")
 
 
 def notifications_changed(*user_ids: int | None) -> None:
@@ -145,24 +153,42 @@ def generations_current(keys: list[str]) -> dict[str, str]:
 # --- Rows saved or deleted one by one ---------------------------------------------------------
 
 _USER_FIELDS_NOT_SHOWN = frozenset({"last_login", "password", "suspended_until", "suspension_reason"})
+# What search matches a post by (its text, where it is) and filters it by (shown or not, who wrote
+# it; a topic's title, category, listing): a change to anything else finds the same posts.
+_POST_FIELDS_SEARCHED = frozenset({"raw", "topic", "topic_id", "post_number", "deleted_at", "hidden_at",
+                                   "author", "author_id"})
+_TOPIC_FIELDS_SEARCHED = frozenset({"title", "category", "category_id", "unlisted", "deleted_at"})
+_ELSEWHERE_FIELDS_SEARCHED = frozenset({"username", "role", "doi", "slug"})
 
 
-def _post_saved(sender, instance, **kwargs):
+def _searched(fields, searched: frozenset) -> bool:
+    return fields is None or bool(searched & set(fields))
+
+
+def _post_saved(sender, instance, created=False, **kwargs):
     topic_changed(instance.topic_id)
+    if not created and _searched(kwargs.get("update_fields"), _POST_FIELDS_SEARCHED):
+        search_changed()
 
 
 def _topic_saved(sender, instance, created=False, **kwargs):
     topic_changed(instance.pk)
     if created:
         topic_list_changed()
+    elif _searched(kwargs.get("update_fields"), _TOPIC_FIELDS_SEARCHED):
+        search_changed()
 
 
-def _shown_everywhere_saved(sender, instance, **kwargs):
+def _shown_everywhere_saved(sender, instance, created=False, **kwargs):
     # Categories, tags, studies and members appear on many topics' pages.
     update_fields = kwargs.get("update_fields")
     if sender is get_user_model() and update_fields and set(update_fields) <= _USER_FIELDS_NOT_SHOWN:
         return
     site_changed()
+    # Searches filter by a member's name and role and by a study's DOI; a new member or study is
+    # in no post yet.
+    if not created and _searched(update_fields, _ELSEWHERE_FIELDS_SEARCHED):
+        search_changed()
 
 
 def _topic_tags_changed(sender, instance, action, **kwargs):
@@ -191,11 +217,15 @@ def _rows_changed(sender, fields, topic_ids=(), recipient_ids=(), **kwargs):
 
     if sender is Post:
         topic_changed(*topic_ids)
+        if _POST_FIELDS_SEARCHED & fields:
+            search_changed()
     elif sender is Topic:
         if {"title", "slug", "deleted_at"} & fields:
             # Other topics show this one's title (and only while it exists) in "Quoted in" lines.
             site_changed()
         topic_changed(*topic_ids)
+        if _TOPIC_FIELDS_SEARCHED & fields:
+            search_changed()
         if "last_posted_at" in fields:  # a reply bumps the topic up the lists
             topic_list_changed()
     elif sender is Study:

@@ -31,6 +31,12 @@ def candidates(posts, expression: SearchExpression, *, titles_only: bool = False
                 .values_list("pk", "search_rank", "created_at")[:limit])
 
 
+def reranked(rows: list[tuple], *, capped: bool) -> list[tuple]:
+    """Candidates put together from two answers (forum/search/reuse.py): ts_rank weighs each post
+    on its own, so their ranks stand."""
+    return rows
+
+
 def _regexp_replace(expression, pattern: str, replacement: str):
     return Func(expression, Value(pattern), Value(replacement), Value("gi"), function="regexp_replace",
                 output_field=TextField())

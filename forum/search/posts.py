@@ -12,6 +12,7 @@ from forum.models import Citation, Post
 
 from . import postgres, sqlite
 from .query import SearchExpression, parse_query
+from .reuse import candidates_reused
 from .snippets import marked_excerpt
 
 _BACKENDS = {"postgresql": postgres, "sqlite": sqlite}
@@ -82,8 +83,8 @@ class RankedPosts:
             if self.expression.is_empty:
                 self._ranked = []
             else:
-                rows = self._backend().candidates(self.posts, self.expression, titles_only=self.titles_only,
-                                                  limit=self.limit)
+                rows = candidates_reused(self._backend(), self.posts, self.expression,
+                                         titles_only=self.titles_only, limit=self.limit)
                 # Best rank first; among equals the newer post, as both databases did before.
                 rows.sort(key=lambda row: (-row[1], -row[2].timestamp(), -row[0]))
                 self._ranked = [(pk, rank) for pk, rank, _created in rows]
@@ -108,7 +109,9 @@ class RankedPosts:
         if not wanted:
             return []
         ranks = dict(wanted)
-        rows = Post.objects.filter(pk__in=list(ranks)).select_related("topic", "topic__category", "author")
+        # Through the search's own filters: a post hidden or deleted since the candidates were
+        # found (forum/search/reuse.py keeps them) is not shown.
+        rows = self.posts.filter(pk__in=list(ranks)).select_related("topic", "topic__category", "author")
         if self.prefetch:
             rows = rows.prefetch_related(*self.prefetch)
         found = {post.pk: post for post in self._backend().with_snippets(rows, self.expression, list(ranks))}

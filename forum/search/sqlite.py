@@ -24,6 +24,12 @@ def candidates(posts, expression: SearchExpression, *, titles_only: bool = False
     return [(pk, 0.0, created) for pk, created in newest]
 
 
+def reranked(rows: list[tuple], *, capped: bool) -> list[tuple]:
+    """Candidates put together from two answers (forum/search/reuse.py), ranked as `candidates`
+    ranks one answer: newest first, unweighed, once the limit is reached."""
+    return [(pk, 0.0, created) for pk, _rank, created in rows] if capped else rows
+
+
 def _matching(posts, match: str):
     # extra() because bm25() and snippet() only work on the FTS5 table's own cursor, so the table
     # has to be joined in the FROM clause rather than reached through a subquery.
