@@ -1,10 +1,15 @@
-"""The Jinja2 environment of the few templates rendered once per post or topic on a page
-(templates/jinja2/): Django's template language costs about a millisecond for a post, which made
-a 100-post page slow whenever nothing was cached. Same helpers as the Django templates use."""
+"""The Jinja2 environment of the templates drawn on every cold topic page (templates/jinja2/): the
+site layout, the topic page, its posts and Evidence panel, the composer. Django's template language
+costs about a millisecond for a post, and two for the page around the posts, which made cold pages
+slow. Same helpers as the Django templates use; Django's templates/base.html draws the same
+layout, and `{% jinja_include %}` the same partials (forum/templatetags/forum_tags.py)."""
 
 import unicodedata
 
+from django.http import HttpResponse
 from django.template import defaultfilters
+from django.template.loader import get_template
+from django.templatetags.static import static
 from django.test.signals import template_rendered
 from django.utils import timezone
 from jinja2 import Environment
@@ -12,7 +17,8 @@ from jinja2 import Environment
 from forum.common.dates import day_text, moment_text
 from forum.common.url_patterns import fast_reverse
 from forum.markup.citations import authored_citations
-from forum.templatetags.forum_tags import avatar, post_excerpt, reltime
+from forum.context_processors import for_jinja2
+from forum.templatetags.forum_tags import avatar, personal_part, post_excerpt, reltime, sentence, slot
 
 
 def _date(value, format_string: str) -> str:
@@ -32,9 +38,10 @@ def _truncatechars(value, length: int) -> str:
 
 def environment(**options) -> Environment:
     env = Environment(**options)
-    env.globals.update(url=fast_reverse, avatar=avatar, reltime=reltime, authored_citations=authored_citations)
+    env.globals.update(url=fast_reverse, static=static, avatar=avatar, reltime=reltime,
+                       authored_citations=authored_citations, personal_part=personal_part, slot=slot)
     env.filters.update(date=_date, post_excerpt=post_excerpt, pluralize=defaultfilters.pluralize,
-                       truncatechars=_truncatechars, day=day_text, moment=moment_text)
+                       truncatechars=_truncatechars, day=day_text, moment=moment_text, sentence=sentence)
     return env
 
 
@@ -44,3 +51,14 @@ def render(template, context: dict) -> str:
     html = template.render(context)
     template_rendered.send(sender=template, template=template.template, context=context)
     return html
+
+
+def page_html(request, template_name: str, context: dict) -> str:
+    """A page, or a part of one, from a Jinja2 template, with what the context processors give
+    a Django template (the view's values win, as they do there)."""
+    return render(get_template(template_name, using="jinja2"), {**for_jinja2(request), **context})
+
+
+def page_response(request, template_name: str, context: dict, *, status: int = 200) -> HttpResponse:
+    """`django.shortcuts.render` for a Jinja2 page."""
+    return HttpResponse(page_html(request, template_name, context), status=status)
