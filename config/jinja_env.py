@@ -5,7 +5,10 @@ slow. Same helpers as the Django templates use; Django's templates/base.html dra
 layout, and `{% jinja_include %}` the same partials (forum/templatetags/forum_tags.py)."""
 
 import unicodedata
+from functools import lru_cache
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.template import defaultfilters
 from django.template.loader import get_template
@@ -36,9 +39,23 @@ def _truncatechars(value, length: int) -> str:
     return defaultfilters.truncatechars(value, length)
 
 
+@lru_cache(maxsize=None)
+def _static(path: str) -> str:
+    # The layout links nineteen files on every page, each address worked out by the storage
+    # (joined and quoted, or looked up in the manifest) to the same answer until the settings
+    # change: a new process, or a test's override.
+    return static(path)
+
+
+@receiver(setting_changed)
+def _static_settings_changed(*, setting, **kwargs):
+    if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES"}:
+        _static.cache_clear()
+
+
 def environment(**options) -> Environment:
     env = Environment(**options)
-    env.globals.update(url=fast_reverse, static=static, avatar=avatar, reltime=reltime,
+    env.globals.update(url=fast_reverse, static=_static, avatar=avatar, reltime=reltime,
                        authored_citations=authored_citations, personal_part=personal_part, slot=slot)
     env.filters.update(date=_date, post_excerpt=post_excerpt, pluralize=defaultfilters.pluralize,
                        truncatechars=_truncatechars, day=day_text, moment=moment_text, sentence=sentence)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
-from django.template.backends.utils import csrf_token_lazy
+from django.template.context_processors import csrf
 
 from forum.live import pages as live
 
@@ -53,6 +53,6 @@ def for_jinja2(request) -> dict:
         "request": request,
         "user": request.user if hasattr(request, "user") else AnonymousUser(),
         "messages": get_messages(request),
-        "csrf_token": csrf_token_lazy(request),
+        **csrf(request),  # read once a page, as a Django template reads it: one masked token for its forms
         **site(request),
     }
