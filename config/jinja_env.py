@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.forms import renderers
 from django.http import HttpResponse
 from django.template import defaultfilters
 from django.template.loader import get_template
@@ -51,6 +52,11 @@ def _static(path: str) -> str:
 def _static_settings_changed(*, setting, **kwargs):
     if setting in {"STATIC_URL", "STATIC_ROOT", "STORAGES"}:
         _static.cache_clear()
+
+
+# A form drawn by a Jinja2 page (the topic page's reply box) renders its fields with Django's own
+# Jinja2 widget templates: the HTML of its Django ones in half the time.
+form_renderer = renderers.Jinja2()
 
 
 def environment(**options) -> Environment:

@@ -10,7 +10,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from config.jinja_env import page_html, page_response
+from config.jinja_env import form_renderer, page_html, page_response
 from forum.access.visible import get_visible_topic
 from forum.caching import member_pages
 from forum.caching.page_cache import cached_for_topic
@@ -147,7 +147,8 @@ def _composer_context(request, topic, draft, reply_form=None, reply_to=None, sha
     if reply_form is None and request.user.is_authenticated:
         initial = {"raw": draft.raw, "reply_to": draft.reply_to,
                    "competing_interests": draft.competing_interests} if draft else {}
-        reply_form = ReplyForm(initial={**initial, TOKEN_FIELD: submit_token_placeholder()} if shared else initial or None)
+        reply_form = ReplyForm(initial={**initial, TOKEN_FIELD: submit_token_placeholder()} if shared else initial or None,
+                               renderer=form_renderer)
         if draft and draft.reply_to:
             reply_to = Post.objects.select_related("author").filter(
                 topic=topic, post_number=draft.reply_to, deleted_at__isnull=True).first()
