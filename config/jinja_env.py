@@ -59,8 +59,17 @@ def _static_settings_changed(*, setting, **kwargs):
 form_renderer = renderers.Jinja2()
 
 
+class _Environment(Environment):
+    def make_globals(self, d):
+        # A template's globals as one dict, not Jinja2's ChainMap over the environment's: every
+        # context made (each include, each template rendered) copies their names, and a ChainMap
+        # gives them up in Python, about 5 µs a time, twenty-odd times a topic page. The
+        # environment's globals are all set below, before any template is loaded.
+        return {**self.globals, **(d or {})}
+
+
 def environment(**options) -> Environment:
-    env = Environment(**options)
+    env = _Environment(**options)
     env.globals.update(url=fast_reverse, static=_static, avatar=avatar, reltime=reltime,
                        authored_citations=authored_citations, personal_part=personal_part, slot=slot)
     env.filters.update(date=_date, post_excerpt=post_excerpt, pluralize=defaultfilters.pluralize,
