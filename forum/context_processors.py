@@ -1,4 +1,7 @@
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.messages import get_messages
+from django.template.context_processors import csrf
 
 from forum.live import pages as live
 
@@ -39,3 +42,17 @@ def site(request):
     # its queries, else read when the template first asks.
     context["live_tokens"] = lambda: getattr(request, "live_tokens", None) or live.tokens_for_page(user=user)
     return context
+
+
+def for_jinja2(request) -> dict:
+    """What the context processors (settings TEMPLATES: request, auth, messages, site, and the
+    CSRF token Django adds) give a Django template, for a Jinja2 page (config/jinja_env.py): named
+    here rather than run as the Jinja2 backend's context processors, since the backend would put
+    them over the view's own values (a shared page's CSRF placeholder)."""
+    return {
+        "request": request,
+        "user": request.user if hasattr(request, "user") else AnonymousUser(),
+        "messages": get_messages(request),
+        **csrf(request),  # read once a page, as a Django template reads it: one masked token for its forms
+        **site(request),
+    }

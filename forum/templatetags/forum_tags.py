@@ -1,7 +1,13 @@
 from django import template
+from django.contrib.auth.models import AnonymousUser
+from django.template import engines
+from django.template.base import token_kwargs
 from django.template.loader import get_template
+from django.template.loader_tags import BlockNode
+from django.test.signals import template_rendered
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from forum.common.dates import day_text, moment_text
@@ -14,27 +20,6 @@ from forum.references.registries import details_source_text, registry_name
 register = template.Library()
 
 
-class _SlotNode(template.Node):
-    def __init__(self, name: str, nodelist):
-        self.name, self.nodelist = name, nodelist
-
-    def render(self, context):
-        content = self.nodelist.render(context)
-        # Marked only on a page rendered to be shared between members (forum/caching/member_pages.py).
-        return slot_wrap(self.name, content) if context.get("personal_slots") else content
-
-
-@register.tag
-def slot(parser, token):
-    """{% slot "name" %}...{% endslot %}: a part of the page that belongs to its reader."""
-    bits = token.split_contents()
-    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
-        raise template.TemplateSyntaxError("{% slot %} takes one quoted name")
-    nodelist = parser.parse(("endslot",))
-    parser.delete_first_token()
-    return _SlotNode(bits[1][1:-1], nodelist)
-
-
 # A reader's own parts of the layout (templates/jinja2/personal/), and what each one reads.
 PERSONAL_PARTS = {
     "member-nav": ("personal/nav_member.html", ("user", "csrf_token", "unread_notifications")),
@@ -44,23 +29,112 @@ PERSONAL_PARTS = {
 }
 
 
+def _jinja2():
+    # Django's Jinja2 backend (settings TEMPLATES), whose environment config/jinja_env.py makes.
+    return engines["jinja2"].env
+
+
 def personal_part_render(name: str, values: dict) -> str:
     """One of PERSONAL_PARTS with these values: from a page's context, or, on a shared page
     (forum/caching/member_pages.py), from this reader's state alone."""
     template_name, _reads = PERSONAL_PARTS[name]
-    return get_template(template_name).render(values)
+    return Markup(_jinja2().get_template(template_name).render(values))
 
 
-@register.simple_tag(takes_context=True)
-def personal_part(context, name: str):
-    """{% personal_part "member-nav" %}: a part of the layout that belongs to its reader. Jinja2,
-    since a shared page renders these for each member while the rest comes from the cache."""
+@pass_context
+def personal_part(context, name: str) -> str:
+    """`{{ personal_part("member-nav") }}` in a Jinja2 page: a part of the layout that belongs to
+    its reader, rendered on its own since a shared page renders these for each member while the
+    rest comes from the cache."""
     _template, reads = PERSONAL_PARTS[name]
     # The context processors give the bell's count, the Review count and the live tokens as
     # functions (forum/context_processors.py), asked only by the part that shows them.
     values = {key: value() if callable(value := context.get(key)) else value for key in reads}
-    # The output of an autoescaping Jinja2 template.
-    return mark_safe(personal_part_render(name, values))
+    return personal_part_render(name, values)
+
+
+@pass_context
+def slot(context, name: str, caller) -> str:
+    """`{% call slot("name") %}...{% endcall %}` in a Jinja2 page: a part of the page that belongs
+    to its reader, marked only on a page rendered to be shared between members
+    (forum/caching/member_pages.py)."""
+    content = caller()
+    return Markup(slot_wrap(name, content)) if context.get("personal_slots") else content
+
+
+def _jinja2_render(template_name: str, values: dict) -> str:
+    template = _jinja2().get_template(template_name)
+    html = template.render(values)
+    # Announced like a Django template's render, which the test client records (as
+    # config/jinja_env.py's render does).
+    template_rendered.send(sender=template, template=template, context=values)
+    return mark_safe(html)
+
+
+def _user(context):
+    # Rendered without a request (a test's render_to_string), a Django template sees no user and
+    # shows the visitor's layout; Jinja2 would stop at `user.is_authenticated`. The user is not
+    # looked at here: the database-outage page must not load one.
+    user = context.get("user")
+    return AnonymousUser() if user is None else user
+
+
+# What the site layout (templates/jinja2/layout.html) reads from a Django page's context: the
+# context processors' values (settings TEMPLATES) and a shared page's slot marking.
+LAYOUT_READS = ("request", "messages", "SITE_NAME", "csrf_token", "unread_notifications", "review_waiting",
+                "live_tokens", "personal_slots")
+
+
+class _SiteLayoutNode(template.Node):
+    def __init__(self, nodelist):
+        self.nodelist = nodelist  # searched for its blocks by {% extends %}, like any tag's
+        self.blocks = [node for node in nodelist if isinstance(node, BlockNode)]
+
+    def render(self, context):
+        values = {name: context.get(name) for name in LAYOUT_READS}
+        values["user"] = _user(context)
+        values["django_blocks"] = {block.name: block.render(context) for block in self.blocks}
+        return _jinja2_render("layout_django.html", values)
+
+
+@register.tag
+def site_layout(parser, token):
+    """{% site_layout %} then the layout's blocks, to the end of templates/base.html: the site
+    layout, which is Jinja2 (templates/jinja2/layout.html, the topic page extends it), with each
+    of its blocks filled by the Django block of the same name, as the page extending base.html
+    overrides it."""
+    if len(token.split_contents()) != 1:
+        raise template.TemplateSyntaxError("{% site_layout %} takes no arguments")
+    return _SiteLayoutNode(parser.parse())
+
+
+# What every Jinja2 partial may read from the page that includes it, besides what it is given.
+PAGE_READS = ("request", "csrf_token")
+
+
+class _JinjaIncludeNode(template.Node):
+    def __init__(self, template_name: str, values: dict):
+        self.template_name, self.values = template_name, values
+
+    def render(self, context):
+        values = {name: context.get(name) for name in PAGE_READS}
+        values["user"] = _user(context)
+        values.update({name: value.resolve(context) for name, value in self.values.items()})
+        return _jinja2_render(self.template_name, values)
+
+
+@register.tag
+def jinja_include(parser, token):
+    """{% jinja_include "forum/_field.html" field=form.title %}: a partial that Jinja2 pages use
+    too (templates/jinja2/), rendered with the values given and the page's user, request and
+    CSRF token; like Django's `{% include ... with ... only %}`."""
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% jinja_include %} takes a quoted template name, then name=value pairs")
+    values = token_kwargs(bits[2:], parser, support_legacy=False)
+    if len(values) != len(bits) - 2:
+        raise template.TemplateSyntaxError("{% jinja_include %} takes name=value pairs after the template name")
+    return _JinjaIncludeNode(bits[1][1:-1], values)
 
 
 @register.simple_tag
@@ -137,17 +211,6 @@ def topic_rows(context, topics):
     topics, where Django's template language spent about 0.5 ms a row."""
     return mark_safe(get_template("forum/discussion/_topic_rows.html").render({
         "topics": topics, "user": context["user"], "in_category": context.get("in_category", False),
-    }))
-
-
-@register.simple_tag(takes_context=True)
-def topic_posts(context):
-    """A topic page's posts, each with its notices and, after the first, the accepted answer's
-    summary: one Jinja2 template (templates/jinja2/) for the page, where Django's template
-    language spent a third of a 100-post page whose posts' HTML was cached."""
-    return mark_safe(get_template("forum/discussion/_topic_posts.html").render({
-        "posts": context["posts"], "topic": context["topic"], "evidence_changed": context["evidence_changed"],
-        "citation_numbers": context.get("citation_numbers"),
     }))
 
 

@@ -10,6 +10,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
+from config.jinja_env import form_renderer, page_html, page_response
 from forum.access.visible import get_visible_topic
 from forum.caching import member_pages
 from forum.caching.page_cache import cached_for_topic
@@ -114,9 +115,9 @@ def _member_page_response(request, entry: dict, *, state, rendered: dict[str, st
             values[f"post:{post.pk}"], versions[index] = html, version
     values["versions"] = ".".join(versions)
     if state.has_draft:
-        values["composer"] = render_to_string("forum/discussion/_topic_composer.html", {
+        values["composer"] = page_html(request, "forum/discussion/_topic_composer.html", {
             **_composer_context(request, topic, draft_for(user, draft_key(topic)), shared=True),
-            "topic": topic, "csrf_token": csrf_placeholder()}, request=request)
+            "topic": topic, "csrf_token": csrf_placeholder()})
     # The parts of the layout every member has their own of: as the page was just rendered for
     # them, or rendered now.
     parts = ("live", "member-nav", "watch", *(("review",) if user.is_moderator else ()))
@@ -142,7 +143,8 @@ def _composer_context(request, topic, draft, reply_form=None, reply_to=None, sha
     if reply_form is None and request.user.is_authenticated:
         initial = {"raw": draft.raw, "reply_to": draft.reply_to,
                    "competing_interests": draft.competing_interests} if draft else {}
-        reply_form = ReplyForm(initial={**initial, TOKEN_FIELD: submit_token_placeholder()} if shared else initial or None)
+        reply_form = ReplyForm(initial={**initial, TOKEN_FIELD: submit_token_placeholder()} if shared else initial or None,
+                               renderer=form_renderer)
         if draft and draft.reply_to:
             reply_to = Post.objects.select_related("author").filter(
                 topic=topic, post_number=draft.reply_to, deleted_at__isnull=True).first()
@@ -213,7 +215,7 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
     if reply_form is None and state.has_draft and shared is None:
         draft = draft_for(request.user, draft_key(topic))
     topic_url = topic.get_absolute_url()
-    html_response = render(request, "forum/discussion/topic_detail.html", {
+    html_response = page_response(request, "forum/discussion/topic_detail.html", {
         "topic": topic,
         "topic_url": topic_url,
         "posts": [(post, html) for post, (_version, html) in zip(posts, post_html)],
