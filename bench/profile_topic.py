@@ -31,6 +31,9 @@ def main(argv=None) -> None:
     parser.add_argument("--cache", choices=["off", "fragments"], default="off")
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--cprofile", action="store_true")
+    parser.add_argument("--topic", choices=["big", "peer"], default="big",
+                        help="The 1,000-post topic, or the topic of the same 100 posts as Spirit's "
+                             "(bench/run.py --peer spirit makes it).")
     args = parser.parse_args(argv)
     run._configure(args)
     run._set_cache_mode(args.cache)
@@ -38,6 +41,10 @@ def main(argv=None) -> None:
     from django.test import Client
 
     big, _typical, _target, _study, _category, member, *_ = run._subjects()
+    if args.topic == "peer":
+        from forum.models import Topic
+
+        big = Topic.objects.get(title=run.PEER_TOPIC_TITLE)
     client = Client()
     if args.who == "member":
         client.force_login(member)

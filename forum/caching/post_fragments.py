@@ -48,7 +48,7 @@ def _template_fingerprint() -> str:
     # With DEBUG on (a developer editing the template under runserver) it is read every time.
     global _template_digest
     if _template_digest is None or settings.DEBUG:
-        template = get_template(TEMPLATE)
+        template = get_template(TEMPLATE, using="jinja2")
         source = Path(template.origin.name).read_bytes()
         _template_digest = hashlib.blake2b(source, digest_size=8).hexdigest()
     return _template_digest
@@ -67,9 +67,10 @@ def _page_parts(topic, user, context: tuple) -> tuple:
     )
 
 
-def _key(post, page_parts: tuple, owner_pk, voted: bool, flagged: bool, now, zone) -> tuple[str, str]:
-    """The fragment's cache key, and its version: the same digest without the relative date, so
-    an open page (forum/live/pages.py) replaces a post when it changed, not when "3 minutes ago" did."""
+def _key(post, page_parts: tuple, owner_pk, voted: bool, flagged: bool, now, zone, *, cached: bool) -> tuple[str, str]:
+    """The fragment's cache key ("" when fragments are not `cached`), and its version: the same
+    digest without the relative date, so an open page (forum/live/pages.py) replaces a post when
+    it changed, not when "3 minutes ago" did."""
     author = post.author
     parts = (
         # The post; its HTML by its own digest, cheaper than spelling the HTML out with repr().
@@ -85,6 +86,8 @@ def _key(post, page_parts: tuple, owner_pk, voted: bool, flagged: bool, now, zon
         owner_pk is not None and owner_pk == post.author_id, voted, flagged,
     )
     version = hashlib.blake2b(repr((page_parts, parts)).encode(), digest_size=8).hexdigest()
+    if not cached:
+        return "", version
     digest = hashlib.blake2b(f"{version}{relative_text(post.created_at, now, zone)}".encode(), digest_size=16).hexdigest()
     return f"post-html:{digest}", version
 
@@ -117,10 +120,11 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
     page_parts = _page_parts(topic, user, (FRAGMENT_VERSION, _template_fingerprint(),
                                            timezone.get_current_timezone_name()))
     owner_pk = user.pk if as_owner else None
-    keyed = [_key(post, page_parts, owner_pk, post.pk in voted_post_ids, post.pk in flagged_post_ids, now, zone)
-             for post in posts]
+    cached = settings.FORUM_FRAGMENT_CACHE
+    keyed = [_key(post, page_parts, owner_pk, post.pk in voted_post_ids, post.pk in flagged_post_ids, now, zone,
+                  cached=cached) for post in posts]
     keys = [key for key, _version in keyed]
-    found = cache.get_many(keys) if settings.FORUM_FRAGMENT_CACHE else {}
+    found = cache.get_many(keys) if cached else {}
     template = page = None
     placeholder = csrf_placeholder()
     rendered, fresh = [], {}
@@ -128,7 +132,7 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
         html = found.get(key)
         if html is None:
             if template is None:
-                template = get_template(TEMPLATE)
+                template = get_template(TEMPLATE, using="jinja2")
                 url = page_reverse()
                 # What every post on the page reads, worked out once.
                 page = {
@@ -141,7 +145,7 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
             html = render(template, {**page, "post": post})
             fresh[key] = html
         rendered.append(html)
-    if fresh and settings.FORUM_FRAGMENT_CACHE:
+    if fresh and cached:
         cache.set_many(fresh, timeout=TIMEOUT)
     if not keep_csrf_placeholder and any(placeholder in html for html in rendered):
         token = get_token(request)

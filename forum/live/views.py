@@ -198,7 +198,7 @@ def _topic_changes(request) -> dict:
     answer = {"posts": changes, "posts_count": topic.posts_count}
     if first == 1:
         # The card under the first post: who answered and whether the evidence changed since.
-        answer["accepted"] = get_template("forum/discussion/_accepted_answer.html").render({
+        answer["accepted"] = get_template("forum/discussion/_accepted_answer.html", using="jinja2").render({
             "topic": topic, "evidence_changed": parts["evidence-changed"],
             "citation_numbers": parts["citation-numbers"]}).strip()
     return answer

@@ -253,7 +253,8 @@ def _evidence_panel(topic, evidence) -> str:
     if not evidence:
         return ""
     summary = designs_summary([study.design_label for study in evidence])
-    return render_to_string("forum/evidence/_evidence_panel.html", {"evidence": evidence, "topic": topic, "summary": summary})
+    return render_to_string("forum/evidence/_evidence_panel.html", {"evidence": evidence, "topic": topic, "summary": summary},
+                            using="jinja2")
 
 
 def _page_links(url: str, page: int, last_page: int) -> list[tuple[int | None, str]]:
