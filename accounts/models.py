@@ -53,6 +53,13 @@ class User(AbstractUser):
     # credential, ORCID iD, avatar): pages that show many members read these alone.
     BYLINE_FIELDS = ("username", "display_name", "role", "expert_credential", "orcid", "is_superuser")
 
+    @classmethod
+    def beyond_byline(cls, *relations: str) -> list[str]:
+        """For `defer()`: every field of the members at `relations` (select_related paths) that a
+        byline does not show."""
+        return [f"{relation}__{field.name}" for relation in relations for field in cls._meta.concrete_fields
+                if field.name not in {"id", *cls.BYLINE_FIELDS}]
+
     username = models.CharField(
         max_length=30,
         unique=True,

@@ -80,12 +80,10 @@ class TopicQuerySet(models.QuerySet):
         User = self.model._meta.get_field("author").related_model
         # A list shows two members a topic: the rest of their rows (password hash, biography, dates
         # parsed one by one) cost a tenth of the page to read.
-        unshown = [f"{person}__{field.name}" for person in ("author", "last_poster")
-                   for field in User._meta.concrete_fields if field.name not in {"id", *User.BYLINE_FIELDS}]
         return (
             self.with_evidence_certainty()
             .select_related("category", "author", "last_poster")
-            .defer(*unshown)
+            .defer(*User.beyond_byline("author", "last_poster"))
             .order_by(*pins, "-last_posted_at", "-pk")
         )
 

@@ -111,7 +111,9 @@ class RankedPosts:
         ranks = dict(wanted)
         # Through the search's own filters: a post hidden or deleted since the candidates were
         # found (forum/search/reuse.py keeps them) is not shown.
-        rows = self.posts.filter(pk__in=list(ranks)).select_related("topic", "topic__category", "author")
+        # A result shows the post's HTML (its excerpt) and its author's byline, never its raw text.
+        rows = (self.posts.filter(pk__in=list(ranks)).select_related("topic", "topic__category", "author")
+                .defer("raw", *get_user_model().beyond_byline("author")))
         if self.prefetch:
             rows = rows.prefetch_related(*self.prefetch)
         found = {post.pk: post for post in self._backend().with_snippets(rows, self.expression, list(ranks))}
