@@ -6,13 +6,14 @@ layout, and `{% jinja_include %}` the same partials (forum/templatetags/forum_ta
 
 import sys
 import unicodedata
+from types import SimpleNamespace
 from functools import lru_cache
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.forms import renderers
 from django.http import HttpResponse
-from django.template import defaultfilters
+from django.template import defaultfilters, defaulttags
 from django.template.base import Template as DjangoTemplate
 from django.template.loader import get_template
 from django.templatetags.static import static
@@ -61,6 +62,11 @@ def _static_settings_changed(*, setting, **kwargs):
 form_renderer = renderers.Jinja2()
 
 
+def _querystring(request, **changes) -> str:
+    """Django's {% querystring %} tag: this request's query string with `changes` made."""
+    return defaulttags.querystring(SimpleNamespace(request=request), **changes)
+
+
 class _Environment(Environment):
     def make_globals(self, d):
         # A template's globals as one dict, not Jinja2's ChainMap over the environment's: every
@@ -73,7 +79,8 @@ class _Environment(Environment):
 def environment(**options) -> Environment:
     env = _Environment(**options)
     env.globals.update(url=fast_reverse, static=_static, avatar=avatar, reltime=reltime,
-                       authored_citations=authored_citations, personal_part=personal_part, slot=slot)
+                       authored_citations=authored_citations, personal_part=personal_part, slot=slot,
+                       querystring=_querystring)
     env.filters.update(date=_date, post_excerpt=post_excerpt, pluralize=defaultfilters.pluralize,
                        truncatechars=_truncatechars, day=day_text, moment=moment_text, sentence=sentence)
     return env

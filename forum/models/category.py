@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models.functions import Coalesce
 
+from forum.common.prepared import Prepared
 from forum.common.url_patterns import fast_reverse
 
 
@@ -35,3 +36,13 @@ class Category(models.Model):
 
     def get_absolute_url(self) -> str:
         return fast_reverse("forum:category", self.slug)
+
+
+# Every list and the search page show all categories: composed once per process
+# (forum/common/prepared.py).
+_ALL_CATEGORIES = Prepared(lambda: Category.objects.all())
+
+
+def categories_all() -> list[Category]:
+    """Every category, in their order."""
+    return _ALL_CATEGORIES.fetch()

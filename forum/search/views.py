@@ -1,9 +1,9 @@
 """The search page: posts (and a few studies) matching a web-search style query."""
 
 from django.core.paginator import Paginator
-from django.shortcuts import render
 
-from forum.models import Category
+from config.jinja_env import page_response
+from forum.models.category import categories_all
 from forum.search import search_posts, search_studies, with_snippets
 from forum.search.form import SearchForm
 
@@ -12,7 +12,7 @@ STUDIES_SHOWN = 5
 
 
 def search(request):
-    categories = list(Category.objects.all())
+    categories = categories_all()
     form = SearchForm(request.GET or None, categories=categories)
     context = {"form": form, "searched": False}
     if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
@@ -28,4 +28,4 @@ def search(request):
             studies=search_studies(query.expression, limit=STUDIES_SHOWN) if page_obj.number == 1 else [],
             nothing_to_search=query.expression.is_empty,
         )
-    return render(request, "forum/search.html", context)
+    return page_response(request, "forum/search.html", context)

@@ -211,6 +211,8 @@ def topic_rows(context, topics):
     topics, where Django's template language spent about 0.5 ms a row."""
     return mark_safe(get_template("forum/discussion/_topic_rows.html", using="jinja2").render({
         "topics": topics, "user": context["user"], "in_category": context.get("in_category", False),
+        # Every row's date relative to one instant, the reader's time zone looked up once.
+        "reltime": page_reltime(timezone.now()),
     }))
 
 

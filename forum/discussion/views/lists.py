@@ -3,15 +3,18 @@
 import time
 
 from django.conf import settings
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from forum.common.paging import page_of
 from forum.live import pages as live
 from forum.models import Category, CategorySubscription, Tag, Topic, WatchLevel
+from forum.models.category import categories_all
 from forum.models.topic import topics_tags_attach
 
 
-def _render_list(request, topics, *, heading: str, in_category: bool = False, ids_first: bool = False, **context):
+def _render_list(request, topics, *, heading: str, in_category: bool = False, ids_first: bool = False,
+                 categories: list | None = None, **context):
     # Read before the list: a topic bumped while this page renders counts as new at its first look.
     request.live_tokens = live.tokens_for_page(user=request.user, topic_list=True)
     live_since = int(time.time() * 1000)
@@ -29,7 +32,7 @@ def _render_list(request, topics, *, heading: str, in_category: bool = False, id
     return render(request, "forum/discussion/topic_list.html", {
         "page_obj": page,
         "heading": heading,
-        "categories": Category.objects.all(),
+        "categories": categories if categories is not None else categories_all(),
         "awaiting_expert": awaiting_expert,
         "unread_only": request.GET.get("filter") == "unread",
         "in_category": in_category,
@@ -43,13 +46,17 @@ def latest(request):
 
 
 def category(request, slug: str):
-    cat = get_object_or_404(Category, slug=slug)
+    # The sidebar lists every category: the one asked for is found among them.
+    categories = categories_all()
+    cat = next((category for category in categories if category.slug == slug), None)
+    if cat is None:
+        raise Http404("No such category.")
     topics = Topic.objects.visible_to(request.user).filter(category=cat)
     level = ""
     if request.user.is_authenticated:
         level = (CategorySubscription.objects.filter(user=request.user, category=cat)
                  .values_list("level", flat=True).first() or "tracking")
-    return _render_list(request, topics, heading=cat.name, in_category=True, category=cat,
+    return _render_list(request, topics, heading=cat.name, in_category=True, category=cat, categories=categories,
                         category_level=level, watch_levels=WatchLevel.choices)
 
 
