@@ -5,12 +5,15 @@ import time
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
+from config.jinja_env import page_response
 from forum.common.paging import page_of
 from forum.live import pages as live
 from forum.models import Category, CategorySubscription, Tag, Topic, WatchLevel
 from forum.models.category import categories_all
 from forum.models.topic import topics_tags_attach
+from forum.templatetags.forum_tags import page_reltime
 
 
 def _render_list(request, topics, *, heading: str, in_category: bool = False, ids_first: bool = False,
@@ -29,7 +32,7 @@ def _render_list(request, topics, *, heading: str, in_category: bool = False, id
     page = page_of(topics.for_list(in_category=in_category), request.GET.get("page"),
                    settings.FORUM_TOPICS_PER_PAGE, ids_first=ids_first)
     topics_tags_attach(page.object_list)
-    return render(request, "forum/discussion/topic_list.html", {
+    return page_response(request, "forum/discussion/topic_list.html", {
         "page_obj": page,
         "heading": heading,
         "categories": categories if categories is not None else categories_all(),
@@ -37,6 +40,9 @@ def _render_list(request, topics, *, heading: str, in_category: bool = False, id
         "unread_only": request.GET.get("filter") == "unread",
         "in_category": in_category,
         "live_since": live_since,
+        # Every row's date relative to one instant, the reader's time zone looked up once.
+        "page_reltime": page_reltime(timezone.now()),
+        "category": None, "tag": None,  # a category's or tag's own list says which
         **context,
     })
 
