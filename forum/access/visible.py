@@ -5,6 +5,7 @@ views, so none of them borrows another domain's view to find it.
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.http import Http404
 
 from forum.models import Topic
@@ -20,8 +21,12 @@ def _visible_topic_read(*, moderator: bool) -> Prepared:
     # Every topic page starts here: composed once per process for each kind of reader that
     # `visible_to` tells apart (forum/common/prepared.py).
     reader = _Reader(is_moderator=moderator)
+    # Its author and the accepted answer's as bylines show them, the answer without its raw text
+    # (its card shows an excerpt of the HTML).
     return Prepared(lambda topic_id: Topic.objects.visible_to(reader).with_evidence_certainty()
-                    .select_related("category", "author", "accepted_answer__author").filter(pk=topic_id))
+                    .select_related("category", "author", "accepted_answer__author")
+                    .defer("accepted_answer__raw", *get_user_model().beyond_byline("author", "accepted_answer__author"))
+                    .filter(pk=topic_id))
 
 
 _VISIBLE_TOPIC = {moderator: _visible_topic_read(moderator=moderator) for moderator in (True, False)}

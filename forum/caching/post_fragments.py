@@ -67,7 +67,7 @@ def _page_parts(topic, user, context: tuple) -> tuple:
     )
 
 
-def _key(post, page_parts: tuple, owner_pk, voted: bool, flagged: bool, now, zone, *, cached: bool) -> tuple[str, str]:
+def _key(post, page_parts: bytes, owner_pk, voted: bool, flagged: bool, now, zone, *, cached: bool) -> tuple[str, str]:
     """The fragment's cache key ("" when fragments are not `cached`), and its version: the same
     digest without the relative date, so an open page (forum/live/pages.py) replaces a post when
     it changed, not when "3 minutes ago" did."""
@@ -85,7 +85,7 @@ def _key(post, page_parts: tuple, owner_pk, voted: bool, flagged: bool, now, zon
         # The reader: what they may do with this post.
         owner_pk is not None and owner_pk == post.author_id, voted, flagged,
     )
-    version = hashlib.blake2b(repr((page_parts, parts)).encode(), digest_size=8).hexdigest()
+    version = hashlib.blake2b(page_parts + repr(parts).encode(), digest_size=8).hexdigest()
     if not cached:
         return "", version
     digest = hashlib.blake2b(f"{version}{relative_text(post.created_at, now, zone)}".encode(), digest_size=16).hexdigest()
@@ -116,9 +116,9 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
     if user is empty:
         user = request.user._setup() or request.user._wrapped
     now, zone = timezone.now(), timezone.get_current_timezone()
-    # What every post's key shares, worked out once for the page.
-    page_parts = _page_parts(topic, user, (FRAGMENT_VERSION, _template_fingerprint(),
-                                           timezone.get_current_timezone_name()))
+    # What every post's key shares, worked out and spelled out once for the page.
+    page_parts = repr(_page_parts(topic, user, (FRAGMENT_VERSION, _template_fingerprint(),
+                                                timezone.get_current_timezone_name()))).encode()
     owner_pk = user.pk if as_owner else None
     cached = settings.FORUM_FRAGMENT_CACHE
     keyed = [_key(post, page_parts, owner_pk, post.pk in voted_post_ids, post.pk in flagged_post_ids, now, zone,

@@ -27,7 +27,8 @@ class Stance(models.TextChoices):
 STANCE_ORDER = ["supports", "contradicts", "mentions", ""]
 # What a study row holds that the Evidence panel, its chips and the evidence summary never show.
 PANEL_UNSHOWN_FIELDS = ("metadata", "classification_reasons", "lookup_error", "lookup_failing_since",
-                        "metadata_source", "fetched_at", "created_at", "updated_at")
+                        "metadata_source", "fetched_at", "created_at", "updated_at", "pmcid", "registrations",
+                        "lookup_attempts")
 
 
 class LookupState(models.TextChoices):
@@ -200,6 +201,8 @@ class Study(models.Model):
     @property
     def fact_chips(self) -> list[tuple[str, str]]:
         """Chips for the status facts the status chip does not already say."""
+        if not self.status_facts:
+            return []
         from forum.references.status import chips
 
         shown = self.status_label if self.effective_status != Status.PUBLISHED else ""
@@ -209,6 +212,8 @@ class Study(models.Model):
     def registry_chips(self) -> list[tuple[str, str]]:
         """(kind, label) per registered trial the registry has described: "Completed 2023,
         results posted", "Terminated: low accrual", "Registered after the trial started" …"""
+        if not self.registry:
+            return []
         from forum.references.clinicaltrials import registered_late, status_kind, status_label
 
         protocol = self.effective_status == Status.PROTOCOL
