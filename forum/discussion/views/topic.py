@@ -17,6 +17,7 @@ from forum.caching.page_cache import cached_for_topic
 from forum.caching.post_fragments import render_posts_versioned
 from forum.common.personal_slots import (csrf_placeholder, slot_wrap, slots_fill, slots_split,
                                          submit_token_placeholder)
+from forum.common.url_patterns import page_reverse
 from forum.context_processors import review_waiting_count, unread_notification_count_for_request
 from forum.discussion.drafts import draft_for, draft_key
 from forum.discussion.forms import ReplyForm
@@ -253,8 +254,10 @@ def _evidence_panel(topic, evidence) -> str:
     if not evidence:
         return ""
     summary = designs_summary([study.design_label for study in evidence])
-    return render_to_string("forum/evidence/_evidence_panel.html", {"evidence": evidence, "topic": topic, "summary": summary},
-                            using="jinja2")
+    # Its links by a reverse() for the page (forum/common/url_patterns.py): a topic's panel has
+    # a link for every study and every post citing one.
+    return render_to_string("forum/evidence/_evidence_panel.html", {
+        "evidence": evidence, "topic": topic, "summary": summary, "url": page_reverse()}, using="jinja2")
 
 
 def _page_links(url: str, page: int, last_page: int) -> list[tuple[int | None, str]]:
