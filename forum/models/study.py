@@ -177,6 +177,11 @@ class Study(models.Model):
     @property
     def identifier_label(self) -> str:
         if self.doi:
+            # The DOI as the record spells it, when the record was read: a topic's Evidence panel
+            # reads studies without theirs, and one query for each untitled study (a look-up still
+            # pending) is too much for a name the stored DOI gives.
+            if "metadata" in self.get_deferred_fields():
+                return self.doi
             return self.as_metadata().doi or self.doi
         if self.pmid:
             return f"PMID {self.pmid}"

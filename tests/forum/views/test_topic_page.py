@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from forum.discussion.deleting import post_delete
 from forum.discussion.editing import post_edit
-from forum.models import Topic
+from forum.models import Citation, Study, Topic
+from forum.models.study import LookupState
 from tests.factories import UserFactory, add_posts_fast, make_reply, make_topic
 from tests.parsed_html import parse
 
@@ -332,6 +333,25 @@ class TestQueryCount:
             answer_accept(user=writers[0], post=answer)
             counts.append(self.queries_for(client, topic.get_absolute_url()) - plain)
         assert counts == [1, 1]
+
+    def test_studies_still_being_looked_up_cost_no_query_each(self, client, writers, settings):
+        # Untitled until their look-up ends, they are named by their DOI in the Evidence panel,
+        # which reads studies without their records.
+        settings.FORUM_PAGE_CACHE = settings.FORUM_FRAGMENT_CACHE = False
+        topic = self.topic_with(20, writers)
+        first = topic.posts.get(post_number=1)
+
+        def cite(n: int):
+            study = Study.objects.create(doi=f"10.5555/pending-{n}", title="", lookup_state=LookupState.PENDING)
+            Citation.objects.create(post=first, study=study, number=n)
+
+        cite(1)
+        one = self.queries_for(client, topic.get_absolute_url())
+        cite(2)
+        cite(3)
+        assert self.queries_for(client, topic.get_absolute_url()) == one
+        panel = parse(client.get(topic.get_absolute_url()).content).find("section", class_="evidence")
+        assert all(f"10.5555/pending-{n}" in panel.text for n in (1, 2, 3))
 
     def test_a_late_page_shows_the_right_posts(self, client, writers):
         long = self.topic_with(1000, writers)
