@@ -4,7 +4,6 @@ costs about a millisecond for a post, and two for the page around the posts, whi
 slow. Same helpers as the Django templates use; Django's templates/base.html draws the same
 layout, and `{% jinja_include %}` the same partials (forum/templatetags/forum_tags.py)."""
 
-import sys
 import unicodedata
 from types import SimpleNamespace
 from functools import lru_cache
@@ -14,10 +13,8 @@ from django.dispatch import receiver
 from django.forms import renderers
 from django.http import HttpResponse
 from django.template import defaultfilters, defaulttags
-from django.template.base import Template as DjangoTemplate
 from django.template.loader import get_template
 from django.templatetags.static import static
-from django.test.signals import template_rendered
 from django.utils import timezone
 from jinja2 import Environment
 
@@ -25,7 +22,8 @@ from forum.common.dates import day_text, moment_text
 from forum.common.url_patterns import fast_reverse
 from forum.markup.citations import authored_citations
 from forum.context_processors import for_jinja2
-from forum.templatetags.forum_tags import avatar, personal_part, post_excerpt, reltime, sentence, slot
+from forum.templatetags.forum_tags import (announce_render, avatar, personal_part, post_excerpt, reltime,
+                                          sentence, slot)
 
 
 def _date(value, format_string: str) -> str:
@@ -87,23 +85,11 @@ def environment(**options) -> Environment:
 
 
 def render(template, context: dict) -> str:
-    """`template.render(context)`, announced like a Django template's render, which the test
-    client records in `response.templates` (it has no receivers outside tests)."""
+    """`template.render(context)` (a Django backend's Jinja2 template), announced like a Django
+    template's render (forum/templatetags/forum_tags.py, announce_render)."""
     html = template.render(context)
-    announce(template, context)
+    announce_render(template.template, context)
     return html
-
-
-def announce(template, context: dict) -> None:
-    """Say that `template` was rendered (with `context`), as `render` does.
-
-    Only under Django's test environment, as Django's own templates announce themselves: its
-    setup_test_environment() swaps in an instrumented render. Elsewhere (a server, a benchmark
-    driving the test client) the copy of the context the client makes for each render, twenty
-    posts a page and more, would cost time for nobody."""
-    test_utils = sys.modules.get("django.test.utils")
-    if test_utils is not None and DjangoTemplate._render is test_utils.instrumented_test_render:
-        template_rendered.send(sender=template, template=template.template, context=context)
 
 
 def page_html(request, template_name: str, context: dict) -> str:

@@ -1,6 +1,9 @@
+import sys
+
 from django import template
 from django.contrib.auth.models import AnonymousUser
 from django.template import engines
+from django.template.base import Template as DjangoTemplate
 from django.template.base import token_kwargs
 from django.template.loader import get_template
 from django.template.loader_tags import BlockNode
@@ -62,12 +65,23 @@ def slot(context, name: str, caller) -> str:
     return Markup(slot_wrap(name, content)) if context.get("personal_slots") else content
 
 
+def announce_render(template, context: dict) -> None:
+    """Say that the Jinja2 `template` was rendered with `context`, as Django's own templates do,
+    which the test client records in `response.templates`.
+
+    Only under Django's test environment, as Django's own templates announce themselves: its
+    setup_test_environment() swaps in an instrumented render. Elsewhere (a server, a benchmark
+    driving the test client) the copy of the context the client makes for each render, twenty
+    posts a page and more, would cost time for nobody."""
+    test_utils = sys.modules.get("django.test.utils")
+    if test_utils is not None and DjangoTemplate._render is test_utils.instrumented_test_render:
+        template_rendered.send(sender=template, template=template, context=context)
+
+
 def _jinja2_render(template_name: str, values: dict) -> str:
     template = _jinja2().get_template(template_name)
     html = template.render(values)
-    # Announced like a Django template's render, which the test client records (as
-    # config/jinja_env.py's render does).
-    template_rendered.send(sender=template, template=template, context=values)
+    announce_render(template, values)
     return mark_safe(html)
 
 
@@ -203,17 +217,6 @@ def study_chips(study):
     """A study's design and status chips: one Jinja2 template (templates/jinja2/), shared by the
     Evidence panel and the study pages."""
     return mark_safe(get_template("forum/evidence/studies/_chips.html", using="jinja2").render({"study": study}))
-
-
-@register.simple_tag(takes_context=True)
-def topic_rows(context, topics):
-    """The rows of a topic list: one Jinja2 template (templates/jinja2/) for the whole page of
-    topics, where Django's template language spent about 0.5 ms a row."""
-    return mark_safe(get_template("forum/discussion/_topic_rows.html", using="jinja2").render({
-        "topics": topics, "user": context["user"], "in_category": context.get("in_category", False),
-        # Every row's date relative to one instant, the reader's time zone looked up once.
-        "reltime": page_reltime(timezone.now()),
-    }))
 
 
 @register.filter

@@ -30,7 +30,8 @@ from forum.following.notifying import notifications_read_on_sight
 from forum.following.watching import topic_mark_read
 from forum.live import pages as live
 from forum.markup.citation_numbers import citation_numbers_apply
-from forum.models import Category, Post, WatchLevel
+from forum.models import Post, WatchLevel
+from forum.models.category import categories_all
 from forum.models.post import page_posts, quoting_posts_by_post
 from forum.models.tag import topic_tags
 from forum.references.classification import designs_summary
@@ -68,10 +69,6 @@ def topic_detail(request, slug: str, topic_id: int):
     if slug != topic.slug:
         url = topic.get_absolute_url()
         return redirect(f"{url}?page={page}" if page > 1 else url, permanent=True)
-
-    # Read before the posts: a change made while this page renders shows at its first live look.
-    if not hasattr(request, "live_tokens"):
-        request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
     return topic_page(request, topic, page, shared=shared, to_first_unread=True)
 
 
@@ -167,7 +164,9 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
     rendered for no one in particular, stored, and this member's parts put in.
     `to_first_unread`: a member who opens a topic they have read part of (no page asked for) is
     sent to where they stopped instead."""
-    if not hasattr(request, "live_tokens"):  # a refused reply renders the page from the reply view
+    # Read before the posts: a change made while this page renders shows at its first live look.
+    # (A shared member's page read them before looking for its stored copy.)
+    if not hasattr(request, "live_tokens"):
         request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
     per_page = settings.FORUM_POSTS_PER_PAGE
     last_page = max(1, math.ceil(topic.posts_count / per_page))
@@ -234,7 +233,7 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
         "can_write_evidence_summary": can_write_evidence_summary(request.user),
         "evidence_changed": parts["evidence-changed"],
         "citation_numbers": parts["citation-numbers"],  # the accepted answer's card cites by them
-        "categories": Category.objects.all() if getattr(request.user, "is_moderator", False) else (),
+        "categories": categories_all() if getattr(request.user, "is_moderator", False) else (),
         "page": page,
         "last_page": last_page,
         "page_links": _page_links(topic_url, page, last_page),
