@@ -24,6 +24,8 @@ class ForumConfig(AppConfig):
         task_finished.connect(retry_after_failure, dispatch_uid="forum-task-retry")
         live.connect()
         from forum.search import reuse as search_reuse
+        from forum.search import shown as search_shown
 
         search_reuse.connect()
+        search_shown.connect()
         post_migrate.connect(analyze_after_migrate, sender=self, dispatch_uid="forum-sqlite-analyze")

@@ -11,10 +11,10 @@ one of them. The kinds:
 - "topic_list": a topic was started or replied to, so topic lists have something new.
 - "notifications" (member ids): these members' notifications changed (new, read, counted again).
 - "review": the moderators' review queue changed (a flag raised or settled).
-- "search": what a search finds changed in a way other than a new post: a post's text edited,
-  hidden, deleted or restored, a topic retitled, moved, unlisted or deleted, a member renamed, a
-  study's DOI or a category's address changed (forum/search/reuse.py). New posts are not
-  announced: searches read them as they come.
+- "search": what a search finds or shows changed in a way other than a new post: a post's text
+  edited or re-rendered, hidden, deleted or restored, a topic retitled, moved, unlisted or
+  deleted, a member renamed, a study's DOI or a category's address changed (forum/search/reuse.py,
+  forum/search/shown.py). New posts are not announced: searches read them as they come.
 
 Subscribers are called at the time of the write, inside its transaction; those that must act
 only on committed rows use `transaction.on_commit` (generations do both: see `generations_renew`).
@@ -154,8 +154,10 @@ def generations_current(keys: list[str]) -> dict[str, str]:
 
 _USER_FIELDS_NOT_SHOWN = frozenset({"last_login", "password", "suspended_until", "suspension_reason"})
 # What search matches a post by (its text, where it is) and filters it by (shown or not, who wrote
-# it; a topic's title, category, listing): a change to anything else finds the same posts.
-_POST_FIELDS_SEARCHED = frozenset({"raw", "topic", "topic_id", "post_number", "deleted_at", "hidden_at",
+# it; a topic's title, category, listing), and what a result shows of it (the excerpt read from its
+# HTML, re-rendered when what it quotes or cites changes): a change to anything else finds and
+# shows the same posts.
+_POST_FIELDS_SEARCHED = frozenset({"raw", "cooked", "topic", "topic_id", "post_number", "deleted_at", "hidden_at",
                                    "author", "author_id"})
 _TOPIC_FIELDS_SEARCHED = frozenset({"title", "category", "category_id", "unlisted", "deleted_at"})
 _ELSEWHERE_FIELDS_SEARCHED = frozenset({"username", "role", "doi", "slug"})

@@ -56,7 +56,9 @@ def search_posts(search: PostSearch) -> "RankedPosts":
         posts = posts.filter(author__role=Role.EXPERT)
     if search.doi:
         posts = posts.filter(Exists(Citation.objects.filter(post=OuterRef("pk"), study__doi=search.doi)))
-    return RankedPosts(posts, expression, titles_only=search.titles_only)
+    # The search's own fields name its filters: a key for its reused candidates that costs
+    # nothing to make, where composing the filtered query's SQL cost a millisecond.
+    return RankedPosts(posts, expression, titles_only=search.titles_only, described=repr(search))
 
 
 class RankedPosts:
@@ -69,8 +71,10 @@ class RankedPosts:
     for the page being shown only.
     """
 
-    def __init__(self, posts, expression: SearchExpression, *, titles_only: bool = False, prefetch=()):
+    def __init__(self, posts, expression: SearchExpression, *, titles_only: bool = False, prefetch=(),
+                 described: str | None = None):
         self.posts, self.expression, self.titles_only, self.prefetch = posts, expression, titles_only, prefetch
+        self.described = described
         self.limit = settings.FORUM_SEARCH_CANDIDATES
         self._ranked: list[tuple[int, float]] | None = None
 
@@ -84,7 +88,7 @@ class RankedPosts:
                 self._ranked = []
             else:
                 rows = candidates_reused(self._backend(), self.posts, self.expression,
-                                         titles_only=self.titles_only, limit=self.limit)
+                                         titles_only=self.titles_only, limit=self.limit, described=self.described)
                 # Best rank first; among equals the newer post, as both databases did before.
                 rows.sort(key=lambda row: (-row[1], -row[2].timestamp(), -row[0]))
                 self._ranked = [(pk, rank) for pk, rank, _created in rows]
@@ -100,12 +104,17 @@ class RankedPosts:
     __len__ = count
 
     def prefetch_related(self, *lookups) -> "RankedPosts":
-        return RankedPosts(self.posts, self.expression, titles_only=self.titles_only, prefetch=(*self.prefetch, *lookups))
+        return RankedPosts(self.posts, self.expression, titles_only=self.titles_only, prefetch=(*self.prefetch, *lookups),
+                           described=self.described)
 
     def __getitem__(self, index):
         if isinstance(index, int):
             return self[index:index + 1][0]
-        wanted = self.ranked()[index]
+        return self.posts_for(self.ranked()[index])
+
+    def posts_for(self, wanted: list[tuple[int, float]]) -> list:
+        """The posts of `wanted` ((post id, rank) pairs from `ranked()`), in its order, each with
+        `search_rank` and `search_snippet`."""
         if not wanted:
             return []
         ranks = dict(wanted)

@@ -41,20 +41,23 @@ def connect() -> None:
     change_events.subscribe("search", _renew)
 
 
-def _key(posts, expression, titles_only: bool, limit: int, generation: str) -> str:
-    sql, params = posts.query.sql_with_params()
-    described = repr((posts.db, sql, params, expression.to_websearch(), titles_only, limit, generation))
+def _key(posts, expression, titles_only: bool, limit: int, generation: str, described: str | None) -> str:
+    if described is None:  # the posts named by their query when the caller gives no name for them
+        described = repr(posts.query.sql_with_params())
+    described = repr((posts.db, described, expression.to_websearch(), titles_only, limit, generation))
     return "search-candidates:" + hashlib.blake2b(described.encode(), digest_size=16).hexdigest()
 
 
-def candidates_reused(backend, posts, expression, *, titles_only: bool, limit: int) -> list[tuple]:
+def candidates_reused(backend, posts, expression, *, titles_only: bool, limit: int,
+                      described: str | None = None) -> list[tuple]:
     """(post id, rank, created_at) of the newest `limit` of `posts` matching `expression`, as
-    `backend.candidates` finds them, from a kept answer and the posts written since when there is one."""
+    `backend.candidates` finds them, from a kept answer and the posts written since when there is one.
+    `described` names what `posts` are (the search's filters), in place of their SQL, in the key."""
     seconds = settings.FORUM_SEARCH_REUSE_SECONDS
     if seconds <= 0:
         return backend.candidates(posts, expression, titles_only=titles_only, limit=limit)
     generation = change_events.generations_current([GENERATION_KEY])[GENERATION_KEY] or secrets.token_hex(8)
-    key = _key(posts, expression, titles_only, limit, generation)
+    key = _key(posts, expression, titles_only, limit, generation, described)
     kept = cache.get(key)
     if kept is None:
         newest_id = Post.objects.aggregate(newest=Max("pk"))["newest"] or 0
