@@ -52,8 +52,16 @@ def preference_set(*, user, kind: str, web: bool, email: bool) -> None:
 
 
 def wants(user_id: int, kind: str) -> tuple[bool, bool]:
-    row = NotificationPreference.objects.filter(user_id=user_id, kind=kind).values_list("web", "email").first()
-    return row or (DEFAULT_WEB.get(kind, True), DEFAULT_EMAIL.get(kind, False))
+    return wants_each({user_id: kind})[user_id]
+
+
+def wants_each(kinds: dict[int, str]) -> dict[int, tuple[bool, bool]]:
+    """{member id: (web, email)} for each member's own kind of notification, in one query: a reply
+    in a watched topic tells every watcher at once."""
+    chosen = {(user_id, kind): (web, email) for user_id, kind, web, email in NotificationPreference.objects.filter(
+        user_id__in=list(kinds), kind__in=set(kinds.values())).values_list("user_id", "kind", "web", "email")}
+    return {user_id: chosen.get((user_id, kind), (DEFAULT_WEB.get(kind, True), DEFAULT_EMAIL.get(kind, False)))
+            for user_id, kind in kinds.items()}
 
 
 def notify(*, recipient, kind: str, actor=None, post=None, topic=None, message: str = "",
@@ -132,10 +140,10 @@ def notify_post_written(*, post: Post, rendered, edited: bool = False) -> list[N
     User = get_user_model()
     active = set(User.objects.filter(pk__in=chosen, is_active=True).values_list("pk", flat=True))
     created, to_email = [], []
+    chosen = {user_id: kind for user_id, kind in chosen.items() if user_id in active}
+    preferences = wants_each(chosen) if chosen else {}
     for user_id, kind in chosen.items():
-        if user_id not in active:
-            continue
-        web, email = wants(user_id, kind)
+        web, email = preferences[user_id]
         if not web and not email:
             continue
         notification = Notification(recipient_id=user_id, kind=kind, actor_id=post.author_id, topic_id=post.topic_id,

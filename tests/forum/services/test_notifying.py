@@ -361,3 +361,35 @@ def test_an_edit_quoting_a_watcher_tells_them_although_they_heard_the_post_was_w
     post_edit(editor=cast.writer, post=post, raw=quote_of(watchers_post, "Zinc lozenges") + "What about zinc?")
 
     assert Notification.objects.get(recipient=cast.watcher, kind=Kind.QUOTED).post == post
+
+
+def test_a_reply_asks_everyone_s_preferences_at_once_and_honours_each(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from forum.following.notifying import preference_set
+
+    topic = make_topic(title="Sleep and memory", raw="Does sleep consolidate memory?")
+
+    def reply_with_watchers(count: int) -> int:
+        for n in range(count):
+            topic_level_set(user=UserFactory(), topic=topic, level=WatchLevel.WATCHING)
+        with CaptureQueriesContext(connection) as captured:
+            reply_create(topic=topic, author=UserFactory(), raw="Slow-wave sleep in particular.")
+        return len(captured)
+
+    few, many = reply_with_watchers(2), reply_with_watchers(12)
+    # Each watcher costs no query of their own: asking their preferences was one query per watcher.
+    assert many == few
+
+    quiet = UserFactory(username="quiet")
+    topic_level_set(user=quiet, topic=topic, level=WatchLevel.WATCHING)
+    preference_set(user=quiet, kind=Kind.POSTED, web=False, email=False)
+    mailed = UserFactory(username="mailed")
+    topic_level_set(user=mailed, topic=topic, level=WatchLevel.WATCHING)
+    preference_set(user=mailed, kind=Kind.POSTED, web=False, email=True)
+    post = reply_create(topic=topic, author=UserFactory(), raw="And REM sleep for emotional memory.")
+    told = {n.recipient.username: n for n in Notification.objects.filter(post=post)}
+    assert "quiet" not in told
+    assert told["mailed"].read_at is not None  # e-mail only: kept for the mail, not in the inbox
+    assert len(told) == 14 + 1 + 2 + 1  # every watcher, the asker, the two earlier repliers and "mailed"
