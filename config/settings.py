@@ -355,7 +355,8 @@ USE_TZ = True
 # --- Forum ---------------------------------------------------------------------------------
 FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", "20"))
 # Parts of topic pages are cached: each post's HTML under a key made of what it shows
-# (forum/caching/post_fragments.py), the Evidence panel under the topic's generations (forum/caching/page_cache.py).
+# (forum/caching/post_fragments.py), the Evidence panel under the topic's generations (forum/caching/page_cache.py);
+# and each member's bell count under theirs (forum/caching/notification_bell.py).
 FORUM_FRAGMENT_CACHE = os.environ.get("FORUM_FRAGMENT_CACHE", "true").lower() in {"1", "true", "yes"}
 # Visitors (not signed in) get whole topic pages from the cache, kept exact by generations
 # (forum/caching/page_cache.py); the expiry only refreshes "3 minutes ago".

@@ -22,6 +22,9 @@ class ForumConfig(AppConfig):
         from forum.operations.task_queue import retry_after_failure
 
         task_finished.connect(retry_after_failure, dispatch_uid="forum-task-retry")
+        from forum.caching import notification_bell
+
+        notification_bell.connect()  # before live pages: notification_bell.connect says why
         live.connect()
         from forum.search import reuse as search_reuse
         from forum.search import shown as search_shown

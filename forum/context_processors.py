@@ -7,16 +7,16 @@ from forum.live import pages as live
 
 
 def unread_notification_count(user) -> int:
-    # Counted up to 100 and shown as "99+" beyond: a member who has not looked in months has
-    # thousands, and every page they open would count them all.
-    from forum.models import Notification
+    """The bell's count (up to 100, shown as "99+" beyond), from the cache when it is current:
+    forum/caching/notification_bell.py. The live endpoint sends the same."""
+    from forum.caching.notification_bell import unread_count_for_bell
 
-    return Notification.objects.unread_count(user, cap=100)
+    return unread_count_for_bell(user)
 
 
 def unread_notification_count_for_request(request) -> int:
     """The header's count, kept on the request: a view that needs it first (the topic page, to
-    learn whether anything could be marked read) shares the one query with the header."""
+    learn whether anything could be marked read) shares the one read with the header."""
     if getattr(request, "unread_notification_count", None) is None:
         request.unread_notification_count = unread_notification_count(request.user)
     return request.unread_notification_count

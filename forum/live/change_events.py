@@ -10,6 +10,9 @@ one of them. The kinds:
 - "site": something shown on many topics' pages changed (a member's name, a study's metadata).
 - "topic_list": a topic was started or replied to, so topic lists have something new.
 - "notifications" (member ids): these members' notifications changed (new, read, counted again).
+- "post_deletion": a post or a whole topic was deleted or restored (or a post moved between
+  topics), so whatever leaves out what is deleted across many members' views may now show one
+  more or one fewer: the bell's unread count (forum/caching/notification_bell.py).
 - "review": the moderators' review queue changed (a flag raised or settled).
 - "search": what a search finds or shows changed in a way other than a new post: a post's text
   edited or re-rendered, hidden, deleted or restored, a topic retitled, moved, unlisted or
@@ -73,6 +76,10 @@ def notifications_changed(*user_ids: int | None) -> None:
 
 def review_changed() -> None:
     _announce("review")
+
+
+def post_deletion_changed() -> None:
+    _announce("post_deletion")
 
 
 # --- Generations ------------------------------------------------------------------------------
@@ -161,6 +168,9 @@ _POST_FIELDS_SEARCHED = frozenset({"raw", "cooked", "topic", "topic_id", "post_n
                                    "author", "author_id"})
 _TOPIC_FIELDS_SEARCHED = frozenset({"title", "category", "category_id", "unlisted", "deleted_at"})
 _ELSEWHERE_FIELDS_SEARCHED = frozenset({"username", "role", "doi", "slug"})
+# Whether a post counts as deleted: its own deleted_at, and its topic's (so a move between topics too).
+_POST_FIELDS_DELETION = frozenset({"deleted_at", "topic", "topic_id"})
+_TOPIC_FIELDS_DELETION = frozenset({"deleted_at"})
 
 
 def _searched(fields, searched: frozenset) -> bool:
@@ -171,6 +181,9 @@ def _post_saved(sender, instance, created=False, **kwargs):
     topic_changed(instance.topic_id)
     if not created and _searched(kwargs.get("update_fields"), _POST_FIELDS_SEARCHED):
         search_changed()
+    # A new post is about no notification yet (nor is a new topic, below).
+    if not created and _searched(kwargs.get("update_fields"), _POST_FIELDS_DELETION):
+        post_deletion_changed()
 
 
 def _topic_saved(sender, instance, created=False, **kwargs):
@@ -179,6 +192,8 @@ def _topic_saved(sender, instance, created=False, **kwargs):
         topic_list_changed()
     elif _searched(kwargs.get("update_fields"), _TOPIC_FIELDS_SEARCHED):
         search_changed()
+    if not created and _searched(kwargs.get("update_fields"), _TOPIC_FIELDS_DELETION):
+        post_deletion_changed()
 
 
 def _shown_everywhere_saved(sender, instance, created=False, **kwargs):
@@ -221,6 +236,8 @@ def _rows_changed(sender, fields, topic_ids=(), recipient_ids=(), **kwargs):
         topic_changed(*topic_ids)
         if _POST_FIELDS_SEARCHED & fields:
             search_changed()
+        if _POST_FIELDS_DELETION & fields:
+            post_deletion_changed()
     elif sender is Topic:
         if {"title", "slug", "deleted_at"} & fields:
             # Other topics show this one's title (and only while it exists) in "Quoted in" lines.
@@ -228,6 +245,8 @@ def _rows_changed(sender, fields, topic_ids=(), recipient_ids=(), **kwargs):
         topic_changed(*topic_ids)
         if _TOPIC_FIELDS_SEARCHED & fields:
             search_changed()
+        if _TOPIC_FIELDS_DELETION & fields:
+            post_deletion_changed()
         if "last_posted_at" in fields:  # a reply bumps the topic up the lists
             topic_list_changed()
     elif sender is Study:

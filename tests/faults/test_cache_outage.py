@@ -11,15 +11,19 @@ import time
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forum.caching import page_cache
 from forum.caching.resilient_cache import ResilientRedisCache, _State
 from forum.discussion.editing import post_edit
-from forum.models import CacheEpoch, ModerationAction, Post
+from forum.models import CacheEpoch, ModerationAction, Notification, Post
 from forum.moderation.actions import post_hide
+from tests.factories import make_reply
 from tests.forum.test_page_cache import topic, visit  # noqa: F401  (the same topic, the same visitor)
+from tests.parsed_html import parse
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -128,6 +132,35 @@ def test_redis_back_with_its_old_data_serves_no_page_older_than_the_outage_write
     assert "Written during the stall." in page.content.decode()
     assert page["X-Page-Cache"] == "stored"  # rendered afresh and stored under the new epoch
     assert visit(url)["X-Page-Cache"] == "hit"
+
+
+def test_the_bell_counts_right_through_an_outage_and_after(redis_cache, topic, member_client, other_member,
+                                                          settings):
+    settings.FORUM_FRAGMENT_CACHE = True
+    assert bell_counted(member_client) == ("Notifications, 1 unread", True)  # the reply to their topic
+    assert bell_counted(member_client) == ("Notifications, 1 unread", False)  # Redis has it
+
+    # Stalled, not stopped: when it answers again it still holds the count of 1 and its tokens.
+    redis_cache.stall()
+    member_client.post(reverse("forum:notifications_read_all"))
+    during = bell_counted(member_client)
+    redis_cache.resume()
+    wait_for_retry()
+
+    assert during == ("Notifications", True)
+    assert bell_counted(member_client) == ("Notifications", True)  # not the 1 Redis held
+    make_reply(topic=topic, author=other_member, raw="Written after the outage.")
+    assert bell_counted(member_client) == ("Notifications, 1 unread", True)
+    assert bell_counted(member_client) == ("Notifications, 1 unread", False)
+
+
+def bell_counted(client) -> tuple[str, bool]:
+    """What a page's bell says, and whether the page asked the database for it."""
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("forum:latest"))
+    assert page.status_code == 200
+    label = parse(page.content).find("a", class_="site-nav__bell").get("aria-label")
+    return label, any(Notification._meta.db_table in query["sql"] for query in queries)
 
 
 def test_a_process_that_did_not_notice_the_outage_trusts_old_pages_for_at_most_epoch_seconds(

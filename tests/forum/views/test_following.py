@@ -194,6 +194,7 @@ class TestUnreadOnLists:
             return len(captured)
 
         make_topic(author=other_member, category=category, title="First")
+        queries()  # the bell's count is made once, then read from the cache on both counts below
         few = queries()
         for n in range(10):
             topic = make_topic(author=other_member, category=category, title=f"Topic {n}")

@@ -290,8 +290,9 @@ class TestQueryCount:
         # notifications there). Issue 7's targets are at most 10 and 14.
         assert short_count <= (11 if signed_in else 7)
 
-    def test_with_parts_of_the_page_cached_a_member_saves_four_queries(self, client, member, writers, settings):
-        # The Evidence panel (two), the tags and the "Quoted in" lines come from the cache.
+    def test_with_parts_of_the_page_cached_a_member_saves_five_queries(self, client, member, writers, settings):
+        # The Evidence panel (two), the tags, the "Quoted in" lines and the bell's count come from
+        # the cache.
         settings.FORUM_PAGE_CACHE = False  # no shared members' page either
         topic = self.topic_with(20, writers)
         client.force_login(member)
@@ -301,20 +302,21 @@ class TestQueryCount:
         settings.FORUM_FRAGMENT_CACHE = True
         self.queries_for(client, topic.get_absolute_url())
 
-        assert self.queries_for(client, topic.get_absolute_url()) == uncached - 4
+        assert self.queries_for(client, topic.get_absolute_url()) == uncached - 5
 
     @pytest.mark.parametrize("total_posts", [20, 1000])
-    def test_a_member_served_the_shared_page_costs_three_queries(self, client, member, writers, total_posts):
+    def test_a_member_served_the_shared_page_costs_two_queries(self, client, member, writers, total_posts):
         # Their account; how far they have read, their votes, flags, draft and unread
-        # notifications here (one query: forum/discussion/reader_state.py); the bell's count. The
-        # session comes from the cache, the page from the shared copy (forum/caching/member_pages.py).
+        # notifications here (one query: forum/discussion/reader_state.py). The session and the
+        # bell's count (forum/caching/notification_bell.py) come from the cache, the page from the
+        # shared copy (forum/caching/member_pages.py).
         topic = self.topic_with(total_posts, writers)
         url = f"{topic.get_absolute_url()}?page=1"  # not sent on to where they stopped reading
         client.force_login(member)
         client.get(url)  # starts tracking the topic, and stores the page
         client.get(url)
 
-        assert self.queries_for(client, url) == 3
+        assert self.queries_for(client, url) == 2
 
     def test_an_accepted_answer_citing_studies_costs_one_query_whatever_the_topic_holds(self, client, writers,
                                                                                           settings):
