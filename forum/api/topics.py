@@ -38,7 +38,7 @@ def topic_list(request):
     start = (page - 1) * per_page
     page_topics = list(topics.for_list(in_category=in_category).select_related("accepted_answer")[start:start + per_page])
     topics_tags_attach(page_topics)
-    results = [topic_json(request, topic, tags=topic.tags.all()) for topic in page_topics]
+    results = [topic_json(request, topic, tags=topic.shown_tags) for topic in page_topics]
     return json_response(envelope(request, results, count=count, page=page, pages=pages))
 
 

@@ -12,6 +12,7 @@ but a made-up one, and is not found. Past 2**63 rows the databases could not eve
 
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 from django.http import Http404
 
@@ -60,19 +61,14 @@ def _page_number(value) -> int:
     return number
 
 
-def page_of(queryset, number, per_page: int, *, ids_first: bool = False) -> Page:
-    """Page `number` (any string: a mangled one means the first page) of `queryset`; a number
-    beyond LAST_POSSIBLE_PAGE raises Http404.
-
-    `ids_first`: find the page's rows by their ids alone, then read them whole, in one query
-    (`WHERE id IN (SELECT id ... LIMIT n)`). For a list no index orders, such as a tag's topics:
-    SQLite otherwise joins every matching row to its authors and category before sorting and
-    keeping twenty (a 4,000-topic tag at 1M posts: 20 ms, 10 this way)."""
+def page_of(rows: Callable[[slice], list], number, per_page: int, *, count: Callable[[], int]) -> Page:
+    """Page `number` (any string: a mangled one means the first page) of a list: `rows(slice)`
+    reads the list's rows in a slice of it, `count()` counts them all and is asked only for a
+    page past the end. A number beyond LAST_POSSIBLE_PAGE raises Http404."""
     number = _page_number(number)
     start = (number - 1) * per_page
-    end = start + per_page + 1
-    rows = list(queryset.filter(pk__in=queryset.values("pk")[start:end]) if ids_first else queryset[start:end])
-    if not rows and number > 1:
-        last = max(1, math.ceil(queryset.count() / per_page))
-        return page_of(queryset, last, per_page, ids_first=ids_first) if last < number else Page([], number, False)
-    return Page(rows[:per_page], number, len(rows) > per_page)
+    found = rows(slice(start, start + per_page + 1))
+    if not found and number > 1:
+        last = max(1, math.ceil(count() / per_page))
+        return page_of(rows, last, per_page, count=count) if last < number else Page([], number, False)
+    return Page(found[:per_page], number, len(found) > per_page)

@@ -10,10 +10,15 @@ Django's own iterator would (select_related objects, deferred fields and annotat
 Plain reads only: model instances, or tuples from values_list() of plain columns; a queryset with
 prefetch_related, values() dictionaries or annotations among its values is refused when it is
 first composed, never silently read another way.
+
+A page of a list is a value too (`rows=slice(start, stop)`): Django writes a slice's numbers into
+the SQL itself ("LIMIT 21 OFFSET 40"), which would make every page number a shape of its own, so
+the slice composed with stand-in numbers is found in the SQL and made two parameters.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from itertools import count
 from typing import Any, Callable
@@ -24,6 +29,11 @@ from django.db.models.query import ModelIterable, ValuesListIterable, get_relate
 # Stand-ins for the caller's values while the SQL is composed: ids no row has, each distinct, so
 # their places among the query's parameters can be found again.
 _STAND_IN_BASE = -7_381_955_000
+# The slice's stand-in: Django refuses negative bounds, and writes these as "LIMIT n OFFSET m".
+_ROWS_START, _ROWS_LENGTH = 7_381_955_000, 7_381_954_999
+_ROWS_SQL = f"LIMIT {_ROWS_LENGTH} OFFSET {_ROWS_START}"
+# The query's parameters in its SQL, "%%" being a percent sign of its own.
+_PLACEHOLDER = re.compile(r"%%|%s")
 
 
 @dataclass(frozen=True)
@@ -50,29 +60,41 @@ class Prepared:
     """`build(*values)` gives the queryset; `Prepared(build).fetch(*values)` its objects. Values are
     whole numbers (ids, post numbers): the stand-ins that find their places are.
 
-    A value may be a list (for `__in`): each length is its own shape, composed once."""
+    A value may be a list (for `__in`): each length is its own shape, composed once.
+
+    `fetch(*values, rows=slice(start, stop))`: the rows from `start` to `stop`, cut where
+    `build(*values, rows=...)` slices its queryset (`queryset[rows]`, or a subquery's), once."""
 
     def __init__(self, build: Callable[..., Any]):
         self._build = build
         self._compiled: dict[tuple, _Compiled] = {}
 
-    def fetch(self, *values, using: str = DEFAULT_DB_ALIAS) -> list:
-        shape = (using, *(len(value) if isinstance(value, (list, tuple)) else None for value in values))
+    def fetch(self, *values, rows: slice | None = None, using: str = DEFAULT_DB_ALIAS) -> list:
+        shape = (using, rows is not None,
+                 *(len(value) if isinstance(value, (list, tuple)) else None for value in values))
         compiled = self._compiled.get(shape)
         if compiled is None:
-            compiled = self._compiled[shape] = self._compile(values, using)
+            compiled = self._compiled[shape] = self._compile(values, rows is not None, using)
         flat = [item for value in values for item in (value if isinstance(value, (list, tuple)) else (value,))]
+        if rows is not None:
+            if not (isinstance(rows.start, int) and isinstance(rows.stop, int) and rows.step is None
+                    and 0 <= rows.start <= rows.stop):
+                raise ValueError("A prepared read's rows are a slice from a start to a stop, not below it.")
+            flat += [rows.stop - rows.start, rows.start]  # LIMIT, OFFSET
         connection = connections[using]
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.params(flat))
-            rows = cursor.fetchall()
-        return [self._instance(compiled, row, connection, using) for row in rows]
+            fetched = cursor.fetchall()
+        return [self._instance(compiled, row, connection, using) for row in fetched]
 
-    def _compile(self, values: tuple, using: str) -> _Compiled:
+    def _compile(self, values: tuple, sliced: bool, using: str) -> _Compiled:
         counter = count()
         stand_ins = [[_STAND_IN_BASE - next(counter) for _ in value] if isinstance(value, (list, tuple))
                      else _STAND_IN_BASE - next(counter) for value in values]
-        queryset = self._build(*stand_ins)
+        if sliced:
+            queryset = self._build(*stand_ins, rows=slice(_ROWS_START, _ROWS_START + _ROWS_LENGTH))
+        else:
+            queryset = self._build(*stand_ins)
 
         rows_only = queryset._iterable_class is ValuesListIterable
         if (queryset._prefetch_related_lookups or queryset._known_related_objects
@@ -83,10 +105,20 @@ class Prepared:
         sql, params = compiler.as_sql()
         # The n-th value given (lists flattened) was composed as _STAND_IN_BASE - n.
         given = next(counter)
-        places = tuple(_STAND_IN_BASE - param if isinstance(param, int) and 0 <= _STAND_IN_BASE - param < given
-                       else None for param in params)
-        if sorted(place for place in places if place is not None) != list(range(given)):
-            raise ValueError("Each value given to a prepared read must reach its SQL once, as one parameter.")
+        places = [_STAND_IN_BASE - param if isinstance(param, int) and 0 <= _STAND_IN_BASE - param < given
+                  else None for param in params]
+        # A value may reach the SQL more than once: a subquery's that a filter repeats in the WHERE.
+        if set(place for place in places if place is not None) != set(range(given)):
+            raise ValueError("Each value given to a prepared read must reach its SQL as a parameter.")
+        if sliced:
+            if sql.count(_ROWS_SQL) != 1:
+                raise ValueError("A sliced prepared read cuts its rows once, where its build slices them.")
+            before = sql[:sql.index(_ROWS_SQL)]
+            at = sum(1 for placeholder in _PLACEHOLDER.findall(before) if placeholder == "%s")
+            sql = sql.replace(_ROWS_SQL, "LIMIT %s OFFSET %s")
+            places[at:at] = [given, given + 1]  # the LIMIT and OFFSET fetch() appends to the values
+            params = [*params[:at], None, None, *params[at:]]
+        places = tuple(places)
         select, klass_info = compiler.select, compiler.klass_info
         converters = compiler.get_converters([column for column, _sql, _alias in select[:compiler.col_count]])
         if rows_only:

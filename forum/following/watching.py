@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 
+from forum.common.prepared import Prepared
 from forum.models import CategorySubscription, TopicSubscription, WatchLevel
 
 
@@ -25,6 +26,17 @@ def topic_level_set(*, user, topic, level: str) -> None:
         raise ValueError(level)
     TopicSubscription.objects.update_or_create(user=user, topic=topic,
                                                defaults={"level": level, "level_chosen": True})
+
+
+# A member's category page shows their level: composed once per process (forum/common/prepared.py).
+_CATEGORY_LEVEL = Prepared(lambda user_id, category_id: CategorySubscription.objects
+                           .filter(user=user_id, category=category_id).values_list("level"))
+
+
+def category_level(*, user, category) -> str:
+    """`user`'s level for `category`: tracking until they choose one."""
+    found = _CATEGORY_LEVEL.fetch(user.pk, category.pk)
+    return found[0][0] if found else WatchLevel.TRACKING.value
 
 
 def category_level_set(*, user, category, level: str) -> None:

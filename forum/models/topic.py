@@ -72,17 +72,19 @@ class TopicQuerySet(models.QuerySet):
             models.F("evidence_summary__certainty"), models.Value(""), output_field=models.CharField(),
         ))
 
-    def for_list(self, *, in_category: bool = False):
+    def for_list(self, *, in_category: bool = False, with_category: bool = True):
         """Topics as lists show them, with their category and the bylines of their author and last
-        poster; their tags come by `topics_tags_attach` once the page's topics are read."""
+        poster; their tags come by `topics_tags_attach` once the page's topics are read.
+        `with_category=False`: the category left to a caller who has every one at hand."""
         # Site-wide pins lead every list; a category page then shows its own pins.
         pins = ["-pinned_globally", "-pinned"] if in_category else ["-pinned_globally"]
         User = self.model._meta.get_field("author").related_model
         # A list shows two members a topic: the rest of their rows (password hash, biography, dates
         # parsed one by one) cost a tenth of the page to read.
+        related = ["category", "author", "last_poster"] if with_category else ["author", "last_poster"]
         return (
             self.with_evidence_certainty()
-            .select_related("category", "author", "last_poster")
+            .select_related(*related)
             .defer(*User.beyond_byline("author", "last_poster"))
             .order_by(*pins, "-last_posted_at", "-pk")
         )
@@ -130,8 +132,9 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return fast_reverse("forum:topic", self.slug, self.pk)
+    def get_absolute_url(self, url=fast_reverse) -> str:
+        # `url`: a page's own (forum/common/url_patterns.py, page_reverse) when it links many.
+        return url("forum:topic", self.slug, self.pk)
 
     def post_url(self, post_number: int) -> str:
         return fast_reverse("forum:post_permalink", self.slug, self.pk, post_number)
@@ -176,8 +179,7 @@ _TOPICS_TAGS = Prepared(_topics_tags)
 
 
 def topics_tags_attach(topics) -> None:
-    """Each topic's tags, by name, read in one query for the list: `topic.tags.all()` then
-    answers from them, as after prefetch_related("tags")."""
+    """Each topic's tags, by name, read in one query for the list, as `topic.shown_tags`."""
     from .tag import Tag
 
     topics = list(topics)
@@ -187,7 +189,7 @@ def topics_tags_attach(topics) -> None:
         if tag_id not in tags:
             tags[tag_id] = Tag.from_db(None, ["id", "name"], (tag_id, name))
         found[topic_id].append(tags[tag_id])
+    # A plain list, where `topic.tags.all()` answering from a prefetched queryset cost a related
+    # manager and a queryset for every row (a tenth of a millisecond a page).
     for topic in topics:
-        cached = Tag.objects.none()
-        cached._result_cache, cached._prefetch_done = found[topic.pk], True
-        topic._prefetched_objects_cache = {**getattr(topic, "_prefetched_objects_cache", {}), "tags": cached}
+        topic.shown_tags = found[topic.pk]

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from forum.access.visible import get_visible_topic
-from forum.models import Post, Study, Topic
+from forum.models import Post, Study, Topic, TopicSubscription
 from forum.common.prepared import Prepared
 from forum.moderation.actions import topic_delete
 from tests.factories import UserFactory, make_reply, make_topic
@@ -79,8 +79,46 @@ def test_reads_it_cannot_run_faithfully_are_refused_when_composed():
         Prepared(lambda topic_id: Topic.objects.filter(pk=topic_id).prefetch_related("tags")).fetch(topic.pk)
     with pytest.raises(ValueError):
         Prepared(lambda topic_id: Topic.objects.filter(pk=topic_id).values("title")).fetch(topic.pk)
-    with pytest.raises(ValueError):  # a value used twice would be replaced in one place only
-        Prepared(lambda topic_id: Topic.objects.filter(pk=topic_id, author_id__lt=topic_id)).fetch(topic.pk)
+    with pytest.raises(ValueError):  # a value worked out from one given is not the caller's
+        Prepared(lambda topic_id: Topic.objects.filter(pk=topic_id + 1)).fetch(topic.pk)
+    with pytest.raises(ValueError):  # a slice's numbers would stay those it was composed with
+        Prepared(lambda topic_id, rows: Topic.objects.filter(pk=topic_id)).fetch(topic.pk, rows=slice(0, 1))
+
+
+def test_a_value_used_in_several_places_goes_to_each():
+    # A member's reading state is two subqueries on their id, which the unread filter repeats.
+    reader, other = UserFactory(), UserFactory()
+    topics = [make_topic(title=f"Question {n}") for n in range(3)]
+    for topic in topics:
+        make_reply(topic=topic)
+    TopicSubscription.objects.create(user=reader, topic=topics[0], last_read_post_number=2)
+    TopicSubscription.objects.create(user=other, topic=topics[1], last_read_post_number=2)
+
+    def build(user_id):
+        return Topic.objects.with_reading_state(user_id).unread_for_member().order_by("pk")
+
+    read = Prepared(build)
+    for user in (reader, other, reader):
+        assert [(t.pk, t.last_read) for t in read.fetch(user.pk)] == [(t.pk, t.last_read) for t in build(user.pk)]
+    assert [t.title for t in read.fetch(reader.pk)] == ["Question 1", "Question 2"]
+
+
+@pytest.mark.parametrize("ids_first", [False, True])
+def test_a_page_of_rows_is_a_value_not_a_shape(ids_first):
+    # Django writes a slice's numbers into the SQL: each page number would be composed anew.
+    for n in range(7):
+        make_topic(title=f"Question {n}", tag_names=["sleep"])
+
+    def build(tag_id, *, rows):
+        topics = Topic.objects.filter(tags=tag_id).order_by("-pk")
+        return topics.filter(pk__in=topics.values("pk")[rows]) if ids_first else topics[rows]
+
+    read = Prepared(build)
+    tag_id = Topic.tags.through.objects.values_list("tag_id", flat=True).first()
+    for rows in (slice(0, 3), slice(3, 6), slice(6, 9), slice(9, 12), slice(2, 2)):
+        assert [t.title for t in read.fetch(tag_id, rows=rows)] == [t.title for t in build(tag_id, rows=rows)]
+    assert [t.title for t in read.fetch(tag_id, rows=slice(5, 7))] == ["Question 1", "Question 0"]
+    assert len(read._compiled) == 1, "every page ran the SQL composed for the first"
 
 
 def test_a_deleted_topic_is_found_by_moderators_only(client):

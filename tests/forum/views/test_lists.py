@@ -66,6 +66,19 @@ def test_a_row_shows_category_tags_author_and_replies(client, member, other_memb
     assert "Omar Haddad" in row.children[2].text  # last poster
 
 
+def test_a_row_links_its_topic_category_tags_and_author(client, member):
+    # The list formats its links with one reverse() for the page (forum/common/url_patterns.py).
+    category = CategoryFactory(name="Nutrition", slug="nutrition")
+    topic = make_topic(author=member, category=category, title="Creatine and sleep", tag_names=["creatine", "sleep"])
+
+    row = parse(client.get(reverse("forum:latest")).content).find("tr", class_="topic-row")
+
+    assert [a.get("href") for a in row.descendants() if a.tag == "a"] == [
+        reverse("forum:topic", args=[topic.slug, topic.pk]), reverse("forum:category", args=["nutrition"]),
+        reverse("forum:tag", args=["creatine"]), reverse("forum:tag", args=["sleep"]),
+        reverse("accounts:profile", args=[member.username])]
+
+
 def test_deleted_topics_are_hidden_from_members_and_marked_for_moderators(client, member, moderator):
     make_topic(author=member, title="Still here and visible")
     gone = make_topic(author=member, title="Withdrawn by its author")
