@@ -46,8 +46,10 @@ export BENCH_TARGETS="$prefix-targets.json"
 export BENCH_CACHE_STATS="$prefix-page-cache.json"
 .venv/bin/python bench/sessions.py --members "$members" > "$BENCH_TARGETS"
 
+# No access log, as the README's production command runs it (the proxy in front logs requests):
+# one sent to /dev/null is still written, a line formatted for every request.
 .venv/bin/gunicorn config.wsgi:application --bind "127.0.0.1:$port" --workers "$workers" --threads "$threads" \
-  --access-logfile /dev/null --error-logfile "$prefix-gunicorn.log" &
+  --error-logfile "$prefix-gunicorn.log" &
 gunicorn_pid=$!
 # The task worker sends the mail replies cause and re-checks quotes, as in production.
 .venv/bin/python manage.py db_worker > "$prefix-worker.log" 2>&1 &
