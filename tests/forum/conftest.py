@@ -56,3 +56,20 @@ def registry_server(settings, monkeypatch):
         jitter=lambda: 0.0,
     ))
     return server
+
+
+# A topic of Maria's in which Omar mentions her: the notification the bell and inbox tests read.
+@pytest.fixture
+def topic(member):
+    from tests.factories import make_topic
+
+    return make_topic(author=member, title="Does vitamin D prevent colds?")
+
+
+@pytest.fixture
+def mention(topic, other_member):
+    from forum.discussion.posting import reply_create
+    from forum.models import Notification, NotificationKind
+
+    post = reply_create(author=other_member, topic=topic, raw="@maria the BMJ review says otherwise.")
+    return Notification.objects.get(post=post, recipient=topic.author, kind=NotificationKind.MENTIONED)

@@ -24,17 +24,6 @@ def _bell_cached(settings):
     settings.FORUM_FRAGMENT_CACHE = True
 
 
-@pytest.fixture
-def topic(member):
-    return make_topic(author=member, title="Does vitamin D prevent colds?")
-
-
-@pytest.fixture
-def mention(topic, other_member):
-    post = reply_create(author=other_member, topic=topic, raw="@maria the BMJ review says otherwise.")
-    return Notification.objects.get(post=post, recipient=topic.author, kind=Kind.MENTIONED)
-
-
 def page_view(client) -> tuple[str, list[str]]:
     """What a page's bell says, and the queries the page made about notifications."""
     with CaptureQueriesContext(connection) as queries:

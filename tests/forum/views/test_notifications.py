@@ -13,17 +13,6 @@ from tests.parsed_html import parse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def topic(member):
-    return make_topic(author=member, title="Does vitamin D prevent colds?")
-
-
-@pytest.fixture
-def mention(topic, other_member):
-    post = reply_create(author=other_member, topic=topic, raw="@maria the BMJ review says otherwise.")
-    return Notification.objects.get(post=post, kind=Kind.MENTIONED)
-
-
 def bell(response):
     return parse(response.content).find("a", class_="site-nav__bell")
 
