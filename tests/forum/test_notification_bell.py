@@ -9,11 +9,10 @@ from django.utils import timezone
 
 from forum.caching.notification_bell import unread_count_for_bell
 from forum.discussion.deleting import post_delete
-from forum.discussion.posting import reply_create
-from forum.models import Notification, NotificationKind as Kind
+from forum.models import Notification
 from forum.moderation.actions import post_restore, topic_delete, topic_restore
 from forum.moderation.experts import credential_decide, credential_request
-from tests.factories import UserFactory, make_reply, make_topic
+from tests.factories import UserFactory, make_reply
 from tests.parsed_html import parse
 
 pytestmark = pytest.mark.django_db

@@ -4,10 +4,9 @@ import pytest
 from django.urls import reverse
 
 from forum.discussion.answers import vote_toggle
-from forum.discussion.posting import reply_create
 from forum.models import Notification, NotificationKind as Kind
 from forum.moderation import actions as moderation
-from tests.factories import UserFactory, make_reply, make_topic
+from tests.factories import UserFactory, make_reply
 from tests.parsed_html import parse
 
 pytestmark = pytest.mark.django_db
