@@ -52,17 +52,10 @@ def unread_count_for_bell(user) -> int:
     nothing that changes it has happened since it was counted, else from the database."""
     if not settings.FORUM_FRAGMENT_CACHE:
         return Notification.objects.unread_count(user, cap=CAP)
-    count_key, token_keys = _count_key(user.pk), [_member_key(user.pk), SITE_KEY]
-    found = cache.get_many([count_key, *token_keys])
-    if all(key in found for key in token_keys):
-        tokens = tuple(found[key] for key in token_keys)
-        entry = found.get(count_key)
-        if entry is not None and entry[0] == tokens:
-            return entry[1]
-    else:
-        # A token the cache has lost is made afresh, and so matches no stored count.
-        current = change_events.generations_current(token_keys)
-        tokens = tuple(current[key] for key in token_keys)
+    count_key = _count_key(user.pk)
+    hits, tokens = change_events.entries_current([count_key], [_member_key(user.pk), SITE_KEY])
+    if count_key in hits:
+        return hits[count_key]
     count = Notification.objects.unread_count(user, cap=CAP)
     # "" is a token the cache could not give (it is down): nothing is stored under it.
     if all(tokens):

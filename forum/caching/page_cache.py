@@ -24,14 +24,13 @@ abandons every stored page: forum/caching/resilient_cache.py.
 from __future__ import annotations
 
 import re
-import secrets
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
 
-from forum.live.change_events import generations_renew
+from forum.live.change_events import entries_current, generations_renew
 
 SITE_KEY = "page-gen:site"
 # The slug as the URL pattern spells it: an address no topic page has (a NUL in it) is no cache key.
@@ -66,24 +65,10 @@ def site_changed() -> None:
     _change([SITE_KEY])
 
 
-def current_entries(keys: list[str], topic_id: int) -> tuple[dict, tuple[str, str]]:
-    """In one round trip: the entries under `keys` still current for this topic, and the
-    generations a new entry is to be stored under. A token the cache has lost is created afresh,
-    and so matches no stored entry."""
-    generation_keys = [SITE_KEY, _topic_key(topic_id)]
-    found = cache.get_many([*keys, *generation_keys])
-    if all(key in found for key in generation_keys):
-        generations = (found[SITE_KEY], found[generation_keys[1]])
-    else:
-        for key in generation_keys:
-            if key not in found:
-                cache.add(key, secrets.token_hex(8), timeout=None)
-        current = cache.get_many(generation_keys)
-        # A token still missing (the cache failed in between) is one no stored entry can match.
-        generations = (current.get(SITE_KEY) or secrets.token_hex(8),
-                       current.get(generation_keys[1]) or secrets.token_hex(8))
-    hits = {key: found[key][1] for key in keys if key in found and found[key][0] == generations}
-    return hits, generations
+def current_entries(keys: list[str], topic_id: int) -> tuple[dict, tuple[str, ...]]:
+    """In one round trip: the entries under `keys` still current for this topic (its generation
+    and the site's), and the generations a new entry is to be stored under."""
+    return entries_current(keys, [SITE_KEY, _topic_key(topic_id)])
 
 
 def cached_for_topic(topic_id: int, renders: dict) -> dict:

@@ -145,6 +145,22 @@ def generations_renew(keys: Iterable[str]) -> None:
     transaction.on_commit(renewal)
 
 
+def entries_current(keys: list[str], generation_keys: list[str]) -> tuple[dict, tuple[str, ...]]:
+    """In one round trip: the values under `keys` still current (each stored as (generations,
+    value) under the then generations of `generation_keys`), and the generations a new entry is to
+    be stored under. A generation the cache has lost is made afresh, and so matches no stored
+    entry; "" stands for one the cache could not give, and nothing is current under it."""
+    found = cache.get_many([*keys, *generation_keys])
+    if all(key in found for key in generation_keys):
+        generations = tuple(found[key] for key in generation_keys)
+    else:
+        current = generations_current(generation_keys)
+        generations = tuple(current[key] for key in generation_keys)
+    if not all(generations):
+        return {}, generations
+    return {key: found[key][1] for key in keys if key in found and found[key][0] == generations}, generations
+
+
 def generations_current(keys: list[str]) -> dict[str, str]:
     """{key: token} in one round trip; a token the cache has lost is created afresh (and so
     matches nothing made under the lost one). "" when the cache cannot be reached."""

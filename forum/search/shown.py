@@ -52,12 +52,10 @@ def shown_html(parts: tuple, draw: Callable[[], str]) -> str:
     if not settings.FORUM_FRAGMENT_CACHE:
         return draw()
     key = _key(parts)
-    found = cache.get_many([key, GENERATION_KEY])
-    generation = found.get(GENERATION_KEY) or change_events.generations_current([GENERATION_KEY])[GENERATION_KEY]
-    kept = found.get(key)
-    if generation and kept is not None and kept[0] == generation:
-        return kept[1]
+    hits, generations = change_events.entries_current([key], [GENERATION_KEY])
+    if key in hits:
+        return hits[key]
     html = draw()
-    if generation:  # "" when the cache cannot be reached: nothing is kept under it
-        cache.set(key, (generation, html), timeout=_KEEP_SECONDS)
+    if all(generations):  # "" when the cache cannot be reached: nothing is kept under it
+        cache.set(key, (generations, html), timeout=_KEEP_SECONDS)
     return html
