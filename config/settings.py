@@ -359,9 +359,10 @@ FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", "20"))
 # and each member's bell count under theirs (forum/caching/notification_bell.py).
 FORUM_FRAGMENT_CACHE = os.environ.get("FORUM_FRAGMENT_CACHE", "true").lower() in {"1", "true", "yes"}
 # Visitors (not signed in) get whole topic pages from the cache, kept exact by generations
-# (forum/caching/page_cache.py); the expiry only refreshes "3 minutes ago".
+# (forum/caching/page_cache.py); a page is kept until a "3 minutes ago" on it would read
+# differently, and this long at the most.
 FORUM_PAGE_CACHE = os.environ.get("FORUM_PAGE_CACHE", "true").lower() in {"1", "true", "yes"}
-FORUM_PAGE_CACHE_SECONDS = int(os.environ.get("FORUM_PAGE_CACHE_SECONDS", "60"))
+FORUM_PAGE_CACHE_SECONDS = int(os.environ.get("FORUM_PAGE_CACHE_SECONDS", "600"))
 # Open pages learn of new posts, edits and notifications without a reload (forum/live/pages.py).
 FORUM_LIVE = os.environ.get("FORUM_LIVE", "true").lower() in {"1", "true", "yes"}
 # Open pages ask /live/ whether what they show has changed; a request is held open this long

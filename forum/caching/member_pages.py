@@ -26,7 +26,7 @@ from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.utils import timezone
 
-from forum.caching.page_cache import CACHEABLE_QUERY, current_entries
+from forum.caching.page_cache import CACHEABLE_QUERY, current_entries, keep_seconds
 from forum.common.personal_slots import skeleton_without
 
 # Slots whose stored content is shared (rendered for no one in particular) and replaced only for
@@ -65,17 +65,20 @@ def member_page_find(request, *, topic_id: int, may_write_summary: bool) -> tupl
     kind = reader_kind(request.user, may_write_summary=may_write_summary)
     as_other, as_author = _key(request, kind, as_author=False), _key(request, kind, as_author=True)
     hits, generations = current_entries([as_other, as_author], topic_id)
-    # The page says "3 minutes ago": it is as old as the cache allows by the site's clock too.
-    oldest = timezone.now() - timedelta(seconds=settings.FORUM_PAGE_CACHE_SECONDS)
+    # The page says "3 minutes ago": it is kept no longer by the site's clock either.
+    now = timezone.now()
     for key, entry in hits.items():
-        if (entry["topic"].author_id == request.user.pk) == (key == as_author) and entry["rendered_at"] >= oldest:
+        if (entry["topic"].author_id == request.user.pk) == (key == as_author) and entry["kept_until"] > now:
             return entry, generations
     return None, generations
 
 
-def member_page_store(request, *, generations: tuple, skeleton: list, topic, posts, versions: list[str],
-                      citation_numbers, last_number: int | None, may_write_summary: bool) -> dict:
-    """Store the shared copy of this page; returns the entry as a later request reads it."""
+def member_page_store(request, *, generations: tuple, skeleton: list, topic, posts, dates_change_at,
+                      versions: list[str], citation_numbers, last_number: int | None,
+                      may_write_summary: bool) -> dict:
+    """Store the shared copy of this page, kept until `dates_change_at` (page_cache.keep_seconds);
+    returns the entry as a later request reads it."""
+    keep = keep_seconds(dates_change_at)
     entry = {
         "skeleton": skeleton_without(skeleton, [name for name in _slot_names(skeleton)
                                                 if not name.startswith(NEUTRAL_SLOTS)]),
@@ -84,13 +87,14 @@ def member_page_store(request, *, generations: tuple, skeleton: list, topic, pos
         "posts": pickle.dumps(posts, protocol=pickle.HIGHEST_PROTOCOL),
         "authors": [(post.pk, post.author_id) for post in posts],
         "last_number": last_number,
-        "rendered_at": timezone.now(),
+        "kept_until": timezone.now() + timedelta(seconds=keep),
         "versions": versions,
         "citation_numbers": citation_numbers,
     }
     key = _key(request, reader_kind(request.user, may_write_summary=may_write_summary),
                as_author=topic.author_id == request.user.pk)
-    cache.set(key, (generations, entry), timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+    if keep:
+        cache.set(key, (generations, entry), timeout=keep)
     return entry
 
 

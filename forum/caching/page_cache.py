@@ -15,7 +15,10 @@ A token changes twice: at once, and again when the transaction commits. A reader
 between the two may have seen the old rows and stores its page under the first new token; the
 second change makes sure that page is never served.
 
-Entries also expire after FORUM_PAGE_CACHE_SECONDS, because a page says "3 minutes ago".
+A page says "3 minutes ago": its copy is kept until the first such date on it would read
+differently (the view says when, as `dates_change_at` on its response), and never longer than
+FORUM_PAGE_CACHE_SECONDS. A post over a month old shows its day, which never changes: a page of
+such posts is kept that long.
 
 A renewal that cannot reach the cache (Redis down) renews the cache's epoch instead, which
 abandons every stored page: forum/caching/resilient_cache.py.
@@ -29,6 +32,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils import timezone
 
 from forum.live.change_events import entries_current, generations_renew
 
@@ -91,6 +95,16 @@ def cached_for_topic(topic_id: int, renders: dict) -> dict:
     return values
 
 
+def keep_seconds(dates_change_at) -> int:
+    """How long a page may be kept: until `dates_change_at`, when the first relative date on it
+    would read differently (None: none ever will), and FORUM_PAGE_CACHE_SECONDS at the longest.
+    0 when that moment has passed: the page is not to be kept at all."""
+    longest = settings.FORUM_PAGE_CACHE_SECONDS
+    if dates_change_at is None:
+        return longest
+    return max(0, min(longest, int((dates_change_at - timezone.now()).total_seconds())))
+
+
 def _is_visitor(request) -> bool:
     # A session cookie may mean a signed-in member; a messages cookie means a flash message to
     # show. Either way the page is this reader's own.
@@ -119,11 +133,12 @@ class VisitorPageCacheMiddleware:
             return hits[page_key]
 
         response = self.get_response(request)
-        if response.status_code == 200 and not response.cookies and not response.streaming:
+        keep = keep_seconds(getattr(response, "dates_change_at", None))
+        if response.status_code == 200 and not response.cookies and not response.streaming and keep:
             if hasattr(response, "render") and callable(response.render):
                 response = response.render()
             response["X-Page-Cache"] = "stored"
-            cache.set(page_key, (generations, _copy_for_cache(response)), timeout=settings.FORUM_PAGE_CACHE_SECONDS)
+            cache.set(page_key, (generations, _copy_for_cache(response)), timeout=keep)
         return response
 
 

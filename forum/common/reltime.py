@@ -6,7 +6,7 @@ every request: humanize's naturaltime goes through the translation machinery and
 no longer changes with time.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
@@ -37,3 +37,21 @@ def relative_text(value: datetime, now: datetime | None = None, zone=None) -> st
     if seconds < 30 * _DAY:
         return _ago(seconds // _DAY, "day")
     return day_text(value, zone)
+
+
+def relative_text_changes_at(value: datetime, now: datetime | None = None) -> datetime | None:
+    """The moment `relative_text(value)` stops reading as it does at `now`: "3 minutes ago" turns
+    into "4 minutes ago" a minute after it was 3, "5 days ago" a day after it was 5. None when it
+    never will: a date a month old reads as the day itself. A page keeps its copy until then
+    (forum/caching/page_cache.py)."""
+    now = now or timezone.now()
+    seconds = int((now - value).total_seconds())
+    if seconds <= -_MINUTE:
+        # A day far ahead (another server's clock) reads as the day until it is "just now".
+        return value - timedelta(seconds=_MINUTE)
+    if seconds < _MINUTE:
+        return value + timedelta(seconds=_MINUTE)
+    if seconds >= 30 * _DAY:
+        return None
+    unit = _MINUTE if seconds < _HOUR else _HOUR if seconds < _DAY else _DAY
+    return value + timedelta(seconds=(seconds // unit + 1) * unit)

@@ -2,15 +2,17 @@
 back: the page each one gets is the page rendered for them alone (forum/caching/member_pages.py)."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from forum.discussion.drafts import draft_key, draft_save
 from forum.discussion.submissions import TOKEN_FIELD
-from forum.models import Flag, Notification, Vote
+from forum.models import Flag, Notification, Post, Vote
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 
@@ -92,6 +94,25 @@ def test_a_members_own_draft_votes_and_flags_reach_them_alone(thread, member, ot
     assert "true" not in [b.get("aria-pressed") for b in parse(omar.content).find_all("button")
                           if "vote-button" in b.classes]
     assert "You flagged this" in omar.content.decode() and "You flagged this" not in maria.content.decode()
+
+
+@pytest.mark.parametrize(("seconds", "served_from"), [(0, "member-hit"), (20, "member-hit"), (35, "member-stored")])
+def test_the_shared_copy_is_kept_until_a_relative_date_on_it_would_read_differently(thread, settings, monkeypatch,
+                                                                                   seconds, served_from):
+    topic, _third = thread
+    settings.FORUM_PAGE_CACHE = True
+    # The newest reply reads "5 minutes ago" for thirty seconds more; the others are days.
+    Post.objects.filter(topic=topic).update(created_at=timezone.now() - timedelta(days=40))
+    Post.objects.filter(topic=topic, post_number=6).update(created_at=timezone.now() - timedelta(minutes=5, seconds=30))
+    # Both made first: a new member renews every page (a name shown on them could be theirs).
+    first_reader, next_reader = signed_in(UserFactory()), signed_in(UserFactory())
+    first = first_reader.get(topic.get_absolute_url())
+    assert first["X-Page-Cache"] == "member-stored" and "5 minutes ago" in parse(first.content).text
+
+    later = timezone.now() + timedelta(seconds=seconds)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+
+    assert next_reader.get(topic.get_absolute_url())["X-Page-Cache"] == served_from
 
 
 def test_every_page_served_gets_its_own_submit_token_and_no_marker_reaches_the_browser(thread, member, settings):

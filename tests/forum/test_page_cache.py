@@ -1,15 +1,19 @@
 """Visitors get topic pages from the cache, and every change shows on the very next request."""
 
+import time
+from datetime import timedelta
+
 import pytest
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from forum.caching.page_cache import topic_changed
 from forum.discussion.answers import answer_accept, vote_toggle
 from forum.discussion.deleting import post_delete
 from forum.discussion.editing import post_edit
-from forum.models import Study
+from forum.models import Post, Study
 from forum.moderation.actions import (
     post_hide,
     post_mark_needs_source,
@@ -103,6 +107,35 @@ def test_the_cache_can_be_switched_off(topic, settings):
     visit(topic.get_absolute_url())
 
     assert "X-Page-Cache" not in visit(topic.get_absolute_url())
+
+
+def _later(monkeypatch, seconds):
+    """The cache's clock (locmem expires entries by time.time) moved on by `seconds`."""
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + seconds)
+
+
+def test_a_page_is_kept_until_a_relative_date_on_it_would_read_differently(topic, monkeypatch):
+    # The reply reads "5 minutes ago" for thirty seconds more; the question, 40 days old, is a day.
+    Post.objects.filter(topic=topic, post_number=1).update(created_at=timezone.now() - timedelta(days=40))
+    Post.objects.filter(topic=topic, post_number=2).update(created_at=timezone.now() - timedelta(minutes=5, seconds=30))
+    assert "5 minutes ago" in parse(visit(topic.get_absolute_url()).content).text
+
+    _later(monkeypatch, 20)
+    assert visit(topic.get_absolute_url())["X-Page-Cache"] == "hit"
+    _later(monkeypatch, 35)
+    assert visit(topic.get_absolute_url())["X-Page-Cache"] == "stored"
+
+
+def test_a_page_whose_dates_never_change_is_kept_as_long_as_the_setting_says(topic, monkeypatch, settings):
+    settings.FORUM_PAGE_CACHE_SECONDS = 600
+    Post.objects.filter(topic=topic).update(created_at=timezone.now() - timedelta(days=40))
+    visit(topic.get_absolute_url())
+
+    _later(monkeypatch, 590)
+    assert visit(topic.get_absolute_url())["X-Page-Cache"] == "hit"
+    _later(monkeypatch, 610)
+    assert visit(topic.get_absolute_url())["X-Page-Cache"] == "stored"
 
 
 def _reply(topic, **_):

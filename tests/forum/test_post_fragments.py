@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.common.reltime import relative_text
+from forum.common.reltime import relative_text, relative_text_changes_at
 from forum.models import Vote
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.forum.study_data import stored_metadata
@@ -135,6 +135,30 @@ def test_relative_dates_move_on_with_the_clock(topic, member, monkeypatch):
 def test_relative_text(age, text):
     now = timezone.now()
     assert relative_text(now - age, now) == text
+
+
+@pytest.mark.parametrize("age", [
+    timedelta(seconds=-3600), timedelta(seconds=-61), timedelta(seconds=-59.5), timedelta(seconds=-1),
+    timedelta(0), timedelta(seconds=59.9), timedelta(minutes=1), timedelta(minutes=7, seconds=42.5),
+    timedelta(minutes=59, seconds=59), timedelta(hours=5, minutes=1), timedelta(hours=23, minutes=59),
+    timedelta(days=3, hours=2), timedelta(days=29, hours=23, minutes=59),
+])
+def test_a_relative_date_reads_the_same_until_the_moment_it_is_said_to_change(age):
+    now = timezone.now()
+    value = now - age
+    changes_at = relative_text_changes_at(value, now)
+    text = relative_text(value, now)
+
+    assert changes_at > now
+    for moment in (now + (changes_at - now) / 2, changes_at - timedelta(microseconds=1)):
+        assert relative_text(value, moment) == text
+    assert relative_text(value, changes_at + timedelta(microseconds=1)) != text
+
+
+def test_a_date_shown_as_its_day_never_changes():
+    now = timezone.now()
+    assert relative_text_changes_at(now - timedelta(days=30), now) is None
+    assert relative_text_changes_at(now - timedelta(days=400), now) is None
 
 
 def test_after_a_month_the_date_itself_is_shown():

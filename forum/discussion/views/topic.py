@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.middleware.csrf import get_token
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from config.jinja_env import form_renderer, page_html, page_response
@@ -15,6 +16,7 @@ from forum.access.visible import get_visible_topic
 from forum.caching import member_pages
 from forum.caching.page_cache import cached_for_topic
 from forum.caching.post_fragments import render_posts_versioned
+from forum.common.reltime import relative_text_changes_at
 from forum.common.personal_slots import (csrf_placeholder, slot_wrap, slots_fill, slots_split,
                                          submit_token_placeholder)
 from forum.common.url_patterns import page_reverse
@@ -173,6 +175,11 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
     first = (page - 1) * per_page + 1
     last = first + per_page - 1
     posts = page_posts(topic, first, last)
+    # The posts' "3 minutes ago" are the page's only relative dates: a stored copy of it is current
+    # until the first of them would read differently. Taken before they are written, so a minute
+    # that turns meanwhile leaves a moment already past, and nothing is kept.
+    now = timezone.now()
+    dates_change_at = min(filter(None, (relative_text_changes_at(post.created_at, now) for post in posts)), default=None)
     state = ReaderState()
     if request.user.is_authenticated:
         # Before anything else is read for the page: the member may be sent elsewhere.
@@ -240,10 +247,12 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
         **({"personal_slots": True, "csrf_token": csrf_placeholder()} if shared is not None else {}),
     }, status=status)
     if shared is None:
+        html_response.dates_change_at = dates_change_at  # the visitors' page cache keeps it until then
         return html_response
     skeleton, rendered = slots_split(html_response.content.decode())
     entry = member_pages.member_page_store(
         request, generations=shared["generations"], skeleton=skeleton, topic=topic, posts=posts,
+        dates_change_at=dates_change_at,
         versions=[version for version, _html in post_html], citation_numbers=parts["citation-numbers"],
         last_number=posts[-1].post_number if posts else None, may_write_summary=shared["may_write_summary"])
     return _member_page_response(request, entry, state=state, rendered=rendered, status=status)
