@@ -48,6 +48,10 @@ def _topic_key(topic_id: int) -> str:
     return f"page-gen:topic:{topic_id}"
 
 
+def _parts_key(topic_id: int) -> str:
+    return f"part-gen:topic:{topic_id}"
+
+
 def _page_key(path: str, query: str) -> str:
     return f"page:{path}?{query}"
 
@@ -64,6 +68,13 @@ def topic_changed(*topic_ids: int | None) -> None:
         _change(keys)
 
 
+def topic_parts_changed(*topic_ids: int | None) -> None:
+    """The parts of these topics' pages drawn from the whole topic (`cached_for_topic`) too."""
+    keys = sorted({_parts_key(t) for t in topic_ids if t is not None})
+    if keys:
+        _change(keys)
+
+
 def site_changed() -> None:
     """Something shown on many topic pages has changed: no stored page is current any more."""
     _change([SITE_KEY])
@@ -76,13 +87,15 @@ def current_entries(keys: list[str], topic_id: int) -> tuple[dict, tuple[str, ..
 
 
 def cached_for_topic(topic_id: int, renders: dict) -> dict:
-    """Parts of a topic page that the same writes change as the page itself (the Evidence panel:
-    citations come and go with posts, studies change site-wide), cached under the same two
-    generations: {name: value}, calling `renders[name]()` for each part without a current copy."""
+    """Parts of a topic page drawn from the whole topic (the Evidence panel: citations come and
+    go with posts, studies change site-wide), cached under the site's generation and the topic's
+    parts' one, which every change to the topic renews but a vote ("topic_parts" in
+    forum/live/change_events.py): {name: value}, calling `renders[name]()` for each part without
+    a current copy."""
     if not settings.FORUM_FRAGMENT_CACHE:
         return {name: render() for name, render in renders.items()}
     names = {f"part:{name}:{topic_id}": name for name in renders}
-    hits, generations = current_entries(list(names), topic_id)
+    hits, generations = entries_current(list(names), [SITE_KEY, _parts_key(topic_id)])
     values, fresh = {}, {}
     for key, name in names.items():
         if key in hits:
@@ -159,4 +172,5 @@ def connect_signals() -> None:
 
     change_events.connect_signals()
     change_events.subscribe("topic", topic_changed)
+    change_events.subscribe("topic_parts", topic_parts_changed)
     change_events.subscribe("site", site_changed)

@@ -7,6 +7,9 @@ one of them. The kinds:
 
 - "topic" (topic ids): what readers see of a topic's posts or of the topic itself changed: a
   reply, an edit, a hide, a delete, a vote, an accepted answer, a quote's new status.
+- "topic_parts" (topic ids): what a topic page draws from the whole topic may have changed too
+  (its Evidence panel and citation numbers, tags, "Quoted in" lines): every "topic" change but
+  a post's helpful count, the one write Q&A readers make most.
 - "site": something shown on many topics' pages changed (a member's name, a study's metadata).
 - "topic_list": a topic was started or replied to, so topic lists have something new.
 - "notifications" (member ids): these members' notifications changed (new, read, counted again).
@@ -50,10 +53,13 @@ def _announce(kind: str, *ids) -> None:
         callback(*ids)
 
 
-def topic_changed(*topic_ids: int | None) -> None:
+def topic_changed(*topic_ids: int | None, parts: bool = True) -> None:
+    """`parts=False`: only what no part drawn from the whole topic shows ("topic_parts")."""
     ids = sorted({t for t in topic_ids if t is not None})
     if ids:
         _announce("topic", *ids)
+        if parts:
+            _announce("topic_parts", *ids)
 
 
 def site_changed() -> None:
@@ -186,6 +192,8 @@ _TOPIC_FIELDS_SEARCHED = frozenset({"title", "category", "category_id", "unliste
 _ELSEWHERE_FIELDS_SEARCHED = frozenset({"username", "role", "doi", "slug"})
 # Whether a post counts as deleted: its own deleted_at, and its topic's (so a move between topics too).
 _POST_FIELDS_DELETION = frozenset({"deleted_at", "topic", "topic_id"})
+# What a post shows of itself alone: no Evidence panel, tag or "Quoted in" line reads it.
+_POST_FIELDS_OWN = frozenset({"helpful_count"})
 _TOPIC_FIELDS_DELETION = frozenset({"deleted_at"})
 
 
@@ -249,7 +257,7 @@ def _rows_changed(sender, fields, topic_ids=(), recipient_ids=(), **kwargs):
     from forum.models import Flag, Notification, Post, Study, Topic
 
     if sender is Post:
-        topic_changed(*topic_ids)
+        topic_changed(*topic_ids, parts=not (fields and fields <= _POST_FIELDS_OWN))
         if _POST_FIELDS_SEARCHED & fields:
             search_changed()
         if _POST_FIELDS_DELETION & fields:

@@ -197,11 +197,13 @@ class Study(models.Model):
 
     @property
     def design_label(self) -> str:
-        return DESIGN_LABELS.get(Design(self.effective_design), "Other")
+        # By the stored string itself: a StrEnum member is found by its value, and making the
+        # member first cost more than the look-up, twice for each study on a topic page.
+        return DESIGN_LABELS.get(self.effective_design, "Other")
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(Status(self.effective_status), "")
+        return STATUS_LABELS.get(self.effective_status, "")
 
     @property
     def fact_chips(self) -> list[tuple[str, str]]:

@@ -108,12 +108,12 @@ def designs_summary(labels: list[str]) -> str:
     return f"{total} stud{'y' if total == 1 else 'ies'}: {parts}" if total else "No studies"
 
 
+_RANKS = {design: rank for rank, design in enumerate(DESIGN_RANK)}
+
+
 def design_rank(design: Design | str) -> int:
     """Position in DESIGN_RANK (0 = strongest); unknown values sort last."""
-    try:
-        return DESIGN_RANK.index(Design(design))
-    except ValueError:
-        return len(DESIGN_RANK)
+    return _RANKS.get(design, len(DESIGN_RANK))
 
 
 @dataclass(frozen=True)

@@ -214,6 +214,26 @@ def test_every_change_shows_to_the_next_visitor(topic, member, other_member, mod
     assert expected not in parse(before.content).text
 
 
+def _tables_read(url) -> set[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert visit(url)["X-Page-Cache"] == "stored"
+    return {table for query in queries.captured_queries for table in ("forum_citation", "forum_quote", "forum_topic_tags")
+            if table in query["sql"]}
+
+
+def test_a_vote_draws_the_page_again_but_not_what_it_draws_from_the_whole_topic(topic, member, other_member):
+    url = topic.get_absolute_url()
+    assert _tables_read(url) == {"forum_citation", "forum_quote", "forum_topic_tags"}
+
+    vote_toggle(user=member, post=topic.posts.get(post_number=2))
+    # The count shows; the Evidence panel, "Quoted in" lines and tags come from the cache.
+    assert _tables_read(url) == set()
+    assert "1 found this helpful" in parse(visit(url).content).text
+
+    _reply(topic)
+    assert _tables_read(url) == {"forum_citation", "forum_quote", "forum_topic_tags"}
+
+
 def test_unhiding_shows_the_post_again(topic, moderator):
     post = topic.posts.get(post_number=2)
     post_hide(moderator=moderator, post=post, reason="Checking")

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import F
+from django.db.models.signals import post_init
 from django.http import Http404
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -45,6 +46,45 @@ def test_a_page_read_twice_with_other_values_matches_the_queryset_each_time():
         assert got[0].created_at.tzinfo is not None
         assert got[0].get_deferred_fields() == {"raw"}
         assert got[-1].raw == Post.objects.get(pk=got[-1].pk).raw
+
+
+def _state(instance):
+    return {name: value for name, value in vars(instance).items() if name != "_state"}, instance._state.adding, \
+        instance._state.db
+
+
+def test_instances_are_those_the_orm_makes_and_save_as_they_would():
+    topic = make_topic(title="Question")
+    make_reply(topic=topic)
+    read = Prepared(lambda topic_id: Post.objects.filter(topic=topic_id).defer("raw").order_by("post_number"))
+
+    got, expected = read.fetch(topic.pk), list(Post.objects.filter(topic=topic.pk).defer("raw").order_by("post_number"))
+
+    assert [_state(post) for post in got] == [_state(post) for post in expected]
+    assert got[1].get_deferred_fields() == {"raw"}
+    # A read instance is a saved row: saving it updates that row, never adds one.
+    got[1].competing_interests = "None declared."
+    got[1].save(update_fields=["competing_interests"])
+    assert Post.objects.get(pk=got[1].pk).competing_interests == "None declared." and topic.posts.count() == 2
+    assert got[1].author == expected[1].author  # the related object, read on demand
+
+
+def test_a_receiver_of_post_init_hears_each_instance_read():
+    topic = make_topic(title="Question")
+    read = Prepared(lambda topic_id: Post.objects.filter(topic=topic_id))
+    read.fetch(topic.pk)  # composed before anyone listens
+    heard = []
+
+    def receiver(sender, instance, **kwargs):
+        heard.append(instance.pk)
+
+    post_init.connect(receiver, sender=Post)
+    try:
+        posts = read.fetch(topic.pk)
+    finally:
+        post_init.disconnect(receiver, sender=Post)
+
+    assert heard == [post.pk for post in posts] and heard
 
 
 def test_lists_of_each_length_are_their_own_shape():
