@@ -75,7 +75,10 @@ class _Environment(Environment):
 
 
 def environment(**options) -> Environment:
-    env = _Environment(**options)
+    # Every template kept, in a plain dict: the bounded cache's LRU bookkeeping, under a lock,
+    # ran for each `{% include %}` (a study's chips in the Evidence panel, thirty-odd a page).
+    # The site's templates are a fixed few dozen.
+    env = _Environment(**{"cache_size": -1, **options})
     env.globals.update(url=fast_reverse, static=_static, avatar=avatar, reltime=reltime,
                        authored_citations=authored_citations, personal_part=personal_part, slot=slot,
                        querystring=_querystring)
