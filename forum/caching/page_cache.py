@@ -62,15 +62,16 @@ def _change(keys: list[str]) -> None:
 
 
 def topic_changed(*topic_ids: int | None) -> None:
-    """What visitors see of these topics has changed (or will, when this transaction commits)."""
+    """What visitors see of these topics has changed (or will, when this transaction commits),
+    the parts drawn from the whole topic (`cached_for_topic`) with the rest: renewed together."""
+    ids = {t for t in topic_ids if t is not None}
+    if ids:
+        _change([*map(_topic_key, ids), *map(_parts_key, ids)])
+
+
+def topic_counts_changed(*topic_ids: int | None) -> None:
+    """Only posts' helpful counts changed: the pages, not their parts drawn from the whole topic."""
     keys = sorted({_topic_key(t) for t in topic_ids if t is not None})
-    if keys:
-        _change(keys)
-
-
-def topic_parts_changed(*topic_ids: int | None) -> None:
-    """The parts of these topics' pages drawn from the whole topic (`cached_for_topic`) too."""
-    keys = sorted({_parts_key(t) for t in topic_ids if t is not None})
     if keys:
         _change(keys)
 
@@ -89,7 +90,7 @@ def current_entries(keys: list[str], topic_id: int) -> tuple[dict, tuple[str, ..
 def cached_for_topic(topic_id: int, renders: dict) -> dict:
     """Parts of a topic page drawn from the whole topic (the Evidence panel: citations come and
     go with posts, studies change site-wide), cached under the site's generation and the topic's
-    parts' one, which every change to the topic renews but a vote ("topic_parts" in
+    parts' one, which every change to the topic renews but a vote ("topic_counts" in
     forum/live/change_events.py): {name: value}, calling `renders[name]()` for each part without
     a current copy."""
     if not settings.FORUM_FRAGMENT_CACHE:
@@ -172,5 +173,5 @@ def connect_signals() -> None:
 
     change_events.connect_signals()
     change_events.subscribe("topic", topic_changed)
-    change_events.subscribe("topic_parts", topic_parts_changed)
+    change_events.subscribe("topic_counts", topic_counts_changed)
     change_events.subscribe("site", site_changed)

@@ -7,9 +7,9 @@ one of them. The kinds:
 
 - "topic" (topic ids): what readers see of a topic's posts or of the topic itself changed: a
   reply, an edit, a hide, a delete, a vote, an accepted answer, a quote's new status.
-- "topic_parts" (topic ids): what a topic page draws from the whole topic may have changed too
-  (its Evidence panel and citation numbers, tags, "Quoted in" lines): every "topic" change but
-  a post's helpful count, the one write Q&A readers make most.
+- "topic_counts" (topic ids): only a post's helpful count changed, the write Q&A readers make
+  most. Heard where "topic" is (an open page shows the new count), but nothing a topic page draws
+  from the whole topic (its Evidence panel and citation numbers, tags, "Quoted in" lines) shows it.
 - "site": something shown on many topics' pages changed (a member's name, a study's metadata).
 - "topic_list": a topic was started or replied to, so topic lists have something new.
 - "notifications" (member ids): these members' notifications changed (new, read, counted again).
@@ -53,13 +53,11 @@ def _announce(kind: str, *ids) -> None:
         callback(*ids)
 
 
-def topic_changed(*topic_ids: int | None, parts: bool = True) -> None:
-    """`parts=False`: only what no part drawn from the whole topic shows ("topic_parts")."""
+def topic_changed(*topic_ids: int | None, counts_only: bool = False) -> None:
+    """`counts_only`: nothing but posts' helpful counts changed ("topic_counts")."""
     ids = sorted({t for t in topic_ids if t is not None})
     if ids:
-        _announce("topic", *ids)
-        if parts:
-            _announce("topic_parts", *ids)
+        _announce("topic_counts" if counts_only else "topic", *ids)
 
 
 def site_changed() -> None:
@@ -257,7 +255,7 @@ def _rows_changed(sender, fields, topic_ids=(), recipient_ids=(), **kwargs):
     from forum.models import Flag, Notification, Post, Study, Topic
 
     if sender is Post:
-        topic_changed(*topic_ids, parts=not (fields and fields <= _POST_FIELDS_OWN))
+        topic_changed(*topic_ids, counts_only=bool(fields) and fields <= _POST_FIELDS_OWN)
         if _POST_FIELDS_SEARCHED & fields:
             search_changed()
         if _POST_FIELDS_DELETION & fields:

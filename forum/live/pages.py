@@ -78,6 +78,7 @@ def _review_changed():
 
 def connect() -> None:
     change_events.subscribe("topic", _topic_changed)
+    change_events.subscribe("topic_counts", _topic_changed)
     change_events.subscribe("notifications", _notifications_changed)
     change_events.subscribe("topic_list", _topic_list_changed)
     change_events.subscribe("review", _review_changed)
