@@ -138,11 +138,13 @@ class Prepared:
         select_fields = klass_info["select_fields"]
         start, end = select_fields[0], select_fields[-1] + 1
         init_list = tuple(column.target.attname for column, _sql, _alias in select[start:end])
+        related_populators = get_related_populators(klass_info, select, using)
+        _related_filled_plainly(related_populators)
         return _Compiled(
             sql=sql, places=places, constants=tuple(params), model=klass_info["model"], init_list=init_list,
             plain=_fills_plainly(klass_info["model"], init_list),
             fields_start=start, fields_end=end,
-            related_populators=get_related_populators(klass_info, select, using),
+            related_populators=related_populators,
             annotation_col_map=dict(compiler.annotation_col_map or {}),
             converters=tuple(converters.items()),
         )
@@ -182,6 +184,27 @@ def _fills_plainly(model, attnames: tuple[str, ...]) -> bool:
         if hasattr(descriptor, "__set__") and not isinstance(descriptor, ForeignKeyDeferredAttribute):
             return False
     return True
+
+
+class _PlainFromDb:
+    """Stands in for a select_related model in Django's RelatedPopulator, which asks it for
+    nothing but `from_db`: its instances filled in at once, as the read's own are."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def from_db(self, db, field_names, values):
+        if pre_init.has_listeners(self.model) or post_init.has_listeners(self.model):
+            return self.model.from_db(db, field_names, values)
+        return _plain_instance(self.model, field_names, values, db)
+
+
+def _related_filled_plainly(populators: list) -> None:
+    # A topic list's rows each bring their category, author and last poster.
+    for populator in populators:
+        if _fills_plainly(populator.model_cls, tuple(populator.init_list)):
+            populator.model_cls = _PlainFromDb(populator.model_cls)
+        _related_filled_plainly(populator.related_populators)
 
 
 def _plain_instance(model, attnames: tuple[str, ...], values, using: str):

@@ -69,22 +69,40 @@ def test_instances_are_those_the_orm_makes_and_save_as_they_would():
     assert got[1].author == expected[1].author  # the related object, read on demand
 
 
+def test_related_instances_are_those_the_orm_makes():
+    topic = make_topic(title="Question")
+    make_reply(topic=topic)
+
+    def build(topic_id):
+        return Post.objects.filter(topic=topic_id).select_related("author", "topic__category").order_by("post_number")
+
+    got, expected = Prepared(build).fetch(topic.pk), list(build(topic.pk))
+
+    assert [(_state(p.author), _state(p.topic), _state(p.topic.category)) for p in got] == \
+        [(_state(p.author), _state(p.topic), _state(p.topic.category)) for p in expected]
+    with CaptureQueriesContext(connection) as queries:
+        assert got[1].topic.category.name == expected[1].topic.category.name
+    assert len(queries) == 0
+
+
 def test_a_receiver_of_post_init_hears_each_instance_read():
     topic = make_topic(title="Question")
-    read = Prepared(lambda topic_id: Post.objects.filter(topic=topic_id))
+    read = Prepared(lambda topic_id: Post.objects.filter(topic=topic_id).select_related("author"))
     read.fetch(topic.pk)  # composed before anyone listens
     heard = []
 
     def receiver(sender, instance, **kwargs):
-        heard.append(instance.pk)
+        heard.append((sender.__name__, instance.pk))
 
     post_init.connect(receiver, sender=Post)
+    post_init.connect(receiver, sender=get_user_model())
     try:
         posts = read.fetch(topic.pk)
     finally:
         post_init.disconnect(receiver, sender=Post)
+        post_init.disconnect(receiver, sender=get_user_model())
 
-    assert heard == [post.pk for post in posts] and heard
+    assert heard == [item for post in posts for item in (("Post", post.pk), ("User", post.author_id))] and heard
 
 
 def test_lists_of_each_length_are_their_own_shape():
