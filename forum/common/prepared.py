@@ -5,7 +5,9 @@ their authors, the studies its posts cite. Composing each read's SQL from a quer
 selected columns, converters) cost five to ten times more CPU than the database took to run it.
 `Prepared` composes a read once per database and shape, with stand-in values where the caller's
 go, then each call runs that SQL with the caller's values and builds the model instances as
-Django's own iterator would (select_related objects, deferred fields and annotations included).
+Django's own iterator would (select_related objects, deferred fields and annotations included):
+filled in at once where that makes the very instance `from_db` would, since going through
+`Model.__init__` column by column cost more than the query.
 
 Plain reads only: model instances, or tuples from values_list() of plain columns; a queryset with
 prefetch_related, values() dictionaries or annotations among its values is refused when it is
