@@ -16,7 +16,7 @@ from forum.access.visible import get_visible_topic
 from forum.caching import member_pages
 from forum.caching.page_cache import cached_for_topic
 from forum.caching.post_fragments import render_posts_versioned
-from forum.common.reltime import relative_text_changes_at
+from forum.common.reltime import relative_texts_change_at
 from forum.common.personal_slots import (csrf_placeholder, slot_wrap, slots_fill, slots_split,
                                          submit_token_placeholder)
 from forum.common.url_patterns import page_reverse
@@ -178,8 +178,7 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
     # The posts' "3 minutes ago" are the page's only relative dates: a stored copy of it is current
     # until the first of them would read differently. Taken before they are written, so a minute
     # that turns meanwhile leaves a moment already past, and nothing is kept.
-    now = timezone.now()
-    dates_change_at = min(filter(None, (relative_text_changes_at(post.created_at, now) for post in posts)), default=None)
+    dates_change_at = relative_texts_change_at([post.created_at for post in posts], timezone.now())
     state = ReaderState()
     if request.user.is_authenticated:
         # Before anything else is read for the page: the member may be sent elsewhere.
