@@ -14,6 +14,11 @@ class TopicState(models.TextChoices):
     ARCHIVED = "archived", "Archived"
 
 
+def page_for(post_number: int) -> int:
+    """The page of its topic a post is on (post numbers never change: a deleted post keeps its place)."""
+    return max(1, -(-post_number // settings.FORUM_POSTS_PER_PAGE))
+
+
 class TopicQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Moderation and posting change topics with update(); see forum.live.change_events.
@@ -137,7 +142,14 @@ class Topic(models.Model):
         return url("forum:topic", self.slug, self.pk)
 
     def post_url(self, post_number: int) -> str:
+        """The post's permalink, for sharing: it finds the post's page when followed."""
         return fast_reverse("forum:post_permalink", self.slug, self.pk, post_number)
+
+    def post_page_url(self, post_number: int) -> str:
+        """Where the permalink leads: the page that shows the post, at the post. Pages sent back
+        to a topic after a write go here at once, not through the permalink's extra request."""
+        page = page_for(post_number)
+        return f"{self.get_absolute_url()}{f'?page={page}' if page > 1 else ''}#post-{post_number}"
 
     @property
     def unread_count(self) -> int | None:

@@ -76,7 +76,7 @@ def assert_saved_and_shown_unresolved(client, topic, response, author):
     assert response.status_code == 302
     post = Post.objects.get(topic=topic, post_number=2)
     assert post.author == author and DOI in post.raw
-    assert response["Location"].endswith(topic.post_url(2))
+    assert response["Location"].endswith(topic.post_page_url(2))
     study = Study.objects.get(doi=DOI)
     assert Citation.objects.filter(post=post, study=study).exists()
     assert study.lookup_state in (LookupState.PENDING, LookupState.DELAYED, LookupState.FAILED)

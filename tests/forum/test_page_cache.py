@@ -300,3 +300,37 @@ def test_a_rolled_back_write_does_not_stop_later_commits_from_renewing(topic):
         visit(topic.get_absolute_url())
 
     assert visit(topic.get_absolute_url())["X-Page-Cache"] == "stored"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_read_back_in_its_own_transaction_is_not_served_from_the_cache(topic):
+    """Inside a transaction the renewal waits until the transaction next reads a generation:
+    what it reads then is its own write, not the page stored before it."""
+    with transaction.atomic():
+        assert visit(topic.get_absolute_url())["X-Page-Cache"] == "stored"
+        Post.objects.filter(topic=topic, post_number=2).update(raw="Edited.", cooked="<p>Edited in place.</p>")
+
+        page = visit(topic.get_absolute_url())
+
+    assert page["X-Page-Cache"] == "stored"
+    assert "Edited in place." in parse(page.content).text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_renews_what_it_changed_in_one_write_to_the_cache(topic, other_member, monkeypatch):
+    """A reply touches its topic, the lists, the bell and live pages a dozen times in its
+    transaction: each was a round trip to the cache while the topic stayed locked."""
+    from django.core.cache import caches
+
+    writes = []
+    default = caches["default"]
+    set_many = default.set_many
+    monkeypatch.setattr(default, "set_many", lambda data, *args, **kwargs: writes.append(sorted(data)) or set_many(data, *args, **kwargs))
+    assert visit(topic.get_absolute_url())["X-Page-Cache"] == "stored"
+
+    make_reply(topic=topic, author=other_member, raw="A third post.")
+
+    generation_writes = [keys for keys in writes if any("gen" in key for key in keys)]
+    assert len(generation_writes) == 1
+    assert f"page-gen:topic:{topic.pk}" in generation_writes[0]
+    assert visit(topic.get_absolute_url())["X-Page-Cache"] == "stored"

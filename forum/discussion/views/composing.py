@@ -27,7 +27,8 @@ from forum.markup.citation_numbers import citation_numbers_apply
 from forum.markup.citations import authored_citations
 from forum.models import Category, Post, Study, Topic
 
-from forum.discussion.views.topic import page_for, topic_page
+from forum.discussion.views.topic import topic_page
+from forum.models.topic import page_for
 from forum.site_views.database_outage import write_saved
 from forum.site_views.errors import composer_login_required
 from forum.site_views.notices import post_notice
@@ -136,7 +137,7 @@ def reply(request, topic_id: int):
                     write_saved(request, topic.post_url(post.post_number))
                     _warn_about_citations(request, post)
                     post_notice(request, post, "Your reply is posted.")
-                    return redirect(topic.post_url(post.post_number))
+                    return redirect(topic.post_page_url(post.post_number))
             else:
                 status = 400
             if Topic.objects.visible_to(request.user).filter(pk=topic.pk).exists():
@@ -247,7 +248,7 @@ def _already_posted(request, repeat: AlreadySubmitted, text: str):
     if post is None or post.is_deleted:
         return redirect("forum:latest")
     post_notice(request, post, text, level=messages.INFO)
-    return redirect(post.topic.post_url(post.post_number))
+    return redirect(post.topic.post_page_url(post.post_number))
 
 
 def _reply_target(topic, post_number: int | None) -> Post | None:

@@ -61,10 +61,10 @@ def edit(request, post_id: int):
                     _save_edit(request, post, form)
                     write_saved(request, url)
                     post_notice(request, post, "Your edit is saved.")
-                    return redirect(url)
+                    return redirect(post.topic.post_page_url(post.post_number))
             except AlreadySubmitted:
                 post_notice(request, post, "This edit was already saved: here is the post.", level=messages.INFO)
-                return redirect(post)
+                return redirect(post.topic.post_page_url(post.post_number))
             except LimitExceeded as exc:
                 form.add_error("raw", str(exc))
                 status = 429
@@ -104,7 +104,7 @@ def delete(request, post_id: int):
         post_delete(actor=request.user, post=post)
         if post.is_first:
             return redirect(post.topic.category)
-        return redirect(post)
+        return redirect(post.topic.post_page_url(post.post_number))
     return render(request, "forum/discussion/delete_post.html", {"post": post})
 
 

@@ -35,16 +35,13 @@ from forum.markup.citation_numbers import citation_numbers_apply
 from forum.models import Post, WatchLevel
 from forum.models.category import categories_all
 from forum.models.post import page_posts, quoting_posts_by_post
+from forum.models.topic import page_for
 from forum.models.tag import topic_tags
 from forum.references.classification import designs_summary
 
 from forum.evidence.views.summary_part import evidence_summary_html
 from forum.site_views.notices import place_post_notices
 from forum.templatetags.forum_tags import personal_part_render
-
-
-def page_for(post_number: int) -> int:
-    return max(1, math.ceil(post_number / settings.FORUM_POSTS_PER_PAGE))
 
 
 def topic_detail(request, slug: str, topic_id: int):
@@ -85,7 +82,7 @@ def _member_page_from(request, entry: dict):
     topic, post_ids = entry["topic"], [pk for pk, _author in entry["authors"]]
     state = reader_state_on_page(request.user, topic=topic, post_ids=post_ids, draft_key=draft_key(topic))
     if _first_unread_elsewhere(request, topic, state.subscription):
-        return redirect(topic.post_url(state.subscription.last_read_post_number + 1))
+        return redirect(topic.post_page_url(state.subscription.last_read_post_number + 1))
     _reading_recorded(request, topic, state, entry["last_number"])
     return _member_page_response(request, entry, state=state, rendered={})
 
@@ -185,7 +182,7 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
         state = reader_state_on_page(request.user, topic=topic, post_ids=[post.pk for post in posts],
                                      draft_key=draft_key(topic))
         if to_first_unread and _first_unread_elsewhere(request, topic, state.subscription):
-            return redirect(topic.post_url(state.subscription.last_read_post_number + 1))
+            return redirect(topic.post_page_url(state.subscription.last_read_post_number + 1))
     # The Evidence panel, tags and "Quoted in" lines change only through writes that renew the
     # topic's generation: fetched from the cache together, in one round trip.
     evidence = topic_evidence_once(topic)
@@ -284,9 +281,7 @@ def post_permalink(request, slug: str, topic_id: int, post_number: int):
     topic = get_visible_topic(request.user, topic_id)
     if post_number < 1 or post_number > topic.posts_count:
         raise Http404("There is no such post in this topic.")
-    page = page_for(post_number)
-    query = f"?page={page}" if page > 1 else ""
-    return redirect(f"{topic.get_absolute_url()}{query}#post-{post_number}")
+    return redirect(topic.post_page_url(post_number))
 
 
 def post_cooked(request, topic_id: int, post_number: int):

@@ -144,7 +144,7 @@ class TestVoting:
     def test_the_endpoint_redirects_a_plain_form_back_to_the_post(self, member_client, answer):
         response = member_client.post(reverse("forum:post_vote", args=[answer.pk]))
         assert response.status_code == 302
-        assert response["Location"] == answer.get_absolute_url()
+        assert response["Location"] == answer.topic.post_page_url(answer.post_number)
         assert Vote.objects.filter(post=answer).count() == 1
 
     def test_a_refused_json_vote_says_why(self, client, answer):

@@ -155,7 +155,7 @@ class TestReply:
 
         post = Post.objects.get(topic=topic, post_number=2)
         assert response.status_code == 302
-        assert response["Location"] == topic.post_url(2)
+        assert response["Location"] == topic.post_page_url(2)
         assert post.author == member and post.raw == BODY
         assert post.reply_to.post_number == 1
 

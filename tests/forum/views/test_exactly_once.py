@@ -53,7 +53,7 @@ class TestReplyOnce:
         again = member_client.post(reverse("forum:reply", args=[topic.pk]), form)
 
         assert Post.objects.filter(topic=topic).count() == 2
-        assert first["Location"] == again["Location"] == topic.post_url(2)
+        assert first["Location"] == again["Location"] == topic.post_page_url(2)
         page = parse(follow_to_page(member_client, again).content)
         assert notices_after(page, 2)[-1].startswith("This reply was already posted: here it is.")
 
@@ -87,7 +87,7 @@ class TestNewTopicOnce:
 
         topic = Topic.objects.get()
         assert first.status_code == again.status_code == 302
-        assert again["Location"] == topic.post_url(1)
+        assert again["Location"] == topic.post_page_url(1)
 
     def test_a_refused_topic_keeps_every_field(self, member_client, settings):
         category = CategoryFactory()

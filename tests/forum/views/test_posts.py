@@ -40,7 +40,7 @@ class TestEdit:
                                                             "reason": "Clarified"})
 
         assert response.status_code == 302
-        assert response["Location"] == own_reply.topic.post_url(2)
+        assert response["Location"] == own_reply.topic.post_page_url(2)
         own_reply.refresh_from_db()
         assert own_reply.raw == "First line\nBetter second line"
         assert own_reply.revisions.get().reason == "Clarified"
@@ -84,7 +84,7 @@ class TestDelete:
     def test_deleting_a_reply_returns_to_its_placeholder(self, member_client, own_reply):
         response = member_client.post(delete_url(own_reply))
 
-        assert response["Location"] == own_reply.topic.post_url(2)
+        assert response["Location"] == own_reply.topic.post_page_url(2)
         assert Post.objects.get(pk=own_reply.pk).is_deleted
         page = parse(member_client.get(own_reply.topic.get_absolute_url()).content)
         assert "This post was deleted by its author." in page.find("article", id="post-2").text
