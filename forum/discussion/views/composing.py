@@ -134,7 +134,7 @@ def reply(request, topic_id: int):
                 except PermissionDenied as exc:
                     error, status = str(exc), 429 if isinstance(exc, LimitExceeded) else 403
                 else:
-                    write_saved(request, topic.post_url(post.post_number))
+                    write_saved(request, topic.post_page_url(post.post_number))
                     _warn_about_citations(request, post)
                     post_notice(request, post, "Your reply is posted.")
                     return redirect(topic.post_page_url(post.post_number))

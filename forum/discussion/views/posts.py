@@ -57,11 +57,11 @@ def edit(request, post_id: int):
                 else:
                     # Its address, read before saving: the edit reloads the post, which then
                     # reads its topic again (a query that an outage just after the commit fails).
-                    url = post.get_absolute_url()
+                    url = post.topic.post_page_url(post.post_number)
                     _save_edit(request, post, form)
                     write_saved(request, url)
                     post_notice(request, post, "Your edit is saved.")
-                    return redirect(post.topic.post_page_url(post.post_number))
+                    return redirect(url)
             except AlreadySubmitted:
                 post_notice(request, post, "This edit was already saved: here is the post.", level=messages.INFO)
                 return redirect(post.topic.post_page_url(post.post_number))

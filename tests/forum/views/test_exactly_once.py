@@ -238,7 +238,7 @@ class TestEditOnce:
 
         assert PostRevision.objects.filter(post=post).count() == 1
         assert Post.objects.get(pk=post.pk).raw == "Second words."
-        assert again["Location"] == post.get_absolute_url()
+        assert again["Location"] == post.topic.post_page_url(post.post_number)
 
     def test_the_edit_page_restores_its_draft_and_offers_add_reference(self, member, member_client):
         topic = make_topic(author=member, title="Does vitamin D prevent colds?")

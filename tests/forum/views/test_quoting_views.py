@@ -206,7 +206,7 @@ class TestNotifications:
         response = member_client.post(reverse("forum:notification_open", args=[notification.pk]))
 
         assert response.status_code == 302
-        assert response["Location"] == topic.post_page_url(2)
+        assert response["Location"] == topic.post_url(2)
         notification.refresh_from_db()
         assert notification.is_read
         assert Notification.objects.filter(read_at__isnull=True).count() == 1
