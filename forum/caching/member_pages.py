@@ -26,7 +26,7 @@ from django.contrib.messages.storage.session import SessionStorage
 from django.core.cache import cache
 from django.utils import timezone
 
-from forum.caching.page_cache import CACHEABLE_QUERY, current_entries, keep_seconds
+from forum.caching.page_cache import CACHEABLE_QUERY, current_entries, generation_keys, keep_seconds
 from forum.common.personal_slots import skeleton_without
 
 # Slots whose stored content is shared (rendered for no one in particular) and replaced only for
@@ -59,11 +59,20 @@ def _key(request, kind: str, *, as_author: bool) -> str:
     return f"member-page:{request.path_info}?{request.META.get('QUERY_STRING', '')}:{kind}.{int(as_author)}"
 
 
+def _keys(request, *, may_write_summary: bool) -> tuple[str, str]:
+    kind = reader_kind(request.user, may_write_summary=may_write_summary)
+    return _key(request, kind, as_author=False), _key(request, kind, as_author=True)
+
+
+def lookup_keys(request, *, topic_id: int, may_write_summary: bool) -> list[str]:
+    """The keys `member_page_find` reads, for a page that reads its keys together."""
+    return [*_keys(request, may_write_summary=may_write_summary), *generation_keys(topic_id)]
+
+
 def member_page_find(request, *, topic_id: int, may_write_summary: bool) -> tuple[dict | None, tuple]:
     """The stored page for this reader, if current: looked up for them both as the topic's author
     and not, in one round trip, since which they are is known from the stored page."""
-    kind = reader_kind(request.user, may_write_summary=may_write_summary)
-    as_other, as_author = _key(request, kind, as_author=False), _key(request, kind, as_author=True)
+    as_other, as_author = _keys(request, may_write_summary=may_write_summary)
     hits, generations = current_entries([as_other, as_author], topic_id)
     # The page says "3 minutes ago": it is kept no longer by the site's clock either.
     now = timezone.now()

@@ -47,6 +47,11 @@ def _count_key(user_id: int) -> str:
     return f"bell:{CAP}:{user_id}"
 
 
+def lookup_keys(user) -> list[str]:
+    """The keys `unread_count_for_bell` reads, for a page that reads its keys together."""
+    return [_count_key(user.pk), _member_key(user.pk), SITE_KEY] if settings.FORUM_FRAGMENT_CACHE else []
+
+
 def unread_count_for_bell(user) -> int:
     """How many notifications `user` has not read, counted up to CAP: from the cache while
     nothing that changes it has happened since it was counted, else from the database."""

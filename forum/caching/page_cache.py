@@ -81,10 +81,27 @@ def site_changed() -> None:
     _change([SITE_KEY])
 
 
+def generation_keys(topic_id: int) -> list[str]:
+    """The generations a page of this topic is stored under: the site's and the topic's."""
+    return [SITE_KEY, _topic_key(topic_id)]
+
+
 def current_entries(keys: list[str], topic_id: int) -> tuple[dict, tuple[str, ...]]:
     """In one round trip: the entries under `keys` still current for this topic (its generation
     and the site's), and the generations a new entry is to be stored under."""
-    return entries_current(keys, [SITE_KEY, _topic_key(topic_id)])
+    return entries_current(keys, generation_keys(topic_id))
+
+
+def _part_key(topic_id: int, name: str) -> str:
+    return f"part:{name}:{topic_id}"
+
+
+def parts_keys(topic_id: int, names: list[str]) -> list[str]:
+    """The keys `cached_for_topic` reads for these parts, for a page that reads its keys together
+    (change_events.read_together)."""
+    if not settings.FORUM_FRAGMENT_CACHE:
+        return []
+    return [*(_part_key(topic_id, name) for name in names), SITE_KEY, _parts_key(topic_id)]
 
 
 def cached_for_topic(topic_id: int, renders: dict) -> dict:
@@ -95,7 +112,7 @@ def cached_for_topic(topic_id: int, renders: dict) -> dict:
     a current copy."""
     if not settings.FORUM_FRAGMENT_CACHE:
         return {name: render() for name, render in renders.items()}
-    names = {f"part:{name}:{topic_id}": name for name in renders}
+    names = {_part_key(topic_id, name): name for name in renders}
     hits, generations = entries_current(list(names), [SITE_KEY, _parts_key(topic_id)])
     values, fresh = {}, {}
     for key, name in names.items():

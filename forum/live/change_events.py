@@ -35,7 +35,9 @@ from __future__ import annotations
 import secrets
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 
+from asgiref.local import Local
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
@@ -148,6 +150,7 @@ def generations_renew(keys: Iterable[str]) -> None:
     keys = sorted(set(keys))
     if not keys:
         return
+    _read_ahead_forget(keys)
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         _renew_committed(keys)
@@ -168,13 +171,64 @@ def _send_unsent() -> None:
         _renew(keys)
 
 
+# --- Reading ahead -----------------------------------------------------------------------------
+# A member's topic page asks the cache for its live tokens, its stored copy and the bell's count,
+# each when it comes to them: three round trips where one would do, since the keys are known
+# from the address and the member before anything is read. A page reads them together
+# (`read_together`); a generation renewed meanwhile, by this request's own writes, is asked for
+# again. Reading a generation earlier than needed is always safe: what is rendered under it is
+# stored under the older token, and a change made since is a newer one.
+
+_read_ahead = Local()
+
+
+@contextmanager
+def read_together(keys: Iterable[str]):
+    """Within the block, `entries_current` and `generations_current` find these keys (entries
+    and generations) as one round trip read them on entering. Inside another such block, the
+    keys it has not read are added to its own, and it ends the reading ahead."""
+    _send_unsent()
+    ahead = getattr(_read_ahead, "found", None)
+    outermost = ahead is None
+    if outermost:
+        ahead = _read_ahead.found = (set(), {})
+    asked, found = ahead
+    keys = [key for key in dict.fromkeys(keys) if key not in asked]
+    if keys:
+        found.update(cache.get_many(keys))
+        asked.update(keys)
+    try:
+        yield
+    finally:
+        if outermost:
+            _read_ahead.found = None
+
+
+def _read_ahead_forget(keys: Iterable[str]) -> None:
+    if (ahead := getattr(_read_ahead, "found", None)) is not None:
+        ahead[0].difference_update(keys)
+
+
+def _get_many(keys: list[str]) -> dict:
+    """`cache.get_many`, after this transaction's unsent renewals, from what was read ahead."""
+    _send_unsent()
+    ahead = getattr(_read_ahead, "found", None)
+    if ahead is None:
+        return cache.get_many(keys)
+    asked, found = ahead
+    rest = [key for key in keys if key not in asked]
+    values = {key: found[key] for key in keys if key in asked and key in found}
+    if rest:
+        values.update(cache.get_many(rest))
+    return values
+
+
 def entries_current(keys: list[str], generation_keys: list[str]) -> tuple[dict, tuple[str, ...]]:
     """In one round trip: the values under `keys` still current (each stored as (generations,
     value) under the then generations of `generation_keys`), and the generations a new entry is to
     be stored under. A generation the cache has lost is made afresh, and so matches no stored
     entry; "" stands for one the cache could not give, and nothing is current under it."""
-    _send_unsent()
-    found = cache.get_many([*keys, *generation_keys])
+    found = _get_many([*keys, *generation_keys])
     if all(key in found for key in generation_keys):
         generations = tuple(found[key] for key in generation_keys)
     else:
@@ -188,8 +242,7 @@ def entries_current(keys: list[str], generation_keys: list[str]) -> tuple[dict, 
 def generations_current(keys: list[str]) -> dict[str, str]:
     """{key: token} in one round trip; a token the cache has lost is created afresh (and so
     matches nothing made under the lost one). "" when the cache cannot be reached."""
-    _send_unsent()
-    found = cache.get_many(keys)
+    found = _get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing:
         for key in missing:

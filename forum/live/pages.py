@@ -274,11 +274,7 @@ def start_listening() -> None:
     _listener.ensure_started()
 
 
-def tokens_for_page(*, topic_id: int | None = None, user=None, topic_list: bool = False) -> dict[str, str]:
-    """The tokens a page is rendered under: read before its queries, so a change made while it
-    renders shows as a new token at its first look."""
-    if not settings.FORUM_LIVE:
-        return {}
+def _page_keys(*, topic_id: int | None = None, user=None, topic_list: bool = False) -> dict[str, str]:
     names = {}
     if topic_id is not None:
         names["topic"] = topic_key(topic_id)
@@ -288,6 +284,21 @@ def tokens_for_page(*, topic_id: int | None = None, user=None, topic_list: bool 
             names["review"] = REVIEW_KEY
     if topic_list:
         names["list"] = TOPIC_LIST_KEY
+    return names
+
+
+def page_keys(*, topic_id: int | None = None, user=None, topic_list: bool = False) -> list[str]:
+    """The keys `tokens_for_page` reads, for a page that reads its keys together
+    (change_events.read_together)."""
+    return list(_page_keys(topic_id=topic_id, user=user, topic_list=topic_list).values()) if settings.FORUM_LIVE else []
+
+
+def tokens_for_page(*, topic_id: int | None = None, user=None, topic_list: bool = False) -> dict[str, str]:
+    """The tokens a page is rendered under: read before its queries, so a change made while it
+    renders shows as a new token at its first look."""
+    if not settings.FORUM_LIVE:
+        return {}
+    names = _page_keys(topic_id=topic_id, user=user, topic_list=topic_list)
     if not names:
         return {}
     try:

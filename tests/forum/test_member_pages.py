@@ -162,3 +162,37 @@ def test_a_suspended_member_is_served_their_own_page(thread, settings):
 
     assert comparable(page.content) == comparable(alone.content)
     assert "Reason: Repeated spam." in page.content.decode() and "Post reply" not in page.content.decode()
+
+
+def test_a_page_from_the_shared_copy_asks_the_cache_once_for_its_tokens_copy_and_bell(thread, settings,
+                                                                                      monkeypatch):
+    """Each a round trip to Redis in production: the session, then everything else the page needs."""
+    from django.core.cache import caches
+
+    topic, _third = thread
+    settings.FORUM_PAGE_CACHE = settings.FORUM_LIVE = True
+    reader = signed_in(UserFactory())
+    assert reader.get(topic.get_absolute_url())["X-Page-Cache"] == "member-stored"
+    default, reads, inside = caches["default"], [], []
+    real_get, real_get_many = default.get, default.get_many
+
+    def get(key, *args, **kwargs):
+        if not inside:  # the local-memory cache's get_many asks its get() for each key
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    def get_many(keys, *args, **kwargs):
+        reads.append(keys)
+        inside.append(True)
+        try:
+            return real_get_many(keys, *args, **kwargs)
+        finally:
+            inside.pop()
+
+    monkeypatch.setattr(default, "get", get)
+    monkeypatch.setattr(default, "get_many", get_many)
+
+    page = reader.get(topic.get_absolute_url())
+
+    assert page["X-Page-Cache"] == "member-hit"
+    assert len(reads) == 2 and "session" in str(reads[0])

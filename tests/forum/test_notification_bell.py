@@ -154,3 +154,26 @@ def test_an_open_page_is_told_the_new_count(member_client, topic, mention):
     make_reply(topic=topic, author=UserFactory(), raw="Another view.")
 
     assert ask(member_client, params).json()["notifications"] == {"unread": 1}
+
+
+
+def test_a_mention_read_by_opening_its_topic_is_not_counted_from_what_the_page_read_ahead(
+        member_client, other_member, settings):
+    """A member's topic page reads the bell's count with its stored copy, before the member has
+    read anything: opening the page reads the mention, and the bell it shows counts again."""
+    from django.test import Client
+
+    from tests.factories import make_topic
+
+    settings.FORUM_PAGE_CACHE = True
+    topic = make_topic(author=other_member, title="Is magnesium any use for cramp?")
+    make_reply(topic=topic, author=other_member, raw="@maria you asked about this last week.")
+    assert page_view(member_client)[0] == "Notifications, 1 unread"  # the count is in the cache
+    third = Client()
+    third.force_login(UserFactory())
+    assert third.get(topic.get_absolute_url())["X-Page-Cache"] == "member-stored"
+
+    page = member_client.get(topic.get_absolute_url())
+
+    assert page["X-Page-Cache"] == "member-hit"
+    assert parse(page.content).find("a", class_="site-nav__bell").get("aria-label") == "Notifications"

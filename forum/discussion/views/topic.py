@@ -13,8 +13,8 @@ from django.utils.safestring import SafeString
 
 from config.jinja_env import form_renderer, page_html, page_response
 from forum.access.visible import get_visible_topic
-from forum.caching import member_pages
-from forum.caching.page_cache import cached_for_topic
+from forum.caching import member_pages, notification_bell
+from forum.caching.page_cache import cached_for_topic, parts_keys
 from forum.caching.post_fragments import render_posts_versioned
 from forum.common.reltime import relative_texts_change_at
 from forum.common.personal_slots import (csrf_placeholder, slot_wrap, slots_fill, slots_split,
@@ -31,6 +31,7 @@ from forum.evidence.summaries import can_write_evidence_summary
 from forum.following.notifying import notifications_read_on_sight
 from forum.following.watching import topic_mark_read
 from forum.live import pages as live
+from forum.live.change_events import read_together
 from forum.markup.citation_numbers import citation_numbers_apply
 from forum.models import Post, WatchLevel
 from forum.models.category import categories_all
@@ -45,16 +46,25 @@ from forum.templatetags.forum_tags import personal_part_render
 
 
 def topic_detail(request, slug: str, topic_id: int):
-    shared = None
-    if member_pages.shared_page_applies(request):
+    if not member_pages.shared_page_applies(request):
+        return _topic_page_at(request, slug, topic_id, shared=None)
+    may_write_summary = bool(can_write_evidence_summary(request.user))
+    # The live tokens, the stored copy and the bell's count: one round trip to the cache, not three.
+    with read_together([*live.page_keys(topic_id=topic_id, user=request.user),
+                        *member_pages.lookup_keys(request, topic_id=topic_id, may_write_summary=may_write_summary),
+                        *notification_bell.lookup_keys(request.user)]):
         # Read before the page: a change made while it is assembled shows at its first live look.
         request.live_tokens = live.tokens_for_page(topic_id=topic_id, user=request.user)
-        may_write_summary = bool(can_write_evidence_summary(request.user))
         entry, generations = member_pages.member_page_find(request, topic_id=topic_id,
                                                            may_write_summary=may_write_summary)
         if entry is not None:
             return _member_page_from(request, entry)
-        shared = {"generations": generations, "may_write_summary": may_write_summary}
+        return _topic_page_at(request, slug, topic_id,
+                              shared={"generations": generations, "may_write_summary": may_write_summary})
+
+
+def _topic_page_at(request, slug: str, topic_id: int, *, shared: dict | None):
+    """The page the address asks for, or where it should be."""
     topic = get_visible_topic(request.user, topic_id)
     per_page = settings.FORUM_POSTS_PER_PAGE
     last_page = max(1, math.ceil(topic.posts_count / per_page))
@@ -163,14 +173,31 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
     rendered for no one in particular, stored, and this member's parts put in.
     `to_first_unread`: a member who opens a topic they have read part of (no page asked for) is
     sent to where they stopped instead."""
+    first = (page - 1) * settings.FORUM_POSTS_PER_PAGE + 1
+    last = first + settings.FORUM_POSTS_PER_PAGE - 1
+    live_keys = [] if hasattr(request, "live_tokens") else live.page_keys(topic_id=topic.pk, user=request.user)
+    # The live tokens and the parts drawn from the whole topic: one round trip to the cache, not two.
+    with read_together([*live_keys, *parts_keys(topic.pk, _part_names(topic, first, last))]):
+        return _topic_page(request, topic, page, first=first, last=last, reply_form=reply_form,
+                           reply_error=reply_error, reply_to=reply_to, status=status, shared=shared,
+                           to_first_unread=to_first_unread)
+
+
+def _part_names(topic, first: int, last: int) -> list[str]:
+    """The parts of a topic's page drawn from the whole topic (`cached_for_topic`), as `_topic_page`
+    names them. Its evidence summary only when the topic's own query found one (or did not look):
+    a topic without one costs nothing more."""
+    return [*(["evidence-summary"] if getattr(topic, "evidence_certainty", None) != "" else []),
+            "evidence-panel", "citation-numbers", "evidence-changed", "tags", f"quoted-in:{first}-{last}"]
+
+
+def _topic_page(request, topic, page: int, *, first: int, last: int, reply_form, reply_error: str, reply_to,
+                status: int, shared: dict | None, to_first_unread: bool):
     # Read before the posts: a change made while this page renders shows at its first live look.
     # (A shared member's page read them before looking for its stored copy.)
     if not hasattr(request, "live_tokens"):
         request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
-    per_page = settings.FORUM_POSTS_PER_PAGE
-    last_page = max(1, math.ceil(topic.posts_count / per_page))
-    first = (page - 1) * per_page + 1
-    last = first + per_page - 1
+    last_page = max(1, math.ceil(topic.posts_count / settings.FORUM_POSTS_PER_PAGE))
     posts = page_posts(topic, first, last)
     # The posts' "3 minutes ago" are the page's only relative dates: a stored copy of it is current
     # until the first of them would read differently. Taken before they are written, so a minute
@@ -186,18 +213,16 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
     # The Evidence panel, tags and "Quoted in" lines change only through writes that renew the
     # topic's generation: fetched from the cache together, in one round trip.
     evidence = topic_evidence_once(topic)
-    # Asked for only when the topic's own query found one (or did not look): a topic without a
-    # summary costs nothing more. Its studies come from the Evidence panel's.
-    summary_part = ({"evidence-summary": lambda: evidence_summary_html(topic, evidence().studies)}
-                    if getattr(topic, "evidence_certainty", None) != "" else {})
-    parts = cached_for_topic(topic.pk, {
-        **summary_part,
+    renders = {
+        # The summary's studies come from the Evidence panel's.
+        "evidence-summary": lambda: evidence_summary_html(topic, evidence().studies),
         "evidence-panel": lambda: _evidence_panel(topic, evidence().studies),
         "citation-numbers": lambda: evidence().numbers,
         "evidence-changed": lambda: evidence_changed_since_accepted(topic),
         "tags": lambda: topic_tags(topic),
         f"quoted-in:{first}-{last}": lambda: quoting_posts_by_post([post.pk for post in posts]),
-    })
+    }
+    parts = cached_for_topic(topic.pk, {name: renders[name] for name in _part_names(topic, first, last)})
     for post in posts:
         post.quoted_in = parts[f"quoted-in:{first}-{last}"].get(post.pk, [])
     if request.user.is_authenticated:
