@@ -13,6 +13,7 @@ from django.utils import timezone
 from forum.discussion.drafts import draft_key, draft_save
 from forum.discussion.submissions import TOKEN_FIELD
 from forum.models import Flag, Notification, Post, Vote
+from tests.cache_reads import cache_reads_recorded
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 
@@ -167,30 +168,11 @@ def test_a_suspended_member_is_served_their_own_page(thread, settings):
 def test_a_page_from_the_shared_copy_asks_the_cache_once_for_its_tokens_copy_and_bell(thread, settings,
                                                                                       monkeypatch):
     """Each a round trip to Redis in production: the session, then everything else the page needs."""
-    from django.core.cache import caches
-
     topic, _third = thread
     settings.FORUM_PAGE_CACHE = settings.FORUM_LIVE = True
     reader = signed_in(UserFactory())
     assert reader.get(topic.get_absolute_url())["X-Page-Cache"] == "member-stored"
-    default, reads, inside = caches["default"], [], []
-    real_get, real_get_many = default.get, default.get_many
-
-    def get(key, *args, **kwargs):
-        if not inside:  # the local-memory cache's get_many asks its get() for each key
-            reads.append(key)
-        return real_get(key, *args, **kwargs)
-
-    def get_many(keys, *args, **kwargs):
-        reads.append(keys)
-        inside.append(True)
-        try:
-            return real_get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    monkeypatch.setattr(default, "get", get)
-    monkeypatch.setattr(default, "get_many", get_many)
+    reads = cache_reads_recorded(monkeypatch)
 
     page = reader.get(topic.get_absolute_url())
 

@@ -21,6 +21,7 @@ from forum.moderation.actions import (
     topic_retitle,
     topic_set_state,
 )
+from tests.cache_reads import cache_reads_recorded
 from tests.factories import UserFactory, make_reply, make_topic
 from tests.parsed_html import parse
 
@@ -238,30 +239,11 @@ def test_a_vote_draws_the_page_again_but_not_what_it_draws_from_the_whole_topic(
 def test_a_page_drawn_again_after_a_vote_asks_the_cache_three_times(topic, member, settings, monkeypatch):
     """Each a round trip to Redis in production: the stored page, then the live tokens with the
     parts drawn from the whole topic, then the posts' HTML (their ids come from the database)."""
-    from django.core.cache import caches
-
     settings.FORUM_LIVE = True
     url = topic.get_absolute_url()
     assert visit(url)["X-Page-Cache"] == "stored"
     vote_toggle(user=member, post=topic.posts.get(post_number=2))
-    default, reads, inside = caches["default"], [], []
-    real_get, real_get_many = default.get, default.get_many
-
-    def get(key, *args, **kwargs):
-        if not inside:  # the local-memory cache's get_many asks its get() for each key
-            reads.append(key)
-        return real_get(key, *args, **kwargs)
-
-    def get_many(keys, *args, **kwargs):
-        reads.append(keys)
-        inside.append(True)
-        try:
-            return real_get_many(keys, *args, **kwargs)
-        finally:
-            inside.pop()
-
-    monkeypatch.setattr(default, "get", get)
-    monkeypatch.setattr(default, "get_many", get_many)
+    reads = cache_reads_recorded(monkeypatch)
 
     assert visit(url)["X-Page-Cache"] == "stored"
     assert len(reads) == 3
