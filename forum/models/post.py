@@ -100,6 +100,10 @@ class Post(models.Model):
     def get_absolute_url(self) -> str:
         return self.topic.post_url(self.post_number)
 
+    def page_url(self) -> str:
+        """Where its permalink leads (Topic.post_page_url): pages sent back to it after a write."""
+        return self.topic.post_page_url(self.post_number)
+
     def revisions_url(self) -> str:
         return fast_reverse("forum:post_revisions", self.pk)
 

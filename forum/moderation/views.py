@@ -161,7 +161,7 @@ def post_action(request, post_id: int):
         }, status=400)
     handlers[action]()
     post_notice(request, post, f"Done: {POST_ACTIONS[action].lower()} (logged).")  # beside the post acted on
-    return redirect(post.topic.post_page_url(post.post_number))
+    return redirect(post.page_url())
 
 
 @login_required
@@ -352,7 +352,7 @@ def flag(request, post_id: int):
                                         study_id=_number(request.POST.get("study")))
         except AlreadySubmitted:
             post_notice(request, post, "You flagged this post: moderators will review it.", level=messages.INFO)
-            return redirect(post.topic.post_page_url(post.post_number))
+            return redirect(post.page_url())
         except PermissionDenied as exc:
             error, status = str(exc), 400
         else:
@@ -361,7 +361,7 @@ def flag(request, post_id: int):
                                            f"“{flag.get_reason_display()}”.")
             else:
                 post_notice(request, post, "Thanks: moderators will review the post, and you will hear the outcome.")
-            return redirect(post.topic.post_page_url(post.post_number))
+            return redirect(post.page_url())
     else:
         # Changing a flag starts from what the member said before.
         mine = Flag.objects.open().filter(post=post, flagger=request.user).first()

@@ -33,7 +33,7 @@ def accept(request, post_id: int):
     else:
         answer_accept(user=request.user, post=post)
         post_notice(request, post, f"#{post.post_number} is now the accepted answer.")
-    return redirect(post.topic.post_page_url(post.post_number))
+    return redirect(post.page_url())
 
 
 @login_required
@@ -50,4 +50,4 @@ def vote(request, post_id: int):
     if _wants_json(request):
         return JsonResponse({"voted": voted, "count": count})
     post_notice(request, post, "You found this helpful." if voted else "Your helpful vote is taken back.")
-    return redirect(post.topic.post_page_url(post.post_number))
+    return redirect(post.page_url())

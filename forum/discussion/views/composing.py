@@ -248,7 +248,7 @@ def _already_posted(request, repeat: AlreadySubmitted, text: str):
     if post is None or post.is_deleted:
         return redirect("forum:latest")
     post_notice(request, post, text, level=messages.INFO)
-    return redirect(post.topic.post_page_url(post.post_number))
+    return redirect(post.page_url())
 
 
 def _reply_target(topic, post_number: int | None) -> Post | None:

@@ -57,14 +57,14 @@ def edit(request, post_id: int):
                 else:
                     # Its address, read before saving: the edit reloads the post, which then
                     # reads its topic again (a query that an outage just after the commit fails).
-                    url = post.topic.post_page_url(post.post_number)
+                    url = post.page_url()
                     _save_edit(request, post, form)
                     write_saved(request, url)
                     post_notice(request, post, "Your edit is saved.")
                     return redirect(url)
             except AlreadySubmitted:
                 post_notice(request, post, "This edit was already saved: here is the post.", level=messages.INFO)
-                return redirect(post.topic.post_page_url(post.post_number))
+                return redirect(post.page_url())
             except LimitExceeded as exc:
                 form.add_error("raw", str(exc))
                 status = 429
@@ -104,7 +104,7 @@ def delete(request, post_id: int):
         post_delete(actor=request.user, post=post)
         if post.is_first:
             return redirect(post.topic.category)
-        return redirect(post.topic.post_page_url(post.post_number))
+        return redirect(post.page_url())
     return render(request, "forum/discussion/delete_post.html", {"post": post})
 
 

@@ -1,7 +1,5 @@
 """Reading a topic: pages of posts addressed by post number."""
 
-import math
-
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -66,8 +64,7 @@ def topic_detail(request, slug: str, topic_id: int):
 def _topic_page_at(request, slug: str, topic_id: int, *, shared: dict | None):
     """The page the address asks for, or where it should be."""
     topic = get_visible_topic(request.user, topic_id)
-    per_page = settings.FORUM_POSTS_PER_PAGE
-    last_page = max(1, math.ceil(topic.posts_count / per_page))
+    last_page = page_for(topic.posts_count)
     try:
         page = int(request.GET.get("page", 1))
     except ValueError:
@@ -176,11 +173,12 @@ def topic_page(request, topic, page: int, *, reply_form=None, reply_error: str =
     first = (page - 1) * settings.FORUM_POSTS_PER_PAGE + 1
     last = first + settings.FORUM_POSTS_PER_PAGE - 1
     live_keys = [] if hasattr(request, "live_tokens") else live.page_keys(topic_id=topic.pk, user=request.user)
+    part_names = _part_names(topic, first, last)
     # The live tokens and the parts drawn from the whole topic: one round trip to the cache, not two.
-    with read_together([*live_keys, *parts_keys(topic.pk, _part_names(topic, first, last))]):
-        return _topic_page(request, topic, page, first=first, last=last, reply_form=reply_form,
-                           reply_error=reply_error, reply_to=reply_to, status=status, shared=shared,
-                           to_first_unread=to_first_unread)
+    with read_together([*live_keys, *parts_keys(topic.pk, part_names)]):
+        return _topic_page(request, topic, page, first=first, last=last, part_names=part_names,
+                           reply_form=reply_form, reply_error=reply_error, reply_to=reply_to, status=status,
+                           shared=shared, to_first_unread=to_first_unread)
 
 
 def _part_names(topic, first: int, last: int) -> list[str]:
@@ -191,13 +189,13 @@ def _part_names(topic, first: int, last: int) -> list[str]:
             "evidence-panel", "citation-numbers", "evidence-changed", "tags", f"quoted-in:{first}-{last}"]
 
 
-def _topic_page(request, topic, page: int, *, first: int, last: int, reply_form, reply_error: str, reply_to,
-                status: int, shared: dict | None, to_first_unread: bool):
+def _topic_page(request, topic, page: int, *, first: int, last: int, part_names: list[str], reply_form,
+                reply_error: str, reply_to, status: int, shared: dict | None, to_first_unread: bool):
     # Read before the posts: a change made while this page renders shows at its first live look.
     # (A shared member's page read them before looking for its stored copy.)
     if not hasattr(request, "live_tokens"):
         request.live_tokens = live.tokens_for_page(topic_id=topic.pk, user=request.user)
-    last_page = max(1, math.ceil(topic.posts_count / settings.FORUM_POSTS_PER_PAGE))
+    last_page = page_for(topic.posts_count)
     posts = page_posts(topic, first, last)
     # The posts' "3 minutes ago" are the page's only relative dates: a stored copy of it is current
     # until the first of them would read differently. Taken before they are written, so a minute
@@ -222,7 +220,7 @@ def _topic_page(request, topic, page: int, *, first: int, last: int, reply_form,
         "tags": lambda: topic_tags(topic),
         f"quoted-in:{first}-{last}": lambda: quoting_posts_by_post([post.pk for post in posts]),
     }
-    parts = cached_for_topic(topic.pk, {name: renders[name] for name in _part_names(topic, first, last)})
+    parts = cached_for_topic(topic.pk, {name: renders[name] for name in part_names})
     for post in posts:
         post.quoted_in = parts[f"quoted-in:{first}-{last}"].get(post.pk, [])
     if request.user.is_authenticated:
