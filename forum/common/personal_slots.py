@@ -46,20 +46,29 @@ def slot_wrap(name: str, content: str) -> str:
     return f"<!--{marker}:{name}-->{content}<!--/{marker}:{name}-->"
 
 
-@cache
-def _pattern(marker: str) -> re.Pattern:
-    return re.compile(rf"<!--{marker}:([\w:.-]+)-->(.*?)<!--/{marker}:\1-->", re.S)
+_SLOT_NAME = re.compile(r"[\w:.-]+")
 
 
 def slots_split(html: str) -> tuple[list, dict[str, str]]:
     """(skeleton, contents): the skeleton is a list of shared text and ("slot name", rendered
     content) pairs in page order; `contents` maps each slot name to what this render put there."""
-    skeleton, contents, position = [], {}, 0
-    for match in _pattern(_marker()).finditer(html):
-        skeleton.append(html[position:match.start()])
-        skeleton.append((match[1], match[2]))
-        contents[match[1]] = match[2]
-        position = match.end()
+    # Found with str.find, not a regular expression: a slot holds most of a page (its posts), and
+    # a lazy `(.*?)` up to the closing marker stepped through it a character at a time (0.7 ms
+    # of a member's page).
+    opening = f"<!--{_marker()}:"
+    skeleton, contents, position, search = [], {}, 0, 0
+    while (start := html.find(opening, search)) != -1:
+        name_end = html.find("-->", start + len(opening))
+        name = html[start + len(opening):name_end] if name_end != -1 else ""
+        closing = f"<!--/{_marker()}:{name}-->"
+        end = html.find(closing, name_end + 3) if _SLOT_NAME.fullmatch(name) else -1
+        if end == -1:  # not a slot: look on from the next character, as for any other text
+            search = start + 1
+            continue
+        skeleton.append(html[position:start])
+        skeleton.append((name, content := html[name_end + 3:end]))
+        contents[name] = content
+        position = search = end + len(closing)
     skeleton.append(html[position:])
     return skeleton, contents
 

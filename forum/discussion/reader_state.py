@@ -28,7 +28,7 @@ class ReaderState:
 
 
 @cache  # per database vendor (its quoting) and page length: the same few strings all day
-def _sql(vendor: str, post_count: int) -> str:
+def _sql(vendor: str, post_count: int | None) -> str:
     # Written out rather than built by the ORM: this runs on every member's page view, and
     # composing five querysets and their union cost more CPU than the query itself. Table and
     # column names come from the models, so a renamed field cannot leave this behind.
@@ -38,28 +38,33 @@ def _sql(vendor: str, post_count: int) -> str:
     def column(model, name):
         return connection.ops.quote_name(model._meta.get_field(name).column)
 
-    posts = ", ".join(["%s"] * post_count)
+    # PostgreSQL is given the page's post ids as one array: psycopg keeps the conversion of a
+    # query to the server's placeholders only for queries of up to 50 parameters, and three lists
+    # of a page's 20 ids made this one 69, converted afresh on every page (a third of a ms).
+    within = "= ANY(%s)" if post_count is None else f"IN ({', '.join(['%s'] * post_count)})"
     return (
         f"SELECT {column(TopicSubscription, 'last_read_post_number')}, 'read:' || {column(TopicSubscription, 'level')} "
         f"FROM {table(TopicSubscription)} WHERE {column(TopicSubscription, 'user')} = %s "
         f"AND {column(TopicSubscription, 'topic')} = %s"
         f" UNION ALL SELECT {column(Vote, 'post')}, 'vote' FROM {table(Vote)} "
-        f"WHERE {column(Vote, 'user')} = %s AND {column(Vote, 'post')} IN ({posts})"
+        f"WHERE {column(Vote, 'user')} = %s AND {column(Vote, 'post')} {within}"
         f" UNION ALL SELECT {column(Flag, 'post')}, 'flag' FROM {table(Flag)} "
-        f"WHERE {column(Flag, 'flagger')} = %s AND {column(Flag, 'post')} IN ({posts}) AND {column(Flag, 'state')} = %s"
+        f"WHERE {column(Flag, 'flagger')} = %s AND {column(Flag, 'post')} {within} AND {column(Flag, 'state')} = %s"
         f" UNION ALL SELECT {column(Draft, 'id')}, 'draft' FROM {table(Draft)} "
         f"WHERE {column(Draft, 'user')} = %s AND {column(Draft, 'key')} = %s"
         f" UNION ALL SELECT {column(Notification, 'post')}, 'unseen' FROM {table(Notification)} "
         f"WHERE {column(Notification, 'recipient')} = %s AND {column(Notification, 'read_at')} IS NULL "
-        f"AND {column(Notification, 'post')} IN ({posts})"
+        f"AND {column(Notification, 'post')} {within}"
     )
 
 
 def reader_state_on_page(user, *, topic, post_ids: list[int], draft_key: str) -> ReaderState:
     ids = list(post_ids) or [0]  # an empty IN () is not SQL everywhere
-    params = [user.pk, topic.pk, user.pk, *ids, user.pk, *ids, FlagState.OPEN, user.pk, draft_key, user.pk, *ids]
+    as_array = connection.vendor == "postgresql"
+    posts = [ids] if as_array else ids
+    params = [user.pk, topic.pk, user.pk, *posts, user.pk, *posts, FlagState.OPEN, user.pk, draft_key, user.pk, *posts]
     with connection.cursor() as cursor:
-        cursor.execute(_sql(connection.vendor, len(ids)), params)
+        cursor.execute(_sql(connection.vendor, None if as_array else len(ids)), params)
         rows = cursor.fetchall()
     state = ReaderState()
     for number, mark in rows:
