@@ -5,16 +5,15 @@ import time
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 
 from config.jinja_env import page_response
+from forum.caching.topic_row_fragments import topic_rows_html
 from forum.common.url_patterns import page_reverse
 from forum.discussion.topic_lists import topic_list_page
 from forum.following.watching import category_level
 from forum.live import pages as live
 from forum.models import Category, Tag, Topic, WatchLevel
 from forum.models.category import categories_all
-from forum.templatetags.forum_tags import page_reltime
 
 
 def _render_list(request, *, heading: str, category: Category | None = None, tag: Tag | None = None,
@@ -28,20 +27,20 @@ def _render_list(request, *, heading: str, category: Category | None = None, tag
     page = topic_list_page(reader=request.user, number=request.GET.get("page"), per_page=settings.FORUM_TOPICS_PER_PAGE,
                            categories=categories, category=category, tag=tag,
                            awaiting_expert=awaiting_expert, unread_only=unread_only)
+    # Its links (a hundred-odd: each topic, its category, tags and author) by one reverse() for the
+    # page, the script prefix read once.
+    url = page_reverse()
     return page_response(request, "forum/discussion/topic_list.html", {
         "page_obj": page,
+        "topic_rows": topic_rows_html(page.object_list, user=request.user, in_category=category is not None, url=url),
         "heading": heading,
         "categories": categories,
         "awaiting_expert": awaiting_expert,
         "unread_only": unread_only,
         "in_category": category is not None,
         "live_since": live_since,
-        # Every row's date relative to one instant, the reader's time zone looked up once.
-        "page_reltime": page_reltime(timezone.now()),
         "category": category, "tag": tag,
-        # Its links (a hundred-odd: each topic, its category, tags and author) by one reverse()
-        # for the page, the script prefix read once.
-        "url": page_reverse(),
+        "url": url,
         **context,
     })
 
