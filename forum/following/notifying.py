@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -85,7 +85,11 @@ def notify(*, recipient, kind: str, actor=None, post=None, topic=None, message: 
 
 def _recipients_for_new_post(post: Post, rendered) -> dict[int, str]:
     topic = post.topic
-    muted = set(TopicSubscription.objects.filter(topic=topic, level=WatchLevel.MUTED).values_list("user_id", flat=True))
+    # Who muted the topic, who watches it and who chose a level for it themselves: one read.
+    subscriptions = list(TopicSubscription.objects.filter(topic=topic).filter(
+        Q(level__in=[WatchLevel.MUTED, WatchLevel.WATCHING]) | Q(level_chosen=True)
+    ).values_list("user_id", "level", "level_chosen"))
+    muted = {user_id for user_id, level, _chosen in subscriptions if level == WatchLevel.MUTED}
     chosen: dict[int, str] = {}
 
     def offer(user_id: int | None, kind: str):
@@ -107,12 +111,10 @@ def _recipients_for_new_post(post: Post, rendered) -> dict[int, str]:
         offer(Post.objects.filter(pk=post.reply_to_id).values_list("author_id", flat=True).first(),
               NotificationKind.REPLIED)
     if post.post_number > 1:
-        watching = set(TopicSubscription.objects.filter(topic=topic, level=WatchLevel.WATCHING)
-                       .values_list("user_id", flat=True))
+        watching = {user_id for user_id, level, _chosen in subscriptions if level == WatchLevel.WATCHING}
         # Watching a category means watching its topics, unless the member chose a level for the
         # topic itself; the row that reading leaves behind (tracking, not chosen) is no such choice.
-        decided = set(TopicSubscription.objects.filter(topic=topic, level_chosen=True)
-                      .values_list("user_id", flat=True))
+        decided = {user_id for user_id, _level, level_chosen in subscriptions if level_chosen}
         watching |= set(CategorySubscription.objects.filter(category_id=topic.category_id, level=WatchLevel.WATCHING)
                         .exclude(user_id__in=decided).values_list("user_id", flat=True))
         for user_id in watching:
