@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.expressions import Col
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact
 
 from forum.common.prepared import Prepared
 from forum.common.url_patterns import fast_reverse
@@ -22,10 +24,22 @@ def page_for(post_number: int) -> int:
 class TopicQuerySet(models.QuerySet):
     def update(self, **kwargs):
         # Moderation and posting change topics with update(); see forum.live.change_events.
-        topic_ids = list(self.values_list("pk", flat=True))
+        topic_ids = self._pk_asked() or list(self.values_list("pk", flat=True))
         rows = super().update(**kwargs)
         rows_changed.send(sender=self.model, fields=set(kwargs), topic_ids=topic_ids)
         return rows
+
+    def _pk_asked(self) -> list[int] | None:
+        """[id] for `filter(pk=id)` and nothing else: the topic a change is about is known without
+        reading it first (a reply updates its topic while holding its row lock)."""
+        where = self.query.where
+        if self.query.is_sliced or where.negated or len(where.children) != 1:
+            return None
+        lookup = where.children[0]
+        if (isinstance(lookup, Exact) and isinstance(lookup.lhs, Col) and lookup.lhs.target is self.model._meta.pk
+                and type(lookup.rhs) is int):
+            return [lookup.rhs]
+        return None
 
     def visible_to(self, user):
         if getattr(user, "is_moderator", False):
