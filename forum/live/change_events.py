@@ -12,7 +12,11 @@ one of them. The kinds:
   from the whole topic (its Evidence panel and citation numbers, tags, "Quoted in" lines) shows it.
 - "site": something shown on many topics' pages changed (a member's name, a study's metadata).
 - "topic_list": a topic was started or replied to, so topic lists have something new.
-- "notifications" (member ids): these members' notifications changed (new, read, counted again).
+- "notifications" (member ids): these members' notifications changed (read, counted again,
+  removed) in a way that may leave them fewer unread.
+- "notifications_added" (member ids): these members were only sent new notifications. Heard where
+  "notifications" is (an open page shows the new count); a count already at the bell's cap stays
+  there (forum/caching/notification_bell.py).
 - "post_deletion": a post or a whole topic was deleted or restored (or a post moved between
   topics), so whatever leaves out what is deleted across many members' views may now show one
   more or one fewer: the bell's unread count (forum/caching/notification_bell.py).
@@ -74,10 +78,11 @@ def search_changed() -> None:
     _announce("search")
 
 
-def notifications_changed(*user_ids: int | None) -> None:
+def notifications_changed(*user_ids: int | None, added_only: bool = False) -> None:
+    """`added_only`: nothing but new notifications ("notifications_added")."""
     ids = sorted({u for u in user_ids if u is not None})
     if ids:
-        _announce("notifications", *ids)
+        _announce("notifications_added" if added_only else "notifications", *ids)
 
 
 def review_changed() -> None:
@@ -228,6 +233,13 @@ def entries_current(keys: list[str], generation_keys: list[str]) -> tuple[dict, 
     value) under the then generations of `generation_keys`), and the generations a new entry is to
     be stored under. A generation the cache has lost is made afresh, and so matches no stored
     entry; "" stands for one the cache could not give, and nothing is current under it."""
+    found, generations = entries_found(keys, generation_keys)
+    return {key: value for key, (stored_under, value) in found.items() if stored_under == generations}, generations
+
+
+def entries_found(keys: list[str], generation_keys: list[str]) -> tuple[dict, tuple[str, ...]]:
+    """`entries_current`'s read, for a reader that judges for itself what is current: every
+    (generations, value) stored under `keys`, and the generations now (none with one of them "")."""
     found = _get_many([*keys, *generation_keys])
     if all(key in found for key in generation_keys):
         generations = tuple(found[key] for key in generation_keys)
@@ -236,7 +248,7 @@ def entries_current(keys: list[str], generation_keys: list[str]) -> tuple[dict, 
         generations = tuple(current[key] for key in generation_keys)
     if not all(generations):
         return {}, generations
-    return {key: found[key][1] for key in keys if key in found and found[key][0] == generations}, generations
+    return {key: found[key] for key in keys if key in found}, generations
 
 
 def generations_current(keys: list[str]) -> dict[str, str]:
@@ -315,8 +327,8 @@ def _topic_tags_changed(sender, instance, action, **kwargs):
         site_changed()
 
 
-def _notification_saved(sender, instance, **kwargs):
-    notifications_changed(instance.recipient_id)
+def _notification_saved(sender, instance, created=False, **kwargs):
+    notifications_changed(instance.recipient_id, added_only=created)
 
 
 def _flag_saved(sender, instance, **kwargs):
@@ -325,7 +337,7 @@ def _flag_saved(sender, instance, **kwargs):
 
 # --- Rows changed in bulk (update(), bulk_create()): the querysets say so (forum/models/changes.py)
 
-def _rows_changed(sender, fields, topic_ids=(), recipient_ids=(), **kwargs):
+def _rows_changed(sender, fields, topic_ids=(), recipient_ids=(), created=False, **kwargs):
     from forum.models import Flag, Notification, Post, Study, Topic
 
     if sender is Post:
@@ -350,7 +362,7 @@ def _rows_changed(sender, fields, topic_ids=(), recipient_ids=(), **kwargs):
     elif sender is Flag:
         review_changed()
     elif sender is Notification:
-        notifications_changed(*recipient_ids)
+        notifications_changed(*recipient_ids, added_only=created)
 
 
 def connect_signals() -> None:

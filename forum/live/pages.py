@@ -80,6 +80,7 @@ def connect() -> None:
     change_events.subscribe("topic", _topic_changed)
     change_events.subscribe("topic_counts", _topic_changed)
     change_events.subscribe("notifications", _notifications_changed)
+    change_events.subscribe("notifications_added", _notifications_changed)
     change_events.subscribe("topic_list", _topic_list_changed)
     change_events.subscribe("review", _review_changed)
     change_events.on_generations_committed(_publish)

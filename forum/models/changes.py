@@ -10,5 +10,6 @@ from django.dispatch import Signal
 
 # sender: the model class; fields: the names update() set (empty for bulk_create);
 # topic_ids: the topics whose pages show the changed rows (posts, topics);
-# recipient_ids: the members whose counts they change (notifications).
+# recipient_ids: the members whose counts they change (notifications);
+# created: the rows are new ones (bulk_create), which add to counts and take nothing away.
 rows_changed = Signal()

@@ -49,7 +49,8 @@ class NotificationQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
-        rows_changed.send(sender=self.model, fields=set(), recipient_ids={n.recipient_id for n in objs})
+        rows_changed.send(sender=self.model, fields=set(), recipient_ids={n.recipient_id for n in objs},
+                         created=not kwargs.get("update_conflicts"))
         return created
 
     def unread(self):

@@ -7,9 +7,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.caching.notification_bell import unread_count_for_bell
+from forum.caching.notification_bell import CAP, unread_count_for_bell
 from forum.discussion.deleting import post_delete
-from forum.models import Notification
+from forum.models import Notification, NotificationKind
 from forum.moderation.actions import post_restore, topic_delete, topic_restore
 from forum.moderation.experts import credential_decide, credential_request
 from tests.factories import UserFactory, make_reply
@@ -53,6 +53,32 @@ def test_a_new_notification_shows_on_the_next_page(member_client, topic, mention
     make_reply(topic=topic, author=UserFactory(display_name="Lena Park"), raw="Another view.")
 
     assert page_view(member_client)[0] == "Notifications, 2 unread"
+
+
+def unread_for(member, topic, how_many: int) -> None:
+    Notification.objects.bulk_create([Notification(recipient=member, kind=NotificationKind.POSTED, topic=topic)
+                                      for _ in range(how_many)])
+
+
+def test_a_count_past_the_cap_is_not_made_again_for_each_new_notification(member_client, member, topic, mention):
+    unread_for(member, topic, CAP)
+    label, queries = page_view(member_client)
+    assert label == "Notifications, more than 99 unread" and len(queries) == 1
+
+    make_reply(topic=topic, author=UserFactory(display_name="Lena Park"), raw="Another view.")
+
+    assert page_view(member_client) == ("Notifications, more than 99 unread", [])
+    member_client.post(reverse("forum:notifications_read_all"))
+    assert page_view(member_client)[0] == "Notifications"
+
+
+def test_a_count_below_the_cap_counts_each_new_notification(member_client, member, topic, mention):
+    unread_for(member, topic, CAP - 2)
+    assert page_view(member_client)[0] == "Notifications, 99 unread"
+
+    make_reply(topic=topic, author=UserFactory(display_name="Lena Park"), raw="Another view.")
+
+    assert page_view(member_client)[0] == "Notifications, more than 99 unread"
 
 
 def test_marking_all_read_shows_on_the_next_page(member_client, mention):
