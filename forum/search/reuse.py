@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -30,6 +31,8 @@ GENERATION_KEY = "search-gen"
 # Posts written while a search ran may commit after it with lower ids than the newest it saw: the
 # posts just below that id are read again with the new ones (a duplicate is dropped).
 _IN_FLIGHT_MARGIN = 50
+# How many new posts a kept answer is read together with before it is kept again as of now.
+_KEPT_AGAIN_AFTER = 200
 
 
 def _renew() -> None:
@@ -59,16 +62,22 @@ def candidates_reused(backend, posts, expression, *, titles_only: bool, limit: i
     generation = change_events.generations_current([GENERATION_KEY])[GENERATION_KEY] or secrets.token_hex(8)
     key = _key(posts, expression, titles_only, limit, generation, described)
     kept = cache.get(key)
+    newest_id = Post.objects.aggregate(newest=Max("pk"))["newest"] or 0
     if kept is None:
-        newest_id = Post.objects.aggregate(newest=Max("pk"))["newest"] or 0
         rows = backend.candidates(posts, expression, titles_only=titles_only, limit=limit)
-        cache.set(key, {"newest_id": newest_id, "rows": rows}, timeout=seconds)
+        cache.set(key, {"newest_id": newest_id, "rows": rows, "until": time.time() + seconds}, timeout=seconds)
         return rows
     since = max(0, kept["newest_id"] - _IN_FLIGHT_MARGIN)
     fresh = backend.candidates(posts.filter(pk__gt=since), expression, titles_only=titles_only, limit=limit)
-    if not fresh:
-        return kept["rows"]
     merged = {row[0]: row for row in kept["rows"]}
     merged.update((row[0], row) for row in fresh)
     newest_first = sorted(merged.values(), key=lambda row: row[0], reverse=True)[:limit]
+    # Kept again as of now once many posts have come since: every search reads the posts written
+    # since its kept answer, and on a busy forum five minutes of them cost more than the answer.
+    # Until the same moment: the answer is still found afresh every FORUM_SEARCH_REUSE_SECONDS.
+    remaining = int(kept.get("until", 0) - time.time())
+    if newest_id - kept["newest_id"] > _KEPT_AGAIN_AFTER and remaining > 0:
+        cache.set(key, {**kept, "newest_id": newest_id, "rows": newest_first}, timeout=remaining)
+    if not fresh:
+        return kept["rows"]
     return backend.reranked(newest_first, capped=len(newest_first) >= limit)

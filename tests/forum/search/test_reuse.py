@@ -1,6 +1,8 @@
 """A query searched again within FORUM_SEARCH_REUSE_SECONDS reads only the posts written since
 (forum/search/reuse.py), and still finds exactly what a search from scratch would."""
 
+import re
+
 import pytest
 from django.db import connection
 
@@ -61,6 +63,30 @@ def test_a_search_again_asks_the_database_only_about_newer_posts(monkeypatch, me
     assert '"forum_post"."id" >' not in first[0]
     assert '"forum_post"."id" >' in again[0]
     assert len(found("zinc")) == 2
+
+
+def test_a_kept_answer_far_behind_is_kept_again_as_of_the_search_that_caught_up(settings, member, monkeypatch):
+    monkeypatch.setattr("forum.search.reuse._KEPT_AGAIN_AFTER", 2)
+    monkeypatch.setattr("forum.search.reuse._IN_FLIGHT_MARGIN", 1)  # the test's few ids stay above it
+    topic = make_topic(title="Iron and fatigue", raw="Does iron help fatigue without anaemia?", author=member)
+    found("iron")
+    for n in range(3):
+        make_reply(topic=topic, author=member, raw=f"Iron trial report {n}.")
+    behind = candidate_reads(monkeypatch, "iron")
+    make_reply(topic=topic, author=member, raw="One more iron trial.")
+
+    again = candidate_reads(monkeypatch, "iron")
+
+    def since(sql: str) -> int:
+        return int(re.search(r'"forum_post"\."id" > (\d+)', sql)[1])
+
+    # The second reads on from the newest post the first of them saw, not the original answer's.
+    assert since(again[0]) == since(behind[0]) + 3
+    kept, scratch = found("iron"), searched_from_scratch(settings, "iron")
+    assert sorted(kept) == sorted(scratch) and len(kept) == 5
+    # In the same order on PostgreSQL, where ts_rank weighs each post on its own; SQLite's bm25
+    # weighs words by the whole index, so a kept answer's ranks are those of when it was found.
+    assert kept == scratch or connection.vendor != "postgresql"
 
 
 def test_the_limit_keeps_the_newest_matches(settings, member):
