@@ -64,14 +64,17 @@ def _row_parts(topic, *, member: bool, now, zone) -> tuple:
     )
 
 
+def _key(shared: bytes, parts: tuple) -> str:
+    return f"topic-row:{hashlib.blake2b(shared + repr(parts).encode(), digest_size=16).hexdigest()}"
+
+
 def topic_rows_html(topics, *, user, in_category: bool, url) -> SafeString:
     """The rows of a list of `topics` for this reader, `url` the page's reverse() (page_reverse)."""
     now, zone = timezone.now(), timezone.get_current_timezone()
     member = bool(user.is_authenticated)
     shared = repr((ROW_VERSION, _template_fingerprint(), timezone.get_current_timezone_name(), get_script_prefix(),
                    in_category, member)).encode()
-    keys = [f"topic-row:{hashlib.blake2b(shared + repr(_row_parts(topic, member=member, now=now, zone=zone)).encode(), digest_size=16).hexdigest()}"
-            for topic in topics]
+    keys = [_key(shared, _row_parts(topic, member=member, now=now, zone=zone)) for topic in topics]
     cached = settings.FORUM_FRAGMENT_CACHE
     found = cache.get_many(keys) if cached else {}
     rows, fresh, template = [], {}, None
