@@ -16,7 +16,6 @@ process, since they share the cache) and swapped for this reader's token on the 
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -27,6 +26,7 @@ from django.utils.functional import empty
 from django.utils.safestring import SafeString
 
 from config.jinja_env import render
+from forum.caching.template_source import template_fingerprint
 from forum.common.personal_slots import csrf_placeholder
 from forum.common.reltime import relative_text
 from forum.common.url_patterns import page_reverse
@@ -39,20 +39,6 @@ TEMPLATE = "forum/discussion/_post.html"  # a Jinja2 template: templates/jinja2/
 FRAGMENT_VERSION = 2
 # Only bounds memory: keys change when content does, so an entry is never stale.
 TIMEOUT = 24 * 60 * 60
-
-_template_digest: str | None = None
-
-
-def _template_fingerprint() -> str:
-    # After a deploy the same post renders differently: the template's source is part of the key.
-    # With DEBUG on (a developer editing the template under runserver) it is read every time.
-    global _template_digest
-    if _template_digest is None or settings.DEBUG:
-        template = get_template(TEMPLATE, using="jinja2")
-        source = Path(template.origin.name).read_bytes()
-        _template_digest = hashlib.blake2b(source, digest_size=8).hexdigest()
-    return _template_digest
-
 
 def _page_parts(topic, user, context: tuple) -> tuple:
     """What every post's key on a page shares: the template and time zone (`context`), the topic,
@@ -117,7 +103,7 @@ def render_posts_versioned(request, *, topic, posts, voted_post_ids, flagged_pos
         user = request.user._setup() or request.user._wrapped
     now, zone = timezone.now(), timezone.get_current_timezone()
     # What every post's key shares, worked out and spelled out once for the page.
-    page_parts = repr(_page_parts(topic, user, (FRAGMENT_VERSION, _template_fingerprint(),
+    page_parts = repr(_page_parts(topic, user, (FRAGMENT_VERSION, template_fingerprint(TEMPLATE),
                                                 timezone.get_current_timezone_name()))).encode()
     owner_pk = user.pk if as_owner else None
     cached = settings.FORUM_FRAGMENT_CACHE

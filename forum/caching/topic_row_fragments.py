@@ -13,7 +13,6 @@ A row holds nothing secret: the unread badge is a member's own, and is in the ke
 from __future__ import annotations
 
 import hashlib
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +22,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from config.jinja_env import render
+from forum.caching.template_source import template_fingerprint
 from forum.common.reltime import relative_text
 from forum.templatetags.forum_tags import page_reltime
 
@@ -31,19 +31,6 @@ TEMPLATE = "forum/discussion/_topic_row.html"  # a Jinja2 template: templates/ji
 ROW_VERSION = 1
 # Only bounds memory: keys change when content does, so an entry is never stale.
 TIMEOUT = 24 * 60 * 60
-
-_template_digest: str | None = None
-
-
-def _template_fingerprint() -> str:
-    # After a deploy the same topic shows differently: the template's source is part of the key.
-    # With DEBUG on (a developer editing the template under runserver) it is read every time.
-    global _template_digest
-    if _template_digest is None or settings.DEBUG:
-        template = get_template(TEMPLATE, using="jinja2")
-        _template_digest = hashlib.blake2b(Path(template.origin.name).read_bytes(), digest_size=8).hexdigest()
-    return _template_digest
-
 
 def _person(user) -> tuple:
     return (user.pk, user.username, user.display_name) if user is not None else ()
@@ -72,7 +59,7 @@ def topic_rows_html(topics, *, user, in_category: bool, url) -> SafeString:
     """The rows of a list of `topics` for this reader, `url` the page's reverse() (page_reverse)."""
     now, zone = timezone.now(), timezone.get_current_timezone()
     member = bool(user.is_authenticated)
-    shared = repr((ROW_VERSION, _template_fingerprint(), timezone.get_current_timezone_name(), get_script_prefix(),
+    shared = repr((ROW_VERSION, template_fingerprint(TEMPLATE), timezone.get_current_timezone_name(), get_script_prefix(),
                    in_category, member)).encode()
     keys = [_key(shared, _row_parts(topic, member=member, now=now, zone=zone)) for topic in topics]
     cached = settings.FORUM_FRAGMENT_CACHE

@@ -56,7 +56,7 @@ def test_with_debug_on_an_edited_template_shows_at_once(topic, member, settings,
     settings.DEBUG = True
     reader = signed_in(member)
     reader.get(topic.get_absolute_url())
-    monkeypatch.setattr("forum.caching.post_fragments.Path.read_bytes", lambda self: b"an edited template")
+    monkeypatch.setattr("forum.caching.template_source.Path.read_bytes", lambda self: b"an edited template")
 
     assert post_renders(reader.get(topic.get_absolute_url())) == 2
 
