@@ -101,7 +101,12 @@ def parts_keys(topic_id: int, names: list[str]) -> list[str]:
     (change_events.read_together)."""
     if not settings.FORUM_FRAGMENT_CACHE:
         return []
-    return [*(_part_key(topic_id, name) for name in names), SITE_KEY, _parts_key(topic_id)]
+    return [*(_part_key(topic_id, name) for name in names), *_parts_generation_keys(topic_id)]
+
+
+def _parts_generation_keys(topic_id: int) -> list[str]:
+    """The generations the parts drawn from a whole topic are stored under."""
+    return [SITE_KEY, _parts_key(topic_id)]
 
 
 def cached_for_topic(topic_id: int, renders: dict) -> dict:
@@ -113,7 +118,7 @@ def cached_for_topic(topic_id: int, renders: dict) -> dict:
     if not settings.FORUM_FRAGMENT_CACHE:
         return {name: render() for name, render in renders.items()}
     names = {_part_key(topic_id, name): name for name in renders}
-    hits, generations = entries_current(list(names), [SITE_KEY, _parts_key(topic_id)])
+    hits, generations = entries_current(list(names), _parts_generation_keys(topic_id))
     values, fresh = {}, {}
     for key, name in names.items():
         if key in hits:

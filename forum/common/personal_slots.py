@@ -55,12 +55,13 @@ def slots_split(html: str) -> tuple[list, dict[str, str]]:
     # Found with str.find, not a regular expression: a slot holds most of a page (its posts), and
     # a lazy `(.*?)` up to the closing marker stepped through it a character at a time (0.7 ms
     # of a member's page).
-    opening = f"<!--{_marker()}:"
+    marker = _marker()
+    opening = f"<!--{marker}:"
     skeleton, contents, position, search = [], {}, 0, 0
     while (start := html.find(opening, search)) != -1:
         name_end = html.find("-->", start + len(opening))
         name = html[start + len(opening):name_end] if name_end != -1 else ""
-        closing = f"<!--/{_marker()}:{name}-->"
+        closing = f"<!--/{marker}:{name}-->"
         end = html.find(closing, name_end + 3) if _SLOT_NAME.fullmatch(name) else -1
         if end == -1:  # not a slot: look on from the next character, as for any other text
             search = start + 1

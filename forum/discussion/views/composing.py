@@ -134,10 +134,11 @@ def reply(request, topic_id: int):
                 except PermissionDenied as exc:
                     error, status = str(exc), 429 if isinstance(exc, LimitExceeded) else 403
                 else:
-                    write_saved(request, topic.post_page_url(post.post_number))
+                    url = topic.post_page_url(post.post_number)
+                    write_saved(request, url)
                     _warn_about_citations(request, post)
                     post_notice(request, post, "Your reply is posted.")
-                    return redirect(topic.post_page_url(post.post_number))
+                    return redirect(url)
             else:
                 status = 400
             if Topic.objects.visible_to(request.user).filter(pk=topic.pk).exists():
